@@ -1,0 +1,30 @@
+// One esbuild script, three bundles (extension, server, CLI) plus the wasm files they load.
+import { build } from "esbuild";
+import { copyFileSync, mkdirSync } from "node:fs";
+
+const production = process.argv.includes("--production");
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  sourcemap: !production,
+  minify: production,
+  logLevel: "warning",
+};
+
+mkdirSync("dist", { recursive: true });
+await Promise.all([
+  build({ ...common, entryPoints: ["extension/src/extension.ts"], outfile: "dist/extension.js", external: ["vscode"] }),
+  build({ ...common, entryPoints: ["server/src/main.ts"], outfile: "dist/server.js" }),
+  build({
+    ...common,
+    entryPoints: ["server/src/cli.ts"],
+    outfile: "dist/cli.js",
+    banner: { js: "#!/usr/bin/env node" },
+  }),
+]);
+// The bundles load the grammars from their own folder by explicit path (see parse/loadParser.ts).
+for (const wasm of ["tree-sitter.wasm", "tree-sitter-python.wasm"]) {
+  copyFileSync(`grammars/${wasm}`, `dist/${wasm}`);
+}

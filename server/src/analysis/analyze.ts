@@ -1,0 +1,147 @@
+// The pipeline: text → tree → facts → models/runs → priced runs → findings. Pure: every input
+// (parser, settings, workspace files) is handed in, so the server and the CLI run the same code.
+import type { Node, Tree } from "web-tree-sitter";
+import type { Settings } from "../shared/settings";
+import { parseDirectives } from "./directives";
+import { DEFAULT_BUDGET, type EvalBudget, evaluateProgram, type ProgramFacts } from "./evaluate";
+import { priceRun } from "./footprint/priceRun";
+import type { PythonParser } from "./parse/loadParser";
+import { nodeRange } from "./parse/nodes";
+import { runRules } from "./rules";
+import { detectRuns } from "./run/detectRuns";
+import type { FileAnalysis, Range } from "./types";
+import type { WorkspaceReader } from "./workspace";
+
+export interface AnalyzeInput {
+  path: string;
+  text: string;
+  settings: Settings;
+  workspace: WorkspaceReader;
+  /** The previous tree of this document, already `edit`ed, for incremental reparsing. */
+  oldTree?: Tree | null;
+  budget?: EvalBudget;
+}
+
+export interface AnalyzeOutput {
+  analysis: FileAnalysis;
+  /** Keep it to pass back as `oldTree` after applying the next edit. */
+  tree: Tree | null;
+}
+
+/** Above this size the interpreter does not run (a generated or data file, not a training script). */
+export const MAX_ANALYZED_BYTES = 2_000_000;
+
+export class Analyzer {
+  constructor(private readonly python: PythonParser) {}
+
+  parse(text: string, oldTree?: Tree | null): Tree | null {
+    return this.python.parser.parse(text, oldTree ?? null);
+  }
+
+  analyze(input: AnalyzeInput): AnalyzeOutput {
+    const analysis: FileAnalysis = {
+      path: input.path,
+      models: [],
+      runs: [],
+      findings: [],
+      syntaxErrors: [],
+      notices: [],
+      steps: 0,
+    };
+    const { text } = input;
+    if (text.includes("\u0000")) {
+      analysis.notices.push("Not analysed: the file contains NUL bytes (binary, not Python source).");
+      return { analysis, tree: null };
+    }
+    if (text.length > MAX_ANALYZED_BYTES) {
+      analysis.notices.push(
+        `Not analysed: ${(text.length / 1e6).toFixed(1)} MB is over the ${MAX_ANALYZED_BYTES / 1e6} MB limit for training scripts.`,
+      );
+      return { analysis, tree: null };
+    }
+    const tree = this.parse(text, input.oldTree);
+    if (!tree) {
+      analysis.notices.push("Not analysed: the parser gave up on this text.");
+      return { analysis, tree: null };
+    }
+    analysis.syntaxErrors = collectSyntaxErrors(tree.rootNode);
+    if (analysis.syntaxErrors.length > 0) {
+      analysis.notices.push(`${analysis.syntaxErrors.length} syntax error(s): results cover the parts that parse.`);
+    }
+
+    const directives = parseDirectives(text);
+    let facts: ProgramFacts;
+    try {
+      facts = evaluateProgram(tree, {
+        path: input.path,
+        text,
+        workspace: input.workspace,
+        parse: (t) => this.parse(t),
+        directives,
+        budget: input.budget ?? DEFAULT_BUDGET,
+      });
+    } catch (err) {
+      // The interpreter must never take the file down with it: report and keep serving.
+      analysis.notices.push(`Analysis stopped by an internal error: ${describe(err)}`);
+      return { analysis, tree };
+    }
+    analysis.models = facts.models;
+    analysis.steps = facts.steps;
+    try {
+      analysis.runs = detectRuns(facts, directives).map((spec) => priceRun(spec, input.settings));
+    } catch (err) {
+      analysis.notices.push(`Training-run estimate stopped by an internal error: ${describe(err)}`);
+    }
+    try {
+      analysis.findings = runRules({
+        path: input.path,
+        text,
+        tree,
+        facts,
+        models: analysis.models,
+        runs: analysis.runs,
+        directives,
+        settings: input.settings,
+      });
+    } catch (err) {
+      analysis.notices.push(`Rules stopped by an internal error: ${describe(err)}`);
+    }
+    for (const p of directives.problems) analysis.notices.push(`line ${p.range.start.line + 1}: ${p.message}`);
+    return { analysis, tree };
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** ERROR and MISSING nodes, outermost only, capped so a garbage file does not flood the output. */
+export function collectSyntaxErrors(root: Node, cap = 50): Range[] {
+  const out: Range[] = [];
+  if (!root.hasError) return out;
+  const cursor = root.walk();
+  let descend = true;
+  for (;;) {
+    const n = cursor.currentNode;
+    if (descend && (n.isError || n.isMissing)) {
+      out.push(nodeRange(n));
+      if (out.length >= cap) break;
+      descend = false;
+    }
+    if (descend && n.hasError && cursor.gotoFirstChild()) continue;
+    if (cursor.gotoNextSibling()) {
+      descend = true;
+      continue;
+    }
+    let done = true;
+    while (cursor.gotoParent()) {
+      if (cursor.gotoNextSibling()) {
+        done = false;
+        break;
+      }
+    }
+    if (done) break;
+    descend = true;
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+// Reads `# footprint: …` comments: facts the user states where the code cannot tell
+// (input shape, samples, epochs, device) and rule suppressions.
+import type { Range } from "./types";
+
+export interface Directives {
+  /** Per-sample input shape, e.g. [3, 224, 224], with the directive's line. */
+  input: { shape: number[]; line: number } | null;
+  samples: { value: number; line: number } | null;
+  epochs: { value: number; line: number } | null;
+  device: { id: string; count: number; line: number } | null;
+  /** Line (0-based) → codes suppressed on that line ("*" = all). */
+  ignoreLines: Map<number, Set<string>>;
+  /** Codes suppressed for the whole file ("*" = all). */
+  ignoreFile: Set<string>;
+  /** Directives that could not be read, with why. */
+  problems: Array<{ message: string; range: Range }>;
+}
+
+const DIRECTIVE = /#\s*footprint:\s*(.*)$/;
+
+/** Parses every directive in the text. Only comments count: the regex runs per line on the part after a `#`. */
+export function parseDirectives(text: string): Directives {
+  const d: Directives = {
+    input: null,
+    samples: null,
+    epochs: null,
+    device: null,
+    ignoreLines: new Map(),
+    ignoreFile: new Set(),
+    problems: [],
+  };
+  const lines = text.split(/\r?\n/);
+  for (let line = 0; line < lines.length; line++) {
+    const m = DIRECTIVE.exec(lines[line]);
+    if (!m) continue;
+    const body = m[1].trim();
+    const at: Range = {
+      start: { line, character: m.index },
+      end: { line, character: lines[line].length },
+    };
+    const fail = (message: string) => d.problems.push({ message, range: at });
+    let mm: RegExpExecArray | null;
+    if ((mm = /^ignore(-file)?(?:\[([^\]]*)\])?$/.exec(body))) {
+      const codes = mm[2]
+        ? mm[2]
+            .split(",")
+            .map((c) => c.trim().toUpperCase())
+            .filter(Boolean)
+        : ["*"];
+      if (mm[1]) for (const c of codes) d.ignoreFile.add(c);
+      else {
+        const set = d.ignoreLines.get(line) ?? new Set<string>();
+        for (const c of codes) set.add(c);
+        d.ignoreLines.set(line, set);
+      }
+    } else if ((mm = /^input\s+(\d+(?:\s*[x×,]\s*\d+)*)$/i.exec(body))) {
+      d.input = { shape: mm[1].split(/\s*[x×,]\s*/).map(Number), line };
+    } else if ((mm = /^(samples|epochs)\s+([\d_,]+)$/i.exec(body))) {
+      const value = Number(mm[2].replace(/[_,]/g, ""));
+      if (!Number.isFinite(value) || value <= 0) fail(`footprint: ${mm[1]} needs a positive whole number`);
+      else d[mm[1].toLowerCase() as "samples" | "epochs"] = { value, line };
+    } else if ((mm = /^device\s+([\w.-]+)(?:\s*[x×]\s*(\d+))?$/i.exec(body))) {
+      d.device = { id: mm[1].toLowerCase(), count: mm[2] ? Number(mm[2]) : 1, line };
+    } else {
+      fail(
+        `unknown footprint directive "${body}": expected input 3x224x224, samples N, epochs N, device ID [xN], ignore[FPxxx] or ignore-file[FPxxx]`,
+      );
+    }
+  }
+  return d;
+}
+
+/** True when a finding with `code` on `line` is suppressed. */
+export function isSuppressed(d: Directives, code: string, line: number): boolean {
+  if (d.ignoreFile.has("*") || d.ignoreFile.has(code)) return true;
+  const set = d.ignoreLines.get(line);
+  return !!set && (set.has("*") || set.has(code));
+}

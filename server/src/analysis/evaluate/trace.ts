@@ -1,0 +1,102 @@
+// What the interpreter observed while running a script abstractly: the facts that run
+// detection (run/) and the rules (rules/) read. Framework builtins append events; nothing
+// here is computed from source text directly.
+import type { Precision, Range } from "../types";
+
+/** A dataset the script loads, from the dataset catalog or a directive. */
+export interface DatasetInfo {
+  /** Catalog id ("mnist", "cifar10", "imagenet-1k", "glue/sst2") or null when unrecognised. */
+  name: string | null;
+  /** Number of samples in this split, after random_split / Subset; null when unknown. */
+  samples: number | null;
+  /** Per-sample tensor shape after transforms (e.g. [3, 224, 224]); null when unknown. */
+  sampleShape: number[] | null;
+  split: "train" | "val" | "test" | null;
+  /** Tokens per sample for text data (max_length / block_size), when known. */
+  tokensPerSample: number | null;
+  range: Range | null;
+}
+
+export interface LoaderInfo {
+  dataset: DatasetInfo | null;
+  batchSize: number | null;
+  dropLast: boolean;
+  numWorkers: number | null;
+  pinMemory: boolean | null;
+  range: Range;
+}
+
+/** One enclosing loop at the moment an event happened, innermost last. */
+export interface LoopFrame {
+  range: Range;
+  /** Iterations of this loop when known (range(E) → E; a loader → batches per epoch). */
+  tripCount: number | null;
+  over: "range" | "loader" | "list" | "unknown";
+  loader?: LoaderInfo;
+  /** Name of the loop variable(s) as written ("epoch", "batch", "(x, y)"). */
+  target: string;
+}
+
+/** Inner-most function frames (name + def range) active when the event happened. */
+export interface CallFrame {
+  name: string;
+  range: Range;
+}
+
+interface EventBase {
+  range: Range;
+  loops: LoopFrame[];
+  frames: CallFrame[];
+  /** True when inside `with torch.no_grad()` / `inference_mode()` / a @torch.no_grad function. */
+  noGrad: boolean;
+  /** Active autocast dtype, if any. */
+  autocast: "fp16" | "bf16" | null;
+}
+
+export type TraceEvent =
+  | (EventBase & { kind: "backward" })
+  | (EventBase & { kind: "optimizerStep" })
+  /** A model called on a tensor (`model(x)`, `model.forward(x)`); modelId matches ModelFacts.id. */
+  | (EventBase & { kind: "forward"; modelId: number; inputShape: number[] | null })
+  | (EventBase & { kind: "loader"; loader: LoaderInfo })
+  /** `.half()`, `.double()`, `.to(torch.float64)`, `torch.set_default_dtype`, Keras policies, GradScaler. */
+  | (EventBase & { kind: "precision"; precision: Precision; how: string; modelId: number | null })
+  /** `.cuda()`, `.to("cuda")`, `torch.device("cuda")`, DDP, `devices=` */
+  | (EventBase & { kind: "device"; device: "gpu" | "cpu" | "tpu" | "mps"; count: number | null; how: string })
+  | (EventBase & {
+      kind: "kerasFit";
+      modelId: number | null;
+      epochs: number | null;
+      batchSize: number | null;
+      trainSamples: number | null;
+      valSamples: number | null;
+      callbacks: string[];
+    })
+  | (EventBase & {
+      kind: "hfTrainer";
+      modelId: number | null;
+      epochs: number | null;
+      maxSteps: number | null;
+      batchSize: number | null;
+      gradientAccumulation: number | null;
+      precision: Precision | null;
+      trainSamples: number | null;
+      tokensPerSample: number | null;
+      evalEachEpoch: boolean;
+    })
+  | (EventBase & {
+      kind: "lightningFit";
+      modelId: number | null;
+      maxEpochs: number | null;
+      maxSteps: number | null;
+      precision: Precision | null;
+      devices: number | null;
+      accelerator: string | null;
+      loader: LoaderInfo | null;
+    })
+  /** `torch.save`, `model.save`, `torch.jit.script/trace`, `torch.onnx.export` for deployment rules. */
+  | (EventBase & { kind: "save"; modelId: number | null; how: string })
+  /** Hyperparameter search multiplier (Optuna n_trials, a loop over configs around a run). */
+  | (EventBase & { kind: "sweep"; trials: number | null; how: string });
+
+export type TraceEventKind = TraceEvent["kind"];

@@ -1,0 +1,20 @@
+// FP100: the size of each model the script builds — exact parameters, forward FLOPs per sample.
+import { exact, flops, shape } from "../format";
+import type { Rule } from "./rule";
+
+export const modelSize: Rule = {
+  code: "FP100",
+  title: "Model size",
+  defaultSeverity: "information",
+  check({ models }) {
+    return models.map((m) => {
+      const frozen = m.params - m.trainableParams;
+      const params = `${exact(m.params)} params${frozen > 0 ? ` (${exact(m.trainableParams)} trainable, ${exact(frozen)} frozen)` : ""}`;
+      const cost =
+        m.forwardFlops !== null
+          ? `${flops(m.forwardFlops)}/sample forward at input ${shape(m.inputShape)} (FLOPs = 2 × MACs)`
+          : `FLOPs unknown: ${m.unknowns.find((u) => u.hint)?.hint ?? "no input shape — add `# footprint: input 3x224x224`"}`;
+      return { message: `${m.name} (${m.className}): ${params} · ${cost}`, range: m.range, fixes: [] };
+    });
+  },
+};

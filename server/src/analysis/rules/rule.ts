@@ -1,0 +1,26 @@
+// The contract every rule implements, and what a rule may read.
+import type { Tree } from "web-tree-sitter";
+import type { Settings } from "../../shared/settings";
+import type { Directives } from "../directives";
+import type { ProgramFacts } from "../evaluate";
+import type { Finding, ModelCost, RunEstimate, Severity } from "../types";
+
+export interface RuleContext {
+  path: string;
+  text: string;
+  tree: Tree;
+  facts: ProgramFacts;
+  models: ModelCost[];
+  runs: RunEstimate[];
+  directives: Directives;
+  settings: Settings;
+}
+
+export interface Rule {
+  /** Stable code, never reused: "FP100". */
+  code: string;
+  /** Short name for docs and settings UIs. */
+  title: string;
+  defaultSeverity: Severity;
+  check(ctx: RuleContext): Array<Omit<Finding, "code" | "severity">>;
+}

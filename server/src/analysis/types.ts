@@ -1,0 +1,171 @@
+// The analysis core's public data model: what every stage produces and every surface renders.
+// Positions are 0-based lines and UTF-16 columns, the same convention as LSP, so the LSP layer
+// converts nothing; the CLI adds 1 to lines when it prints.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = "error" | "warning" | "information" | "hint";
+
+/** Something the analysis could not resolve, where, and what would resolve it. */
+export interface Unknown {
+  message: string;
+  range: Range | null;
+  /** e.g. "add `# footprint: input 3x224x224`" */
+  hint?: string;
+}
+
+/** A low–high interval; every estimate downstream of an uncertain constant is one. */
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** One layer (module) of a model: its own parameters and its share of one forward pass. */
+export interface LayerCost {
+  /** Dotted module path as PyTorch names it: "features.0", "layer1.0.conv1". */
+  path: string;
+  /** Layer type: "Conv2d", "Linear", "Dense"... */
+  type: string;
+  /** Where the layer object was constructed in the source (null for zoo models). */
+  range: Range | null;
+  /** File that range refers to, when it is not the analysed file (a model imported from elsewhere). */
+  file?: string;
+  /** Parameters owned directly by this layer (not its children). Shared weights count once, at first owner. */
+  params: number;
+  trainableParams: number;
+  /** Per-sample shapes (batch dimension dropped) of the first call; null when unknown. */
+  inputShape: number[] | null;
+  outputShape: number[] | null;
+  /** Multiply-accumulates per sample summed over all calls in one forward; null when unknown. */
+  macs: number | null;
+  /** Times this layer ran in one forward pass (0 when the forward was not traced). */
+  calls: number;
+}
+
+/** A model the script builds (an instance: `model = Net()`), with its cost. */
+export interface ModelCost {
+  /** Stable within one analysis; trace events refer to models by it. */
+  id: number;
+  /** Variable the instance is bound to (`model`), else the class name. */
+  name: string;
+  /** Class or factory name: "Net", "resnet50", "Sequential". */
+  className: string;
+  /** Where the instance is created. */
+  range: Range;
+  /** Where its class is defined, if in a workspace file. */
+  definition: { file: string; range: Range } | null;
+  framework: "pytorch" | "keras" | "transformers";
+  params: number;
+  trainableParams: number;
+  /** Forward multiply-accumulates per sample; FLOPs are 2 × MACs. null when no input shape. */
+  forwardMacs: number | null;
+  forwardFlops: number | null;
+  /** Per-sample input shape used for the forward trace, and where it came from. */
+  inputShape: number[] | null;
+  inputShapeSource: string | null;
+  layers: LayerCost[];
+  unknowns: Unknown[];
+}
+
+export type Precision = "fp64" | "fp32" | "tf32" | "fp16-mixed" | "bf16-mixed" | "fp16" | "bf16" | "int8";
+
+/** A detected training run, before pricing. */
+export interface RunSpec {
+  model: string | null;
+  range: Range;
+  framework: "pytorch" | "keras" | "transformers" | "lightning";
+  epochs: number | null;
+  maxSteps: number | null;
+  trainSamples: number | null;
+  valSamples: number | null;
+  batchSize: number | null;
+  gradientAccumulation: number;
+  /** Tokens per sample for sequence models (max_length / block_size). */
+  tokensPerSample: number | null;
+  precision: Precision;
+  /** Device the script names (`.cuda()`, `devices=4`, directive); null means "use settings". */
+  device: { id: string | null; count: number | null; kind: "gpu" | "cpu" | "tpu" | "mps" } | null;
+  /** Multiplier from hyperparameter sweeps (loops over configs, Optuna n_trials). */
+  trials: number;
+  /** Forward cost of the model per sample, and the trainable fraction (frozen parts skip weight grads). */
+  forwardFlops: number | null;
+  params: number | null;
+  trainableParams: number | null;
+  evidence: string[];
+  unknowns: Unknown[];
+}
+
+export interface Assumption {
+  name: string;
+  value: string;
+  source: "script" | "directive" | "setting" | "project" | "default";
+  citation?: string;
+}
+
+export interface WhatIf {
+  id: string;
+  title: string;
+  timeHours: Interval | null;
+  energyKWh: Interval | null;
+  co2eKg: Interval | null;
+  /** Relative change of energy vs the baseline (−0.45 = 45% less), midpoint. */
+  saving: number | null;
+  note?: string;
+}
+
+/** A priced training run. */
+export interface RunEstimate {
+  spec: RunSpec;
+  trainFlops: Interval | null;
+  /** Which formula priced it: "3×forward×samples×epochs", "6×params×tokens", ... */
+  method: string | null;
+  timeHours: Interval | null;
+  energyKWh: Interval | null;
+  co2eKg: Interval | null;
+  deviceName: string;
+  deviceCount: number;
+  assumptions: Assumption[];
+  whatIfs: WhatIf[];
+  unknowns: Unknown[];
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  isPreferred?: boolean;
+}
+
+export interface Finding {
+  /** Stable rule code: "FP100". */
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes: Fix[];
+}
+
+export interface FileAnalysis {
+  path: string;
+  models: ModelCost[];
+  runs: RunEstimate[];
+  findings: Finding[];
+  /** Ranges of ERROR/MISSING nodes: the analysis still ran on the rest. */
+  syntaxErrors: Range[];
+  /** File-level notes: budget exhausted, file too large, not Python... */
+  notices: string[];
+  /** Interpreter steps used, for budgets and benchmarks. */
+  steps: number;
+}
