@@ -1,62 +1,77 @@
-// The contract between the interpreter and the torch.nn layer catalog: a layer is described by
-// its Python signature, the exact shapes of the parameter tensors it owns, and (when it has one)
-// its shape/MAC rule for a forward call. The catalog is data-like and never sees AST nodes.
-
-/** A Python value the interpreter could resolve, in plain JS; UNKNOWN when it could not. */
-export type Arg = number | string | boolean | null | Arg[] | typeof UNKNOWN;
+// The contract between the interpreter and the torch knowledge tables: a layer or a function is
+// described by its Python signature, the exact parameter tensors it owns, and its shape/MAC rule.
+// The tables are data-like: they see plain JS values, never AST nodes or interpreter internals.
 
 export const UNKNOWN: unique symbol = Symbol("unknown");
 
 /** Marks a parameter with no default in a signature. */
 export const REQUIRED: unique symbol = Symbol("required");
 
-/** Bound arguments by parameter name, defaults filled in. */
-export type Args = Record<string, Arg>;
+/** A symbolic tensor: its full shape (batch included), or null when the shape is unknown. */
+export interface TensorArg {
+  readonly tensor: number[] | null;
+  readonly dtype?: string;
+}
 
-/** A tensor shape including the batch dimension; null when unknown. */
-export type Shape = number[];
+/**
+ * A Python value the interpreter could resolve, in plain JS: ints/floats as numbers, lists and
+ * tuples as arrays, tensors as TensorArg, `torch.float16`-style dtypes as strings; UNKNOWN otherwise.
+ */
+export type Arg = number | string | boolean | null | Arg[] | TensorArg | typeof UNKNOWN;
 
-/** What a forward call returns: a tensor shape, or a tuple/list of them (LSTM's `(out, (h, c))`). */
-export type TorchOut = Shape | { tuple: Array<TorchOut | null> };
+/** Bound arguments by parameter name, defaults filled in; `*rest` binds an array, `**kw` an object. */
+export type Args = Record<string, Arg | Record<string, Arg>>;
+
+/**
+ * Signature entries in declaration order: ["in_features", REQUIRED], ["bias", true]; a name starting
+ * with "*" collects extra positionals ("*size" for `x.view(-1, 320)`), "**" collects extra keywords.
+ */
+export type Signature = ReadonlyArray<readonly [name: string, fallback: Arg | typeof REQUIRED]>;
 
 export interface ForwardResult {
-  output: TorchOut;
+  /** A TensorArg, a tuple (array) of them (LSTM's `(out, (h, c))`), or a plain value (`x.size(0)`). */
+  output: Arg;
   /** Multiply-accumulates for this call over the whole input (batch included). */
   macs: number;
 }
 
+/** A torch.nn module class. */
 export interface LayerSpec {
-  /** Constructor signature in order, as torch declares it (keyword-only ones after positional ones). */
-  signature: ReadonlyArray<readonly [name: string, fallback: Arg | typeof REQUIRED]>;
+  signature: Signature;
   /**
-   * Parameter tensors this module owns directly, by torch's names ("weight", "bias",
-   * "weight_ih_l0"...), with exact shapes. Buffers (BatchNorm running stats) are not parameters.
-   * Throws ArgError when an argument it needs is UNKNOWN or invalid.
+   * Parameter tensors this module owns directly, by torch's names ("weight", "bias", "weight_ih_l0"),
+   * with exact shapes. Buffers (BatchNorm running stats) are not parameters. Throws ArgError when a
+   * needed argument is UNKNOWN or invalid.
    */
   params(a: Args): Record<string, number[]>;
-  /**
-   * Shape and MACs of `layer(*inputs)`; absent for layers the interpreter handles structurally
-   * (containers). Throws ShapeError when the input does not fit (e.g. Linear in_features mismatch).
-   */
-  forward?(a: Args, inputs: Array<TorchOut | null>, kwargs: Record<string, Arg>): ForwardResult;
+  /** `layer(*inputs, **kwargs)`; absent for containers, which the interpreter handles itself. */
+  forward?(a: Args, inputs: Arg[], kwargs: Record<string, Arg>): ForwardResult;
 }
 
-/** An argument a layer needs was unknown or invalid; message names it ("Linear: in_features unknown"). */
+/** A function or tensor method: `torch.cat`, `F.relu`, `Tensor.view` (its first parameter is "self"). */
+export interface FunctionSpec {
+  signature: Signature;
+  apply(a: Args): ForwardResult;
+}
+
+/** An argument was unknown or invalid; the message names it ("Linear: in_features is unknown"). */
 export class ArgError extends Error {
   override name = "ArgError";
 }
 
-/** Input shape does not fit the layer; message says how ("Linear expects last dim 784, got 512"). */
+/** The input does not fit ("Linear(784→10) got last dim 512"). */
 export class ShapeError extends Error {
   override name = "ShapeError";
 }
 
 /*
- * MAC convention (the oracle counts the same at the aten level: mm/addmm/bmm/baddbmm/convolution):
+ * MAC convention — the oracle (test/oracle) counts the same at the aten level (mm, addmm, bmm,
+ * baddbmm, convolution), and FLOPs = 2 × MACs everywhere in the product:
  * - Linear: rows × in × out (bias adds are not MACs). Bilinear: rows × out × in1 × in2.
  * - ConvNd: output elements × (in_channels / groups) × prod(kernel).
  *   ConvTransposeNd: input elements × (out_channels / groups) × prod(kernel).
- * - RNN/LSTM/GRU per step, layer and direction: gates × hidden × (input + hidden) (+ hidden × proj for LSTM proj_size).
+ * - RNN/LSTM/GRU per step, layer and direction: gates × hidden × (input + hidden) (+ hidden × proj).
  * - MultiheadAttention: q/k/v/out projections + QKᵀ (L × S × E) + AV (L × S × E).
+ * - matmul / bmm / @ / einsum: the product of the contracted and free dimensions.
  * - Embedding, norms, activations, pooling, dropout, elementwise ops: 0 MACs.
  */
