@@ -1,0 +1,47 @@
+// Applying and composing text edits on plain strings: what the fix validator and the tests use to
+// see the file a quick-fix would produce, with the same semantics as LSP WorkspaceEdit.
+import type { Position, Range, TextEdit } from "../types";
+
+/** Offsets of each line start, for Position ↔ offset conversion (UTF-16, like LSP). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+export function offsetAt(starts: number[], text: string, p: Position): number {
+  if (p.line >= starts.length) return text.length;
+  const lineEnd = p.line + 1 < starts.length ? starts[p.line + 1] : text.length;
+  return Math.min(starts[p.line] + p.character, lineEnd);
+}
+
+/**
+ * Applies non-overlapping edits (any order) as an LSP client would: all ranges refer to the
+ * original text. Throws on overlap, which would be a bug in the fix that produced them.
+ */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const starts = lineStarts(text);
+  const spans = edits
+    .map((e, i) => ({ from: offsetAt(starts, text, e.range.start), to: offsetAt(starts, text, e.range.end), e, i }))
+    .sort((a, b) => a.from - b.from || a.to - b.to || a.i - b.i);
+  let out = "";
+  let cursor = 0;
+  for (const s of spans) {
+    if (s.from < cursor) throw new Error(`overlapping edits at offset ${s.from}`);
+    out += text.slice(cursor, s.from) + s.e.newText;
+    cursor = s.to;
+  }
+  return out + text.slice(cursor);
+}
+
+export function point(line: number, character: number): Position {
+  return { line, character };
+}
+
+export function emptyRange(p: Position): Range {
+  return { start: p, end: p };
+}
+
+export function insertAt(p: Position, newText: string): TextEdit {
+  return { range: emptyRange(p), newText };
+}
