@@ -102,6 +102,7 @@ export class Analyzer {
         runs: analysis.runs,
         directives,
         settings: input.settings,
+        parse: (t) => this.parse(t),
       });
     } catch (err) {
       analysis.notices.push(`Rules stopped by an internal error: ${describe(err)}`);

@@ -2,9 +2,25 @@
 import { isSuppressed } from "../directives";
 import type { Finding } from "../types";
 import { modelSize } from "./FP100-model-size";
+import { runEstimate } from "./FP101-run-estimate";
+import { mixedPrecision } from "./FP110-mixed-precision";
+import { evalWithoutNoGrad } from "./FP140-eval-without-no-grad";
+import { float64Training } from "./FP150-float64";
+import { noEarlyStopping } from "./FP160-early-stopping";
+import { starvedLoader } from "./FP170-starved-loader";
+import { dirtyRegion } from "./FP190-grid-region";
 import type { Rule, RuleContext } from "./rule";
 
-export const RULES: readonly Rule[] = [modelSize];
+export const RULES: readonly Rule[] = [
+  modelSize,
+  runEstimate,
+  mixedPrecision,
+  evalWithoutNoGrad,
+  float64Training,
+  noEarlyStopping,
+  starvedLoader,
+  dirtyRegion,
+];
 
 export function runRules(ctx: RuleContext): Finding[] {
   const findings: Finding[] = [];

@@ -14,6 +14,8 @@ export interface RuleContext {
   runs: RunEstimate[];
   directives: Directives;
   settings: Settings;
+  /** Parses a candidate text (fix validation); the analyzer's injected parser. */
+  parse: (text: string) => Tree | null;
 }
 
 export interface Rule {

@@ -1,0 +1,39 @@
+// FP150: training in float64 (`.double()`, `dtype=torch.float64`): GPUs run fp64 at a fraction of
+// fp32 speed (1/2 on A100/H100, 1/32–1/64 on consumer cards) for no accuracy a network needs.
+import type { Rule } from "./rule";
+import { nodeAt } from "./astLookup";
+import { validated } from "./validatedFix";
+
+const FLOAT64 = /\bdouble\(\)|\bfloat64\b|\btorch\.double\b/;
+
+export const float64Training: Rule = {
+  code: "FP150",
+  title: "float64 training",
+  defaultSeverity: "warning",
+  check(ctx) {
+    const out = [];
+    for (const e of ctx.facts.trace) {
+      if (e.kind !== "precision" || e.precision !== "fp64") continue;
+      const node = nodeAt(ctx.tree, e.range);
+      const fixes = [];
+      if (node && FLOAT64.test(node.text)) {
+        const newText = node.text
+          .replace(/\bdouble\(\)/g, "float()")
+          .replace(/\btorch\.double\b/g, "torch.float32")
+          .replace(/\bfloat64\b/g, "float32");
+        const range = {
+          start: { line: node.startPosition.row, character: node.startPosition.column },
+          end: { line: node.endPosition.row, character: node.endPosition.column },
+        };
+        const fix = validated(ctx, { title: "Use float32", edits: [{ range, newText }], isPreferred: true });
+        if (fix) fixes.push(fix);
+      }
+      out.push({
+        message: `float64 (${e.how}): GPUs run float64 at 1/2 (A100, H100) to 1/64 (RTX, T4) of float32 speed and double the memory; float32 or mixed precision trains the same network`,
+        range: e.range,
+        fixes,
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,89 @@
+// FP160: many epochs with no early stopping. Training usually plateaus well before a fixed
+// epoch budget; stopping on a validation plateau saves the tail. Keras gets a callback fix;
+// PyTorch loops get the finding with the priced saving (a patience loop is the user's design).
+import type { Tree } from "web-tree-sitter";
+import { keywordArgument, setKeywordArgument } from "../fixes/codeShapes";
+import { fromImportBinding, moduleBinding } from "../fixes/imports";
+import { detectStyle, quoted } from "../fixes/pythonStyle";
+import type { Fix, RunEstimate } from "../types";
+import { callAt } from "./astLookup";
+import type { Rule, RuleContext } from "./rule";
+import { describeSaving, whatIf } from "./savings";
+import { validated } from "./validatedFix";
+
+/** Epoch budgets at or above this get the finding; below it a plateau saves little. */
+export const MANY_EPOCHS = 20;
+
+export const noEarlyStopping: Rule = {
+  code: "FP160",
+  title: "Many epochs without early stopping",
+  defaultSeverity: "information",
+  check(ctx) {
+    const out = [];
+    for (const run of ctx.runs) {
+      const { spec } = run;
+      if (spec.epochs === null || spec.epochs < MANY_EPOCHS) continue;
+      if (hasEarlyStopping(ctx, run)) continue;
+      const saving = describeSaving(run, whatIf(run, "early-stopping"));
+      const fix = spec.framework === "keras" ? validated(ctx, kerasCallbackFix(ctx, run)) : null;
+      out.push({
+        message: `${spec.epochs} epochs with no early stopping: stop when the validation loss stops improving${saving ? ` (${saving} if it plateaus 30% sooner)` : ""}`,
+        range: spec.range,
+        fixes: fix ? [fix] : [],
+      });
+    }
+    return out;
+  },
+};
+
+function hasEarlyStopping(ctx: RuleContext, run: RunEstimate): boolean {
+  for (const e of ctx.facts.trace) {
+    if (e.kind === "kerasFit" && e.callbacks.some((c) => /EarlyStopping/.test(c))) return true;
+  }
+  if (/EarlyStopping|early_stop|patience/i.test(ctx.text)) return true;
+  // A PyTorch loop that can `break` out of its epoch loop already stops early.
+  const loopNode = run.spec.framework === "pytorch" ? callAt(ctx.tree, run.spec.range) : null;
+  for (let n = loopNode; n; n = n.parent)
+    if (n.type === "for_statement" && n.descendantsOfType("break_statement").length) return true;
+  return false;
+}
+
+function kerasPrefix(tree: Tree): string {
+  return (
+    fromImportBinding(tree, "tensorflow", "keras") ??
+    moduleBinding(tree, "keras") ??
+    `${moduleBinding(tree, "tensorflow") ?? "tf"}.keras`
+  );
+}
+
+/** Adds `callbacks=[EarlyStopping(...)]` to fit(), or appends to an existing literal callbacks list. */
+function kerasCallbackFix(ctx: RuleContext, run: RunEstimate): Fix {
+  const call = callAt(ctx.tree, run.spec.range);
+  const none: Fix = { title: "", edits: [] };
+  if (!call || !/\.fit$/.test(call.childForFieldName("function")?.text ?? "")) return none;
+  const style = detectStyle(ctx.text);
+  const hasVal = !!keywordArgument(call, "validation_data") || !!keywordArgument(call, "validation_split");
+  const monitor = quoted(style, hasVal ? "val_loss" : "loss");
+  const cb = `${kerasPrefix(ctx.tree)}.callbacks.EarlyStopping(monitor=${monitor}, patience=5, restore_best_weights=True)`;
+  const existing = keywordArgument(call, "callbacks")?.childForFieldName("value");
+  if (existing?.type === "list") {
+    const close = existing.lastChild!;
+    const sep = existing.namedChildren.length ? ", " : "";
+    return {
+      title: "Add an EarlyStopping callback",
+      edits: [
+        {
+          range: {
+            start: { line: close.startPosition.row, character: close.startPosition.column },
+            end: { line: close.startPosition.row, character: close.startPosition.column },
+          },
+          newText: `${sep}${cb}`,
+        },
+      ],
+      isPreferred: true,
+    };
+  }
+  if (existing) return none;
+  const edit = setKeywordArgument(ctx.text, style, call, "callbacks", `[${cb}]`);
+  return { title: "Add an EarlyStopping callback", edits: edit ? [edit] : [], isPreferred: true };
+}

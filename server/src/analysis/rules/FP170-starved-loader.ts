@@ -1,0 +1,67 @@
+// FP170: a DataLoader feeding GPU training from the main process (`num_workers=0`, the default)
+// or without pinned memory: the GPU waits on decoding and host→device copies every step.
+import { setKeywordArgument } from "../fixes/codeShapes";
+import { detectStyle } from "../fixes/pythonStyle";
+import type { TextEdit } from "../types";
+import { callAt } from "./astLookup";
+import type { Rule } from "./rule";
+import { validated } from "./validatedFix";
+
+/** Workers the fix proposes: PyTorch's DataLoader docs use 4 in their examples; a per-GPU starting point, not a tuned value. */
+const SUGGESTED_WORKERS = 4;
+
+export const starvedLoader: Rule = {
+  code: "FP170",
+  title: "Data loader starves the GPU",
+  defaultSeverity: "warning",
+  check(ctx) {
+    const onGpu = ctx.runs.some((r) => r.spec.framework === "pytorch" && r.spec.device?.kind === "gpu");
+    if (!onGpu) return [];
+    const out = [];
+    for (const e of ctx.facts.trace) {
+      if (e.kind !== "loader") continue;
+      const { numWorkers, pinMemory } = e.loader;
+      const noWorkers = numWorkers === 0 || numWorkers === null;
+      if (!noWorkers && pinMemory === true) continue;
+      const call = callAt(ctx.tree, e.loader.range);
+      const style = detectStyle(ctx.text);
+      const edits: TextEdit[] = [];
+      // Both arguments in one edit when both are missing, so the two inserts never collide.
+      if (call && noWorkers && pinMemory !== true) {
+        const w = setKeywordArgument(ctx.text, style, call, "num_workers", String(SUGGESTED_WORKERS));
+        const p = setKeywordArgument(ctx.text, style, call, "pin_memory", "True");
+        if (
+          w &&
+          p &&
+          w.range.start.line === p.range.start.line &&
+          w.range.start.character === p.range.start.character
+        ) {
+          // Both are appends at the call's end: each insert carries its own separator, so they concatenate.
+          edits.push({ range: w.range, newText: w.newText + p.newText });
+        } else edits.push(...[w, p].filter((x): x is TextEdit => !!x));
+      } else if (call) {
+        const one = noWorkers
+          ? setKeywordArgument(ctx.text, style, call, "num_workers", String(SUGGESTED_WORKERS))
+          : setKeywordArgument(ctx.text, style, call, "pin_memory", "True");
+        if (one) edits.push(one);
+      }
+      const fix = validated(ctx, {
+        title: `Set num_workers=${SUGGESTED_WORKERS}, pin_memory=True`,
+        edits,
+        isPreferred: true,
+      });
+      const what = [
+        noWorkers ? "loads batches in the training process (num_workers=0)" : "",
+        pinMemory !== true ? "copies from pageable memory (no pin_memory)" : "",
+      ]
+        .filter(Boolean)
+        .join(" and ");
+      out.push({
+        message: `DataLoader ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute`,
+        range: e.loader.range,
+        fixes: fix ? [fix] : [],
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,51 @@
+// Maps ranges the interpreter recorded back to syntax nodes, so rules can build fixes that edit
+// exactly the statement, call or loop an event came from.
+import type { Node, Tree } from "web-tree-sitter";
+import type { Range } from "../types";
+
+/** The smallest node spanning `range`. */
+export function nodeAt(tree: Tree, range: Range): Node | null {
+  return tree.rootNode.descendantForPosition(
+    { row: range.start.line, column: range.start.character },
+    { row: range.end.line, column: range.end.character },
+  );
+}
+
+/** The nearest ancestor (or self) of one of `types`. */
+export function ancestor(node: Node | null, ...types: string[]): Node | null {
+  for (let n = node; n; n = n.parent) if (types.includes(n.type)) return n;
+  return null;
+}
+
+/** The statement containing `node` whose parent is a block or the module (a wrappable unit). */
+export function enclosingStatement(node: Node | null): Node | null {
+  for (let n = node; n?.parent; n = n.parent) {
+    if (n.parent.type === "block" || n.parent.type === "module") return n;
+  }
+  return null;
+}
+
+/** The call node at a range (a `DataLoader(...)` event, a `.backward()` site), or null. */
+export function callAt(tree: Tree, range: Range): Node | null {
+  const n = nodeAt(tree, range);
+  if (n?.type === "call") return n;
+  const up = ancestor(n, "call");
+  if (up) return up;
+  // A range spanning an assignment or statement: its first call.
+  return n?.descendantsOfType("call")[0] ?? null;
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+export function contains(outer: Range, inner: Range): boolean {
+  const before = (p: Range["start"], q: Range["start"]) =>
+    p.line < q.line || (p.line === q.line && p.character <= q.character);
+  return before(outer.start, inner.start) && before(inner.end, outer.end);
+}
