@@ -93,17 +93,23 @@ export class Analyzer {
       analysis.notices.push(`Training-run estimate stopped by an internal error: ${describe(err)}`);
     }
     try {
-      analysis.findings = runRules({
-        path: input.path,
-        text,
-        tree,
-        facts,
-        models: analysis.models,
-        runs: analysis.runs,
-        directives,
-        settings: input.settings,
-        parse: (t) => this.parse(t),
-      });
+      const failures: string[] = [];
+      analysis.findings = runRules(
+        {
+          path: input.path,
+          text,
+          lines: text.split(/\r?\n/),
+          tree,
+          facts,
+          models: analysis.models,
+          runs: analysis.runs,
+          directives,
+          settings: input.settings,
+          parse: (t) => this.parse(t),
+        },
+        failures,
+      );
+      analysis.notices.push(...failures);
     } catch (err) {
       analysis.notices.push(`Rules stopped by an internal error: ${describe(err)}`);
     }

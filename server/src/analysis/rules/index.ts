@@ -10,6 +10,7 @@ import { noEarlyStopping } from "./FP160-early-stopping";
 import { starvedLoader } from "./FP170-starved-loader";
 import { dirtyRegion } from "./FP190-grid-region";
 import type { Rule, RuleContext } from "./rule";
+import { suppressionFix } from "./suppression";
 
 export const RULES: readonly Rule[] = [
   modelSize,
@@ -22,14 +23,28 @@ export const RULES: readonly Rule[] = [
   dirtyRegion,
 ];
 
-export function runRules(ctx: RuleContext): Finding[] {
+/**
+ * Runs the rules; a rule that throws is reported in `failures` and the others still run, so one
+ * broken rule never hides the rest.
+ */
+export function runRules(ctx: RuleContext, failures: string[] = []): Finding[] {
   const findings: Finding[] = [];
   for (const rule of RULES) {
     const configured = ctx.settings.rules[rule.code];
     if (configured === "off") continue;
-    for (const f of rule.check(ctx)) {
-      if (isSuppressed(ctx.directives, rule.code, f.range.start.line)) continue;
-      findings.push({ ...f, code: rule.code, severity: configured ?? rule.defaultSeverity });
+    let found: ReturnType<Rule["check"]>;
+    try {
+      found = rule.check(ctx);
+    } catch (err) {
+      failures.push(`${rule.code} stopped: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
+    for (const f of found) {
+      const line = f.range.start.line;
+      if (isSuppressed(ctx.directives, rule.code, line)) continue;
+      const suppress = suppressionFix(ctx, rule.code, line);
+      const fixes = suppress ? [...f.fixes, suppress] : f.fixes;
+      findings.push({ ...f, fixes, code: rule.code, severity: configured ?? rule.defaultSeverity });
     }
   }
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.code.localeCompare(b.code));

@@ -8,6 +8,8 @@ import type { Finding, ModelCost, RunEstimate, Severity } from "../types";
 export interface RuleContext {
   path: string;
   text: string;
+  /** `text` split into lines (no terminators), shared by rules that read a line. */
+  lines: string[];
   tree: Tree;
   facts: ProgramFacts;
   models: ModelCost[];

@@ -1,0 +1,138 @@
+// Rules on hand-made traces: each fires where it should, its fix produces the expected code that
+// reparses, applying the fix makes the finding go away, and every rule has its docs page.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import type { TraceEvent } from "../../server/src/analysis/evaluate/trace";
+import { applyEdits } from "../../server/src/analysis/fixes/textEdits";
+import { loadPythonParser, type PythonParser } from "../../server/src/analysis/parse/loadParser";
+import { RULES, runRules } from "../../server/src/analysis/rules";
+import { evalWithoutNoGrad } from "../../server/src/analysis/rules/FP140-eval-without-no-grad";
+import { float64Training } from "../../server/src/analysis/rules/FP150-float64";
+import { starvedLoader } from "../../server/src/analysis/rules/FP170-starved-loader";
+import { eventBase, rangeOf, ruleContext, run } from "./helpers/ruleContext";
+
+let py: PythonParser;
+before(async () => {
+  py = await loadPythonParser(join(process.cwd(), "grammars"));
+});
+
+describe("rule registry", () => {
+  it("has unique codes, each with a docs page", () => {
+    const codes = RULES.map((r) => r.code);
+    assert.equal(new Set(codes).size, codes.length);
+    for (const c of codes) assert.ok(existsSync(join("docs", "rules", `${c}.md`)), `docs/rules/${c}.md missing`);
+  });
+});
+
+const EVAL = `import torch
+
+def evaluate(model, loader):
+    total = 0
+    for x, y in loader:
+        out = model(x)
+        total += (out.argmax(1) == y).sum().item()
+    return total
+`;
+
+describe("FP140 evaluation without no_grad", () => {
+  const trace = (text: string, noGrad: boolean): TraceEvent[] => [
+    {
+      ...eventBase,
+      noGrad,
+      kind: "forward",
+      modelId: 1,
+      inputShape: [1, 1, 28, 28],
+      range: rangeOf(text, "model(x)"),
+      loops: [{ range: rangeOf(text, "for x, y in loader:"), tripCount: 157, over: "loader", target: "x, y" }],
+    },
+  ];
+
+  it("wraps the eval loop and is gone after the fix", () => {
+    const found = evalWithoutNoGrad.check(ruleContext(py, EVAL, trace(EVAL, false)));
+    assert.equal(found.length, 1);
+    const fixed = applyEdits(EVAL, found[0].fixes[0].edits);
+    assert.match(fixed, /\n {4}with torch\.no_grad\(\):\n {8}for x, y in loader:\n {12}out = model\(x\)\n/);
+    assert.equal(py.parser.parse(fixed)!.rootNode.hasError, false);
+    assert.equal(evalWithoutNoGrad.check(ruleContext(py, fixed, trace(fixed, true))).length, 0);
+  });
+
+  it("stays quiet for a loop that also calls backward", () => {
+    const t = trace(EVAL, false);
+    t.push({ ...eventBase, kind: "backward", range: rangeOf(EVAL, "total = 0"), loops: t[0].loops });
+    assert.equal(evalWithoutNoGrad.check(ruleContext(py, EVAL, t)).length, 0);
+  });
+});
+
+describe("FP150 float64", () => {
+  it("rewrites .double() to .float()", () => {
+    const text = "model = Net().double()\n";
+    const ev: TraceEvent = {
+      ...eventBase,
+      kind: "precision",
+      precision: "fp64",
+      how: ".double()",
+      modelId: 1,
+      range: rangeOf(text, "Net().double()"),
+    };
+    const [f] = float64Training.check(ruleContext(py, text, [ev]));
+    assert.equal(applyEdits(text, f.fixes[0].edits), "model = Net().float()\n");
+  });
+});
+
+describe("FP170 starved loader", () => {
+  const text = "loader = DataLoader(train_set, batch_size=64, shuffle=True)\n";
+  const ev: TraceEvent = {
+    ...eventBase,
+    kind: "loader",
+    range: rangeOf(text, "DataLoader(train_set, batch_size=64, shuffle=True)"),
+    loader: {
+      dataset: null,
+      batchSize: 64,
+      dropLast: false,
+      numWorkers: null,
+      pinMemory: null,
+      range: rangeOf(text, "DataLoader(train_set, batch_size=64, shuffle=True)"),
+    },
+  };
+
+  it("sets both arguments in one edit on GPU runs", () => {
+    const [f] = starvedLoader.check(ruleContext(py, text, [ev], [run({ range: rangeOf(text, "loader") })]));
+    assert.equal(
+      applyEdits(text, f.fixes[0].edits),
+      "loader = DataLoader(train_set, batch_size=64, shuffle=True, num_workers=4, pin_memory=True)\n",
+    );
+  });
+
+  it("is silent when the run is on the CPU", () => {
+    const cpu = run({ range: rangeOf(text, "loader"), device: { id: null, count: 1, kind: "cpu" } });
+    assert.equal(starvedLoader.check(ruleContext(py, text, [ev], [cpu])).length, 0);
+  });
+});
+
+describe("suppression", () => {
+  const text = "model = Net().double()\n";
+  const ev: TraceEvent = {
+    ...eventBase,
+    kind: "precision",
+    precision: "fp64",
+    how: ".double()",
+    modelId: 1,
+    range: rangeOf(text, "Net().double()"),
+  };
+
+  it("offers an ignore comment that silences the finding", () => {
+    const [f] = runRules(ruleContext(py, text, [ev])).filter((x) => x.code === "FP150");
+    const ignore = f.fixes.find((x) => x.title.startsWith("Ignore FP150"))!;
+    const fixed = applyEdits(text, ignore.edits);
+    assert.equal(fixed, "model = Net().double()  # footprint: ignore[FP150]\n");
+    assert.equal(runRules(ruleContext(py, fixed, [ev])).filter((x) => x.code === "FP150").length, 0);
+  });
+
+  it("turns a rule off from settings", () => {
+    const ctx = ruleContext(py, text, [ev]);
+    ctx.settings.rules.FP150 = "off";
+    assert.equal(runRules(ctx).filter((x) => x.code === "FP150").length, 0);
+  });
+});
