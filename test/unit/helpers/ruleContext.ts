@@ -2,7 +2,7 @@
 // depending on the interpreter; positions come from the text, never typed coordinates.
 import type { Tree } from "web-tree-sitter";
 import { parseDirectives } from "../../../server/src/analysis/directives";
-import type { TraceEvent } from "../../../server/src/analysis/evaluate/trace";
+import type { CallFrame, LoopFrame, TraceEvent } from "../../../server/src/analysis/evaluate/trace";
 import type { PythonParser } from "../../../server/src/analysis/parse/loadParser";
 import type { RuleContext } from "../../../server/src/analysis/rules/rule";
 import type { Range, RunEstimate, RunSpec } from "../../../server/src/analysis/types";
@@ -23,7 +23,13 @@ export function rangeOf(text: string, needle: string, nth = 0): Range {
   return { start: pos(at), end: pos(at + needle.length) };
 }
 
-export const eventBase = { loops: [], frames: [], noGrad: false, autocast: null } as const;
+/** The fields every trace event has, at their neutral values. */
+export const eventBase: { loops: LoopFrame[]; frames: CallFrame[]; noGrad: boolean; autocast: null } = {
+  loops: [],
+  frames: [],
+  noGrad: false,
+  autocast: null,
+};
 
 export function run(spec: Partial<RunSpec> & { range: Range }, extra: Partial<RunEstimate> = {}): RunEstimate {
   const full: RunSpec = {
