@@ -1,0 +1,19 @@
+// `npm run bench`: measures the budgets of DESIGN.md §9 and prints one table. A report, not a
+// test: it exits 0 whatever the numbers, and docs/PERFORMANCE.md keeps dated results.
+import { join } from "node:path";
+import { Analyzer } from "../server/src/analysis/analyze";
+import { loadPythonParser } from "../server/src/analysis/parse/loadParser";
+import { analysisRows } from "./bench/analysisBench";
+import { machine, printTable, type Row } from "./bench/stats";
+
+async function main(): Promise<void> {
+  console.log(`Footprint Lint benchmarks — ${new Date().toISOString().slice(0, 10)} — ${machine()}\n`);
+  const analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+  const rows: Row[] = [...analysisRows(analyzer)];
+  printTable(rows);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
