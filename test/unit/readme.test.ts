@@ -1,0 +1,35 @@
+// The README documents what the project really has: its settings table is the one generated from
+// package.json, every npm script it tells people to run exists, and its directive examples parse.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { END, START, settingsTable } from "../../scripts/readme-settings";
+import { parseDirectives } from "../../server/src/analysis/directives";
+
+const root = process.cwd();
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+describe("README.md", () => {
+  it("has the settings table generated from package.json (run scripts/readme-settings.ts --write)", () => {
+    const block = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END)).trim();
+    assert.equal(block, settingsTable(manifest));
+  });
+
+  it("names only npm scripts that exist", () => {
+    const named = new Set([...readme.matchAll(/(?:^|`)npm (?:run )?([\w:-]+)/gm)].map((m) => m[1]));
+    named.delete("install");
+    named.delete("ci");
+    const missing = [...named].filter((s) => !(s in manifest.scripts) && s !== "test" && s !== "start");
+    assert.deepEqual(missing, []);
+    assert.ok("test" in manifest.scripts && "start" in manifest.scripts);
+  });
+
+  it("shows directives the directive parser accepts", () => {
+    const lines = [...readme.matchAll(/^# footprint: .*$/gm)].map((m) => m[0]);
+    assert.ok(lines.length >= 6, `found ${lines.length} directive examples`);
+    const parsed = parseDirectives(lines.join("\n"));
+    assert.deepEqual(parsed.problems, []);
+  });
+});
