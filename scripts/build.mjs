@@ -11,6 +11,10 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: "warning",
+  // web-tree-sitter's ESM build reads import.meta.url, which is empty in a CJS bundle: give it
+  // the bundle's own file URL (defined in the banner).
+  define: { "import.meta.url": "__bundleFileUrl" },
+  banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
 mkdirSync("dist", { recursive: true });
@@ -21,7 +25,7 @@ await Promise.all([
     ...common,
     entryPoints: ["server/src/cli.ts"],
     outfile: "dist/cli.js",
-    banner: { js: "#!/usr/bin/env node" },
+    banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   }),
 ]);
 // The bundles load the grammars from their own folder by explicit path (see parse/loadParser.ts).

@@ -1,0 +1,58 @@
+// The VS Code client: starts dist/server.js over node IPC for Python files, syncs the
+// `footprint` settings, and adds the report, restart and status bar on top of the LSP features.
+import * as path from "node:path";
+import * as vscode from "vscode";
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+import { SHOW_REPORT_COMMAND } from "../../server/src/shared/protocol";
+import { ReportView } from "./reportView";
+import { createStatusBar } from "./statusBar";
+
+let client: LanguageClient | undefined;
+
+function createClient(context: vscode.ExtensionContext): LanguageClient {
+  const module = context.asAbsolutePath(path.join("dist", "server.js"));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6011"] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: "python" },
+      { scheme: "untitled", language: "python" },
+    ],
+    synchronize: {
+      configurationSection: "footprint",
+      // [tool.footprint] lives there; the server re-reads it when it changes.
+      fileEvents: vscode.workspace.createFileSystemWatcher("**/pyproject.toml"),
+    },
+    outputChannelName: "Footprint",
+  };
+  // The id "footprint" makes `footprint.trace.server` trace this client.
+  return new LanguageClient("footprint", "Footprint Lint", serverOptions, clientOptions);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  client = createClient(context);
+  const report = new ReportView(() => client);
+  context.subscriptions.push(
+    report,
+    createStatusBar(() => client),
+    vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (uri?: string | vscode.Uri) => report.show(uri)),
+    vscode.commands.registerCommand("footprint.restartServer", async () => {
+      if (!client) return;
+      await client.restart();
+      void vscode.window.setStatusBarMessage("Footprint: language server restarted", 3000);
+    }),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
