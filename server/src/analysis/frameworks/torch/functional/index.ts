@@ -1,0 +1,19 @@
+// The torch function table, keyed by canonical qualified name: "torch.cat", "torch.nn.functional.relu",
+// "Tensor.view" (methods take "self" first; attributes such as "Tensor.shape" take only self).
+
+import type { FunctionSpec } from "../layerSpec";
+import { registerElementwise } from "./elementwise";
+import { registerLinalg } from "./linalg";
+import { registerPooling } from "./pooling";
+import { registerShapeOps } from "./shapeOps";
+
+function build(): Record<string, FunctionSpec> {
+  const table: Record<string, FunctionSpec> = {};
+  registerElementwise(table);
+  registerShapeOps(table);
+  registerLinalg(table);
+  registerPooling(table);
+  return table;
+}
+
+export const TORCH_FUNCTIONS: Record<string, FunctionSpec> = build();

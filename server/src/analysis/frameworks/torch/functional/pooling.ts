@@ -1,0 +1,124 @@
+// torch.nn.functional pooling and resampling: max/avg/lp/adaptive pools, interpolate, pad, pixel_shuffle, unfold.
+
+import { type Args, REQUIRED, type Signature, ShapeError } from "../layerSpec";
+import { boolArg, intListArg, raw, sizeArg, tensor, tupleArg } from "../layers/argUtils";
+import { adaptiveShape, poolShape, readPoolWindow } from "../layers/pooling";
+import { interpolateShape, padShape, pixelShuffleShape } from "../layers/reshape";
+import { prod, showShape, slidingOutLength } from "../layers/shapeUtils";
+import { dtypeArg, type FunctionTable, register, shapeOf } from "./fnUtils";
+
+function onInput(a: Args, owner: string, rule: (x: number[]) => number[], indices = false) {
+  const x = shapeOf(a, "input", owner);
+  const out = tensor(x === null ? null : rule(x), dtypeArg(a, "input"));
+  return { output: indices ? [out, tensor(out.tensor === null ? null : [...out.tensor], "int64")] : out, macs: 0 };
+}
+
+export function registerPooling(t: FunctionTable): void {
+  const input = ["input", REQUIRED] as const;
+  for (const n of [1, 2, 3]) {
+    const maxSig: Signature = [
+      input,
+      ["kernel_size", REQUIRED],
+      ["stride", null],
+      ["padding", 0],
+      ["dilation", 1],
+      ["ceil_mode", false],
+      ["return_indices", false],
+    ];
+    register(t, { F: [`max_pool${n}d`, `max_pool${n}d_with_indices`], torch: [`max_pool${n}d`] }, maxSig, (a) =>
+      onInput(
+        a,
+        `max_pool${n}d`,
+        (x) => poolShape(x, n, readPoolWindow(a, `max_pool${n}d`, n), `max_pool${n}d`),
+        boolArg(a, "return_indices", "max_pool"),
+      ),
+    );
+    const avgSig: Signature = [
+      input,
+      ["kernel_size", REQUIRED],
+      ["stride", null],
+      ["padding", 0],
+      ["ceil_mode", false],
+      ["count_include_pad", true],
+      ...(n > 1 ? ([["divisor_override", null]] as const) : []),
+    ];
+    register(t, { F: [`avg_pool${n}d`], torch: [`avg_pool${n}d`] }, avgSig, (a) =>
+      onInput(a, `avg_pool${n}d`, (x) => poolShape(x, n, readPoolWindow(a, `avg_pool${n}d`, n), `avg_pool${n}d`)),
+    );
+    register(
+      t,
+      { F: [`adaptive_avg_pool${n}d`], torch: [`adaptive_avg_pool${n}d`] },
+      [input, ["output_size", REQUIRED]],
+      (a) =>
+        onInput(a, `adaptive_avg_pool${n}d`, (x) =>
+          adaptiveShape(x, n, raw(a, "output_size"), `adaptive_avg_pool${n}d`),
+        ),
+    );
+    register(
+      t,
+      { F: [`adaptive_max_pool${n}d`], torch: [`adaptive_max_pool${n}d`] },
+      [input, ["output_size", REQUIRED], ["return_indices", false]],
+      (a) =>
+        onInput(
+          a,
+          `adaptive_max_pool${n}d`,
+          (x) => adaptiveShape(x, n, raw(a, "output_size"), `adaptive_max_pool${n}d`),
+          boolArg(a, "return_indices", "adaptive_max_pool"),
+        ),
+    );
+  }
+  for (const n of [1, 2]) {
+    const sig: Signature = [
+      input,
+      ["norm_type", REQUIRED],
+      ["kernel_size", REQUIRED],
+      ["stride", null],
+      ["ceil_mode", false],
+    ];
+    register(t, { F: [`lp_pool${n}d`] }, sig, (a) =>
+      onInput(a, `lp_pool${n}d`, (x) => poolShape(x, n, readPoolWindow(a, `lp_pool${n}d`, n), `lp_pool${n}d`)),
+    );
+  }
+  const interpSig: Signature = [
+    input,
+    ["size", null],
+    ["scale_factor", null],
+    ["mode", "nearest"],
+    ["align_corners", null],
+    ["recompute_scale_factor", null],
+    ["antialias", false],
+  ];
+  register(t, { F: ["interpolate", "upsample"] }, interpSig, (a) =>
+    onInput(a, "interpolate", (x) => interpolateShape(x, raw(a, "size"), raw(a, "scale_factor"), "F.interpolate")),
+  );
+  register(t, { F: ["pad"] }, [input, ["pad", REQUIRED], ["mode", "constant"], ["value", null]], (a) =>
+    onInput(a, "F.pad", (x) => padShape(x, intListArg(a, "pad", "F.pad"), "F.pad")),
+  );
+  register(t, { F: ["pixel_shuffle"], torch: ["pixel_shuffle"] }, [input, ["upscale_factor", REQUIRED]], (a) =>
+    onInput(a, "pixel_shuffle", (x) =>
+      pixelShuffleShape(x, sizeArg(a, "upscale_factor", "pixel_shuffle"), true, "pixel_shuffle"),
+    ),
+  );
+  register(t, { F: ["pixel_unshuffle"], torch: ["pixel_unshuffle"] }, [input, ["downscale_factor", REQUIRED]], (a) =>
+    onInput(a, "pixel_unshuffle", (x) =>
+      pixelShuffleShape(x, sizeArg(a, "downscale_factor", "pixel_unshuffle"), false, "pixel_unshuffle"),
+    ),
+  );
+  register(
+    t,
+    { F: ["unfold"] },
+    [input, ["kernel_size", REQUIRED], ["dilation", 1], ["padding", 0], ["stride", 1]],
+    (a) =>
+      onInput(a, "F.unfold", (x) => {
+        if (x.length !== 3 && x.length !== 4)
+          throw new ShapeError(`F.unfold: expected a 3-d or 4-d input, got ${showShape(x)}`);
+        const k = tupleArg(a, "kernel_size", "F.unfold", 2);
+        const d = tupleArg(a, "dilation", "F.unfold", 2);
+        const p = tupleArg(a, "padding", "F.unfold", 2);
+        const s = tupleArg(a, "stride", "F.unfold", 2);
+        const spatial = x.slice(-2).map((len, i) => slidingOutLength(len, k[i]!, s[i]!, p[i]!, p[i]!, d[i]!));
+        const c = x[x.length - 3]!;
+        return [...x.slice(0, -3), c * prod(k), prod(spatial)];
+      }),
+  );
+}
