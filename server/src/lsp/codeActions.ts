@@ -1,5 +1,5 @@
-// textDocument/codeAction: the fixes a diagnostic carries in its data (no re-analysis), a
-// "suppress on this line" action for every finding, and "open report" for run estimates.
+// textDocument/codeAction: the fixes a diagnostic carries in its data (each rule's fixes plus
+// the core's "ignore on this line"), so no re-analysis happens; "open report" for run estimates.
 import {
   type CodeAction,
   CodeActionKind,
@@ -7,45 +7,19 @@ import {
   type Diagnostic,
   TextDocumentEdit,
 } from "vscode-languageserver";
-import type { TextDocument } from "vscode-languageserver-textdocument";
 import { SHOW_REPORT_COMMAND } from "../shared/protocol";
 import type { ServerContext } from "./context";
 import { toLspEdits } from "./convert";
 import { DIAGNOSTIC_SOURCE, isFindingData } from "./diagnostics";
 
-const IGNORE_DIRECTIVE = /#\s*footprint:\s*ignore\[([^\]]*)\]\s*$/;
-
-/** The edit that adds `code` to the line's `# footprint: ignore[...]` comment, or appends one. */
-export function suppressEdit(doc: TextDocument, line: number, code: string) {
-  const text = doc
-    .getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } })
-    .replace(/\r?\n$/, "");
-  const existing = IGNORE_DIRECTIVE.exec(text);
-  if (existing) {
-    const codes = existing[1]
-      .split(",")
-      .map((c) => c.trim())
-      .filter(Boolean);
-    if (codes.includes(code)) return null;
-    const start = existing.index;
-    return {
-      range: { start: { line, character: start }, end: { line, character: text.length } },
-      newText: `# footprint: ignore[${[...codes, code].join(", ")}]`,
-    };
-  }
-  return {
-    range: { start: { line, character: text.length }, end: { line, character: text.length } },
-    newText: `  # footprint: ignore[${code}]`,
-  };
-}
-
-export function codeActionsFor(doc: TextDocument, diagnostics: Diagnostic[]): CodeAction[] {
+export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== DIAGNOSTIC_SOURCE || typeof diagnostic.code !== "string") continue;
     const data = diagnostic.data;
-    if (!isFindingData(data) || data.uri !== doc.uri) continue;
-    const versioned = { uri: doc.uri, version: data.version };
+    if (!isFindingData(data) || data.uri !== uri) continue;
+    // Versioned edits: the client refuses them if the document changed since the analysis.
+    const versioned = { uri, version: data.version };
     for (const fix of data.fixes) {
       actions.push({
         title: fix.title,
@@ -60,17 +34,7 @@ export function codeActionsFor(doc: TextDocument, diagnostics: Diagnostic[]): Co
         title: "Open the Footprint report",
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        command: { title: "Open the Footprint report", command: SHOW_REPORT_COMMAND, arguments: [doc.uri] },
-      });
-    }
-    // Line numbers in a stale diagnostic may point elsewhere now: only offer it on the current version.
-    const edit = data.version === doc.version ? suppressEdit(doc, diagnostic.range.start.line, diagnostic.code) : null;
-    if (edit) {
-      actions.push({
-        title: `Suppress ${diagnostic.code} on this line`,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        edit: { documentChanges: [TextDocumentEdit.create(versioned, [edit])] },
+        command: { title: "Open the Footprint report", command: SHOW_REPORT_COMMAND, arguments: [uri] },
       });
     }
   }
@@ -79,7 +43,7 @@ export function codeActionsFor(doc: TextDocument, diagnostics: Diagnostic[]): Co
 
 export function registerCodeActions(ctx: ServerContext): void {
   ctx.connection.onCodeAction((params: CodeActionParams) => {
-    const doc = ctx.documents.document(params.textDocument.uri);
-    return doc ? codeActionsFor(doc, params.context.diagnostics) : null;
+    const uri = params.textDocument.uri;
+    return ctx.documents.document(uri) ? codeActionsFor(uri, params.context.diagnostics) : null;
   });
 }

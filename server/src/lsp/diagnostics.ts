@@ -21,7 +21,7 @@ export function isFindingData(x: unknown): x is FindingData {
 
 /** How loud a notice is: internal errors warn, "not analysed" informs, partial results hint. */
 export function noticeSeverity(notice: string): DiagnosticSeverity {
-  if (/internal error/i.test(notice)) return DiagnosticSeverity.Warning;
+  if (/internal error|^FP\d+ stopped/i.test(notice)) return DiagnosticSeverity.Warning;
   if (/^Not analysed/i.test(notice)) return DiagnosticSeverity.Information;
   return DiagnosticSeverity.Hint;
 }
