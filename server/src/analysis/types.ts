@@ -99,6 +99,11 @@ export interface RunSpec {
   forwardFlops: number | null;
   params: number | null;
   trainableParams: number | null;
+  /**
+   * Share of forward FLOPs in convolutions (0–1), from the model's layers. PyTorch runs fp32 convolutions
+   * in TF32 on Ampere+ by default (cudnn.allow_tf32) but not matmuls, so pricing needs the split. Absent = unknown.
+   */
+  convFlopsShare?: number | null;
   evidence: string[];
   unknowns: Unknown[];
 }
@@ -116,7 +121,7 @@ export interface WhatIf {
   timeHours: Interval | null;
   energyKWh: Interval | null;
   co2eKg: Interval | null;
-  /** Relative change of energy vs the baseline (−0.45 = 45% less), midpoint. */
+  /** Relative change of CO2e vs the baseline, midpoint (−0.45 = 45% less; equals the energy change unless the grid changes). */
   saving: number | null;
   note?: string;
 }

@@ -1,0 +1,99 @@
+// The footprint model's constants as data, each with the source it comes from and why that
+// value was picked. docs/MODEL.md explains the formulas that use them; tests read them from here.
+import type { Interval } from "../../types";
+
+export interface Constant<T> {
+  value: T;
+  source: string;
+}
+
+/** Model FLOPs utilisation for transformer language models (tokens per sample known). */
+export const MFU_TRANSFORMER: Constant<Interval> = {
+  value: { low: 0.3, high: 0.5 },
+  source:
+    "Chowdhery et al. 2022 (PaLM) Table 3: MFU 30.2% (Megatron-Turing NLG), 32.5% (Gopher), 46.2% (PaLM 540B); " +
+    "Narayanan et al. 2021 (Megatron-LM, SC21): 52% of A100 peak at 1T parameters",
+};
+
+/** MFU for other models (CNNs, small MLPs, fine-tuning): the same table's full spread, down to GPT-3 on V100. */
+export const MFU_OTHER: Constant<Interval> = {
+  value: { low: 0.2, high: 0.5 },
+  source:
+    "Chowdhery et al. 2022 (PaLM) Table 3 spread: 21.3% (GPT-3 on V100) to 46.2% (PaLM); no published MFU table " +
+    "exists for CNN training, so the widest published range is used; small models are bounded by the step floor instead",
+};
+
+/**
+ * Fixed cost per optimizer micro-step of an eager training loop (Python + autograd + optimizer
+ * dispatch, and data loading when it is not overlapped). Measured by docs/model/measure_step_overhead.py
+ * (torch 1.13, 1 thread, 2-core AMD EPYC VM): 0.26 ms for a tiny MLP step; 14.2 ms for one batch of 64
+ * MNIST-like PIL images through DataLoader(num_workers=0) with ToTensor+Normalize.
+ */
+export const STEP_OVERHEAD_S: Constant<Interval> = {
+  value: { low: 0.000262, high: 0.0142 },
+  source:
+    "measured in this project (docs/model/measure_step_overhead.py): 0.26 ms tiny-MLP train step (dispatch floor); " +
+    "14.2 ms per batch of 64 MNIST-like images with single-process DataLoader + ToTensor/Normalize (loader-bound)",
+};
+
+/** Average accelerator draw as a fraction of its rated power during training. */
+export const POWER_FRACTION: Constant<Interval> = {
+  value: { low: 0.6, high: 1.0 },
+  source:
+    "low: Strubell et al. 2019 Table 3 measured average system power / GPU TDP = 0.63-0.76 (P100x8 1415.78 W of 2000 W; " +
+    "V100x64 12041.51 W of 19200 W), rounded down; high: rated TDP, the convention of ML CO2 Impact, BLOOM (Luccioni et al. 2023) " +
+    "and the Llama 2/3 model cards",
+};
+
+/** Reference host for host power: NVIDIA DGX A100 (2× AMD EPYC 7742, 1 TB RAM, 8 GPUs). */
+export const HOST_REFERENCE = {
+  cpus: 2,
+  cpuTdpW: 225,
+  ramGB: 1024,
+  accelerators: 8,
+  source: "NVIDIA DGX A100 datasheet (2× AMD EPYC 7742, 1 TB system memory, 8× A100); AMD EPYC 7742 TDP 225 W",
+};
+
+/** CPU draw when it is not measured: half its TDP. */
+export const CPU_TDP_FRACTION: Constant<number> = {
+  value: 0.5,
+  source: "CodeCarbon constant mode (50% of CPU TDP when no power counter is readable; mlco2/codecarbon#524)",
+};
+
+/** DRAM power per GB. */
+export const RAM_W_PER_GB: Constant<number> = {
+  value: 0.3725,
+  source: "Lannelongue, Grealey & Inouye 2021, Green Algorithms (Advanced Science 8:2100707): 0.3725 W/GB",
+};
+
+/** Data-centre power usage effectiveness. */
+export const PUE: Constant<Interval> = {
+  value: { low: 1.1, high: 1.58 },
+  source:
+    "low: Google fleet-wide trailing-twelve-month PUE 1.10 (google.com/about/datacenters/efficiency); " +
+    "high: Uptime Institute Global Data Center Survey 2023 average 1.58 (also the figure Strubell et al. 2019 used)",
+};
+
+/** Early-stopping what-if: the fraction of scheduled epochs actually run. A scenario, not a measurement. */
+export const EARLY_STOP_FRACTION: Constant<number> = {
+  value: 0.7,
+  source:
+    "scenario parameter: stop after 70% of the scheduled epochs (e.g. EarlyStopping(patience=...) on a plateaued " +
+    "validation loss); the saving scales linearly with the epochs removed, so read it as 'per 30% of epochs saved'",
+};
+
+/** Frozen-parameter cost: backward through frozen layers needs input gradients (2×) or nothing (1×, frozen at the input side). */
+export const FROZEN_MULTIPLIER: Constant<Interval> = {
+  value: { low: 1, high: 2 },
+  source:
+    "training = forward (1×) + input-gradient (1×) + weight-gradient (1×) per layer (Kaplan et al. 2020 §2.1, 6N = 3 × 2N); " +
+    "frozen layers skip the weight gradient (2×) and, before the first trainable layer, the input gradient too (1×)",
+};
+
+/** 2:4 structured sparsity: at most 2× on tensor-core matmuls. */
+export const SPARSITY_SPEEDUP: Constant<Interval> = {
+  value: { low: 1, high: 2 },
+  source:
+    "NVIDIA A100 datasheet / Ampere architecture whitepaper: sparse Tensor Core peak is 2× dense; Mishra et al. 2021 " +
+    "(arXiv:2104.08378) report up to ~1.5× end-to-end on real networks, so 1-2× on the compute part",
+};

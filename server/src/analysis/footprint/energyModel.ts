@@ -1,0 +1,184 @@
+// The footprint formulas of docs/MODEL.md: training FLOPs → time (compute vs step floor) → kWh →
+// kg CO2e, each an interval. Pure arithmetic over resolved inputs; priceRun.ts resolves them.
+import type { Interval, Precision, RunSpec } from "../types";
+import type { DeviceRow } from "./data/devices";
+import {
+  CPU_TDP_FRACTION,
+  FROZEN_MULTIPLIER,
+  HOST_REFERENCE,
+  MFU_OTHER,
+  MFU_TRANSFORMER,
+  RAM_W_PER_GB,
+} from "./data/modelConstants";
+import { peakFor } from "./devices";
+import { add, div, iv, max, mul, point, scale } from "./interval";
+
+/** What a priced run needs besides the spec: resolved device, constants and settings. */
+export interface ModelInputs {
+  device: DeviceRow;
+  count: number;
+  precision: Precision;
+  /** Share of fp32 FLOPs the framework runs on TF32 units by default (see tf32ShareFor). */
+  tf32Share: number;
+  mfu: Interval;
+  stepOverheadS: Interval;
+  powerFraction: Interval;
+  hostW: Interval;
+  pue: Interval;
+  gridGPerKWh: number;
+  /** Multiplies compute time only (sparsity what-if: 1/speedup). */
+  computeScale?: Interval;
+}
+
+export interface FlopsResult {
+  flops: Interval;
+  method: string;
+  /** Samples seen in training (all epochs, or max_steps × global batch), before trials. */
+  trainSamplesTotal: number;
+  evalSamplesTotal: number;
+}
+
+export interface Priced {
+  flops: FlopsResult | null;
+  computeHours: Interval | null;
+  floorHours: Interval | null;
+  timeHours: Interval | null;
+  energyKWh: Interval | null;
+  co2eKg: Interval | null;
+  /** Spec fields whose absence stopped the estimate: "forwardFlops", "trainSamples", "epochs", "batchSize". */
+  missing: string[];
+  peakNote: string | null;
+}
+
+/** Training-pass multiplier per forward: 3 when everything trains; frozen parts cost 1–2 (FROZEN_MULTIPLIER). */
+export function trainMultiplier(params: number | null, trainable: number | null): Interval {
+  const f = params && params > 0 && trainable !== null ? Math.min(1, Math.max(0, trainable / params)) : 1;
+  return add(point(3 * f), scale(FROZEN_MULTIPLIER.value, 1 - f));
+}
+
+/**
+ * Share of fp32 FLOPs on TF32 units by framework default: TensorFlow/Keras enables TF32 for every op on
+ * Ampere+ (tf.config.experimental.enable_tensor_float_32_execution defaults to True); PyTorch ≥ 1.12 only
+ * for cuDNN convolutions (torch.backends.cudnn.allow_tf32 = True, cuda.matmul.allow_tf32 = False).
+ */
+export function tf32ShareFor(spec: RunSpec): number {
+  if (spec.framework === "keras") return 1;
+  return spec.convFlopsShare ?? 0;
+}
+
+/** True for transformer LMs, where the 6×N×D rule and the transformer MFU range apply. */
+export const isSequenceModel = (spec: RunSpec) => spec.tokensPerSample !== null && spec.tokensPerSample > 0;
+
+/** Default MFU range for a run (settings.mfu overrides it in priceRun). */
+export const defaultMfu = (spec: RunSpec) => (isSequenceModel(spec) ? MFU_TRANSFORMER : MFU_OTHER);
+
+/** Host (CPU + DRAM) watts per accelerator, from the DGX A100 reference node; see docs/MODEL.md. */
+export function hostPowerW(device: DeviceRow): Interval {
+  if (device.powerIncludesHost) return point(0);
+  const ref = HOST_REFERENCE;
+  const ramW = ref.ramGB * RAM_W_PER_GB.value;
+  if (device.kind === "cpu") return iv(0, ramW / ref.cpus);
+  const cpuW = ref.cpus * ref.cpuTdpW * CPU_TDP_FRACTION.value;
+  return iv(cpuW / ref.accelerators, (cpuW + ramW) / ref.accelerators);
+}
+
+/** Samples seen in training and in evaluation, or the missing fields that prevent knowing them. */
+export function sampleCounts(spec: RunSpec, count: number): { train: number; eval: number } | { missing: string[] } {
+  const dp = Math.max(1, count);
+  if (spec.maxSteps !== null && spec.batchSize !== null) {
+    const train = spec.maxSteps * spec.batchSize * Math.max(1, spec.gradientAccumulation) * dp;
+    const epochsRun = spec.trainSamples ? train / spec.trainSamples : 0;
+    return { train, eval: spec.valSamples !== null ? Math.round(epochsRun * spec.valSamples) : 0 };
+  }
+  const missing: string[] = [];
+  if (spec.trainSamples === null) missing.push("trainSamples");
+  if (spec.epochs === null) missing.push(spec.maxSteps !== null ? "batchSize" : "epochs");
+  if (missing.length > 0 || spec.trainSamples === null || spec.epochs === null) return { missing };
+  return { train: spec.epochs * spec.trainSamples, eval: spec.epochs * (spec.valSamples ?? 0) };
+}
+
+/** Training FLOPs (before trials) and the formula that gave them; null when an input is unknown. */
+export function trainFlops(spec: RunSpec, count: number): FlopsResult | { missing: string[] } {
+  const samples = sampleCounts(spec, count);
+  if ("missing" in samples) {
+    return {
+      missing: spec.forwardFlops === null && !canUse6ND(spec) ? ["forwardFlops", ...samples.missing] : samples.missing,
+    };
+  }
+  const mult = trainMultiplier(spec.params, spec.trainableParams);
+  const frozen = mult.low < 3 ? ` (frozen parts ${mult.low.toFixed(2)}–${mult.high.toFixed(2)}× instead of 3×)` : "";
+  const tokens = spec.tokensPerSample ?? 0;
+  if (spec.forwardFlops !== null) {
+    const flops = add(scale(mult, samples.train * spec.forwardFlops), point(samples.eval * spec.forwardFlops));
+    let method = `3×forward×samples×epochs${frozen}`;
+    if (canUse6ND(spec)) {
+      const sixND = 6 * (spec.params as number) * samples.train * tokens;
+      method += `; cross-check 6×params×tokens = ${sixND.toExponential(2)} (${(sixND / ((flops.low + flops.high) / 2)).toFixed(2)}× this)`;
+    }
+    return { flops, method, trainSamplesTotal: samples.train, evalSamplesTotal: samples.eval };
+  }
+  if (canUse6ND(spec)) {
+    const perTokenFwd = 2 * (spec.params as number);
+    const flops = add(scale(mult, samples.train * tokens * perTokenFwd), point(samples.eval * tokens * perTokenFwd));
+    return {
+      flops,
+      method: `6×params×tokens${frozen}`,
+      trainSamplesTotal: samples.train,
+      evalSamplesTotal: samples.eval,
+    };
+  }
+  return { missing: ["forwardFlops"] };
+}
+
+const canUse6ND = (spec: RunSpec) => isSequenceModel(spec) && spec.params !== null && spec.params > 0;
+
+/** Prices a spec under resolved inputs. Every output is null when FLOPs are unknown. */
+export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
+  const none: Priced = {
+    flops: null,
+    computeHours: null,
+    floorHours: null,
+    timeHours: null,
+    energyKWh: null,
+    co2eKg: null,
+    missing: [],
+    peakNote: null,
+  };
+  const fr = trainFlops(spec, m.count);
+  if ("missing" in fr) return { ...none, missing: fr.missing };
+  const trials = Math.max(1, spec.trials);
+  const flops = scale(fr.flops, trials);
+  const peak = peakFor(m.device, m.precision, m.tf32Share);
+  if (!peak) return { ...none, flops: { ...fr, flops }, missing: ["devicePeak"] };
+
+  const throughput = scale(m.mfu, m.count * peak.flops);
+  let computeS = div(flops, throughput);
+  if (m.computeScale) computeS = mul(computeS, m.computeScale);
+  const computeHours = scale(computeS, 1 / 3600);
+
+  let floorHours: Interval | null = null;
+  if (spec.batchSize !== null && spec.batchSize > 0) {
+    const perStep = spec.batchSize * m.count;
+    const steps = trials * (Math.ceil(fr.trainSamplesTotal / perStep) + Math.ceil(fr.evalSamplesTotal / perStep));
+    floorHours = scale(m.stepOverheadS, steps / 3600);
+  }
+  const timeHours = floorHours ? max(computeHours, floorHours) : computeHours;
+
+  let energyKWh: Interval | null = null;
+  let co2eKg: Interval | null = null;
+  if (m.device.powerW !== null) {
+    const perDeviceW = add(scale(m.powerFraction, m.device.powerW), m.hostW);
+    energyKWh = scale(mul(mul(timeHours, perDeviceW), m.pue), m.count / 1000);
+    co2eKg = scale(energyKWh, m.gridGPerKWh / 1000);
+  }
+  return {
+    flops: { ...fr, flops },
+    computeHours,
+    floorHours,
+    timeHours,
+    energyKWh,
+    co2eKg,
+    missing: m.device.powerW === null ? ["devicePower"] : [],
+    peakNote: peak.fallback,
+  };
+}
