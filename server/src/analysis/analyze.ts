@@ -88,7 +88,7 @@ export class Analyzer {
     analysis.models = facts.models;
     analysis.steps = facts.steps;
     try {
-      analysis.runs = detectRuns(facts, directives).map((spec) => priceRun(spec, input.settings));
+      analysis.runs = detectRuns(facts, directives, tree).map((spec) => priceRun(spec, input.settings));
     } catch (err) {
       analysis.notices.push(`Training-run estimate stopped by an internal error: ${describe(err)}`);
     }

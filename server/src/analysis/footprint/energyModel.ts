@@ -2,14 +2,7 @@
 // kg CO2e, each an interval. Pure arithmetic over resolved inputs; priceRun.ts resolves them.
 import type { Interval, Precision, RunSpec } from "../types";
 import type { DeviceRow } from "./data/devices";
-import {
-  CPU_TDP_FRACTION,
-  FROZEN_MULTIPLIER,
-  HOST_REFERENCE,
-  MFU_OTHER,
-  MFU_TRANSFORMER,
-  RAM_W_PER_GB,
-} from "./data/modelConstants";
+import { CPU_TDP_FRACTION, FROZEN_MULTIPLIER, HOST_REFERENCE, MFU, RAM_W_PER_GB } from "./data/modelConstants";
 import { peakFor } from "./devices";
 import { add, div, iv, max, mul, point, scale } from "./interval";
 
@@ -66,11 +59,11 @@ export function tf32ShareFor(spec: RunSpec): number {
   return spec.convFlopsShare ?? 0;
 }
 
-/** True for transformer LMs, where the 6×N×D rule and the transformer MFU range apply. */
+/** True for sequence models with known tokens per sample, where the 6×N×D cross-check applies. */
 export const isSequenceModel = (spec: RunSpec) => spec.tokensPerSample !== null && spec.tokensPerSample > 0;
 
 /** Default MFU range for a run (settings.mfu overrides it in priceRun). */
-export const defaultMfu = (spec: RunSpec) => (isSequenceModel(spec) ? MFU_TRANSFORMER : MFU_OTHER);
+export const defaultMfu = (_spec: RunSpec) => MFU;
 
 /** Host (CPU + DRAM) watts per accelerator, from the DGX A100 reference node; see docs/MODEL.md. */
 export function hostPowerW(device: DeviceRow): Interval {
@@ -132,6 +125,11 @@ export function trainFlops(spec: RunSpec, count: number): FlopsResult | { missin
 
 const canUse6ND = (spec: RunSpec) => isSequenceModel(spec) && spec.params !== null && spec.params > 0;
 
+/** kWh = hours × devices × watts per device (accelerator share + host) × PUE / 1000. */
+export function energyFrom(hours: Interval, devices: number, perDeviceW: Interval, pue: Interval): Interval {
+  return scale(mul(mul(hours, perDeviceW), pue), devices / 1000);
+}
+
 /** Prices a spec under resolved inputs. Every output is null when FLOPs are unknown. */
 export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
   const none: Priced = {
@@ -168,7 +166,7 @@ export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
   let co2eKg: Interval | null = null;
   if (m.device.powerW !== null) {
     const perDeviceW = add(scale(m.powerFraction, m.device.powerW), m.hostW);
-    energyKWh = scale(mul(mul(timeHours, perDeviceW), m.pue), m.count / 1000);
+    energyKWh = energyFrom(timeHours, m.count, perDeviceW, m.pue);
     co2eKg = scale(energyKWh, m.gridGPerKWh / 1000);
   }
   return {

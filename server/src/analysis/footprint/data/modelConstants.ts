@@ -7,20 +7,16 @@ export interface Constant<T> {
   source: string;
 }
 
-/** Model FLOPs utilisation for transformer language models (tokens per sample known). */
-export const MFU_TRANSFORMER: Constant<Interval> = {
-  value: { low: 0.3, high: 0.5 },
-  source:
-    "Chowdhery et al. 2022 (PaLM) Table 3: MFU 30.2% (Megatron-Turing NLG), 32.5% (Gopher), 46.2% (PaLM 540B); " +
-    "Narayanan et al. 2021 (Megatron-LM, SC21): 52% of A100 peak at 1T parameters",
-};
-
-/** MFU for other models (CNNs, small MLPs, fine-tuning): the same table's full spread, down to GPT-3 on V100. */
-export const MFU_OTHER: Constant<Interval> = {
+/**
+ * Model FLOPs utilisation (achieved / peak FLOP/s). One range for every model: the published
+ * figures are for large transformers, and no comparable table exists for CNN training; small
+ * models are bounded by the per-step floor instead (see docs/MODEL.md, "MFU").
+ */
+export const MFU: Constant<Interval> = {
   value: { low: 0.2, high: 0.5 },
   source:
-    "Chowdhery et al. 2022 (PaLM) Table 3 spread: 21.3% (GPT-3 on V100) to 46.2% (PaLM); no published MFU table " +
-    "exists for CNN training, so the widest published range is used; small models are bounded by the step floor instead",
+    "Chowdhery et al. 2022 (PaLM) Table 3: 21.3% (GPT-3 on V100), 30.2% (Megatron-Turing NLG), 32.5% (Gopher), " +
+    "46.2% (PaLM 540B); Narayanan et al. 2021 (Megatron-LM, SC21): 52% of A100 peak at 1T parameters",
 };
 
 /**

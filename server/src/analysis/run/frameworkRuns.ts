@@ -1,0 +1,173 @@
+// Runs that a framework call describes in one place: Keras `model.fit`, Hugging Face `Trainer`
+// and Lightning `Trainer.fit`. Arguments the script leaves out take the library's documented default.
+import type { ProgramFacts } from "../evaluate";
+import type { LoaderInfo, TraceEvent } from "../evaluate/trace";
+import type { RunSpec } from "../types";
+import { deviceOf, describeModels, line, precisionOf } from "./runFacts";
+
+/** Library defaults for arguments a script omits, each with where it is documented. */
+export const FRAMEWORK_DEFAULTS = {
+  kerasEpochs: { value: 1, source: "keras.io Model.fit: epochs=1" },
+  kerasBatch: { value: 32, source: "keras.io Model.fit: batch_size defaults to 32" },
+  hfEpochs: { value: 3, source: "transformers TrainingArguments: num_train_epochs=3.0" },
+  hfBatch: { value: 8, source: "transformers TrainingArguments: per_device_train_batch_size=8" },
+  lightningEpochs: {
+    value: 1000,
+    source: "Lightning Trainer: max_epochs defaults to 1000 when neither max_epochs nor max_steps is set",
+  },
+} as const;
+
+type Ev<K extends TraceEvent["kind"]> = Extract<TraceEvent, { kind: K }>;
+
+export function frameworkRuns(facts: ProgramFacts): RunSpec[] {
+  const out: RunSpec[] = [];
+  for (const e of facts.trace) {
+    if (e.kind === "kerasFit") out.push(kerasRun(facts, e));
+    else if (e.kind === "hfTrainer") out.push(hfRun(facts, e));
+    else if (e.kind === "lightningFit") out.push(lightningRun(facts, e));
+  }
+  return out;
+}
+
+function base(facts: ProgramFacts, e: TraceEvent, framework: RunSpec["framework"], modelId: number | null): RunSpec {
+  const m = describeModels(facts, modelId === null ? [] : [modelId], []);
+  const spec: RunSpec = {
+    model: m.name,
+    range: e.range,
+    framework,
+    epochs: null,
+    maxSteps: null,
+    trainSamples: null,
+    valSamples: null,
+    batchSize: null,
+    gradientAccumulation: 1,
+    tokensPerSample: null,
+    precision: "fp32",
+    device: null,
+    trials: 1,
+    forwardFlops: m.forwardFlops,
+    params: m.params,
+    trainableParams: m.trainableParams,
+    convFlopsShare: m.convFlopsShare,
+    evidence: [...m.evidence],
+    unknowns: [],
+  };
+  // A fit inside loops (k-fold, a sweep over configs) repeats once per iteration.
+  for (const l of e.loops) {
+    if (l.tripCount !== null && l.tripCount > 1) {
+      spec.trials *= l.tripCount;
+      spec.evidence.push(`×${l.tripCount} runs: inside the loop over ${l.target} (line ${line(l.range)})`);
+    }
+  }
+  for (const s of facts.trace) {
+    if (s.kind === "sweep" && s.trials !== null && s.trials > 1) {
+      spec.trials *= s.trials;
+      spec.evidence.push(`×${s.trials} trials: ${s.how} (line ${line(s.range)})`);
+    }
+  }
+  const dv = deviceOf(facts);
+  spec.device = dv.device;
+  if (dv.evidence) spec.evidence.push(dv.evidence);
+  return spec;
+}
+
+function orDefault(spec: RunSpec, name: string, v: number | null, d: { value: number; source: string }): number {
+  if (v !== null) {
+    spec.evidence.push(`${name} ${v} from the script`);
+    return v;
+  }
+  spec.evidence.push(`${name} ${d.value}: library default (${d.source})`);
+  return d.value;
+}
+
+function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
+  const spec = base(facts, e, "keras", e.modelId);
+  spec.epochs = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.kerasEpochs);
+  spec.batchSize = orDefault(spec, "batch size", e.batchSize, FRAMEWORK_DEFAULTS.kerasBatch);
+  spec.trainSamples = e.trainSamples;
+  spec.valSamples = e.valSamples;
+  if (e.trainSamples !== null)
+    spec.evidence.push(`${e.trainSamples.toLocaleString("en-US")} training samples passed to fit()`);
+  if (e.valSamples !== null) spec.evidence.push(`${e.valSamples.toLocaleString("en-US")} validation samples per epoch`);
+  if (e.callbacks.some((c) => /EarlyStopping/.test(c)))
+    spec.evidence.push("EarlyStopping callback: the epoch count is an upper bound");
+  const pr = precisionOf(facts, [e], e.modelId === null ? [] : [e.modelId]);
+  spec.precision = pr.precision;
+  if (pr.evidence) spec.evidence.push(pr.evidence);
+  return spec;
+}
+
+function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
+  const spec = base(facts, e, "transformers", e.modelId);
+  spec.batchSize = orDefault(spec, "per-device batch size", e.batchSize, FRAMEWORK_DEFAULTS.hfBatch);
+  spec.gradientAccumulation = Math.max(1, e.gradientAccumulation ?? 1);
+  if (e.maxSteps !== null && e.maxSteps > 0) {
+    spec.maxSteps = e.maxSteps;
+    spec.evidence.push(`max_steps ${e.maxSteps} (overrides num_train_epochs)`);
+  } else spec.epochs = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.hfEpochs);
+  spec.trainSamples = e.trainSamples;
+  if (e.trainSamples !== null)
+    spec.evidence.push(`${e.trainSamples.toLocaleString("en-US")} training samples (train_dataset)`);
+  spec.tokensPerSample = e.tokensPerSample;
+  if (e.tokensPerSample !== null)
+    spec.evidence.push(`${e.tokensPerSample} tokens per sample (max_length / block_size)`);
+  if (e.gradientAccumulation && e.gradientAccumulation > 1)
+    spec.evidence.push(`gradient_accumulation_steps ${e.gradientAccumulation}`);
+  setPrecision(facts, spec, e, e.precision, "TrainingArguments fp16/bf16");
+  return spec;
+}
+
+function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
+  const spec = base(facts, e, "lightning", e.modelId);
+  if (e.maxSteps !== null && e.maxSteps > 0) {
+    spec.maxSteps = e.maxSteps;
+    spec.evidence.push(`max_steps ${e.maxSteps}`);
+    if (e.maxEpochs !== null) spec.evidence.push(`max_epochs ${e.maxEpochs} also set; max_steps priced`);
+  } else spec.epochs = orDefault(spec, "max_epochs", e.maxEpochs, FRAMEWORK_DEFAULTS.lightningEpochs);
+  applyLoader(spec, e.loader);
+  if (e.devices !== null || e.accelerator !== null) {
+    const kind = /tpu/i.test(e.accelerator ?? "")
+      ? "tpu"
+      : /cpu/i.test(e.accelerator ?? "")
+        ? "cpu"
+        : /mps/i.test(e.accelerator ?? "")
+          ? "mps"
+          : "gpu";
+    spec.device = { id: null, count: e.devices, kind };
+    spec.evidence.push(`Trainer(accelerator=${e.accelerator ?? "auto"}, devices=${e.devices ?? "auto"})`);
+  }
+  setPrecision(facts, spec, e, e.precision, "Trainer(precision=...)");
+  return spec;
+}
+
+function applyLoader(spec: RunSpec, ld: LoaderInfo | null): void {
+  if (!ld) return;
+  spec.batchSize = ld.batchSize;
+  if (ld.dataset?.samples != null) {
+    spec.trainSamples = ld.dataset.samples;
+    spec.evidence.push(
+      `${ld.dataset.samples.toLocaleString("en-US")} samples: ${ld.dataset.name ?? "dataset"} (line ${line(ld.range)})`,
+    );
+  }
+  if (ld.batchSize !== null)
+    spec.evidence.push(`batch size ${ld.batchSize} from the DataLoader (line ${line(ld.range)})`);
+  if (ld.dataset?.tokensPerSample) spec.tokensPerSample = ld.dataset.tokensPerSample;
+}
+
+function setPrecision(
+  facts: ProgramFacts,
+  spec: RunSpec,
+  e: TraceEvent,
+  p: RunSpec["precision"] | null,
+  how: string,
+): void {
+  if (p !== null) {
+    spec.precision = p;
+    spec.evidence.push(`precision ${p}: ${how}`);
+    return;
+  }
+  const modelIds = "modelId" in e && typeof e.modelId === "number" ? [e.modelId] : [];
+  const pr = precisionOf(facts, [e], modelIds);
+  spec.precision = pr.precision;
+  if (pr.evidence) spec.evidence.push(pr.evidence);
+}

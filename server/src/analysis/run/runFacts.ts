@@ -1,0 +1,159 @@
+// Facts every run detector needs from the trace: the model(s) a run trains, its precision and
+// device, and the directives that override what the script says. Shared by torchLoops.ts and
+// frameworkRuns.ts so PyTorch, Keras, HF and Lightning runs are described the same way.
+import type { Directives } from "../directives";
+import type { ProgramFacts } from "../evaluate";
+import type { TraceEvent } from "../evaluate/trace";
+import { findDevice } from "../footprint/devices";
+import type { ModelCost, Precision, Range, RunSpec } from "../types";
+
+export const line = (r: Range) => r.start.line + 1;
+
+/** Model cost summed over the models a run trains (a GAN trains two), plus frozen teachers at forward cost. */
+export interface RunModel {
+  name: string | null;
+  forwardFlops: number | null;
+  params: number | null;
+  trainableParams: number | null;
+  convFlopsShare: number | null;
+  evidence: string[];
+}
+
+/**
+ * Combines the trained models (forward + backward) and the no-grad models run in the same loop
+ * (a distillation teacher: forward only, so a third of a trained model's per-sample cost).
+ */
+export function describeModels(facts: ProgramFacts, trainedIds: number[], forwardOnlyIds: number[]): RunModel {
+  const byId = new Map(facts.models.map((m) => [m.id, m]));
+  const trained = unique(trainedIds)
+    .map((id) => byId.get(id))
+    .filter((m): m is ModelCost => !!m);
+  const frozen = unique(forwardOnlyIds)
+    .filter((id) => !trainedIds.includes(id))
+    .map((id) => byId.get(id))
+    .filter((m): m is ModelCost => !!m);
+  const evidence: string[] = [];
+  if (trained.length === 0)
+    return { name: null, forwardFlops: null, params: null, trainableParams: null, convFlopsShare: null, evidence };
+  let flops: number | null = 0;
+  let macs = 0;
+  let convMacs = 0;
+  for (const m of trained) {
+    flops = flops !== null && m.forwardFlops !== null ? flops + m.forwardFlops : null;
+    for (const l of m.layers) {
+      if (l.macs === null) continue;
+      macs += l.macs;
+      if (/^Conv/i.test(l.type)) convMacs += l.macs;
+    }
+    evidence.push(
+      `model ${m.name} (${m.className}): ${m.params.toLocaleString("en-US")} params` +
+        (m.forwardFlops !== null
+          ? `, ${m.forwardFlops.toExponential(3)} forward FLOPs/sample`
+          : ", forward FLOPs unknown"),
+    );
+  }
+  for (const t of frozen) {
+    // Forward-only cost of a no-grad model, folded in as a third of a trained forward (3× → 1×).
+    if (flops !== null && t.forwardFlops !== null) flops += t.forwardFlops / 3;
+    evidence.push(`model ${t.name} runs forward-only under no_grad in the loop (counted at 1× forward)`);
+  }
+  return {
+    name: trained.map((m) => m.name).join(" + "),
+    forwardFlops: flops,
+    params: trained.reduce((s, m) => s + m.params, 0),
+    trainableParams: trained.reduce((s, m) => s + m.trainableParams, 0),
+    convFlopsShare: macs > 0 ? convMacs / macs : null,
+    evidence,
+  };
+}
+
+/** Precision of a run: autocast around its forward/backward, else a precision event on its model or the whole script. */
+export function precisionOf(
+  facts: ProgramFacts,
+  runEvents: TraceEvent[],
+  modelIds: number[],
+): { precision: Precision; evidence: string | null } {
+  const ac = runEvents.find((e) => (e.kind === "forward" || e.kind === "backward") && e.autocast)?.autocast;
+  if (ac)
+    return {
+      precision: ac === "bf16" ? "bf16-mixed" : "fp16-mixed",
+      evidence: `precision ${ac} mixed: autocast around the forward`,
+    };
+  const p = facts.trace.filter(
+    (e): e is Extract<TraceEvent, { kind: "precision" }> =>
+      e.kind === "precision" && (e.modelId === null || modelIds.includes(e.modelId)),
+  );
+  const last = p.at(-1);
+  if (last)
+    return {
+      precision: last.precision,
+      evidence: `precision ${last.precision}: ${last.how} (line ${line(last.range)})`,
+    };
+  return { precision: "fp32", evidence: null };
+}
+
+/** Device the script names: any accelerator event wins over cpu (the `cuda if available else cpu` idiom). */
+export function deviceOf(facts: ProgramFacts): { device: RunSpec["device"]; evidence: string | null } {
+  const ev = facts.trace.filter((e): e is Extract<TraceEvent, { kind: "device" }> => e.kind === "device");
+  if (ev.length === 0) return { device: null, evidence: null };
+  const accel = ev.filter((e) => e.device !== "cpu");
+  const pick = accel.length > 0 ? accel : ev;
+  const counts = pick.map((e) => e.count).filter((c): c is number => c !== null && c > 0);
+  const count = counts.length > 0 ? Math.max(...counts) : null;
+  const kind = pick[0].device;
+  const how = unique(pick.map((e) => e.how))
+    .slice(0, 3)
+    .join(", ");
+  return { device: { id: null, count, kind }, evidence: `device ${kind}${count ? ` ×${count}` : ""}: ${how}` };
+}
+
+/** Directives override the script: samples, epochs, device (id and count). */
+export function applyDirectives(spec: RunSpec, d: Directives): void {
+  if (d.samples) {
+    spec.trainSamples = d.samples.value;
+    spec.evidence.push(
+      `${d.samples.value.toLocaleString("en-US")} training samples from the # footprint: samples directive (line ${d.samples.line + 1})`,
+    );
+    spec.unknowns = spec.unknowns.filter((u) => !u.hint?.includes("samples"));
+    if (spec.maxSteps !== null && spec.batchSize === null) spec.maxSteps = null;
+  }
+  if (d.epochs) {
+    spec.epochs = d.epochs.value;
+    spec.maxSteps = null;
+    spec.evidence.push(`epochs ${d.epochs.value} from the # footprint: epochs directive (line ${d.epochs.line + 1})`);
+    spec.unknowns = spec.unknowns.filter((u) => !u.hint?.includes("epochs"));
+  }
+  if (d.device) {
+    const known = findDevice(d.device.id);
+    spec.device = {
+      id: d.device.id,
+      count: d.device.count,
+      kind: known?.kind === "edge" || !known ? "gpu" : known.kind,
+    };
+    spec.evidence.push(
+      `device ${d.device.id} ×${d.device.count} from the # footprint: device directive (line ${d.device.line + 1})`,
+    );
+  }
+}
+
+/** Unknowns with the directive that fills each gap, for whatever a run still lacks. */
+export function gapUnknowns(spec: RunSpec): void {
+  const add = (message: string, hint: string) => {
+    if (!spec.unknowns.some((u) => u.hint === hint)) spec.unknowns.push({ message, range: spec.range, hint });
+  };
+  if (spec.trainSamples === null && !(spec.maxSteps !== null && spec.batchSize !== null))
+    add("training samples per epoch are unknown", "add `# footprint: samples 50000`");
+  if (spec.epochs === null && spec.maxSteps === null)
+    add("the number of epochs is unknown", "add `# footprint: epochs 90`");
+  if (spec.forwardFlops === null && !(spec.tokensPerSample && spec.params))
+    add(
+      spec.model
+        ? `forward FLOPs of ${spec.model} are unknown (no input shape reached it)`
+        : "no model forward was found in the training loop",
+      "add `# footprint: input 3x224x224` (the per-sample input shape)",
+    );
+}
+
+export function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

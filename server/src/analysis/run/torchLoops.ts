@@ -1,0 +1,192 @@
+// PyTorch training loops from the trace: a backward inside a batch loop is a run; the loop
+// around it gives epochs, loops further out multiply it (sweeps, folds), the loader gives samples
+// and batch size, and no-grad forwards in the same epoch loop give the evaluation passes.
+import type { Tree } from "web-tree-sitter";
+import type { ProgramFacts } from "../evaluate";
+import type { LoopFrame, TraceEvent } from "../evaluate/trace";
+import type { Range, RunSpec } from "../types";
+import { deviceOf, describeModels, line, precisionOf, unique } from "./runFacts";
+import { accumulationSteps, loopIterableText } from "./sourceLookup";
+
+const key = (r: Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+const sameLoop = (a: LoopFrame, b: LoopFrame) => key(a.range) === key(b.range);
+
+/** Index of the batch loop in a loop stack: the innermost loop over a loader, else the innermost loop. */
+function batchLoopIndex(loops: LoopFrame[]): number {
+  for (let i = loops.length - 1; i >= 0; i--) if (loops[i].over === "loader") return i;
+  return loops.length - 1;
+}
+
+export function torchLoopRuns(facts: ProgramFacts, tree: Tree | null | undefined): RunSpec[] {
+  const backwards = facts.trace.filter((e) => e.kind === "backward" && e.loops.length > 0);
+  // One run per batch loop: several backward calls in one loop (a GAN's two losses) are one run.
+  const groups = new Map<string, TraceEvent[]>();
+  for (const b of backwards) {
+    const bl = b.loops[batchLoopIndex(b.loops)];
+    const k = key(bl.range);
+    groups.set(k, [...(groups.get(k) ?? []), b]);
+  }
+  const specs: RunSpec[] = [];
+  for (const events of groups.values()) specs.push(loopRun(facts, tree, events));
+  return specs;
+}
+
+function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: TraceEvent[]): RunSpec {
+  const loops = backwards[0].loops;
+  const bi = batchLoopIndex(loops);
+  const batchLoop = loops[bi];
+  // The epoch loop is the nearest enclosing non-list loop: a list loop in between is a phase loop
+  // (`for phase in ["train", "val"]`), which does not repeat the training; loops outside repeat it.
+  let ei = bi - 1;
+  while (ei >= 0 && loops[ei].over === "list") ei--;
+  const epochLoop = ei >= 0 ? loops[ei] : null;
+  const outer = ei >= 0 ? loops.slice(0, ei) : loops.slice(0, bi);
+  const evidence: string[] = [];
+  const spec: RunSpec = {
+    model: null,
+    range: (epochLoop ?? batchLoop).range,
+    framework: "pytorch",
+    epochs: null,
+    maxSteps: null,
+    trainSamples: null,
+    valSamples: null,
+    batchSize: null,
+    gradientAccumulation: 1,
+    tokensPerSample: null,
+    precision: "fp32",
+    device: null,
+    trials: 1,
+    forwardFlops: null,
+    params: null,
+    trainableParams: null,
+    evidence,
+    unknowns: [],
+  };
+  const iterText = (l: LoopFrame) => {
+    const t = loopIterableText(tree, l);
+    return t ? `\`for ${l.target} in ${t}\`` : `the loop over ${l.target}`;
+  };
+
+  // Samples and batch size: from the loader the batch loop iterates over.
+  if (batchLoop.over === "loader" && batchLoop.loader) {
+    const ld = batchLoop.loader;
+    spec.batchSize = ld.batchSize;
+    const ds = ld.dataset;
+    if (ds?.samples != null) {
+      spec.trainSamples = ds.samples;
+      evidence.push(
+        `${ds.samples.toLocaleString("en-US")} samples: ${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""} (line ${line(ld.range)})`,
+      );
+    } else if (batchLoop.tripCount !== null && ld.batchSize !== null) {
+      spec.trainSamples = batchLoop.tripCount * ld.batchSize;
+      evidence.push(
+        `${spec.trainSamples.toLocaleString("en-US")} samples: ${batchLoop.tripCount} batches × ${ld.batchSize}`,
+      );
+    }
+    if (ld.batchSize !== null)
+      evidence.push(
+        `batch size ${ld.batchSize}${ld.dropLast ? " (drop_last)" : ""} from the DataLoader (line ${line(ld.range)})`,
+      );
+    if (ds?.tokensPerSample) {
+      spec.tokensPerSample = ds.tokensPerSample;
+      evidence.push(`${ds.tokensPerSample} tokens per sample (max_length / block_size)`);
+    }
+  } else if (batchLoop.over === "range" && batchLoop.tripCount !== null) {
+    // A step loop without a loader (`for step in range(max_iters)`): steps are known, samples are not.
+    spec.maxSteps = batchLoop.tripCount * (epochLoop?.tripCount ?? 1);
+    evidence.push(
+      `${spec.maxSteps.toLocaleString("en-US")} optimizer steps: ${iterText(batchLoop)}${epochLoop ? ` × ${iterText(epochLoop)}` : ""}`,
+    );
+  }
+
+  // Epochs: the loop around the batch loop (none: one pass). Loops further out repeat the whole run.
+  if (batchLoop.over === "loader") {
+    if (!epochLoop) {
+      spec.epochs = 1;
+      evidence.push("1 epoch: the batch loop is not inside another loop");
+    } else if (epochLoop.tripCount !== null) {
+      spec.epochs = epochLoop.tripCount;
+      evidence.push(`epochs ${epochLoop.tripCount} from ${iterText(epochLoop)} (line ${line(epochLoop.range)})`);
+    } else {
+      spec.unknowns.push({
+        message: `the epoch loop (${iterText(epochLoop)}) has no known trip count`,
+        range: epochLoop.range,
+        hint: "add `# footprint: epochs 90`",
+      });
+    }
+  }
+  for (const o of outer) {
+    if (o.tripCount !== null && o.tripCount > 1) {
+      spec.trials *= o.tripCount;
+      evidence.push(`×${o.tripCount} runs: ${iterText(o)} around the training loop (line ${line(o.range)})`);
+    }
+  }
+  for (const s of facts.trace) {
+    if (s.kind === "sweep" && s.trials !== null && s.trials > 1) {
+      spec.trials *= s.trials;
+      evidence.push(`×${s.trials} trials: ${s.how} (line ${line(s.range)})`);
+    }
+  }
+
+  // The model(s): forwards inside this batch loop. Trained ones run with grad; no-grad ones are teachers.
+  const inBatch = facts.trace.filter((e) => e.loops.some((l) => sameLoop(l, batchLoop)));
+  const fwd = inBatch.filter((e): e is Extract<TraceEvent, { kind: "forward" }> => e.kind === "forward");
+  const trained = fwd.filter((e) => !e.noGrad).map((e) => e.modelId);
+  const teachers = fwd.filter((e) => e.noGrad).map((e) => e.modelId);
+  const models = describeModels(facts, trained, teachers);
+  spec.model = models.name;
+  spec.forwardFlops = models.forwardFlops;
+  spec.params = models.params;
+  spec.trainableParams = models.trainableParams;
+  spec.convFlopsShare = models.convFlopsShare;
+  evidence.push(...models.evidence);
+
+  // Evaluation: loader loops with forwards but no backward inside the same epoch loop iteration.
+  if (epochLoop) spec.valSamples = evalSamples(facts, epochLoop, batchLoop, evidence);
+
+  const pr = precisionOf(facts, [...backwards, ...fwd], unique(trained));
+  spec.precision = pr.precision;
+  if (pr.evidence) evidence.push(pr.evidence);
+  const dv = deviceOf(facts);
+  spec.device = dv.device;
+  if (dv.evidence) evidence.push(dv.evidence);
+
+  const step = inBatch.find((e) => e.kind === "optimizerStep");
+  const acc = step ? accumulationSteps(tree, step.range, batchLoop) : null;
+  if (acc) {
+    spec.gradientAccumulation = acc.k;
+    evidence.push(`gradient accumulation ${acc.k}: optimizer.step() under \`if ${acc.text}\``);
+    if (spec.maxSteps !== null) spec.maxSteps = Math.ceil(spec.maxSteps / acc.k);
+  }
+  return spec;
+}
+
+function evalSamples(
+  facts: ProgramFacts,
+  epochLoop: LoopFrame,
+  batchLoop: LoopFrame,
+  evidence: string[],
+): number | null {
+  const seen = new Set<string>();
+  let total: number | null = null;
+  for (const e of facts.trace) {
+    if (e.kind !== "forward") continue;
+    const i = e.loops.findIndex((l) => sameLoop(l, epochLoop));
+    if (i < 0) continue;
+    const inner = e.loops.slice(i + 1);
+    const loop = [...inner].reverse().find((l) => l.over === "loader");
+    if (!loop || sameLoop(loop, batchLoop) || inner.some((l) => sameLoop(l, batchLoop))) continue;
+    if (seen.has(key(loop.range))) continue;
+    seen.add(key(loop.range));
+    const ds = loop.loader?.dataset;
+    const n =
+      ds?.samples ??
+      (loop.tripCount !== null && loop.loader?.batchSize ? loop.tripCount * loop.loader.batchSize : null);
+    if (n === null) continue;
+    total = (total ?? 0) + n;
+    evidence.push(
+      `${n.toLocaleString("en-US")} evaluation samples per epoch: ${ds?.name ?? "loader"}${ds?.split ? ` ${ds.split}` : ""} (line ${line(loop.range)})${e.noGrad ? "" : " (runs without no_grad)"}`,
+    );
+  }
+  return total;
+}
