@@ -142,9 +142,9 @@ function same(a: Args, dtype?: string) {
 }
 
 /** Result dtype of a binary op: comparisons give bool; otherwise the tensor operand's dtype. */
-function broadcast(a: Args, owner: string, names: string[], dtype?: string) {
+function broadcast(a: Args, owner: string, names: string[], dtype?: string, dtypeFrom = names) {
   const shapes = names.map((n) => shapeOrScalar(a[n]));
-  const tensorArg = names.map((n) => a[n]).find((v) => isTensor(v));
+  const tensorArg = dtypeFrom.map((n) => a[n]).find((v) => isTensor(v));
   const dt = dtype ?? (isTensor(tensorArg) ? tensorArg.dtype : undefined);
   if (shapes.some((s) => s === null)) return { output: tensor(null, dt), macs: 0 };
   const out = (shapes as number[][]).reduce((x, y) => broadcastShapes(x, y, owner));
@@ -201,7 +201,7 @@ export function registerElementwise(t: FunctionTable): void {
       ["input", REQUIRED],
       ["other", REQUIRED],
     ],
-    (a) => broadcast(a, "torch.where", ["condition", "input", "other"]),
+    (a) => broadcast(a, "torch.where", ["condition", "input", "other"], undefined, ["input", "other"]),
   );
   register(
     t,

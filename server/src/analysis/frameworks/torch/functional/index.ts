@@ -2,9 +2,12 @@
 // "Tensor.view" (methods take "self" first; attributes such as "Tensor.shape" take only self).
 
 import type { FunctionSpec } from "../layerSpec";
+import { registerCreation } from "./creation";
 import { registerElementwise } from "./elementwise";
 import { registerLinalg } from "./linalg";
+import { registerNn } from "./nn";
 import { registerPooling } from "./pooling";
+import { registerReductions } from "./reductions";
 import { registerShapeOps } from "./shapeOps";
 
 function build(): Record<string, FunctionSpec> {
@@ -13,6 +16,9 @@ function build(): Record<string, FunctionSpec> {
   registerShapeOps(table);
   registerLinalg(table);
   registerPooling(table);
+  registerNn(table);
+  registerCreation(table);
+  registerReductions(table);
   return table;
 }
 

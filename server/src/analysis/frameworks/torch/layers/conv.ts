@@ -1,8 +1,9 @@
 // torch.nn convolutions: Conv1d/2d/3d and ConvTranspose1d/2d/3d (groups, dilation, 'same'/'valid', output_padding).
 
-import { type Args, ArgError, type LayerSpec, REQUIRED, type Signature, ShapeError } from "../layerSpec";
+import { type Arg, type Args, ArgError, type LayerSpec, REQUIRED, type Signature, ShapeError } from "../layerSpec";
 import {
   boolArg,
+  expandTuple,
   dtypeOf,
   expectRank,
   inputShape,
@@ -29,6 +30,26 @@ interface ConvGeometry {
 
 const PADDING_MODES = ["zeros", "reflect", "replicate", "circular"];
 
+/** Per-axis [low, high] padding from an int/tuple or 'same'/'valid' (torch puts an odd extra on the high side). */
+export function resolvePadding(
+  pad: Arg,
+  kernel: number[],
+  stride: number[],
+  dilation: number[],
+  owner: string,
+): Array<[number, number]> {
+  if (typeof pad === "string") {
+    if (pad === "valid") return kernel.map(() => [0, 0]);
+    if (pad !== "same") throw new ArgError(`${owner}: padding '${pad}' is not 'same' or 'valid'`);
+    if (stride.some((s) => s !== 1)) throw new ArgError(`${owner}: padding='same' requires stride 1`);
+    return kernel.map((k, i) => {
+      const total = dilation[i]! * (k - 1);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    });
+  }
+  return expandTuple(pad, "padding", owner, kernel.length).map((p) => [p, p]);
+}
+
 function readGeometry(a: Args, owner: string, n: number, transposed: boolean): ConvGeometry {
   const inC = sizeArg(a, "in_channels", owner);
   const outC = sizeArg(a, "out_channels", owner);
@@ -42,22 +63,10 @@ function readGeometry(a: Args, owner: string, n: number, transposed: boolean): C
   if (!PADDING_MODES.includes(mode))
     throw new ArgError(`${owner}: padding_mode '${mode}' is not one of ${PADDING_MODES}`);
   if (transposed && mode !== "zeros") throw new ArgError(`${owner}: only padding_mode 'zeros' is supported`);
-  const pad = raw(a, "padding");
-  let padding: Array<[number, number]>;
-  if (typeof pad === "string") {
-    if (transposed) throw new ArgError(`${owner}: padding '${pad}' is not supported for transposed convolutions`);
-    if (pad === "valid") padding = kernel.map(() => [0, 0]);
-    else if (pad === "same") {
-      if (stride.some((s) => s !== 1)) throw new ArgError(`${owner}: padding='same' requires stride 1`);
-      // torch pads d*(k-1) in total, the extra odd element on the high side.
-      padding = kernel.map((k, i) => {
-        const total = dilation[i]! * (k - 1);
-        return [Math.floor(total / 2), total - Math.floor(total / 2)];
-      });
-    } else throw new ArgError(`${owner}: padding '${pad}' is not 'same' or 'valid'`);
-  } else {
-    padding = tupleArg(a, "padding", owner, n).map((p) => [p, p]);
+  if (transposed && typeof raw(a, "padding") === "string") {
+    throw new ArgError(`${owner}: string padding is not supported for transposed convolutions`);
   }
+  const padding = resolvePadding(raw(a, "padding"), kernel, stride, dilation, owner);
   return { inC, outC, groups, kernel, stride, dilation, padding };
 }
 

@@ -1,0 +1,56 @@
+// TORCH_FUNCTIONS against real PyTorch 1.13: output shapes, dtypes and aten-level MACs per call.
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { TORCH_FUNCTIONS } from "../../server/src/analysis/frameworks/torch/functional/index";
+import { ArgError, ShapeError } from "../../server/src/analysis/frameworks/torch/layerSpec";
+import { bindArgs } from "../../server/src/analysis/frameworks/torch/layers/bindArgs";
+import { dtypePairs, loadOracle, shapesOnly } from "./torchOracleCases";
+
+const oracle = loadOracle();
+
+function apply(name: string, args: Parameters<typeof bindArgs>[2], kwargs: Parameters<typeof bindArgs>[3] = {}) {
+  const spec = TORCH_FUNCTIONS[name];
+  assert.ok(spec, `TORCH_FUNCTIONS has no ${name}`);
+  return spec.apply(bindArgs(name, spec.signature, args, kwargs));
+}
+
+describe(`torch functions vs PyTorch ${oracle.torch}`, () => {
+  for (const c of oracle.functions) {
+    test(c.call, () => {
+      const r = apply(c.name, c.args, c.kwargs);
+      assert.deepEqual(shapesOnly(r.output), shapesOnly(c.output));
+      assert.equal(r.macs, c.macs, "MACs");
+      for (const [want, got] of dtypePairs(c.output, r.output)) {
+        // A dtype other than the default must be tracked; float32 may be left to the default.
+        if (want !== "float32" || got !== undefined) assert.equal(got, want, "dtype");
+      }
+    });
+  }
+});
+
+describe("function edge cases", () => {
+  test("an unknown tensor shape propagates as unknown with 0 MACs", () => {
+    const r = apply("torch.matmul", [{ tensor: null }, { tensor: [3, 4] }]);
+    assert.deepEqual(r, { output: { tensor: null }, macs: 0 });
+    assert.deepEqual(apply("Tensor.view", [{ tensor: null }, -1, 320]).output, { tensor: null });
+  });
+
+  test("shape mismatches are ShapeErrors that say expected vs got", () => {
+    assert.throws(
+      () => apply("torch.matmul", [{ tensor: [2, 3] }, { tensor: [4, 5] }]),
+      (e: unknown) => {
+        return e instanceof ShapeError && /inner dims 3 and 4/.test(e.message);
+      },
+    );
+    assert.throws(() => apply("Tensor.view", [{ tensor: [2, 3] }, -1, 4]), ShapeError);
+    assert.throws(() => apply("torch.cat", [[{ tensor: [2, 3] }, { tensor: [2, 4] }]]), ShapeError);
+  });
+
+  test("einsum with an ellipsis is reported as unsupported rather than guessed", () => {
+    assert.throws(
+      () => apply("torch.einsum", ["...ij,...jk->...ik", { tensor: [2, 3] }, { tensor: [3, 4] }]),
+      ArgError,
+    );
+  });
+});
