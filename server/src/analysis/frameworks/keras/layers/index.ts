@@ -1,0 +1,33 @@
+// The Keras layer catalog: every keras.layers class the analysis knows, by class name (aliases
+// such as Convolution2D and MaxPool2D included), plus the functional merge helpers.
+
+import type { KerasLayerSpec } from "../kerasLayerSpec";
+import { ATTENTION_LAYERS } from "./attention";
+import { CONV_LAYERS } from "./conv";
+import { CORE_LAYERS } from "./core";
+import { MERGE_LAYERS } from "./merge";
+import { NORM_LAYERS } from "./norm";
+import { POOLING_LAYERS } from "./pooling";
+import { PREPROCESSING_LAYERS } from "./preprocessing";
+import { RECURRENT_LAYERS } from "./recurrent";
+import { kerasLayerSpec, registerKerasLayers } from "./registry";
+import { RESHAPING_LAYERS } from "./reshaping";
+import { WRAPPER_LAYERS } from "./wrappers";
+
+export const KERAS_LAYERS: Record<string, KerasLayerSpec> = {
+  ...CORE_LAYERS,
+  ...CONV_LAYERS,
+  ...POOLING_LAYERS,
+  ...NORM_LAYERS,
+  ...RECURRENT_LAYERS,
+  ...ATTENTION_LAYERS,
+  ...MERGE_LAYERS,
+  ...RESHAPING_LAYERS,
+  ...PREPROCESSING_LAYERS,
+  ...WRAPPER_LAYERS,
+};
+
+registerKerasLayers(KERAS_LAYERS);
+
+export { kerasLayerSpec };
+export { MERGE_FUNCTIONS } from "./merge";

@@ -1,0 +1,92 @@
+// keras.layers wrappers: Bidirectional (two copies of an RNN, merged by merge_mode) and
+// TimeDistributed (one inner layer applied at every step of axis 1) — weights come from the inner layer.
+
+import {
+  ArgError,
+  type BuildResult,
+  type KerasLayerSpec,
+  type LayerRef,
+  REQUIRED,
+  type Shape,
+  ShapeError,
+} from "../kerasLayerSpec";
+import { layerArg, mul, rawArg, single, strArg } from "./kerasArgs";
+import { kerasLayerSpec } from "./registry";
+
+function inner(ref: LayerRef, owner: string): KerasLayerSpec {
+  const spec = kerasLayerSpec(ref.kerasLayer);
+  if (spec === undefined)
+    throw new ArgError(`${owner}: the wrapped layer ${ref.kerasLayer} is not in the Keras catalog`);
+  return spec;
+}
+
+function prefixed(prefix: string, b: BuildResult): BuildResult {
+  const out: BuildResult = { weights: {}, trainable: {} };
+  for (const [k, v] of Object.entries(b.weights)) {
+    out.weights[`${prefix}/${k}`] = v;
+    out.trainable[`${prefix}/${k}`] = b.trainable[k]!;
+  }
+  return out;
+}
+
+function directions(a: Parameters<KerasLayerSpec["build"]>[0]): { fwd: LayerRef; bwd: LayerRef } {
+  const fwd = layerArg(a, "layer", "Bidirectional");
+  const bwd = rawArg(a, "backward_layer") === null ? fwd : layerArg(a, "backward_layer", "Bidirectional");
+  return { fwd, bwd };
+}
+
+const Bidirectional: KerasLayerSpec = {
+  signature: [
+    ["layer", REQUIRED],
+    ["merge_mode", "concat"],
+    ["weights", null],
+    ["backward_layer", null],
+    ["**kwargs", null],
+  ],
+  build(a, inputs) {
+    const { fwd, bwd } = directions(a);
+    const f = prefixed("forward", inner(fwd, "Bidirectional").build(fwd.args, inputs));
+    const b = prefixed("backward", inner(bwd, "Bidirectional").build(bwd.args, inputs));
+    return { weights: { ...f.weights, ...b.weights }, trainable: { ...f.trainable, ...b.trainable } };
+  },
+  call(a, inputs) {
+    const { fwd, bwd } = directions(a);
+    const f = inner(fwd, "Bidirectional").call(fwd.args, inputs);
+    const b = inner(bwd, "Bidirectional").call(bwd.args, inputs);
+    const [fo, ...fs] = f.outputs as [Shape, ...Shape[]];
+    const [bo, ...bs] = b.outputs as [Shape, ...Shape[]];
+    const mode = rawArg(a, "merge_mode") === null ? null : strArg(a, "merge_mode", "Bidirectional");
+    let merged: Shape[];
+    if (mode === null) merged = [fo, bo];
+    else if (mode === "concat") {
+      const last = fo[fo.length - 1];
+      const blast = bo[bo.length - 1];
+      merged = [[...fo.slice(0, -1), last === null || blast === null ? null : last! + blast!]];
+    } else if (["sum", "ave", "mul"].includes(mode)) merged = [fo];
+    else throw new ArgError(`Bidirectional: merge_mode must be concat/sum/ave/mul/None, got "${mode}"`);
+    const macs = f.macs === null || b.macs === null ? null : f.macs + b.macs;
+    return { outputs: [...merged, ...fs, ...bs], macs };
+  },
+};
+
+const TimeDistributed: KerasLayerSpec = {
+  signature: [
+    ["layer", REQUIRED],
+    ["**kwargs", null],
+  ],
+  build(a, inputs) {
+    const ref = layerArg(a, "layer", "TimeDistributed");
+    const s = single(inputs, "TimeDistributed");
+    if (s.length < 2) throw new ShapeError("TimeDistributed: expected an input with a time axis and features");
+    return inner(ref, "TimeDistributed").build(ref.args, [s.slice(1)]);
+  },
+  call(a, inputs) {
+    const ref = layerArg(a, "layer", "TimeDistributed");
+    const s = single(inputs, "TimeDistributed");
+    if (s.length < 2) throw new ShapeError("TimeDistributed: expected an input with a time axis and features");
+    const r = inner(ref, "TimeDistributed").call(ref.args, [s.slice(1)]);
+    return { outputs: r.outputs.map((o) => [s[0]!, ...o]), macs: r.macs === null ? null : mul(s[0]!, r.macs) };
+  },
+};
+
+export const WRAPPER_LAYERS: Record<string, KerasLayerSpec> = { Bidirectional, TimeDistributed };
