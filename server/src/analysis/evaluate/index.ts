@@ -1,10 +1,18 @@
 // Entry to the Python-subset abstract interpreter: runs a module's tree and returns the models
 // it built and the trace of what it did.
 import type { Tree } from "web-tree-sitter";
+import { buildModelCosts } from "../cost/modelCost";
 import type { Directives } from "../directives";
 import type { ModelCost, Unknown } from "../types";
 import type { WorkspaceReader } from "../workspace";
+import { BudgetExhausted } from "./budget";
+import { makeBuiltins } from "./builtins";
+import { Interp } from "./interp";
+import { StmtLowerer } from "./lowerStmt";
+import { Scope } from "./scope";
+import { execBlock, type FrameResult } from "./statements";
 import type { TraceEvent } from "./trace";
+import { NONE, str } from "./values";
 
 export interface EvalBudget {
   /** Interpreter steps (statements + expressions) before the run stops with Unknown("budget"). */
@@ -32,6 +40,37 @@ export interface ProgramFacts {
   steps: number;
 }
 
-export function evaluateProgram(_tree: Tree, _ctx: EvalContext): ProgramFacts {
-  return { models: [], trace: [], unknowns: [], steps: 0 };
+export function evaluateProgram(tree: Tree, ctx: EvalContext): ProgramFacts {
+  const ip = new Interp(ctx, ctx.budget);
+  ip.builtins = makeBuiltins();
+  const globals = new Scope(ip.builtins, null);
+  // The analysed file is the program being run: `if __name__ == "__main__":` is taken.
+  globals.vars.set("__name__", str("__main__"));
+  globals.vars.set("__file__", str(ctx.path));
+  const body = new StmtLowerer().block(tree.rootNode);
+  ip.fileModules.set(ctx.path, { k: "module", name: "__main__", attrs: globals.vars, resolve: null });
+  const frame: FrameResult = { ret: NONE };
+  try {
+    execBlock(ip, body, globals, frame);
+  } catch (err) {
+    if (err instanceof BudgetExhausted) {
+      ip.unknowns.push({
+        message: `analysis stopped after ${ctx.budget.maxSteps.toLocaleString("en-US")} steps (budget): results cover the code run before that`,
+        range: null,
+        hint: "very long loops or deep recursion; the models built before the stop are still reported",
+      });
+    } else if (err instanceof RangeError) {
+      ip.unknowns.push({ message: "analysis stopped: code nested too deeply", range: null });
+    } else throw err;
+  }
+  const programSteps = ip.steps;
+  let models: ModelCost[] = [];
+  try {
+    models = buildModelCosts(ip, ctx.budget.maxSteps);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    ip.unknowns.push({ message: "model costing stopped: code nested too deeply", range: null });
+  }
+  void programSteps;
+  return { models, trace: ip.trace, unknowns: ip.unknowns, steps: ip.steps };
 }

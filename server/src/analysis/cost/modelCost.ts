@@ -1,0 +1,162 @@
+// Turns the nn.Module instances the interpreter built into ModelCost: picks the root models
+// (not part of another model, not a parameter-free loss/activation), counts parameters exactly
+// (tied weights once, frozen ones apart), and traces each forward once at batch size 1 for
+// per-layer shapes and MACs.
+import type { Interp, LayerStats } from "../evaluate/interp";
+import { BudgetExhausted } from "../evaluate/budget";
+import { callModule } from "../frameworks/torch/moduleCall";
+import { type ModuleState, namedModules } from "../frameworks/torch/moduleState";
+import { nodeRange } from "../parse/nodes";
+import type { LayerCost, ModelCost, Range, Unknown } from "../types";
+import { type Kw, tensor, type Value } from "../evaluate/values";
+
+const INPUT_HINT = "add `# footprint: input 3x224x224` (the per-sample input shape) above the model";
+
+/** Modules worth reporting: not inside another module, built outside a forward, with something to count. */
+export function rootModules(ip: Interp): ModuleState[] {
+  const inner = new Set<ModuleState>();
+  for (const m of ip.modules) for (const c of m.children.values()) if (c.mod && c.mod !== m) inner.add(c.mod);
+  const seenSites = new Set<string>();
+  const out: ModuleState[] = [];
+  for (const m of ip.modules) {
+    if (inner.has(m) || m.inForward || !m.site) continue;
+    const hasContent = m.children.size > 0 || Array.from(m.params.values()).some((p) => p);
+    if (!hasContent && !m.paramProblem) continue;
+    // A model built in a loop (or deep-copied) at one place is reported once.
+    const key = `${m.className}@${m.site.start.line}:${m.site.start.character}`;
+    if (seenSites.has(key)) continue;
+    seenSites.add(key);
+    out.push(m);
+  }
+  return out;
+}
+
+function batchOne(v: Value): Value {
+  if (v.k === "tensor") return v.shape && v.shape.length > 0 ? { ...tensor([1, ...v.shape.slice(1)], v.dtype) } : v;
+  if (v.k === "tuple" || v.k === "list") return { k: v.k, items: v.items.map(batchOne) };
+  return v;
+}
+
+interface TraceInput {
+  args: Value[];
+  kw: Kw;
+  source: string;
+  shape: number[] | null;
+}
+
+function inputFor(ip: Interp, m: ModuleState): TraceInput | null {
+  const d = ip.ctx.directives.input;
+  if (d) return { args: [tensor([1, ...d.shape])], kw: new Map(), source: "directive", shape: d.shape.slice() };
+  const seen = ip.observedInputs.get(m);
+  if (!seen) return null;
+  const args = seen.args.map(batchOne);
+  const first = seen.args.find((a) => a.k === "tensor");
+  const shape = first?.k === "tensor" && first.shape ? first.shape.slice(1) : null;
+  return { args, kw: seen.kw, source: seen.origin ?? "input the script passes to the model", shape };
+}
+
+function traceForward(
+  ip: Interp,
+  m: ModuleState,
+  input: TraceInput,
+  stepsPerModel: number,
+): { macs: number | null; stats: Map<ModuleState, LayerStats>; unknowns: Unknown[] } {
+  const stats = new Map<ModuleState, LayerStats>();
+  ip.forwardStats = stats;
+  ip.forwardMacs = 0;
+  ip.forwardUnknowns = [];
+  ip.maxSteps = ip.steps + stepsPerModel;
+  let complete = true;
+  try {
+    callModule(ip, m.instance, input.args, input.kw, null);
+  } catch (err) {
+    if (!(err instanceof BudgetExhausted)) throw err;
+    complete = false;
+    ip.forwardUnknowns.push({ message: "forward trace stopped: step budget spent", range: null });
+  } finally {
+    ip.forwardStats = null;
+    ip.moduleStack.length = 0;
+  }
+  const macs = complete ? ip.forwardMacs : null;
+  return { macs, stats, unknowns: ip.forwardUnknowns };
+}
+
+function rangeOf(ip: Interp, m: ModuleState): { range: Range | null; file?: string } {
+  if (!m.node) return { range: null };
+  if (m.file === ip.ctx.path) return { range: nodeRange(m.node) };
+  return { range: nodeRange(m.node), file: m.file };
+}
+
+export function buildModelCosts(ip: Interp, stepsForTracing: number): ModelCost[] {
+  const roots = rootModules(ip);
+  const perModel = Math.max(1000, Math.floor(stepsForTracing / Math.max(1, roots.length)));
+  return roots.map((m) => modelCost(ip, m, perModel));
+}
+
+function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
+  const unknowns: Unknown[] = [];
+  const input = inputFor(ip, m);
+  const traced = input ? traceForward(ip, m, input, steps) : null;
+  const seenParams = new Set<object>();
+  const layers: LayerCost[] = [];
+  let params = 0;
+  let trainable = 0;
+  for (const [path, mod] of namedModules(m)) {
+    let own = 0;
+    let ownTrainable = 0;
+    for (const p of mod.params.values()) {
+      if (!p || seenParams.has(p)) continue;
+      seenParams.add(p);
+      own += p.numel;
+      if (p.requiresGrad) ownTrainable += p.numel;
+      if (p.unknownShape)
+        unknowns.push({ message: `${path || m.className}: ${p.unknownShape}`, range: rangeOf(ip, mod).range });
+    }
+    if (mod.paramProblem) unknowns.push({ message: mod.paramProblem, range: rangeOf(ip, mod).range });
+    params += own;
+    trainable += ownTrainable;
+    const s = traced?.stats.get(mod);
+    const { range, file } = rangeOf(ip, mod);
+    const layer: LayerCost = {
+      path,
+      type: mod.className,
+      range,
+      params: own,
+      trainableParams: ownTrainable,
+      inputShape: s?.inputShape ?? null,
+      outputShape: s?.outputShape ?? null,
+      macs: traced && traced.macs !== null ? (s?.macs ?? 0) : null,
+      calls: s?.calls ?? 0,
+    };
+    if (file) layer.file = file;
+    if (path === "" && own === 0 && mod.children.size > 0) continue;
+    layers.push(layer);
+  }
+  if (!input) {
+    unknowns.push({
+      message: `${m.boundName ?? m.className}: no input shape, so FLOPs are unknown (parameters are exact)`,
+      range: m.site,
+      hint: INPUT_HINT,
+    });
+  } else if (traced) {
+    for (const u of traced.unknowns) if (unknowns.length < 50) unknowns.push(u);
+  }
+  const cls = m.instance.cls;
+  const macs = traced?.macs ?? null;
+  return {
+    id: m.id,
+    name: m.boundName ?? m.className,
+    className: m.className,
+    range: m.site ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    definition: cls.node && cls.file ? { file: cls.file, range: nodeRange(cls.node) } : null,
+    framework: "pytorch",
+    params,
+    trainableParams: trainable,
+    forwardMacs: macs,
+    forwardFlops: macs === null ? null : 2 * macs,
+    inputShape: input?.shape ?? null,
+    inputShapeSource: input?.source ?? null,
+    layers,
+    unknowns,
+  };
+}

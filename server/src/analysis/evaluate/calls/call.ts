@@ -1,0 +1,87 @@
+// Calling any value: user functions (new frame, bound parameters, body), builtins, bound
+// methods, classes (instantiation), nn.Module instances (forward), native objects.
+import type { Node } from "web-tree-sitter";
+import { callModule } from "../../frameworks/torch/moduleCall";
+import { nodeRange } from "../../parse/nodes";
+import type { Expr, Stmt } from "../ast";
+import { getAttr } from "../attributes";
+import { instantiate } from "../classes";
+import { evalExpr } from "../expressions";
+import type { Interp } from "../interp";
+import { Scope } from "../scope";
+import { execBlock, type FrameResult } from "../statements";
+import { type FuncV, type Kw, NONE, unknown, type Value } from "../values";
+import { bindParams } from "./binding";
+
+const NO_KW: Kw = new Map();
+
+export function callValue(ip: Interp, f: Value, args: Value[], kw: Kw, node: Node | null): Value {
+  switch (f.k) {
+    case "func":
+      return callFunction(ip, f, args, kw, node);
+    case "builtin":
+      return f.fn(ip, args, kw, node);
+    case "bound":
+      return callValue(ip, f.fn, [f.self, ...args], kw, node);
+    case "class":
+      return instantiate(ip, f, args, kw, node);
+    case "instance":
+      if (f.mod) return callModule(ip, f, args, kw, node);
+      return callMethod(ip, f, "__call__", args, node, kw);
+    case "native":
+      return f.call ? f.call(ip, args, kw, node) : unknown(`${f.type} is not callable`, node);
+    case "module":
+      return unknown(`${f.name}() is not modelled`, node);
+    case "unknown":
+      return f;
+    default:
+      return unknown(`a ${f.k} is not callable`, node);
+  }
+}
+
+export function callMethod(
+  ip: Interp,
+  obj: Value,
+  name: string,
+  args: Value[],
+  node: Node | null,
+  kw: Kw = NO_KW,
+): Value {
+  const m = getAttr(ip, obj, name, node);
+  if (m.k === "unknown") return m;
+  return callValue(ip, m, args, kw, node);
+}
+
+export function callFunction(ip: Interp, f: FuncV, args: Value[], kw: Kw, node: Node | null): Value {
+  if (ip.callDepth >= ip.maxDepth) {
+    ip.note(`call depth budget (${ip.maxDepth}) reached in ${f.name}(): deeper calls are not followed`, node);
+    return unknown("call depth budget reached", node);
+  }
+  if (!ip.enter()) return unknown("calls nested too deeply to analyse", node);
+  const scope = new Scope(f.closure, f.closure.globals);
+  bindParams(ip, f.params, f.defaults, args, kw, scope, node, f.name);
+  const savedFile = ip.currentFile;
+  const savedSite = ip.foreignCallSite;
+  if (savedFile === ip.ctx.path && f.file !== ip.ctx.path && node) ip.foreignCallSite = nodeRange(node);
+  const noGrad = f.decorators.includes("no_grad");
+  ip.callDepth++;
+  ip.currentFile = f.file;
+  if (noGrad) ip.noGrad++;
+  const pushFrame = !Array.isArray(f.body) ? false : f.file === ip.ctx.path;
+  if (pushFrame) ip.frames.push({ name: f.name, range: nodeRange(f.node) });
+  ip.funcStack.push({ f, scope });
+  try {
+    if (!Array.isArray(f.body)) return evalExpr(ip, f.body as Expr, scope);
+    const frame: FrameResult = { ret: NONE };
+    execBlock(ip, f.body as Stmt[], scope, frame);
+    return frame.ret;
+  } finally {
+    ip.funcStack.pop();
+    if (pushFrame) ip.frames.pop();
+    if (noGrad) ip.noGrad--;
+    ip.currentFile = savedFile;
+    ip.foreignCallSite = savedSite;
+    ip.callDepth--;
+    ip.leave();
+  }
+}

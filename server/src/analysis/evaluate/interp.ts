@@ -1,0 +1,123 @@
+// The interpreter's state for one analysis: budgets, the trace being recorded, loop/function
+// frames, the nn.Module instances built, and per-file module caches. Behaviour lives elsewhere
+// (statements.ts, expressions.ts, calls/, classes.ts); this file is the shared context.
+import type { Node } from "web-tree-sitter";
+import type { ModuleState } from "../frameworks/torch/moduleState";
+import { nodeRange } from "../parse/nodes";
+import type { Range, Unknown } from "../types";
+import { BudgetExhausted, MAX_NESTING } from "./budget";
+import type { EvalBudget, EvalContext } from "./index";
+import type { CallFrame, LoopFrame, TraceEvent } from "./trace";
+import type { ModuleV, Value } from "./values";
+
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+export type EventData = DistributiveOmit<TraceEvent, "range" | "loops" | "frames" | "noGrad" | "autocast">;
+
+/** Per-module numbers collected while tracing one forward pass. */
+export interface LayerStats {
+  calls: number;
+  macs: number;
+  inputShape: number[] | null;
+  outputShape: number[] | null;
+}
+
+export class Interp {
+  steps = 0;
+  /** Nesting of Python calls (user functions, methods). */
+  callDepth = 0;
+  /** Nesting of expression/statement evaluation inside the current call (JS stack guard). */
+  nesting = 0;
+  maxSteps: number;
+  readonly trace: TraceEvent[] = [];
+  readonly loops: LoopFrame[] = [];
+  readonly frames: CallFrame[] = [];
+  noGrad = 0;
+  autocast: Array<"fp16" | "bf16" | null> = [];
+  readonly unknowns: Unknown[] = [];
+  private readonly unknownKeys = new Set<string>();
+  /** Every nn.Module instance built, in construction order. */
+  readonly modules: ModuleState[] = [];
+  /** Workspace modules by absolute path; "loading" marks an import cycle in progress. */
+  readonly fileModules = new Map<string, ModuleV | "loading">();
+  /** File whose code is running (ranges of other files are reported with their path). */
+  currentFile: string;
+  /** Set while tracing a model's forward pass for cost: per-module numbers. */
+  forwardStats: Map<ModuleState, LayerStats> | null = null;
+  /** Modules whose forward is running, innermost last (functional-op MACs go to the top). */
+  readonly moduleStack: ModuleState[] = [];
+  forwardMacs = 0;
+  forwardUnknowns: Unknown[] = [];
+  /** Counts trace events; loops that record any run their body once (a training loop repeats). */
+  eventCount = 0;
+  /** While code of an imported file runs: the call site in the analysed file that led there. */
+  foreignCallSite: Range | null = null;
+  /** User functions being run, innermost last (zero-argument `super()` reads the top). */
+  readonly funcStack: Array<{ f: import("./values").FuncV; scope: import("./scope").Scope }> = [];
+  /** Python builtins: the parent of every module scope (set by evaluateProgram). */
+  builtins!: import("./scope").Scope;
+  /** First tensor input each model was called with at top level (the script's own batch or dummy input). */
+  readonly observedInputs = new Map<ModuleState, { args: Value[]; kw: import("./values").Kw; origin: string | null }>();
+  /** torch classes built for this analysis (nn.Module, containers, catalog layers); set on first import. */
+  torch: import("../frameworks/torch/package").TorchRegistry | null = null;
+  /** Native packages (torch, os, argparse...) by dotted name; filled by imports.ts. */
+  nativeModules = new Map<string, Value>();
+
+  constructor(
+    readonly ctx: EvalContext,
+    budget: EvalBudget,
+  ) {
+    this.maxSteps = budget.maxSteps;
+    this.currentFile = ctx.path;
+  }
+
+  get maxDepth(): number {
+    return this.ctx.budget.maxDepth;
+  }
+
+  step(): void {
+    if (++this.steps > this.maxSteps) throw new BudgetExhausted(`step budget of ${this.maxSteps} spent`);
+  }
+
+  /** Enter one level of expression/statement nesting; false when too deep to continue safely. */
+  enter(): boolean {
+    if (this.nesting >= MAX_NESTING) return false;
+    this.nesting++;
+    return true;
+  }
+
+  leave(): void {
+    this.nesting--;
+  }
+
+  range(node: Node | null): Range | null {
+    if (!node || this.currentFile !== this.ctx.path) return null;
+    return nodeRange(node);
+  }
+
+  /** Records something the analysis could not resolve (once per message and place). */
+  note(message: string, node: Node | null, hint?: string): void {
+    const range = this.range(node);
+    const where = this.currentFile !== this.ctx.path ? ` (in ${this.currentFile})` : "";
+    const key = `${message}@${range?.start.line ?? -1}:${range?.start.character ?? -1}${where}`;
+    if (this.unknownKeys.has(key) || this.unknowns.length >= 200) return;
+    this.unknownKeys.add(key);
+    const u: Unknown = { message: message + where, range };
+    if (hint) u.hint = hint;
+    this.unknowns.push(u);
+    if (this.forwardStats) this.forwardUnknowns.push(u);
+  }
+
+  event(data: EventData, node: Node | null): void {
+    this.eventCount++;
+    const range = this.range(node) ?? this.foreignCallSite;
+    if (!range) return;
+    this.trace.push({
+      ...data,
+      range,
+      loops: this.loops.slice(),
+      frames: this.frames.slice(),
+      noGrad: this.noGrad > 0,
+      autocast: this.autocast.length ? this.autocast[this.autocast.length - 1] : null,
+    } as TraceEvent);
+  }
+}

@@ -1,0 +1,90 @@
+// `for` and `while`. Loops are where training scripts spend their time, so the interpreter does
+// not: a loader loop runs its body once with a symbolic batch; a loop whose first iteration
+// records training events (backward, optimizer step...) is not repeated; a range above
+// MAX_LOOP_UNROLL runs once with an unknown loop variable. Each records its true trip count.
+import { nodeRange } from "../parse/nodes";
+import type { Stmt } from "./ast";
+import { assignTarget } from "./assign";
+import { MAX_LOOP_UNROLL, MAX_WHILE_ITERATIONS } from "./budget";
+import { evalExpr } from "./expressions";
+import type { Interp } from "./interp";
+import { iterate } from "./iteration";
+import type { Scope } from "./scope";
+import { BREAK, type Completion, execBlock, type FrameResult, NORMAL, RAISE, RETURN } from "./statements";
+import type { LoopFrame } from "./trace";
+import { int, rangeLength, truthy, unknown, type Value } from "./values";
+
+type ForStmt = Extract<Stmt, { t: "for" }>;
+
+export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): Completion {
+  const it = evalExpr(ip, st.iter, s);
+  const target = st.target.node?.text ?? "_";
+  const loopFrame: LoopFrame = { range: nodeRange(st.node), tripCount: null, over: "unknown", target };
+  let items: Value[] | null = null;
+  let once: Value | null = null;
+  if (it.k === "range") {
+    const n = rangeLength(it);
+    loopFrame.tripCount = n;
+    loopFrame.over = "range";
+    if (n > MAX_LOOP_UNROLL) once = unknown(`loop variable of a ${n}-iteration loop (run once)`, st.target.node);
+    else {
+      items = [];
+      for (let i = 0; i < n; i++) items.push(int(it.start + i * it.step));
+    }
+  } else if (it.k === "native" && it.loop) {
+    loopFrame.tripCount = it.loop.tripCount;
+    loopFrame.over = it.loop.over;
+    if (it.loop.loader) loopFrame.loader = it.loop.loader;
+    once = it.loop.sample;
+  } else {
+    items = iterate(ip, it, st.iter.node);
+    if (items) {
+      loopFrame.over = "list";
+      loopFrame.tripCount = items.length;
+    } else once = it.k === "unknown" ? it : unknown("loop over an unknown iterable", st.iter.node);
+  }
+  const ownFile = ip.currentFile === ip.ctx.path;
+  if (ownFile) ip.loops.push(loopFrame);
+  try {
+    if (once) {
+      assignTarget(ip, st.target, once, s);
+      const c = execBlock(ip, st.body, s, frame);
+      if (c === RETURN || c === RAISE) return c;
+      return c === BREAK ? NORMAL : execBlock(ip, st.orelse, s, frame);
+    }
+    const list = items ?? [];
+    for (let i = 0; i < list.length; i++) {
+      const eventsBefore = ip.eventCount;
+      assignTarget(ip, st.target, list[i], s);
+      const c = execBlock(ip, st.body, s, frame);
+      if (c === BREAK) return NORMAL;
+      if (c === RETURN || c === RAISE) return c;
+      // A body that trains (records events) repeats the same work: once is enough.
+      if (ip.eventCount !== eventsBefore) return NORMAL;
+    }
+    return execBlock(ip, st.orelse, s, frame);
+  } finally {
+    if (ownFile) ip.loops.pop();
+  }
+}
+
+export function execWhile(ip: Interp, st: Extract<Stmt, { t: "while" }>, s: Scope, frame: FrameResult): Completion {
+  const ownFile = ip.currentFile === ip.ctx.path;
+  const loopFrame: LoopFrame = { range: nodeRange(st.node), tripCount: null, over: "unknown", target: "" };
+  if (ownFile) ip.loops.push(loopFrame);
+  try {
+    for (let i = 0; i < MAX_WHILE_ITERATIONS; i++) {
+      const t = truthy(evalExpr(ip, st.cond, s));
+      if (t === false) return execBlock(ip, st.orelse, s, frame);
+      const eventsBefore = ip.eventCount;
+      const c = execBlock(ip, st.body, s, frame);
+      if (c === BREAK) return NORMAL;
+      if (c === RETURN || c === RAISE) return c;
+      if (t === null || ip.eventCount !== eventsBefore) return NORMAL;
+    }
+    ip.note(`while loop still running after ${MAX_WHILE_ITERATIONS} iterations: stopped there`, st.node);
+    return NORMAL;
+  } finally {
+    if (ownFile) ip.loops.pop();
+  }
+}

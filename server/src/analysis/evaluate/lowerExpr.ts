@@ -1,0 +1,324 @@
+// Lowers tree-sitter expression nodes into the compact AST (ast.ts). Depth-guarded: a
+// 5,000-deep expression becomes an `error` node instead of overflowing the JS stack.
+import type { Node } from "web-tree-sitter";
+import type { CallArg, CompClause, Expr, Param } from "./ast";
+
+/** Nesting beyond this is lowered to an error node (real code never nests this deep). */
+export const MAX_LOWER_DEPTH = 400;
+
+export class Lowerer {
+  depth = 0;
+
+  expr(n: Node | null): Expr {
+    if (!n) return { t: "error", why: "missing expression", node: n as unknown as Node };
+    if (this.depth >= MAX_LOWER_DEPTH) return { t: "error", why: "expression nested too deeply", node: n };
+    this.depth++;
+    try {
+      return this.exprInner(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprInner(n: Node): Expr {
+    switch (n.type) {
+      case "identifier":
+        return { t: "name", id: n.text, node: n };
+      case "integer": {
+        const s = n.text.replace(/_/g, "").replace(/[lL]$/, "");
+        const v = /^0[oO]/.test(s)
+          ? Number.parseInt(s.slice(2), 8)
+          : /^0[bB]/.test(s)
+            ? Number.parseInt(s.slice(2), 2)
+            : Number(s);
+        return { t: "num", v, int: true, node: n };
+      }
+      case "float":
+        if (/[jJ]$/.test(n.text)) return { t: "error", why: "complex literal", node: n };
+        return { t: "num", v: Number(n.text.replace(/_/g, "")), int: false, node: n };
+      case "true":
+        return { t: "const", v: true, node: n };
+      case "false":
+        return { t: "const", v: false, node: n };
+      case "none":
+        return { t: "const", v: null, node: n };
+      case "string":
+        return this.string(n);
+      case "concatenated_string": {
+        const parts: Array<string | Expr> = [];
+        for (const c of n.namedChildren) {
+          if (!c || c.type !== "string") continue;
+          const s = this.string(c);
+          if (s.t === "str") parts.push(s.v);
+          else if (s.t === "fstr") parts.push(...s.parts);
+        }
+        return { t: "fstr", parts, node: n };
+      }
+      case "parenthesized_expression": {
+        const inner = n.namedChildren.find((c) => c && c.type !== "comment");
+        return this.expr(inner ?? null);
+      }
+      case "attribute":
+        return {
+          t: "attr",
+          obj: this.expr(n.childForFieldName("object")),
+          name: n.childForFieldName("attribute")?.text ?? "",
+          node: n,
+        };
+      case "subscript": {
+        const idx = n.childrenForFieldName("subscript").filter((c): c is Node => !!c);
+        const index: Expr =
+          idx.length === 1 ? this.expr(idx[0]) : { t: "tuple", items: idx.map((c) => this.expr(c)), node: n };
+        return { t: "sub", obj: this.expr(n.childForFieldName("value")), index, node: n };
+      }
+      case "slice":
+        return this.slice(n);
+      case "call":
+        return this.call(n);
+      case "binary_operator":
+        return {
+          t: "bin",
+          op: n.childForFieldName("operator")?.type ?? "?",
+          l: this.expr(n.childForFieldName("left")),
+          r: this.expr(n.childForFieldName("right")),
+          node: n,
+        };
+      case "unary_operator":
+        return {
+          t: "unary",
+          op: n.childForFieldName("operator")?.type ?? "-",
+          e: this.expr(n.childForFieldName("argument")),
+          node: n,
+        };
+      case "not_operator":
+        return { t: "not", e: this.expr(n.childForFieldName("argument")), node: n };
+      case "boolean_operator":
+        return {
+          t: "bool",
+          op: n.childForFieldName("operator")?.type === "or" ? "or" : "and",
+          l: this.expr(n.childForFieldName("left")),
+          r: this.expr(n.childForFieldName("right")),
+          node: n,
+        };
+      case "comparison_operator": {
+        const ops: string[] = [];
+        const operands: Expr[] = [];
+        for (let i = 0; i < n.childCount; i++) {
+          const c = n.child(i);
+          if (!c || c.type === "comment") continue;
+          if (n.fieldNameForChild(i) === "operators") ops.push(c.type);
+          else if (c.isNamed) operands.push(this.expr(c));
+        }
+        return { t: "cmp", ops, operands, node: n };
+      }
+      case "conditional_expression": {
+        const [a, cond, b] = n.namedChildren.filter((c): c is Node => !!c && c.type !== "comment");
+        return { t: "ifexp", a: this.expr(a), cond: this.expr(cond), b: this.expr(b), node: n };
+      }
+      case "tuple":
+      case "expression_list":
+      case "pattern_list":
+      case "tuple_pattern":
+        return { t: "tuple", items: this.items(n), node: n };
+      case "list":
+      case "list_pattern":
+        return { t: "list", items: this.items(n), node: n };
+      case "set":
+        return { t: "set", items: this.items(n), node: n };
+      case "dictionary":
+        return this.dict(n);
+      case "list_comprehension":
+      case "set_comprehension":
+      case "generator_expression":
+      case "dictionary_comprehension":
+        return this.comprehension(n);
+      case "lambda":
+        return {
+          t: "lambda",
+          params: this.params(n.childForFieldName("parameters")),
+          body: this.expr(n.childForFieldName("body")),
+          node: n,
+        };
+      case "list_splat":
+      case "list_splat_pattern":
+      case "dictionary_splat":
+        return { t: "star", e: this.expr(n.namedChildren.find((c) => c && c.type !== "comment") ?? null), node: n };
+      case "named_expression":
+        return {
+          t: "walrus",
+          name: n.childForFieldName("name")?.text ?? "_",
+          e: this.expr(n.childForFieldName("value")),
+          node: n,
+        };
+      case "await":
+        return this.expr(n.namedChildren[0] ?? null);
+      case "as_pattern_target":
+        return this.expr(n.namedChildren[0] ?? null);
+      case "ellipsis":
+        return { t: "name", id: "Ellipsis", node: n };
+      case "keyword_identifier":
+        return { t: "name", id: n.text, node: n };
+      default:
+        return { t: "error", why: `unsupported syntax: ${n.type}`, node: n };
+    }
+  }
+
+  private items(n: Node): Expr[] {
+    const out: Expr[] = [];
+    for (const c of n.namedChildren) if (c && c.type !== "comment") out.push(this.expr(c));
+    return out;
+  }
+
+  private string(n: Node): Expr {
+    const parts: Array<string | Expr> = [];
+    let isF = false;
+    const start = n.child(0)?.text ?? "";
+    const raw = /[rR]/.test(start);
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === "string_content") parts.push(raw ? c.text : unescapePy(c.text));
+      else if (c.type === "escape_sequence") parts.push(unescapePy(c.text));
+      else if (c.type === "interpolation") {
+        isF = true;
+        parts.push(this.expr(c.childForFieldName("expression")));
+      }
+    }
+    if (!isF) return { t: "str", v: parts.join(""), node: n };
+    return { t: "fstr", parts, node: n };
+  }
+
+  private slice(n: Node): Expr {
+    // slice children: [lo] ':' [hi] [':' [step]]
+    const slots: Array<Expr | null> = [null, null, null];
+    let slot = 0;
+    for (const c of n.children) {
+      if (!c) continue;
+      if (c.type === ":") slot++;
+      else if (c.isNamed && c.type !== "comment" && slot < 3) slots[slot] = this.expr(c);
+    }
+    return { t: "slice", lo: slots[0], hi: slots[1], step: slots[2], node: n };
+  }
+
+  private call(n: Node): Expr {
+    return {
+      t: "call",
+      fn: this.expr(n.childForFieldName("function")),
+      args: this.argList(n.childForFieldName("arguments")),
+      node: n,
+    };
+  }
+
+  /** Arguments of a call or the bases of a class (`class A(B, metaclass=M)`). */
+  argList(argsNode: Node | null): CallArg[] {
+    const args: CallArg[] = [];
+    if (argsNode?.type === "generator_expression") {
+      args.push({ name: null, star: false, value: this.expr(argsNode) });
+    } else if (argsNode) {
+      for (const c of argsNode.namedChildren) {
+        if (!c || c.type === "comment") continue;
+        if (c.type === "keyword_argument") {
+          args.push({
+            name: c.childForFieldName("name")?.text ?? "_",
+            star: false,
+            value: this.expr(c.childForFieldName("value")),
+          });
+        } else if (c.type === "list_splat") {
+          args.push({ name: null, star: true, value: this.expr(c.namedChildren[0] ?? null) });
+        } else if (c.type === "dictionary_splat") {
+          args.push({ name: "**", star: true, value: this.expr(c.namedChildren[0] ?? null) });
+        } else args.push({ name: null, star: false, value: this.expr(c) });
+      }
+    }
+    return args;
+  }
+
+  private dict(n: Node): Expr {
+    const entries: Array<{ key: Expr | null; value: Expr }> = [];
+    for (const c of n.namedChildren) {
+      if (!c || c.type === "comment") continue;
+      if (c.type === "pair")
+        entries.push({ key: this.expr(c.childForFieldName("key")), value: this.expr(c.childForFieldName("value")) });
+      else if (c.type === "dictionary_splat") entries.push({ key: null, value: this.expr(c.namedChildren[0] ?? null) });
+    }
+    return { t: "dict", entries, node: n };
+  }
+
+  private comprehension(n: Node): Expr {
+    const kind =
+      n.type === "list_comprehension"
+        ? "list"
+        : n.type === "set_comprehension"
+          ? "set"
+          : n.type === "dictionary_comprehension"
+            ? "dict"
+            : "gen";
+    const body = n.childForFieldName("body");
+    let elt: Expr;
+    let key: Expr | null = null;
+    if (kind === "dict" && body?.type === "pair") {
+      key = this.expr(body.childForFieldName("key"));
+      elt = this.expr(body.childForFieldName("value"));
+    } else elt = this.expr(body);
+    const clauses: CompClause[] = [];
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === "for_in_clause")
+        clauses.push({
+          kind: "for",
+          target: this.expr(c.childForFieldName("left")),
+          iter: this.expr(c.childForFieldName("right")),
+        });
+      else if (c.type === "if_clause") clauses.push({ kind: "if", cond: this.expr(c.namedChildren[0] ?? null) });
+    }
+    return { t: "comp", kind, elt, key, clauses, node: n };
+  }
+
+  params(n: Node | null): Param[] {
+    const out: Param[] = [];
+    if (!n) return out;
+    let kwonly = false;
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      switch (c.type) {
+        case "identifier":
+          out.push({ name: c.text, kind: kwonly ? "kwonly" : "pos", default: null });
+          break;
+        case "typed_parameter": {
+          const inner = c.namedChildren[0];
+          if (inner?.type === "list_splat_pattern") {
+            out.push({ name: inner.namedChildren[0]?.text ?? "args", kind: "star", default: null });
+            kwonly = true;
+          } else if (inner?.type === "dictionary_splat_pattern")
+            out.push({ name: inner.namedChildren[0]?.text ?? "kwargs", kind: "starstar", default: null });
+          else out.push({ name: inner?.text ?? "_", kind: kwonly ? "kwonly" : "pos", default: null });
+          break;
+        }
+        case "default_parameter":
+        case "typed_default_parameter":
+          out.push({
+            name: c.childForFieldName("name")?.text ?? "_",
+            kind: kwonly ? "kwonly" : "pos",
+            default: this.expr(c.childForFieldName("value")),
+          });
+          break;
+        case "list_splat_pattern":
+          out.push({ name: c.namedChildren[0]?.text ?? "args", kind: "star", default: null });
+          kwonly = true;
+          break;
+        case "keyword_separator":
+          kwonly = true;
+          break;
+        case "dictionary_splat_pattern":
+          out.push({ name: c.namedChildren[0]?.text ?? "kwargs", kind: "starstar", default: null });
+          break;
+      }
+    }
+    return out;
+  }
+}
+
+function unescapePy(s: string): string {
+  return s.replace(/\\(n|t|r|\\|'|")/g, (_m, c: string) =>
+    c === "n" ? "\n" : c === "t" ? "\t" : c === "r" ? "\r" : c,
+  );
+}

@@ -1,0 +1,196 @@
+// Binary, unary and comparison operators on Python values and symbolic tensors (broadcasting;
+// `@` goes through the torch function table so its MACs are counted like torch.matmul).
+import type { Node } from "web-tree-sitter";
+import { broadcastShapes, callTorchFunction } from "../frameworks/torch/tensorOps";
+import { callMethod } from "./calls/call";
+import type { Interp } from "./interp";
+import { asNumber, bool, float, hashKey, int, str, tensor, unknown, type Value } from "./values";
+
+function numeric(op: string, a: number, b: number, bothInt: boolean): Value | null {
+  switch (op) {
+    case "+":
+      return bothInt ? int(a + b) : float(a + b);
+    case "-":
+      return bothInt ? int(a - b) : float(a - b);
+    case "*":
+      return bothInt ? int(a * b) : float(a * b);
+    case "/":
+      return b === 0 ? null : float(a / b);
+    case "//":
+      return b === 0 ? null : bothInt ? int(Math.floor(a / b)) : float(Math.floor(a / b));
+    case "%":
+      return b === 0 ? null : bothInt ? int(((a % b) + b) % b) : float(((a % b) + b) % b);
+    case "**": {
+      const r = a ** b;
+      return bothInt && b >= 0 ? int(r) : float(r);
+    }
+    case "<<":
+      return int(a * 2 ** b);
+    case ">>":
+      return int(Math.floor(a / 2 ** b));
+    case "&":
+      return bothInt ? int(a & b) : null;
+    case "|":
+      return bothInt ? int(a | b) : null;
+    case "^":
+      return bothInt ? int(a ^ b) : null;
+    default:
+      return null;
+  }
+}
+
+export function binop(ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
+  if (a.k === "tensor" || b.k === "tensor") return tensorBinop(ip, op, a, b, node);
+  if (a.k === "unknown") return a;
+  if (b.k === "unknown") return b;
+  const x = asNumber(a);
+  const y = asNumber(b);
+  if (x !== null && y !== null) {
+    const aInt = a.k !== "num" || a.int;
+    const bInt = b.k !== "num" || b.int;
+    return numeric(op, x, y, aInt && bInt) ?? unknown(`${op} on these numbers`, node);
+  }
+  if (a.k === "str" && b.k === "str" && op === "+") return str(a.v + b.v);
+  if (a.k === "str" && op === "*" && y !== null) return str(a.v.repeat(Math.max(0, y)));
+  if (a.k === "str" && op === "%") return unknown("%-formatted string", node);
+  if ((a.k === "list" || a.k === "tuple") && op === "+" && b.k === a.k)
+    return { k: a.k, items: [...a.items, ...b.items] };
+  if ((a.k === "list" || a.k === "tuple") && op === "*" && y !== null) {
+    if (y * a.items.length > 1_000_000) return unknown("sequence repetition too large", node);
+    const items: Value[] = [];
+    for (let i = 0; i < y; i++) items.push(...a.items);
+    return { k: a.k, items };
+  }
+  if (op === "|" && a.k === "dict" && b.k === "dict") return { k: "dict", map: new Map([...a.map, ...b.map]) };
+  if (a.k === "instance") return callMethod(ip, a, dunder[op] ?? "__op__", [b], node);
+  return unknown(`${op} on ${a.k} and ${b.k}`, node);
+}
+
+const dunder: Record<string, string> = {
+  "+": "__add__",
+  "-": "__sub__",
+  "*": "__mul__",
+  "/": "__truediv__",
+  "@": "__matmul__",
+};
+
+function tensorBinop(ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
+  if (op === "@") return callTorchFunction(ip, "torch.matmul", [a, b], new Map(), node);
+  const sa = a.k === "tensor" ? a.shape : asNumber(a) !== null ? [] : null;
+  const sb = b.k === "tensor" ? b.shape : asNumber(b) !== null ? [] : null;
+  const dtype = a.k === "tensor" ? a.dtype : b.k === "tensor" ? b.dtype : "float32";
+  if (!sa || !sb) return tensor(null, dtype);
+  const out = broadcastShapes(sa, sb);
+  if (!out) {
+    ip.note(`shapes [${sa.join(", ")}] and [${sb.join(", ")}] do not broadcast for ${op}`, node);
+    return tensor(null, dtype);
+  }
+  return tensor(out, dtype);
+}
+
+export function unaryop(_ip: Interp, op: string, v: Value, node: Node | null): Value {
+  if (v.k === "tensor") return tensor(v.shape, v.dtype);
+  const n = asNumber(v);
+  if (n === null) return v.k === "unknown" ? v : unknown(`unary ${op} on ${v.k}`, node);
+  const isInt = v.k !== "num" || v.int;
+  if (op === "-") return isInt ? int(-n) : float(-n);
+  if (op === "+") return isInt ? int(n) : float(n);
+  if (op === "~") return int(~n);
+  return unknown(`unary ${op}`, node);
+}
+
+/** Structural equality of known values; null when it cannot be decided. */
+export function valuesEqual(a: Value, b: Value): boolean | null {
+  if (a === b) return true;
+  if (a.k === "unknown" || b.k === "unknown" || a.k === "tensor" || b.k === "tensor") return null;
+  const x = asNumber(a);
+  const y = asNumber(b);
+  if (x !== null && y !== null) return x === y;
+  if (a.k === "none" || b.k === "none") return a.k === b.k;
+  const ha = hashKey(a);
+  const hb = hashKey(b);
+  if (ha !== null && hb !== null) return ha === hb;
+  if ((a.k === "list" && b.k === "list") || (a.k === "tuple" && b.k === "tuple")) {
+    if (a.items.length !== b.items.length) return false;
+    for (let i = 0; i < a.items.length; i++) {
+      const eq = valuesEqual(a.items[i], b.items[i]);
+      if (eq !== true) return eq;
+    }
+    return true;
+  }
+  if (a.k !== b.k)
+    return a.k === "instance" || b.k === "instance" || a.k === "native" || b.k === "native" ? null : false;
+  return null;
+}
+
+function contains(container: Value, item: Value): boolean | null {
+  switch (container.k) {
+    case "list":
+    case "tuple":
+    case "set": {
+      let unsure = false;
+      for (const it of container.items) {
+        const eq = valuesEqual(it, item);
+        if (eq === true) return true;
+        if (eq === null) unsure = true;
+      }
+      return unsure ? null : false;
+    }
+    case "dict": {
+      const h = hashKey(item);
+      return h === null ? null : container.map.has(h);
+    }
+    case "str":
+      return item.k === "str" ? container.v.includes(item.v) : null;
+    case "range": {
+      const n = asNumber(item);
+      if (n === null) return null;
+      const { start, stop, step } = container;
+      const inside = step > 0 ? n >= start && n < stop : n <= start && n > stop;
+      return inside && (n - start) % step === 0;
+    }
+    default:
+      return null;
+  }
+}
+
+export function compare(_ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
+  if (a.k === "tensor" || b.k === "tensor") {
+    const s = a.k === "tensor" ? a.shape : b.k === "tensor" ? b.shape : null;
+    return tensor(s, "bool");
+  }
+  let r: boolean | null = null;
+  switch (op) {
+    case "==":
+      r = valuesEqual(a, b);
+      break;
+    case "!=": {
+      const eq = valuesEqual(a, b);
+      r = eq === null ? null : !eq;
+      break;
+    }
+    case "is":
+    case "is not": {
+      let same: boolean | null;
+      if (a.k === "none" || b.k === "none") same = a.k === "unknown" || b.k === "unknown" ? null : a.k === b.k;
+      else if (a.k === "bool" && b.k === "bool") same = a.v === b.v;
+      else same = a === b ? true : a.k === "unknown" || b.k === "unknown" ? null : a.k !== b.k ? false : null;
+      r = same === null ? null : op === "is" ? same : !same;
+      break;
+    }
+    case "in":
+    case "not in": {
+      const c = contains(b, a);
+      r = c === null ? null : op === "in" ? c : !c;
+      break;
+    }
+    default: {
+      const x = asNumber(a);
+      const y = asNumber(b);
+      if (x !== null && y !== null) r = op === "<" ? x < y : op === ">" ? x > y : op === "<=" ? x <= y : x >= y;
+      else if (a.k === "str" && b.k === "str")
+        r = op === "<" ? a.v < b.v : op === ">" ? a.v > b.v : op === "<=" ? a.v <= b.v : a.v >= b.v;
+    }
+  }
+  return r === null ? unknown(`comparison ${op} with an unknown side`, node) : bool(r);
+}

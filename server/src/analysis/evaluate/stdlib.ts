@@ -1,0 +1,251 @@
+// The Python standard library pieces training scripts use for configuration: argparse, os
+// (environ/getenv defaults), math, dataclasses, typing, collections, functools, copy,
+// itertools, sys, plus pass-through wrappers (tqdm). Everything else imports as opaque.
+import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
+import { deepCopy } from "../frameworks/torch/containers";
+import { argparseModule } from "./argparse";
+import { callValue } from "./calls/call";
+import { makeClass, setFields } from "./classes";
+import type { Interp } from "./interp";
+import { iterate } from "./iteration";
+import { fn, nativeModule, opaque } from "./nativeHelpers";
+import {
+  asNumber,
+  asString,
+  builtin,
+  type ClassV,
+  dictFrom,
+  float,
+  int,
+  list,
+  NONE,
+  str,
+  tuple,
+  unknown,
+  type Value,
+} from "./values";
+
+const num = (f: (x: number, y?: number) => number, isInt = false) =>
+  fn("math", (_ip, [a, b], _kw, node) => {
+    const x = asNumber(a);
+    const y = asNumber(b);
+    if (x === null) return unknown("math of an unknown value", node);
+    const r = f(x, y ?? undefined);
+    return isInt ? int(r) : float(r);
+  });
+
+function mathModule(): Value {
+  return nativeModule("math", {
+    pi: float(Math.PI),
+    e: float(Math.E),
+    inf: float(Number.POSITIVE_INFINITY),
+    sqrt: num(Math.sqrt),
+    exp: num(Math.exp),
+    log: num((x, b) => (b ? Math.log(x) / Math.log(b) : Math.log(x))),
+    log2: num(Math.log2),
+    log10: num(Math.log10),
+    ceil: num(Math.ceil, true),
+    floor: num(Math.floor, true),
+    isqrt: num((x) => Math.floor(Math.sqrt(x)), true),
+    cos: num(Math.cos),
+    sin: num(Math.sin),
+    pow: num((x, y) => x ** (y ?? 1)),
+    gcd: num((x, y) => {
+      let a = Math.abs(x);
+      let b = Math.abs(y ?? 0);
+      while (b) [a, b] = [b, a % b];
+      return a;
+    }, true),
+    prod: fn("math.prod", (ip, [it], _kw, node) => {
+      const items = it ? iterate(ip, it, node) : null;
+      const ns = items?.map(asNumber);
+      if (!ns || ns.some((n) => n === null)) return unknown("math.prod of unknown values", node);
+      return int((ns as number[]).reduce((a, b) => a * b, 1));
+    }),
+  });
+}
+
+function osModule(): Value {
+  const environ = {
+    k: "native" as const,
+    type: "os.environ",
+    data: {},
+    getattr: (_ip: Interp, _me: unknown, name: string) =>
+      name === "get"
+        ? fn("os.environ.get", (_i, [, d]) => d ?? NONE)
+        : name === "setdefault"
+          ? fn("os.environ.setdefault", (_i, [, d]) => d ?? NONE)
+          : undefined,
+    getitem: (_ip: Interp, _me: unknown, key: Value) =>
+      unknown(`environment variable ${asString(key) ?? "?"} (set at run time)`),
+  };
+  const path = nativeModule("os.path", {
+    join: fn("os.path.join", (_ip, args, _kw, node) =>
+      args.every((a) => a.k === "str") ? str(args.map((a) => (a as { v: string }).v).join("/")) : unknown("path", node),
+    ),
+    exists: fn("os.path.exists", (_ip, _a, _kw, node) => unknown("file system state", node)),
+    basename: fn("os.path.basename", (_ip, [p], _kw, node) =>
+      p?.k === "str" ? str(p.v.split("/").pop() ?? "") : unknown("path", node),
+    ),
+    dirname: fn("os.path.dirname", (_ip, [p], _kw, node) =>
+      p?.k === "str" ? str(p.v.split("/").slice(0, -1).join("/")) : unknown("path", node),
+    ),
+  });
+  return nativeModule("os", {
+    environ,
+    path,
+    getenv: fn("os.getenv", (_ip, [, d]) => d ?? NONE),
+    makedirs: fn("os.makedirs", () => NONE),
+    cpu_count: fn("os.cpu_count", (_ip, _a, _kw, node) => unknown("CPU count of the training machine", node)),
+  });
+}
+
+function namedtuple(ip: Interp, [name, fields]: Value[], kw: Map<string, Value>): Value {
+  let names: string[] = [];
+  if (fields?.k === "str") names = fields.v.split(/[\s,]+/).filter(Boolean);
+  else if (fields) names = (iterate(ip, fields, null) ?? []).map((v) => asString(v) ?? "_");
+  const defaults = kw.get("defaults");
+  const dvals = defaults ? (iterate(ip, defaults, null) ?? []) : [];
+  const cls = makeClass(asString(name) ?? "namedtuple", [], new Map());
+  cls.annotations = names;
+  setFields(cls);
+  const offset = names.length - dvals.length;
+  cls.fields = names.map((n, i) => ({ name: n, default: i >= offset ? dvals[i - offset] : null, factory: null }));
+  return cls;
+}
+
+const identityDecorator = builtin("decorator:identity", (_ip, [f]) => f ?? NONE);
+
+function makeRoots(ip: Interp): Record<string, () => Value> {
+  const namedTupleBase: ClassV = makeClass("NamedTuple", [], new Map(), { qualname: "typing.NamedTuple" });
+  const typingAny = {
+    k: "native" as const,
+    type: "typing",
+    data: {},
+    getattr: () => undefined,
+    getitem: () => typingAnyV,
+  };
+  const typingAnyV: Value = typingAny;
+  return {
+    math: mathModule,
+    os: osModule,
+    argparse: () => argparseModule(),
+    torch: () => torchRoot(ip),
+    torchvision: () => torchvisionRoot(ip),
+    dataclasses: () =>
+      nativeModule("dataclasses", {
+        dataclass: builtin("dataclass", (_ip, [c]) => {
+          if (c?.k === "class") {
+            setFields(c);
+            return c;
+          }
+          return builtin("dataclass", (_i, [c2]) => {
+            if (c2?.k === "class") setFields(c2);
+            return c2 ?? NONE;
+          });
+        }),
+        field: fn("dataclasses.field", (_ip, _a, kw) => ({
+          k: "native",
+          type: "dataclass_field",
+          data: { default: kw.get("default") ?? null, factory: kw.get("default_factory") ?? null },
+          getattr: () => undefined,
+        })),
+        asdict: fn("dataclasses.asdict", (_ip, [x], _kw, node) =>
+          x?.k === "instance" ? dictFrom(Array.from(x.attrs, ([k, v]) => [str(k), v])) : unknown("asdict", node),
+        ),
+      }),
+    typing: () => nativeModule("typing", { NamedTuple: namedTupleBase }, () => typingAnyV),
+    collections: () =>
+      nativeModule("collections", {
+        OrderedDict: ip.builtins.vars.get("dict") ?? NONE,
+        defaultdict: fn("defaultdict", () => dictFrom([])),
+        namedtuple: fn("namedtuple", (i, a, kw) => namedtuple(i, a, kw)),
+        deque: ip.builtins.vars.get("list") ?? NONE,
+      }),
+    functools: () =>
+      nativeModule("functools", {
+        partial: fn("functools.partial", (_ip, [f, ...bound], boundKw) =>
+          builtin("partial", (i, args, kw, node) =>
+            f ? callValue(i, f, [...bound, ...args], new Map([...boundKw, ...kw]), node) : unknown("partial", node),
+          ),
+        ),
+        wraps: fn("functools.wraps", () => identityDecorator),
+        lru_cache: fn("functools.lru_cache", (_ip, [f]) => (f?.k === "func" ? f : identityDecorator)),
+        cache: identityDecorator,
+        reduce: fn("functools.reduce", (i, [f, it, init], _kw, node) => {
+          const items = it ? iterate(i, it, node) : null;
+          if (!f || !items) return unknown("reduce", node);
+          let acc = init ?? items.shift() ?? NONE;
+          for (const x of items) acc = callValue(i, f, [acc, x], new Map(), node);
+          return acc;
+        }),
+      }),
+    copy: () =>
+      nativeModule("copy", {
+        deepcopy: fn("copy.deepcopy", (i, [x]) => (x ? deepCopy(i, x) : NONE)),
+        copy: fn("copy.copy", (_i, [x]) => x ?? NONE),
+      }),
+    itertools: () =>
+      nativeModule("itertools", {
+        product: fn("itertools.product", (i, args, _kw, node) => {
+          const lists = args.map((a) => iterate(i, a, node));
+          if (lists.some((l) => !l)) return unknown("product of unknown iterables", node);
+          let out: Value[][] = [[]];
+          for (const l of lists) out = out.flatMap((p) => l!.map((x) => [...p, x]));
+          return list(out.map((t) => tuple(t)));
+        }),
+        chain: fn("itertools.chain", (i, args, _kw, node) => {
+          const lists = args.map((a) => iterate(i, a, node));
+          return lists.some((l) => !l) ? unknown("chain of unknown iterables", node) : list(lists.flatMap((l) => l!));
+        }),
+      }),
+    sys: () => nativeModule("sys", { argv: list([str("script.py")]), exit: fn("sys.exit", () => NONE) }),
+    tqdm: () => {
+      const passthrough = fn("tqdm", (_ip, [x]) => x ?? NONE);
+      return nativeModule("tqdm", { tqdm: passthrough, trange: ip.builtins.vars.get("range") ?? NONE }, () =>
+        nativeModule("tqdm.auto", { tqdm: passthrough }),
+      );
+    },
+  };
+}
+
+/** The native package for a top-level import name, or null when it is not modelled natively. */
+export function nativeRoot(ip: Interp, name: string): Value | null {
+  const cached = ip.nativeModules.get(name);
+  if (cached) return cached;
+  const make = makeRoots(ip)[name];
+  const v = make ? make() : KNOWN_OPAQUE.has(name) ? opaque(name) : null;
+  if (v) ip.nativeModules.set(name, v);
+  return v;
+}
+
+/** Libraries that are never workspace files: imported as opaque without a file lookup. */
+const KNOWN_OPAQUE = new Set([
+  "numpy",
+  "pandas",
+  "random",
+  "time",
+  "json",
+  "yaml",
+  "logging",
+  "warnings",
+  "pathlib",
+  "datetime",
+  "matplotlib",
+  "wandb",
+  "tensorboard",
+  "einops",
+  "PIL",
+  "sklearn",
+  "scipy",
+  "pickle",
+  "shutil",
+  "glob",
+  "re",
+  "subprocess",
+  "socket",
+  "platform",
+  "abc",
+  "enum",
+  "__future__",
+]);

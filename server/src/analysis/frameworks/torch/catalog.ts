@@ -1,0 +1,133 @@
+// Classes for the torch.nn layer catalog (layers/): constructing one binds its arguments to the
+// catalog signature and creates its exact parameter tensors; calling it applies the catalog's
+// shape/MAC rule. Encoder/decoder stacks deep-copy their layer argument like torch does.
+import type { Node } from "web-tree-sitter";
+import { BudgetExhausted } from "../../evaluate/budget";
+import { callValue } from "../../evaluate/calls/call";
+import { makeClass } from "../../evaluate/classes";
+import type { Interp } from "../../evaluate/interp";
+import {
+  asInt,
+  builtin,
+  type ClassV,
+  type InstanceV,
+  type Kw,
+  NONE,
+  tensor,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import { deepCopy } from "./containers";
+import { ArgError, type Args, type LayerSpec } from "./layerSpec";
+import { bindArgs } from "./layers/bindArgs";
+import { TORCH_LAYER_STACKS, TORCH_LAYERS } from "./layers/index";
+import { makeParam } from "./moduleState";
+import { fromArg, kwToArgs, toArg } from "./tensorOps";
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function layerInit(name: string, spec: LayerSpec) {
+  return (ip: Interp, [s, ...args]: Value[], kw: Kw, node: Node | null): Value => {
+    if (s?.k !== "instance" || !s.mod) return NONE;
+    const st = s.mod;
+    st.spec = spec;
+    const stack = TORCH_LAYER_STACKS[name];
+    let bound: Args;
+    try {
+      bound = bindArgs(name, spec.signature, args.map(toArg), kwToArgs(kw));
+    } catch (err) {
+      if (err instanceof BudgetExhausted) throw err;
+      st.paramProblem = describe(err);
+      ip.note(st.paramProblem, node);
+      st.args = {};
+      return NONE;
+    }
+    st.args = bound;
+    if (stack) {
+      buildStack(ip, s, stack, args, kw, node);
+      return NONE;
+    }
+    try {
+      const shapes = spec.params(bound);
+      for (const [pname, shape] of Object.entries(shapes)) st.params.set(pname, makeParam(shape));
+      if (bound.bias === false && !("bias" in shapes)) st.params.set("bias", null);
+    } catch (err) {
+      if (err instanceof BudgetExhausted) throw err;
+      st.paramProblem = err instanceof ArgError ? err.message : `${name}: ${describe(err)}`;
+      ip.note(st.paramProblem, node);
+    }
+    return NONE;
+  };
+}
+
+/** TransformerEncoder(encoder_layer, num_layers, norm): layers.0..n-1 are deep copies, then norm. */
+function buildStack(
+  ip: Interp,
+  inst: InstanceV,
+  stack: { layerArg: string; countArg: string; normArg: string },
+  args: Value[],
+  kw: Kw,
+  node: Node | null,
+): void {
+  const layer = kw.get(stack.layerArg) ?? args[0];
+  const n = asInt(kw.get(stack.countArg) ?? args[1]);
+  const norm = kw.get(stack.normArg) ?? args[2];
+  if (layer?.k !== "instance" || !layer.mod || n === null) {
+    inst.mod!.paramProblem = `${inst.mod!.className}: the layer or num_layers is unknown`;
+    ip.note(inst.mod!.paramProblem, node);
+    return;
+  }
+  const reg = ip.torch!;
+  const layers = callValue(ip, reg.containers.ModuleList, [], new Map(), node) as InstanceV;
+  layers.mod!.inForward = true;
+  for (let i = 0; i < n; i++) {
+    const copy = deepCopy(ip, layer) as InstanceV;
+    layers.mod!.children.set(String(i), copy);
+  }
+  inst.mod!.children.set("layers", layers);
+  if (norm?.k === "instance" && norm.mod) inst.mod!.children.set("norm", norm);
+}
+
+function layerForward(name: string) {
+  return (ip: Interp, [s, ...inputs]: Value[], kw: Kw, node: Node | null): Value => {
+    if (s?.k !== "instance" || !s.mod) return unknown(`${name} forward without a module`, node);
+    const st = s.mod;
+    if (TORCH_LAYER_STACKS[name]) {
+      const layers = st.children.get("layers");
+      let x: Value = inputs[0] ?? NONE;
+      const rest = inputs.slice(1);
+      for (const l of layers?.mod?.children.values() ?? []) x = callValue(ip, l, [x, ...rest], kw, node);
+      const norm = st.children.get("norm");
+      return norm ? callValue(ip, norm, [x], new Map(), node) : x;
+    }
+    const spec = st.spec;
+    if (!spec?.forward || !st.args) return unknown(`${name} forward is not modelled`, node);
+    try {
+      const r = spec.forward(st.args, inputs.map(toArg), kwToArgs(kw));
+      if (ip.forwardStats && r.macs > 0) {
+        ip.forwardMacs += r.macs;
+        const stats = ip.forwardStats.get(st);
+        if (stats) stats.macs += r.macs;
+      }
+      return fromArg(r.output);
+    } catch (err) {
+      if (err instanceof BudgetExhausted) throw err;
+      ip.note(describe(err), node);
+      return tensor(null);
+    }
+  };
+}
+
+/** One class per catalog entry, created on first use (per analysis, so user code may subclass it). */
+export function catalogClass(ip: Interp, name: string, moduleClass: ClassV): ClassV | undefined {
+  const spec = TORCH_LAYERS[name];
+  if (!spec) return undefined;
+  const attrs = new Map<string, Value>([["forward", builtin(`${name}.forward`, layerForward(name))]]);
+  void ip;
+  return makeClass(name, [moduleClass], attrs, {
+    qualname: `torch.nn.${name}`,
+    native: { init: layerInit(name, spec) },
+  });
+}

@@ -1,0 +1,113 @@
+// Tensor factories (torch.randn/zeros/ones/empty/full/rand/randint/arange/tensor/*_like) and
+// nn.Parameter. A tensor made here and fed to a model is the script's dummy input, so it
+// remembers its origin ("dummy input torch.randn(1, 3, 224, 224)").
+import type { Node } from "web-tree-sitter";
+import type { Interp } from "../../evaluate/interp";
+import {
+  asInt,
+  asNumber,
+  type Kw,
+  type NativeFn,
+  type TensorV,
+  tensor,
+  truthy,
+  type Value,
+} from "../../evaluate/values";
+import { makeParam } from "./moduleState";
+
+function dtypeOf(kw: Kw, dflt: string): string {
+  const d = kw.get("dtype");
+  return d?.k === "str"
+    ? d.v
+        .replace(/^torch\./, "")
+        .replace(/^float$/, "float32")
+        .replace(/^long$/, "int64")
+    : dflt;
+}
+
+/** Sizes from `f(2, 3)` or `f((2, 3))` / `f([2, 3])` / `f(size=(2, 3))`; null when any is unknown. */
+function sizes(args: Value[], kw: Kw): number[] | null {
+  const first = kw.get("size") ?? args[0];
+  const list = first && (first.k === "tuple" || first.k === "list") ? first.items : args;
+  const out: number[] = [];
+  for (const v of list) {
+    const n = asInt(v);
+    if (n === null) return null;
+    out.push(n);
+  }
+  return out;
+}
+
+function made(shape: number[] | null, dtype: string, node: Node | null): TensorV {
+  const t = tensor(shape, dtype);
+  if (node) t.origin = `dummy input ${node.text.length <= 60 ? node.text : `${node.text.slice(0, 57)}...`}`;
+  return t;
+}
+
+function nestedShape(v: Value): number[] | null {
+  if (v.k === "tensor") return v.shape;
+  if (v.k !== "list" && v.k !== "tuple") return asNumber(v) !== null || v.k === "bool" ? [] : null;
+  if (v.items.length === 0) return [0];
+  const inner = nestedShape(v.items[0]);
+  return inner ? [v.items.length, ...inner] : null;
+}
+
+const factory =
+  (dflt: string): NativeFn =>
+  (_ip, args, kw, node) =>
+    made(sizes(args, kw), dtypeOf(kw, dflt), node);
+const like: NativeFn = (_ip, [x], kw, node) =>
+  made(x?.k === "tensor" ? x.shape : null, dtypeOf(kw, x?.k === "tensor" ? x.dtype : "float32"), node);
+
+export const CREATION: Record<string, NativeFn> = {
+  randn: factory("float32"),
+  rand: factory("float32"),
+  zeros: factory("float32"),
+  ones: factory("float32"),
+  empty: factory("float32"),
+  Tensor: factory("float32"),
+  FloatTensor: factory("float32"),
+  LongTensor: factory("int64"),
+  full: (_ip, [size, _fill], kw, node) => made(sizes(size ? [size] : [], kw), dtypeOf(kw, "float32"), node),
+  randint(_ip, args, kw, node) {
+    const sizeArg = kw.get("size") ?? args.find((a) => a.k === "tuple" || a.k === "list");
+    return made(sizeArg ? sizes([sizeArg], new Map()) : null, dtypeOf(kw, "int64"), node);
+  },
+  randperm: (_ip, [n], kw, node) => made(asInt(n) !== null ? [asInt(n)!] : null, dtypeOf(kw, "int64"), node),
+  arange(_ip, args, kw, node) {
+    const n = args.map(asNumber);
+    if (n.length === 0 || n.some((x) => x === null)) return made(null, dtypeOf(kw, "int64"), node);
+    const [a, b, c] = n as number[];
+    const [start, stop, step] = args.length === 1 ? [0, a, 1] : [a, b, c ?? 1];
+    return made([Math.max(0, Math.ceil((stop - start) / step))], dtypeOf(kw, "int64"), node);
+  },
+  linspace: (_ip, [, , steps], kw, node) =>
+    made(
+      asInt(kw.get("steps") ?? steps) !== null ? [asInt(kw.get("steps") ?? steps)!] : null,
+      dtypeOf(kw, "float32"),
+      node,
+    ),
+  eye: (_ip, [n, m], kw, node) =>
+    made(asInt(n) !== null ? [asInt(n)!, asInt(m) ?? asInt(n)!] : null, dtypeOf(kw, "float32"), node),
+  tensor: (_ip, [data], kw, node) => made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node),
+  as_tensor: (_ip, [data], kw, node) => made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node),
+  from_numpy: (_ip, _a, _kw, node) => made(null, "float32", node),
+  zeros_like: like,
+  ones_like: like,
+  randn_like: like,
+  rand_like: like,
+  empty_like: like,
+  full_like: like,
+};
+
+/** nn.Parameter(data, requires_grad=True): a tensor that registers as a parameter when assigned to a module. */
+export const makeParameter: NativeFn = (_ip: Interp, [data, rg], kw) => {
+  const flag = kw.get("requires_grad") ?? rg;
+  const requiresGrad = flag ? truthy(flag) !== false : true;
+  if (data?.k === "tensor" && data.shape)
+    return { ...tensor(data.shape, data.dtype), param: makeParam(data.shape, requiresGrad) };
+  const p = makeParam([], requiresGrad);
+  p.numel = 0;
+  p.unknownShape = "nn.Parameter with an unknown shape: not counted";
+  return { ...tensor(null), param: p };
+};

@@ -1,0 +1,267 @@
+// Data pipeline: torchvision datasets (via the dataset catalog), shape-changing transforms,
+// TensorDataset, user Dataset subclasses (__len__/__getitem__), random_split/Subset, and
+// DataLoader, whose iteration yields one symbolic batch [B, *sampleShape] and a trip count.
+import type { Node } from "web-tree-sitter";
+import { callMethod } from "../../evaluate/calls/call";
+import type { Interp } from "../../evaluate/interp";
+import { iterate } from "../../evaluate/iteration";
+import { nativeObject } from "../../evaluate/nativeHelpers";
+import type { DatasetInfo, LoaderInfo } from "../../evaluate/trace";
+import {
+  asInt,
+  asNumber,
+  asString,
+  dictFrom,
+  int,
+  type Kw,
+  list,
+  NONE,
+  type NativeFn,
+  type NativeV,
+  tensor,
+  truthy,
+  tuple,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import { nodeRange } from "../../parse/nodes";
+import { findDataset } from "../../run/datasetCatalog";
+
+type ShapeFn = (s: number[] | null) => number[] | null;
+
+function sizePair(v: Value | undefined): [number, number] | null {
+  const n = asInt(v);
+  if (n !== null) return [n, n];
+  if (v && (v.k === "tuple" || v.k === "list")) {
+    const a = asInt(v.items[0]);
+    const b = asInt(v.items[1] ?? v.items[0]);
+    if (a !== null && b !== null) return [a, b];
+  }
+  return null;
+}
+
+/** Transforms that change a sample's [C, H, W]; every other transform keeps it. */
+const SHAPE_TRANSFORMS: Record<string, (args: Value[], kw: Kw) => ShapeFn> = {
+  Resize: (args, kw) => {
+    const v = kw.get("size") ?? args[0];
+    const n = asInt(v);
+    return (s) => {
+      const c = s?.[0] ?? 3;
+      if (n !== null) {
+        // An int resizes the shorter side; square inputs stay square.
+        if (!s || s[1] === s[2]) return [c, n, n];
+        return s[1] < s[2] ? [c, n, Math.floor((n * s[2]) / s[1])] : [c, Math.floor((n * s[1]) / s[2]), n];
+      }
+      const p = sizePair(v);
+      return p ? [c, p[0], p[1]] : null;
+    };
+  },
+  CenterCrop: (args, kw) => crop(kw.get("size") ?? args[0]),
+  RandomCrop: (args, kw) => crop(kw.get("size") ?? args[0]),
+  RandomResizedCrop: (args, kw) => crop(kw.get("size") ?? args[0]),
+  Grayscale: (args, kw) => {
+    const n = asInt(kw.get("num_output_channels") ?? args[0]) ?? 1;
+    return (s) => (s ? [n, ...s.slice(1)] : null);
+  },
+  Pad: (args, kw) => {
+    const p = asInt(kw.get("padding") ?? args[0]);
+    return (s) => (s && p !== null ? [s[0], s[1] + 2 * p, s[2] + 2 * p] : null);
+  },
+};
+
+function crop(v: Value | undefined): ShapeFn {
+  const p = sizePair(v);
+  return (s) => (p ? [s?.[0] ?? 3, p[0], p[1]] : null);
+}
+
+function transform(name: string, apply: ShapeFn): NativeV {
+  const t = nativeObject("transform", { name, apply }, {});
+  t.call = (_ip, [x]) => (x?.k === "tensor" ? tensor(apply(x.shape ? x.shape : null), x.dtype) : (x ?? NONE));
+  return t;
+}
+
+export function makeTransform(name: string): NativeFn {
+  if (name === "Compose") {
+    return (ip, [ts], _kw, node) => {
+      const fns = (ts ? (iterate(ip, ts, node) ?? []) : []).map((t) =>
+        t.k === "native" && t.type === "transform" ? (t.data.apply as ShapeFn) : (s: number[] | null) => s,
+      );
+      return transform("Compose", (s) => fns.reduce<number[] | null>((acc, f) => f(acc), s));
+    };
+  }
+  const shapeRule = SHAPE_TRANSFORMS[name];
+  return (_ip, args, kw) => transform(name, shapeRule ? shapeRule(args, kw) : (s) => s);
+}
+
+function applyTransform(t: Value | undefined, shape: number[] | null): number[] | null {
+  if (t?.k === "native" && t.type === "transform") return (t.data.apply as ShapeFn)(shape);
+  return shape;
+}
+
+/** A dataset value: catalog facts plus one symbolic sample `(x, y)`. */
+export function makeDataset(info: DatasetInfo, sample: Value): NativeV {
+  const ds = nativeObject("dataset", { info, sample }, {}, (_self, name) =>
+    name === "classes" || name === "targets" ? unknown("dataset labels at run time") : undefined,
+  );
+  ds.len = () => info.samples;
+  ds.getitem = () => sample;
+  return ds;
+}
+
+export function torchvisionDataset(name: string): NativeFn {
+  return (ip, args, kw, node) => {
+    const train = kw.get("train");
+    const split = asString(kw.get("split"));
+    const match = findDataset(`torchvision.datasets.${name}`, {
+      train: train ? truthy(train) : null,
+      split,
+    });
+    if (!match)
+      ip.note(
+        `dataset torchvision.datasets.${name} is not in the dataset catalog`,
+        node,
+        "add `# footprint: samples N`",
+      );
+    const raw = match?.sampleShape ?? null;
+    const shape = applyTransform(kw.get("transform") ?? args[2], raw);
+    const info: DatasetInfo = {
+      name: match?.name ?? null,
+      samples: match?.samples ?? null,
+      sampleShape: shape,
+      split: match?.split ?? null,
+      tokensPerSample: null,
+      range: ip.range(node),
+    };
+    const x = tensor(shape, "float32");
+    x.origin = `dataset ${match?.name ?? name}`;
+    return makeDataset(info, tuple([x, tensor([], "int64")]));
+  };
+}
+
+export const imageFolder: NativeFn = (ip, args, kw, node) => {
+  const shape = applyTransform(kw.get("transform") ?? args[1], null);
+  const x = tensor(shape, "float32");
+  x.origin = "dataset ImageFolder";
+  return makeDataset(
+    { name: null, samples: null, sampleShape: shape, split: null, tokensPerSample: null, range: ip.range(node) },
+    tuple([x, tensor([], "int64")]),
+  );
+};
+
+export const tensorDataset: NativeFn = (ip, tensors, _kw, node) => {
+  const first = tensors[0];
+  const n = first?.k === "tensor" && first.shape?.length ? first.shape[0] : null;
+  const sample = tuple(tensors.map((t) => (t.k === "tensor" ? tensor(t.shape ? t.shape.slice(1) : null, t.dtype) : t)));
+  const shape = first?.k === "tensor" && first.shape ? first.shape.slice(1) : null;
+  return makeDataset(
+    { name: null, samples: n, sampleShape: shape, split: null, tokensPerSample: null, range: ip.range(node) },
+    sample,
+  );
+};
+
+/** Dataset facts of any dataset-like value (catalog, TensorDataset, user subclass); null if none. */
+export function datasetOf(
+  ip: Interp,
+  ds: Value | undefined,
+  node: Node | null,
+): { info: DatasetInfo; sample: Value } | null {
+  if (!ds) return null;
+  if (ds.k === "native" && ds.type === "dataset")
+    return { info: ds.data.info as DatasetInfo, sample: ds.data.sample as Value };
+  if (ds.k === "instance" && !ds.mod) {
+    const n = asInt(callMethod(ip, ds, "__len__", [], node));
+    const sample = callMethod(ip, ds, "__getitem__", [int(0)], node);
+    const x = sample.k === "tuple" ? sample.items[0] : sample;
+    const shape = x?.k === "tensor" ? x.shape : null;
+    return {
+      info: { name: null, samples: n, sampleShape: shape, split: null, tokensPerSample: null, range: ip.range(node) },
+      sample,
+    };
+  }
+  return null;
+}
+
+function subset(ip: Interp, ds: Value | undefined, samples: number | null, node: Node | null): Value {
+  const base = datasetOf(ip, ds, node);
+  if (!base) return unknown("subset of an unknown dataset", node);
+  return makeDataset({ ...base.info, samples }, base.sample);
+}
+
+export const randomSplit: NativeFn = (ip, [ds, lengths], _kw, node) => {
+  const base = datasetOf(ip, ds, node);
+  const ls = lengths ? (iterate(ip, lengths, node) ?? []).map(asNumber) : [];
+  const total = base?.info.samples ?? null;
+  const fractions =
+    ls.length > 0 &&
+    ls.every((x) => x !== null && x <= 1) &&
+    Math.abs(ls.reduce<number>((a, b) => a + (b ?? 0), 0) - 1) < 1e-6;
+  return list(
+    ls.map((l, i) => {
+      let n: number | null = l;
+      if (fractions && total !== null) {
+        // torch floors each fraction and hands the remainder out round-robin from the first split.
+        const floors = ls.map((f) => Math.floor(total * (f ?? 0)));
+        const rem = total - floors.reduce((a, b) => a + b, 0);
+        n = floors[i] + (i < rem ? 1 : 0);
+      } else if (fractions) n = null;
+      return subset(ip, ds, n, node);
+    }),
+  );
+};
+
+export const subsetOf: NativeFn = (ip, [ds, indices], _kw, node) => {
+  const items = indices ? iterate(ip, indices, node) : null;
+  const n = items ? items.length : indices?.k === "tensor" && indices.shape ? (indices.shape[0] ?? null) : null;
+  return subset(ip, ds, n, node);
+};
+
+function collate(v: Value, b: number): Value {
+  if (v.k === "tensor")
+    return { ...tensor(v.shape ? [b, ...v.shape] : null, v.dtype), ...(v.origin ? { origin: v.origin } : {}) };
+  if (v.k === "num") return tensor([b], v.int ? "int64" : "float32");
+  if (v.k === "tuple" || v.k === "list") return { k: v.k, items: v.items.map((x) => collate(x, b)) };
+  if (v.k === "dict") return dictFrom(Array.from(v.map.values(), ([k, x]) => [k, collate(x, b)]));
+  return v;
+}
+
+export const dataLoader: NativeFn = (ip, args, kw, node) => {
+  const get = (name: string, i: number) => kw.get(name) ?? args[i];
+  const ds = datasetOf(ip, get("dataset", 0), node);
+  const bsVal = get("batch_size", 1);
+  const batchSize = bsVal === undefined ? 1 : asInt(bsVal);
+  const dropLast = truthy(kw.get("drop_last") ?? NONE) === true;
+  const nw = kw.get("num_workers");
+  const pm = kw.get("pin_memory");
+  const info: LoaderInfo = {
+    dataset: ds?.info ?? null,
+    batchSize,
+    dropLast,
+    numWorkers: nw === undefined ? 0 : asInt(nw),
+    pinMemory: pm === undefined ? false : truthy(pm),
+    range:
+      ip.range(node) ??
+      ip.foreignCallSite ??
+      (node ? nodeRange(node) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
+  };
+  const samples = ds?.info.samples ?? null;
+  const tripCount =
+    samples !== null && batchSize
+      ? dropLast
+        ? Math.floor(samples / batchSize)
+        : Math.ceil(samples / batchSize)
+      : null;
+  ip.event({ kind: "loader", loader: info }, node);
+  const batch = ds ? collate(ds.sample, batchSize ?? 1) : unknown("batch of an unknown dataset", node);
+  const loader = nativeObject("DataLoader", { info }, {}, (_self, name) =>
+    name === "dataset"
+      ? (get("dataset", 0) ?? NONE)
+      : name === "batch_size"
+        ? batchSize !== null
+          ? int(batchSize)
+          : NONE
+        : undefined,
+  );
+  loader.loop = { sample: batch, tripCount, over: "loader", loader: info };
+  loader.len = () => tripCount;
+  return loader;
+};

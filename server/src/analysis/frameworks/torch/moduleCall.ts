@@ -1,0 +1,56 @@
+// Calling an nn.Module: `model(x)` runs its forward (user method, catalog layer rule or container
+// chain). At top level it is a forward event and the input is remembered for the cost trace;
+// during the cost trace each call adds to that module's calls, shapes and MACs.
+import type { Node } from "web-tree-sitter";
+import { bindAttr } from "../../evaluate/attributes";
+import { callValue } from "../../evaluate/calls/call";
+import { lookupClassAttr } from "../../evaluate/classes";
+import type { Interp } from "../../evaluate/interp";
+import { type InstanceV, type Kw, unknown, type Value } from "../../evaluate/values";
+
+/** Per-sample shape (batch dimension dropped) of the first tensor in a value. */
+export function perSampleShape(v: Value | undefined): number[] | null {
+  if (!v) return null;
+  if (v.k === "tensor") return v.shape && v.shape.length > 0 ? v.shape.slice(1) : null;
+  if (v.k === "tuple" || v.k === "list") {
+    for (const it of v.items) {
+      const s = perSampleShape(it);
+      if (s) return s;
+    }
+  }
+  return null;
+}
+
+function firstTensor(args: Value[]): Extract<Value, { k: "tensor" }> | null {
+  for (const a of args) if (a.k === "tensor") return a;
+  return null;
+}
+
+export function callModule(ip: Interp, inst: InstanceV, args: Value[], kw: Kw, node: Node | null): Value {
+  const st = inst.mod!;
+  if (ip.moduleStack.length === 0 && !ip.forwardStats) {
+    const t = firstTensor(args);
+    ip.event({ kind: "forward", modelId: st.id, inputShape: t?.shape ? t.shape.slice() : null }, node);
+    if (t?.shape && !ip.observedInputs.has(st)) ip.observedInputs.set(st, { args, kw, origin: t.origin ?? null });
+  }
+  const fwd = lookupClassAttr(inst.cls, "forward");
+  if (!fwd) return unknown(`${st.className} has no forward`, node);
+  const stats = ip.forwardStats;
+  let s = stats?.get(st);
+  if (stats && !s) {
+    s = { calls: 0, macs: 0, inputShape: null, outputShape: null };
+    stats.set(st, s);
+  }
+  if (s) {
+    s.calls++;
+    if (s.calls === 1) s.inputShape = perSampleShape(args[0]);
+  }
+  ip.moduleStack.push(st);
+  try {
+    const out = callValue(ip, bindAttr(ip, inst, fwd), args, kw, node);
+    if (s && s.calls === 1) s.outputShape = perSampleShape(out);
+    return out;
+  } finally {
+    ip.moduleStack.pop();
+  }
+}

@@ -1,0 +1,67 @@
+// The state torch keeps for each nn.Module instance: ordered children, parameters, buffers,
+// and for catalog layers the bound constructor arguments (which `layer.in_features` reads).
+import type { Node } from "web-tree-sitter";
+import type { InstanceV, ParamRef, TensorV } from "../../evaluate/values";
+import type { Args, LayerSpec } from "./layerSpec";
+
+export interface ModuleState {
+  /** Stable within one analysis; also the ModelCost id and the trace's modelId. */
+  id: number;
+  className: string;
+  instance: InstanceV;
+  /** The catalog entry for built-in layers (nn.Linear...), null for user classes and containers. */
+  spec: LayerSpec | null;
+  /** Constructor arguments bound to the catalog signature. */
+  args: Args | null;
+  children: Map<string, InstanceV>;
+  /** null marks a parameter slot set to None (`bias=False` leaves `bias` = None). */
+  params: Map<string, ParamRef | null>;
+  buffers: Map<string, TensorV>;
+  /** Why the parameter count of this module is incomplete (an argument was unknown). */
+  paramProblem: string | null;
+  node: Node | null;
+  file: string;
+  /** Where in the analysed file the construction happened (the call site when built in an imported file). */
+  site: import("../../types").Range | null;
+  /** Variable the instance was first bound to (`model = Net()`). */
+  boundName: string | null;
+  training: boolean;
+  /** Built while another model's forward was being traced (a throwaway `nn.ReLU()(x)`). */
+  inForward: boolean;
+}
+
+/** Depth-first (module, dotted path) pairs, each module once, in registration order (torch's named_modules). */
+export function namedModules(root: ModuleState): Array<[string, ModuleState]> {
+  const out: Array<[string, ModuleState]> = [];
+  const seen = new Set<ModuleState>();
+  const walk = (m: ModuleState, path: string, depth: number) => {
+    if (seen.has(m) || depth > 64) return;
+    seen.add(m);
+    out.push([path, m]);
+    for (const [name, child] of m.children) {
+      if (child.mod) walk(child.mod, path ? `${path}.${name}` : name, depth + 1);
+    }
+  };
+  walk(root, "", 0);
+  return out;
+}
+
+/** Parameters of a module tree, each tensor once (tied weights count once, at the first owner). */
+export function namedParameters(root: ModuleState): Array<[string, ParamRef, ModuleState]> {
+  const out: Array<[string, ParamRef, ModuleState]> = [];
+  const seen = new Set<ParamRef>();
+  for (const [path, m] of namedModules(root)) {
+    for (const [name, p] of m.params) {
+      if (!p || seen.has(p)) continue;
+      seen.add(p);
+      out.push([path ? `${path}.${name}` : name, p, m]);
+    }
+  }
+  return out;
+}
+
+export function makeParam(shape: number[], requiresGrad = true): ParamRef {
+  let numel = 1;
+  for (const d of shape) numel *= d;
+  return { shape, numel, requiresGrad };
+}

@@ -1,0 +1,227 @@
+// The `torch` and `torchvision` namespaces: resolves a qualified name (torch.nn.Conv2d,
+// torch.nn.functional.relu, torch.optim.Adam, torchvision.transforms.Resize...) to a class,
+// function or submodule. Add a torch API by adding it to NATIVE below or to the tables in
+// layers/ (nn classes) and functional/ (functions with shape/MAC rules).
+import { makeClass } from "../../evaluate/classes";
+import type { Interp } from "../../evaluate/interp";
+import { nativeModule } from "../../evaluate/nativeHelpers";
+import {
+  bool,
+  builtin,
+  type ClassV,
+  NONE,
+  type NativeFn,
+  str,
+  tuple,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import { catalogClass } from "./catalog";
+import { type ContainerKind, makeContainerClasses } from "./containers";
+import { CREATION, makeParameter } from "./creation";
+import {
+  dataLoader,
+  imageFolder,
+  makeTransform,
+  randomSplit,
+  subsetOf,
+  tensorDataset,
+  torchvisionDataset,
+} from "./data";
+import { precisionOfDtype } from "./events";
+import { makeModuleClass } from "./moduleAttrs";
+import { callTorchFunction, hasTorchFunction } from "./tensorOps";
+import {
+  autocastContext,
+  FUNCTIONAL_LOSSES,
+  functionalLoss,
+  LOSSES,
+  makeDevice,
+  makeGradScaler,
+  makeLossClass,
+  makeOptimizer,
+  makeParallel,
+  makeSave,
+  makeScheduler,
+  noGradContext,
+} from "./training";
+
+export interface TorchRegistry {
+  moduleClass: ClassV;
+  containers: Record<ContainerKind, ClassV>;
+  classes: Map<string, Value>;
+}
+
+const SUBMODULES = new Set([
+  "torch.nn",
+  "torch.nn.functional",
+  "torch.nn.modules",
+  "torch.nn.parallel",
+  "torch.nn.init",
+  "torch.nn.utils",
+  "torch.optim",
+  "torch.optim.lr_scheduler",
+  "torch.utils",
+  "torch.utils.data",
+  "torch.cuda",
+  "torch.cuda.amp",
+  "torch.amp",
+  "torch.cpu",
+  "torch.cpu.amp",
+  "torch.backends",
+  "torch.backends.cudnn",
+  "torch.backends.mps",
+  "torch.jit",
+  "torch.onnx",
+  "torch.distributed",
+  "torch.nn.parameter",
+  "torchvision",
+  "torchvision.datasets",
+  "torchvision.transforms",
+  "torchvision.transforms.v2",
+]);
+
+const DTYPES = [
+  "float32",
+  "float",
+  "float16",
+  "half",
+  "bfloat16",
+  "float64",
+  "double",
+  "int64",
+  "long",
+  "int32",
+  "int",
+  "int16",
+  "int8",
+  "uint8",
+  "bool",
+  "complex64",
+];
+const OPTIMIZERS = [
+  "SGD",
+  "Adam",
+  "AdamW",
+  "RMSprop",
+  "Adagrad",
+  "Adadelta",
+  "Adamax",
+  "NAdam",
+  "RAdam",
+  "LBFGS",
+  "SparseAdam",
+  "ASGD",
+  "Rprop",
+];
+
+const fixed =
+  (v: Value): NativeFn =>
+  () =>
+    v;
+
+function natives(ip: Interp, reg: TorchRegistry): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  const f = (name: string, fn: NativeFn) => {
+    out[name] = builtin(name, fn);
+  };
+  out["torch.nn.Module"] = reg.moduleClass;
+  for (const [k, c] of Object.entries(reg.containers)) out[`torch.nn.${k}`] = c;
+  for (const l of LOSSES) out[`torch.nn.${l}`] = makeLossClass(l, reg.moduleClass);
+  for (const l of FUNCTIONAL_LOSSES) f(`torch.nn.functional.${l}`, functionalLoss);
+  f("torch.nn.Parameter", makeParameter);
+  f("torch.nn.parameter.Parameter", makeParameter);
+  for (const [name, fn] of Object.entries(CREATION)) f(`torch.${name}`, fn);
+  out["torch.Tensor"] = makeClass("Tensor", [], new Map(), {
+    qualname: "torch.Tensor",
+    native: { construct: CREATION.Tensor },
+  });
+  f("torch.Size", (_ip, [x]) => (x && (x.k === "tuple" || x.k === "list") ? tuple(x.items) : tuple([])));
+  for (const d of DTYPES) out[`torch.${d}`] = str(`torch.${d}`);
+  for (const n of ["torch.no_grad", "torch.inference_mode", "torch.enable_grad", "torch.set_grad_enabled"])
+    f(n, noGradContext);
+  for (const n of ["torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast"])
+    f(n, autocastContext(n !== "torch.cpu.amp.autocast"));
+  for (const n of ["torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler"]) f(n, makeGradScaler);
+  f("torch.device", makeDevice);
+  f("torch.cuda.is_available", fixed(bool(true)));
+  f("torch.backends.mps.is_available", fixed(bool(false)));
+  f("torch.cuda.device_count", (_ip, _a, _kw, node) => unknown("number of GPUs at run time", node));
+  for (const o of OPTIMIZERS) f(`torch.optim.${o}`, makeOptimizer(o));
+  f("torch.save", makeSave("torch.save", false));
+  f("torch.jit.script", makeSave("torch.jit.script", true));
+  f("torch.jit.trace", makeSave("torch.jit.trace", true));
+  f("torch.onnx.export", makeSave("torch.onnx.export", false));
+  f("torch.compile", (_ip, [m]) => m ?? NONE);
+  f("torch.nn.parallel.DistributedDataParallel", makeParallel("DistributedDataParallel"));
+  f("torch.nn.DataParallel", makeParallel("DataParallel"));
+  f("torch.utils.data.DataLoader", dataLoader);
+  f("torch.utils.data.TensorDataset", tensorDataset);
+  f("torch.utils.data.random_split", randomSplit);
+  f("torch.utils.data.Subset", subsetOf);
+  out["torch.utils.data.Dataset"] = makeClass("Dataset", [], new Map(), { qualname: "torch.utils.data.Dataset" });
+  out["torch.utils.data.IterableDataset"] = makeClass("IterableDataset", [], new Map(), {
+    qualname: "torch.utils.data.IterableDataset",
+  });
+  f("torch.manual_seed", fixed(NONE));
+  f("torch.set_float32_matmul_precision", fixed(NONE));
+  f("torch.set_default_dtype", (ip2, [d], _kw, node) => {
+    const p = precisionOfDtype(d);
+    if (p && p !== "fp32")
+      ip2.event({ kind: "precision", precision: p, how: "torch.set_default_dtype", modelId: null }, node);
+    return NONE;
+  });
+  f("torch.load", (_ip, _a, _kw, node) => unknown("contents of a saved file", node));
+  f("torchvision.datasets.ImageFolder", imageFolder);
+  void ip;
+  return out;
+}
+
+function resolve(ip: Interp, reg: TorchRegistry, table: Record<string, Value>, qual: string): Value | undefined {
+  const hit = reg.classes.get(qual) ?? table[qual];
+  if (hit) return hit;
+  const dot = qual.lastIndexOf(".");
+  const parent = qual.slice(0, dot);
+  const name = qual.slice(dot + 1);
+  let v: Value | undefined;
+  if (parent === "torch.nn" || parent === "torch.nn.modules") v = catalogClass(ip, name, reg.moduleClass);
+  if (!v && parent === "torch.optim.lr_scheduler") v = builtin(qual, makeScheduler);
+  if (!v && parent === "torch.nn.init") v = builtin(qual, (_ip, [t]) => t ?? NONE);
+  if (!v && (parent === "torchvision.transforms" || parent === "torchvision.transforms.v2"))
+    v = builtin(qual, makeTransform(name));
+  if (!v && parent === "torchvision.datasets") v = builtin(qual, torchvisionDataset(name));
+  if (!v && (qual.startsWith("torch.") || qual.startsWith("Tensor.")) && hasTorchFunction(qual))
+    v = builtin(qual, (ip2, args, kw, node) => callTorchFunction(ip2, qual, args, kw, node));
+  // Any other torch.* / F.* function goes through the table lookup, which notes it as not modelled.
+  if (!v && (parent === "torch" || parent === "torch.nn.functional") && /^[a-z_]/.test(name) && !SUBMODULES.has(qual))
+    v = builtin(qual, (ip2, args, kw, node) => callTorchFunction(ip2, qual, args, kw, node));
+  if (!v && SUBMODULES.has(qual)) v = nativeModule(qual, {}, (attr) => resolve(ip, reg, table, `${qual}.${attr}`));
+  if (v) reg.classes.set(qual, v);
+  return v;
+}
+
+function registry(ip: Interp): { reg: TorchRegistry; table: Record<string, Value> } {
+  if (!ip.torch) {
+    const moduleClass = makeModuleClass();
+    ip.torch = { moduleClass, containers: makeContainerClasses(moduleClass), classes: new Map() };
+  }
+  const reg = ip.torch;
+  let table = tables.get(reg);
+  if (!table) {
+    table = natives(ip, reg);
+    tables.set(reg, table);
+  }
+  return { reg, table };
+}
+
+const tables = new WeakMap<TorchRegistry, Record<string, Value>>();
+
+export function torchRoot(ip: Interp): Value {
+  const { reg, table } = registry(ip);
+  return nativeModule("torch", {}, (attr) => resolve(ip, reg, table, `torch.${attr}`));
+}
+
+export function torchvisionRoot(ip: Interp): Value {
+  const { reg, table } = registry(ip);
+  return nativeModule("torchvision", {}, (attr) => resolve(ip, reg, table, `torchvision.${attr}`));
+}

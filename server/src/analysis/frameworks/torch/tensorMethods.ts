@@ -1,0 +1,64 @@
+// Tensor methods with interpreter meaning rather than a shape rule: backward (a trace event),
+// item/tolist (scalars leave the symbolic world), requires_grad_ on parameters, and device/dtype
+// moves that keep the tensor's identity (its origin as a model input, its parameter).
+import type { Node } from "web-tree-sitter";
+import type { Interp } from "../../evaluate/interp";
+import { builtin, float, NONE, type TensorV, truthy, unknown, type Value } from "../../evaluate/values";
+import { precisionOfDtype } from "./events";
+
+const SAME_TENSOR = new Set([
+  "to",
+  "cuda",
+  "cpu",
+  "contiguous",
+  "detach",
+  "clone",
+  "requires_grad_",
+  "pin_memory",
+  "float",
+  "half",
+  "double",
+  "bfloat16",
+  "type",
+  "share_memory_",
+  "retain_grad",
+]);
+
+const DTYPE_OF_METHOD: Record<string, string> = {
+  float: "float32",
+  half: "float16",
+  double: "float64",
+  bfloat16: "bfloat16",
+};
+
+export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | null): Value | undefined {
+  if (name === "backward") {
+    return builtin("Tensor.backward", (ip2, _args, _kw, n) => {
+      ip2.event({ kind: "backward" }, n ?? node);
+      return NONE;
+    });
+  }
+  if (name === "item")
+    return builtin("Tensor.item", (_ip, _a, _kw, n) => unknown("a tensor's value at run time", n ?? node));
+  if (name === "tolist" || name === "numpy")
+    return builtin(`Tensor.${name}`, (_ip, _a, _kw, n) => unknown("a tensor's values at run time", n ?? node));
+  if (!SAME_TENSOR.has(name)) return undefined;
+  void ip;
+  return builtin(`Tensor.${name}`, (_ip, args, kw) => {
+    let dtype = DTYPE_OF_METHOD[name] ?? t.dtype;
+    if (name === "to" || name === "type") {
+      for (const a of [...args, kw.get("dtype")]) {
+        if (a && precisionOfDtype(a))
+          dtype = (a as { v: string }).v
+            .replace(/^torch\./, "")
+            .replace("double", "float64")
+            .replace("half", "float16")
+            .replace(/^float$/, "float32");
+        if (a?.k === "tensor") dtype = a.dtype;
+      }
+    }
+    if (name === "requires_grad_" && t.param) t.param.requiresGrad = args[0] ? truthy(args[0]) !== false : true;
+    if (name === "float" && t.shape && t.shape.length === 0) return float(0);
+    return dtype === t.dtype ? t : { ...t, dtype };
+  });
+}

@@ -1,0 +1,147 @@
+// Glue between interpreter values and the torch function table (functional/): converts
+// Values to the table's plain Args and back, calls `torch.*` / `F.*` / `Tensor.*` entries,
+// charges their MACs to the module whose forward is running, and serves tensor attributes.
+import type { Node } from "web-tree-sitter";
+import { BudgetExhausted } from "../../evaluate/budget";
+import type { Interp } from "../../evaluate/interp";
+import {
+  builtin,
+  float,
+  int,
+  type Kw,
+  NONE,
+  str,
+  type TensorV,
+  tensor,
+  tuple,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import { TORCH_FUNCTIONS } from "./functional";
+import { type Arg, type Args, UNKNOWN } from "./layerSpec";
+import { bindArgs } from "./layers/bindArgs";
+import { isTensor } from "./layers/argUtils";
+import { tensorMethod } from "./tensorMethods";
+
+export function toArg(v: Value): Arg {
+  switch (v.k) {
+    case "num":
+      return v.v;
+    case "bool":
+      return v.v;
+    case "str":
+      return v.v;
+    case "none":
+      return null;
+    case "tuple":
+    case "list":
+      return v.items.map(toArg);
+    case "tensor":
+      return v.dtype ? { tensor: v.shape, dtype: v.dtype } : { tensor: v.shape };
+    case "native":
+      if (v.type === "device") return String(v.data.kind ?? "cpu");
+      if (v.type === "ellipsis") return "...";
+      return UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+
+export function kwToArgs(kw: Kw): Record<string, Arg> {
+  const out: Record<string, Arg> = {};
+  for (const [k, v] of kw) out[k] = toArg(v);
+  return out;
+}
+
+export function fromArg(a: Arg | Record<string, Arg>): Value {
+  if (a === UNKNOWN) return unknown("result of a torch operation is unknown", null);
+  if (a === null) return NONE;
+  if (typeof a === "number") return Number.isInteger(a) ? int(a) : float(a);
+  if (typeof a === "boolean") return { k: "bool", v: a };
+  if (typeof a === "string") return str(a);
+  if (Array.isArray(a)) return tuple(a.map(fromArg));
+  if (isTensor(a)) return tensor(a.tensor ? [...a.tensor] : null, a.dtype ?? "float32");
+  return unknown("result of a torch operation is unknown", null);
+}
+
+/** Adds MACs of one operation to the running forward trace (own MACs of the innermost module). */
+export function chargeMacs(ip: Interp, macs: number): void {
+  if (!ip.forwardStats || !(macs > 0)) return;
+  ip.forwardMacs += macs;
+  const top = ip.moduleStack[ip.moduleStack.length - 1];
+  const st = top ? ip.forwardStats.get(top) : undefined;
+  if (st) st.macs += macs;
+}
+
+export function hasTorchFunction(name: string): boolean {
+  return Object.hasOwn(TORCH_FUNCTIONS, name);
+}
+
+/** Calls a torch table entry; a missing entry or a failed rule gives Unknown with the reason noted. */
+export function callTorchFunction(ip: Interp, name: string, args: Value[], kw: Kw, node: Node | null): Value {
+  const spec = TORCH_FUNCTIONS[name];
+  const anyTensor = args.some((a) => a.k === "tensor");
+  if (!spec) {
+    ip.note(`${name} is not in the torch function table: its output shape and cost are unknown`, node);
+    return anyTensor ? tensor(null) : unknown(`${name} is not modelled`, node);
+  }
+  try {
+    const bound: Args = bindArgs(name, spec.signature, args.map(toArg), kwToArgs(kw));
+    const r = spec.apply(bound);
+    chargeMacs(ip, r.macs);
+    return fromArg(r.output);
+  } catch (err) {
+    if (err instanceof BudgetExhausted) throw err;
+    ip.note(err instanceof Error ? err.message : String(err), node);
+    return anyTensor ? tensor(null) : unknown(`${name} failed`, node);
+  }
+}
+
+/** torch/numpy broadcasting; null when the shapes do not broadcast. */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | null {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return null;
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** Attributes that are not methods (`x.shape`, `x.T`); everything else is looked up as a method. */
+export function getTensorAttr(ip: Interp, t: TensorV, name: string, node: Node | null): Value {
+  switch (name) {
+    case "shape":
+      return t.shape ? tuple(t.shape.map(int)) : unknown("tensor shape is unknown", node);
+    case "ndim":
+      return t.shape ? int(t.shape.length) : unknown("tensor rank is unknown", node);
+    case "dtype":
+      return str(`torch.${t.dtype}`);
+    case "requires_grad":
+      return { k: "bool", v: t.param ? t.param.requiresGrad : false };
+    case "data":
+      return t;
+    case "grad":
+      return tensor(t.shape, t.dtype);
+    case "T":
+    case "mT":
+      return callTorchFunction(ip, `Tensor.${name}`, [t], new Map(), node);
+    case "device":
+      return { k: "native", type: "device", data: { kind: "unknown" }, getattr: () => undefined };
+    case "is_cuda":
+      return unknown("tensor device", node);
+  }
+  const special = tensorMethod(ip, t, name, node);
+  if (special) return special;
+  const candidates = [`Tensor.${name}`, `torch.${name}`, `torch.nn.functional.${name}`];
+  const qual = candidates.find(hasTorchFunction);
+  return builtin(`Tensor.${name}`, (ip2, args, kw, n) =>
+    callTorchFunction(ip2, qual ?? `Tensor.${name}`, [t, ...args], kw, n ?? node),
+  );
+}
+
+export function setTensorAttr(t: TensorV, name: string, v: Value): void {
+  if (name === "requires_grad" && t.param && v.k === "bool") t.param.requiresGrad = v.v;
+}

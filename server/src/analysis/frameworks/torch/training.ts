@@ -1,0 +1,195 @@
+// The training-side torch API: optimizers (step → event), schedulers, loss modules and
+// functional losses (scalar tensors so `loss.backward()` is seen), autocast/GradScaler,
+// no_grad/inference_mode, torch.device, DDP/DataParallel, save/jit/onnx export.
+import type { Node } from "web-tree-sitter";
+import { makeClass } from "../../evaluate/classes";
+import type { Interp } from "../../evaluate/interp";
+import { nativeObject } from "../../evaluate/nativeHelpers";
+import {
+  asString,
+  builtin,
+  type ClassV,
+  type Kw,
+  NONE,
+  type NativeFn,
+  type NativeV,
+  tensor,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import { deviceKindOf, precisionOfDtype } from "./events";
+
+export const LOSSES = [
+  "CrossEntropyLoss",
+  "NLLLoss",
+  "MSELoss",
+  "L1Loss",
+  "BCELoss",
+  "BCEWithLogitsLoss",
+  "SmoothL1Loss",
+  "HuberLoss",
+  "KLDivLoss",
+  "CTCLoss",
+  "CosineEmbeddingLoss",
+  "MarginRankingLoss",
+  "TripletMarginLoss",
+  "MultiLabelSoftMarginLoss",
+  "PoissonNLLLoss",
+  "GaussianNLLLoss",
+  "HingeEmbeddingLoss",
+  "SoftMarginLoss",
+  "MultiMarginLoss",
+  "MultiLabelMarginLoss",
+];
+
+export const FUNCTIONAL_LOSSES = [
+  "cross_entropy",
+  "nll_loss",
+  "mse_loss",
+  "l1_loss",
+  "binary_cross_entropy",
+  "binary_cross_entropy_with_logits",
+  "smooth_l1_loss",
+  "huber_loss",
+  "kl_div",
+  "ctc_loss",
+  "cosine_embedding_loss",
+  "margin_ranking_loss",
+  "triplet_margin_loss",
+];
+
+/** Loss value: a 0-d tensor with reduction (0 MACs: losses are elementwise). */
+const scalarLoss: NativeFn = (_ip, args, kw) => {
+  const red = asString(kw.get("reduction"));
+  const input = args.find((a) => a.k === "tensor") as { shape: number[] | null } | undefined;
+  return tensor(red === "none" ? (input?.shape ?? null) : [], "float32");
+};
+
+export function makeLossClass(name: string, moduleClass: ClassV): ClassV {
+  const attrs = new Map<string, Value>([
+    ["forward", builtin(`${name}.forward`, (ip, [, ...args], kw, node) => scalarLoss(ip, args, kw, node))],
+  ]);
+  return makeClass(name, [moduleClass], attrs, { qualname: `torch.nn.${name}` });
+}
+
+export const functionalLoss = scalarLoss;
+
+function modelIdOf(v: Value | undefined): number | null {
+  if (v?.k === "instance" && v.mod) return v.mod.id;
+  if (v?.k === "native" && v.type === "state_dict") return (v.data.module as { id: number } | null)?.id ?? null;
+  return null;
+}
+
+export const makeOptimizer =
+  (kind: string): NativeFn =>
+  (_ip, _args, kw) =>
+    nativeObject(
+      `optim.${kind}`,
+      { lr: kw.get("lr") ?? NONE },
+      {
+        step(ip, _self, _a, _kw, node) {
+          ip.event({ kind: "optimizerStep" }, node);
+          return NONE;
+        },
+        zero_grad: () => NONE,
+        state_dict: () => unknown("optimizer state"),
+        load_state_dict: () => NONE,
+        add_param_group: () => NONE,
+      },
+      (_self, name) => (name === "param_groups" ? unknown("optimizer param groups") : undefined),
+    );
+
+export const makeScheduler: NativeFn = () =>
+  nativeObject("lr_scheduler", {}, { step: () => NONE, get_last_lr: () => unknown("learning rate at run time") });
+
+/** `with torch.no_grad():` / `@torch.no_grad()` / inference_mode. */
+export const noGradContext: NativeFn = () => {
+  const ctx: NativeV = nativeObject("no_grad", {}, {});
+  ctx.enter = (ip) => {
+    ip.noGrad++;
+    return NONE;
+  };
+  ctx.exit = (ip) => {
+    ip.noGrad--;
+  };
+  return ctx;
+};
+
+/** torch.autocast(device_type, dtype=...) / torch.cuda.amp.autocast(...) / torch.amp.autocast(...). */
+export const autocastContext =
+  (cudaDefault: boolean): NativeFn =>
+  (_ip, args, kw, node) => {
+    const device = asString(kw.get("device_type") ?? args[0]) ?? (cudaDefault ? "cuda" : "cuda");
+    const p = precisionOfDtype(kw.get("dtype") ?? args.find((a) => a.k === "str" && a.v.startsWith("torch.")));
+    const enabled = kw.get("enabled");
+    const dtype: "fp16" | "bf16" = p === "bf16" ? "bf16" : p === "fp16" ? "fp16" : device === "cpu" ? "bf16" : "fp16";
+    const on = !(enabled?.k === "bool" && !enabled.v);
+    const ctx: NativeV = nativeObject("autocast", {}, {});
+    ctx.enter = (ip) => {
+      ip.autocast.push(on ? dtype : null);
+      if (on)
+        ip.event(
+          {
+            kind: "precision",
+            precision: dtype === "bf16" ? "bf16-mixed" : "fp16-mixed",
+            how: "autocast",
+            modelId: null,
+          },
+          node,
+        );
+      return NONE;
+    };
+    ctx.exit = (ip) => {
+      ip.autocast.pop();
+    };
+    return ctx;
+  };
+
+export const makeGradScaler: NativeFn = (ip, _args, kw, node) => {
+  const enabled = kw.get("enabled");
+  if (!(enabled?.k === "bool" && !enabled.v))
+    ip.event({ kind: "precision", precision: "fp16-mixed", how: "GradScaler", modelId: null }, node);
+  return nativeObject(
+    "GradScaler",
+    {},
+    {
+      scale: (_ip, _self, [loss]) => loss ?? NONE,
+      step(ip2, _self, _a, _kw, n) {
+        ip2.event({ kind: "optimizerStep" }, n);
+        return NONE;
+      },
+      update: () => NONE,
+      unscale_: () => NONE,
+    },
+  );
+};
+
+export const makeDevice: NativeFn = (ip, [spec], _kw, node) => {
+  const kind = deviceKindOf(spec) ?? (spec?.k === "unknown" ? "unknown" : "cpu");
+  if (kind === "gpu" || kind === "mps" || kind === "tpu")
+    ip.event({ kind: "device", device: kind, count: null, how: `torch.device(${asString(spec) ?? "…"})` }, node);
+  return {
+    k: "native",
+    type: "device",
+    data: { kind },
+    getattr: (_i, me, name) =>
+      name === "type" ? { k: "str", v: String(me.data.kind === "gpu" ? "cuda" : me.data.kind) } : undefined,
+  };
+};
+
+/** DistributedDataParallel / DataParallel wrap a model: the wrapper is the model for costing. */
+export const makeParallel =
+  (how: string): NativeFn =>
+  (ip, [model], kw: Kw, node: Node | null) => {
+    const ids = kw.get("device_ids");
+    const count = ids && (ids.k === "list" || ids.k === "tuple") ? ids.items.length : null;
+    ip.event({ kind: "device", device: "gpu", count: how === "DataParallel" ? count : null, how }, node);
+    return model ?? NONE;
+  };
+
+export const makeSave =
+  (how: string, returnsModel: boolean): NativeFn =>
+  (ip: Interp, [obj], _kw, node) => {
+    ip.event({ kind: "save", modelId: modelIdOf(obj), how }, node);
+    return returnsModel ? (obj ?? NONE) : NONE;
+  };
