@@ -103,7 +103,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "a100-sxm4-40gb",
     name: "NVIDIA A100 SXM4 40GB",
-    aliases: ["a100-40gb", "a100 40gb", "a100-sxm4-40gb"],
+    aliases: ["a100-40gb", "a100 40gb"],
     kind: "gpu",
     peak: { fp64: 9.7, fp32: 19.5, tf32: 156, fp16: 312, bf16: 312, int8: 624 },
     tensorCores: true,
@@ -118,7 +118,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "a100-pcie-40gb",
     name: "NVIDIA A100 PCIe 40GB",
-    aliases: ["a100-pcie", "a100 pcie", "a100-pcie-40gb"],
+    aliases: ["a100-pcie", "a100 pcie"],
     kind: "gpu",
     peak: { fp64: 9.7, fp32: 19.5, tf32: 156, fp16: 312, bf16: 312, int8: 624 },
     tensorCores: true,
@@ -133,7 +133,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "a100-pcie-80gb",
     name: "NVIDIA A100 PCIe 80GB",
-    aliases: ["a100-pcie-80gb"],
+    aliases: [],
     kind: "gpu",
     peak: { fp64: 9.7, fp32: 19.5, tf32: 156, fp16: 312, bf16: 312, int8: 624 },
     tensorCores: true,
@@ -148,7 +148,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "v100-sxm2",
     name: "NVIDIA V100 SXM2",
-    aliases: ["v100", "v100-sxm2", "tesla v100"],
+    aliases: ["v100", "tesla v100"],
     kind: "gpu",
     // No BF16/TF32/INT8 tensor cores on Volta: bf16 falls back to the FP32 path.
     peak: { fp64: 7.8, fp32: 15.7, tf32: null, fp16: 125, bf16: null, int8: null },
@@ -164,7 +164,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "v100-pcie",
     name: "NVIDIA V100 PCIe",
-    aliases: ["v100-pcie"],
+    aliases: [],
     kind: "gpu",
     peak: { fp64: 7, fp32: 14, tf32: null, fp16: 112, bf16: null, int8: null },
     tensorCores: true,
@@ -179,7 +179,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "t4",
     name: "NVIDIA T4",
-    aliases: ["t4", "tesla t4"],
+    aliases: ["tesla t4"],
     kind: "gpu",
     // FP64 not in the T4 datasheet; Turing TU104 runs FP64 at 1/32 of FP32 (Turing whitepaper).
     peak: { fp64: 0.253, fp32: 8.1, tf32: null, fp16: 65, bf16: null, int8: 130 },
@@ -197,7 +197,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "l4",
     name: "NVIDIA L4",
-    aliases: ["l4"],
+    aliases: [],
     kind: "gpu",
     // FP64 not in the L4 datasheet; Ada runs FP64 at 1/64 of FP32 (Ada architecture whitepaper).
     peak: { fp64: 0.473, fp32: 30.3, tf32: 60, fp16: 121, bf16: 121, int8: 242.5 },
@@ -214,7 +214,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "a10",
     name: "NVIDIA A10",
-    aliases: ["a10"],
+    aliases: [],
     kind: "gpu",
     // GA102: FP64 at 1/64 of FP32 (Ampere GA102 whitepaper).
     peak: { fp64: 0.488, fp32: 31.2, tf32: 62.5, fp16: 125, bf16: 125, int8: 250 },
@@ -230,7 +230,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "a10g",
     name: "NVIDIA A10G (AWS G5)",
-    aliases: ["a10g"],
+    aliases: [],
     kind: "gpu",
     // NVIDIA publishes no A10G datasheet; tensor throughput is not published, so only FP32 is priced.
     peak: { fp64: 0.4925, fp32: 31.52, tf32: null, fp16: null, bf16: null, int8: null },
@@ -277,7 +277,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "tpu-v3",
     name: "Google TPU v3 (per chip)",
-    aliases: ["tpu-v3", "tpuv3", "v3"],
+    aliases: ["tpuv3", "tpu v3"],
     kind: "tpu",
     // XLA runs fp32 matmuls through the bf16 MXU passes by default, so fp32 is priced at the bf16 peak.
     peak: { fp64: null, fp32: 123, tf32: null, fp16: null, bf16: 123, int8: null },
@@ -293,7 +293,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "tpu-v4",
     name: "Google TPU v4 (per chip)",
-    aliases: ["tpu", "tpu-v4", "tpuv4", "v4"],
+    aliases: ["tpu", "tpuv4", "tpu v4"],
     kind: "tpu",
     peak: { fp64: null, fp32: 275, tf32: null, fp16: null, bf16: 275, int8: 275 },
     tensorCores: true,
@@ -338,7 +338,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "xeon-8480",
     name: "Intel Xeon Platinum 8480+ (56 cores)",
-    aliases: ["cpu", "xeon", "xeon-8480", "sapphire-rapids"],
+    aliases: ["cpu", "xeon", "sapphire-rapids"],
     kind: "cpu",
     // Derived: 56 cores × 2.0 GHz × FLOP/cycle (AVX-512 2×FMA: 64 FP32, 32 FP64; AMX: 1024 BF16).
     peak: { fp64: 3.6, fp32: 7.2, tf32: null, fp16: null, bf16: 114.7, int8: 229 },
@@ -355,7 +355,7 @@ export const DEVICE_ROWS: DeviceRow[] = [
   {
     id: "epyc-9654",
     name: "AMD EPYC 9654 (96 cores)",
-    aliases: ["epyc", "epyc-9654", "genoa"],
+    aliases: ["epyc", "genoa"],
     kind: "cpu",
     // Derived: 96 cores × 2.4 GHz × 32 FP32 FLOP/cycle (Zen 4, 2×256-bit FMA); FP64 half of that.
     peak: { fp64: 3.7, fp32: 7.4, tf32: null, fp16: null, bf16: null, int8: null },
