@@ -1,5 +1,6 @@
 // `npm run accuracy`: a report, not a gate — prints the analyzer's params and forward FLOPs for every
-// oracle fixture beside real PyTorch's, and the issue #3 ratios. Always exits 0; models.test.ts gates.
+// oracle fixture beside real PyTorch's, and the issue #3 ratios (`-- --layers`: where the misses are).
+// Always exits 0; models.test.ts is the gate.
 import {
   type AccuracyRow,
   FLOPS_TOLERANCE,
@@ -58,6 +59,31 @@ function printTable(header: string[], body: string[][]): void {
   for (const r of body) console.log(fmt(r));
 }
 
+/** Per-layer differences (params, MACs per sample) for the models that miss, to say where they go wrong. */
+function printLayerDiffs(rows: AccuracyRow[], limit = 8): void {
+  for (const row of rows) {
+    if (!row.got || (row.paramsExact && row.trainableExact && row.flopsWithinTolerance !== false)) continue;
+    const got = new Map(row.got.layers.map((l) => [l.path, l]));
+    const diffs: string[] = [];
+    for (const ol of row.oracle.layers) {
+      const gl = got.get(ol.path);
+      if (!gl) diffs.push(`  ${ol.path} (${ol.type}): missing; torch params ${ol.params}, MACs ${ol.macs ?? "—"}`);
+      else if (gl.params !== ol.params || (ol.macs !== null && gl.macs !== ol.macs))
+        diffs.push(
+          `  ${ol.path} (${ol.type}): params ${gl.params} vs ${ol.params}, MACs ${gl.macs ?? "—"} vs ${ol.macs ?? "—"}`,
+        );
+      got.delete(ol.path);
+    }
+    for (const gl of got.values())
+      if (gl.params > 0 || (gl.macs ?? 0) > 0)
+        diffs.push(`  ${gl.path} (${gl.type}): not in torch; params ${gl.params}, MACs ${gl.macs ?? "—"}`);
+    if (diffs.length === 0) continue;
+    console.log(`${row.oracle.id}: ${diffs.length} layer difference(s)`);
+    for (const d of diffs.slice(0, limit)) console.log(d);
+    if (diffs.length > limit) console.log(`  ... ${diffs.length - limit} more`);
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const rows = await measureAccuracy();
@@ -74,6 +100,10 @@ async function main(): Promise<void> {
     `FLOPs within ${FLOPS_TOLERANCE * 100}%:       ${ratio(s.flopsWithin, s.withInput)}   target ≥ 90% of models with an input shape`,
   );
   console.log(`FLOPs unknown when no input shape: ${ratio(s.flopsUnknownAsExpected, s.withoutInput)}`);
+  if (process.argv.includes("--layers")) {
+    console.log("");
+    printLayerDiffs(rows);
+  }
   console.log(`(${rows.length} models, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
