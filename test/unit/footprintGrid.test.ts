@@ -65,20 +65,20 @@ test("what-ifs: mixed precision, sparsity, devices, cleaner region, early stoppi
   const base = priceRun(s, { ...DEFAULT_SETTINGS, region: "aws:us-east-1" });
   const ids = base.whatIfs.map((w) => w.id);
   for (const id of [
-    "precision-bf16-mixed",
+    "mixed-precision:bf16",
     "sparsity-2of4",
-    "device-h100-sxm5-80gb",
-    "device-t4",
+    "device:h100-sxm5-80gb",
+    "device:t4",
     "region",
     "early-stopping",
     "freeze-backbone",
   ])
     assert.ok(ids.includes(id), `${id} in ${ids.join(", ")}`);
-  assert.ok(!ids.includes("device-a100-sxm4-80gb"), "the current device is not its own alternative");
+  assert.ok(!ids.includes("device:a100-sxm4-80gb"), "the current device is not its own alternative");
   const w = (id: string) => base.whatIfs.find((x) => x.id === id)!;
   const a100 = findDevice("a100")!;
   const ratio = (a100.peak.fp32 as number) / (a100.peak.bf16 as number);
-  assert.ok(Math.abs((w("precision-bf16-mixed").saving as number) - (ratio - 1)) < 1e-9);
+  assert.ok(Math.abs((w("mixed-precision:bf16").saving as number) - (ratio - 1)) < 1e-9);
   assert.ok(Math.abs((w("early-stopping").saving as number) - (EARLY_STOP_FRACTION.value - 1)) < 1e-9);
   const cleanest = providerRegions("aws")[0].choice;
   const g = resolveGrid("aws:us-east-1")!;
@@ -86,7 +86,7 @@ test("what-ifs: mixed precision, sparsity, devices, cleaner region, early stoppi
   assert.deepEqual(w("region").energyKWh, base.energyKWh);
   assert.match(w("sparsity-2of4").note ?? "", /unstructured pruning/);
   const sp = w("sparsity-2of4").timeHours!;
-  const mp = w("precision-bf16-mixed").timeHours!;
+  const mp = w("mixed-precision:bf16").timeHours!;
   assert.ok(Math.abs(sp.low - mp.low / 2) < 1e-9 && Math.abs(sp.high - mp.high) < 1e-9);
 });
 
@@ -97,7 +97,7 @@ test("what-ifs that do not apply are left out", () => {
   );
   const ids = v100.whatIfs.map((w) => w.id);
   assert.ok(!ids.includes("sparsity-2of4"), "Volta has no sparse tensor cores");
-  assert.ok(!ids.some((i) => i.startsWith("precision-")), "already mixed precision");
+  assert.ok(!ids.some((i) => i.startsWith("mixed-precision:")), "already mixed precision");
   const fixedGrid = priceRun(spec(), { ...DEFAULT_SETTINGS, gridIntensity: 20 });
   assert.ok(!fixedGrid.whatIfs.some((w) => w.id === "region"));
   const small = priceRun(spec({ params: 50_000, trainableParams: 50_000 }), DEFAULT_SETTINGS);

@@ -113,7 +113,7 @@ test("the step floor sets the time of a small model", () => {
   );
   assert.match(est.method ?? "", /per-step floor/);
   // Mixed precision cannot help a loop-bound run.
-  const mp = est.whatIfs.find((w) => w.id.startsWith("precision-"));
+  const mp = est.whatIfs.find((w) => w.id.startsWith("mixed-precision:"));
   assert.equal(mp?.saving, 0);
 });
 

@@ -52,7 +52,7 @@ test("sweep × epochs, random_split sizes, bf16 autocast and gradient accumulati
   assert.equal(spec.batchSize, 128);
   assert.equal(spec.precision, "bf16-mixed");
   assert.equal(spec.gradientAccumulation, 4);
-  assert.ok(!a.runs[0].whatIfs.some((w) => w.id.startsWith("precision-")), "already mixed precision");
+  assert.ok(!a.runs[0].whatIfs.some((w) => w.id.startsWith("mixed-precision:")), "already mixed precision");
 });
 
 test("directives fill samples, input shape and device for a dataset the catalog cannot know", () => {

@@ -33,7 +33,7 @@ export function buildWhatIfs(ctx: WhatIfContext): WhatIf[] {
     out.push(
       priced(
         ctx,
-        `precision-${p}`,
+        `mixed-precision:${p === "bf16-mixed" ? "bf16" : "fp16"}`,
         `Mixed precision (${p === "bf16-mixed" ? "bf16" : "fp16"} autocast)`,
         spec,
         {
@@ -68,7 +68,7 @@ export function buildWhatIfs(ctx: WhatIfContext): WhatIf[] {
     out.push(
       priced(
         ctx,
-        `device-${alt.id}`,
+        `device:${alt.id}`,
         `On ${inputs.count}× ${alt.name}`,
         spec,
         {
