@@ -73,7 +73,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
     });
     device = fallback.trains ? fallback : (findDevice(DEFAULT_SETTINGS.device) as DeviceRow);
   }
-  const count = spec.device?.count ?? settings.deviceCount;
+  const count = Math.max(1, spec.device?.count ?? settings.deviceCount);
   const countSource: Assumption["source"] =
     spec.device?.count != null
       ? spec.device.id
