@@ -129,7 +129,8 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
       calls: s?.calls ?? 0,
     };
     if (file) layer.file = file;
-    if (path === "" && own === 0 && mod.children.size > 0) continue;
+    // Containers and blocks appear only when they own something: parameters or MACs of their own ops.
+    if (mod.children.size > 0 && own === 0 && !(layer.macs && layer.macs > 0)) continue;
     layers.push(layer);
   }
   if (!input) {

@@ -11,7 +11,11 @@ import { unknown, type Value } from "./values";
 export function assignTarget(ip: Interp, target: Expr, v: Value, s: Scope): void {
   switch (target.t) {
     case "name":
-      if (v.k === "instance" && v.mod && !v.mod.boundName) v.mod.boundName = target.id;
+      // The outermost binding names the model (`model = Net()` in main, not `m` in a loop in __init__).
+      if (v.k === "instance" && v.mod && (!v.mod.boundName || ip.callDepth < v.mod.boundDepth)) {
+        v.mod.boundName = target.id;
+        v.mod.boundDepth = ip.callDepth;
+      }
       s.set(target.id, v);
       return;
     case "tuple":

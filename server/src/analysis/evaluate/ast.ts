@@ -73,6 +73,7 @@ export type Stmt = { node: Node } & (
   | { t: "importfrom"; module: string; level: number; names: Array<{ name: string; alias: string | null }> | "*" }
   | { t: "del"; targets: Expr[] }
   | { t: "global"; names: string[] }
-  | { t: "raise" | "assert" }
+  | { t: "raise" }
+  | { t: "assert"; test: Expr | null }
   | { t: "error"; why: string }
 );

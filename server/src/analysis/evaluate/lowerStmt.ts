@@ -120,7 +120,12 @@ export class StmtLowerer extends Lowerer {
         out.push({ t: "raise", node: n });
         return;
       case "assert_statement":
-        out.push({ t: "assert", node: n });
+        // Asserts often call the model on a dummy input: evaluated for that, never enforced.
+        out.push({
+          t: "assert",
+          test: this.expr(n.namedChildren.find((c) => c && c.type !== "comment") ?? null),
+          node: n,
+        });
         return;
       case "block":
         out.push(...this.block(n));

@@ -119,6 +119,8 @@ function execInner(ip: Interp, st: Stmt, s: Scope, frame: FrameResult): Completi
       frame.ret = unknown("the function raised an exception", st.node);
       return RAISE;
     case "assert":
+      if (st.test) evalExpr(ip, st.test, s);
+      return NORMAL;
     case "error":
       return NORMAL;
   }

@@ -114,6 +114,31 @@ function namedtuple(ip: Interp, [name, fields]: Value[], kw: Map<string, Value>)
   return cls;
 }
 
+/** numpy as configuration arithmetic (np.prod(shape), np.sqrt(d)); arrays themselves are not modelled. */
+function numpyModule(): Value {
+  const reduce = (name: string, f: (xs: number[]) => number, isInt: boolean) =>
+    fn(`numpy.${name}`, (ip, [it], _kw, node) => {
+      const items = it ? (asNumber(it) !== null ? [it] : iterate(ip, it, node)) : null;
+      const ns = items?.map(asNumber);
+      if (!ns || ns.some((n) => n === null)) return unknown(`numpy.${name} of unknown values`, node);
+      const r = f(ns as number[]);
+      return isInt && items!.every((x) => x.k !== "num" || x.int) ? int(r) : float(r);
+    });
+  return nativeModule("numpy", {
+    pi: float(Math.PI),
+    e: float(Math.E),
+    prod: reduce("prod", (xs) => xs.reduce((a, b) => a * b, 1), true),
+    sum: reduce("sum", (xs) => xs.reduce((a, b) => a + b, 0), true),
+    mean: reduce("mean", (xs) => xs.reduce((a, b) => a + b, 0) / xs.length, false),
+    sqrt: num(Math.sqrt),
+    log: num(Math.log),
+    log2: num(Math.log2),
+    exp: num(Math.exp),
+    ceil: num(Math.ceil),
+    floor: num(Math.floor),
+  });
+}
+
 const identityDecorator = builtin("decorator:identity", (_ip, [f]) => f ?? NONE);
 
 function makeRoots(ip: Interp): Record<string, () => Value> {
@@ -198,6 +223,18 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
           const lists = args.map((a) => iterate(i, a, node));
           return lists.some((l) => !l) ? unknown("chain of unknown iterables", node) : list(lists.flatMap((l) => l!));
         }),
+      }),
+    numpy: () => numpyModule(),
+    string: () =>
+      nativeModule("string", {
+        ascii_letters: str("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+        ascii_lowercase: str("abcdefghijklmnopqrstuvwxyz"),
+        ascii_uppercase: str("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+        digits: str("0123456789"),
+        punctuation: str("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
+        printable: str(
+          "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\r\x0b\x0c",
+        ),
       }),
     sys: () => nativeModule("sys", { argv: list([str("script.py")]), exit: fn("sys.exit", () => NONE) }),
     tqdm: () => {

@@ -215,6 +215,7 @@ function copyState(ip: Interp, st: ModuleState, inst: InstanceV, memo: Map<objec
     params: new Map(),
     buffers: new Map(st.buffers),
     boundName: null,
+    boundDepth: Number.POSITIVE_INFINITY,
     inForward: ip.moduleStack.length > 0 || ip.forwardStats !== null,
   };
   ip.modules.push(out);

@@ -45,6 +45,7 @@ export function attachModuleState(ip: Interp, inst: InstanceV, node: Node | null
     file: ip.currentFile,
     site: ip.range(node) ?? ip.foreignCallSite,
     boundName: null,
+    boundDepth: Number.POSITIVE_INFINITY,
     training: true,
     inForward: ip.moduleStack.length > 0 || ip.forwardStats !== null,
   };

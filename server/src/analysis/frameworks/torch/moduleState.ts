@@ -25,7 +25,11 @@ export interface ModuleState {
   site: import("../../types").Range | null;
   /** Variable the instance was first bound to (`model = Net()`). */
   boundName: string | null;
+  /** Call depth of that binding: a shallower one wins. */
+  boundDepth: number;
   training: boolean;
+  /** torchvision zoo model this tree stands for (its forward uses tabulated MACs). */
+  zoo?: { name: string; classes: number };
   /** Built while another model's forward was being traced (a throwaway `nn.ReLU()(x)`). */
   inForward: boolean;
 }

@@ -189,6 +189,7 @@ function resolve(ip: Interp, reg: TorchRegistry, table: Record<string, Value>, q
   if (!v && parent === "torch.nn.init") v = builtin(qual, (_ip, [t]) => t ?? NONE);
   if (!v && (parent === "torchvision.transforms" || parent === "torchvision.transforms.v2"))
     v = builtin(qual, makeTransform(name));
+  /*ZOO*/
   if (!v && parent === "torchvision.datasets") v = builtin(qual, torchvisionDataset(name));
   if (!v && (qual.startsWith("torch.") || qual.startsWith("Tensor.")) && hasTorchFunction(qual))
     v = builtin(qual, (ip2, args, kw, node) => callTorchFunction(ip2, qual, args, kw, node));
