@@ -235,6 +235,20 @@ LAYER_CASES = [
     L("ReplicationPad1d", [(3, 1)], inputs=[f(1, 2, 4)]),
     L("ReplicationPad2d", [2], inputs=[f(1, 1, 3, 3)]),
     L("ReplicationPad3d", [3], inputs=[f(16, 3, 8, 4, 4)]),
+    L("Unfold", [(2, 3)], inputs=[f(2, 5, 3, 4)]),
+    L("Unfold", [3], {"padding": 1, "stride": 2, "dilation": 1}, [f(1, 2, 9, 8)]),
+    L("Fold", [(4, 5), (2, 2)], inputs=[f(1, 12, 12)]),
+    L("Fold", [(9, 8), 3], {"padding": 1, "stride": 2}, [f(2, 18, 20)]),
+    # Lazy layers: parameters exist only after the first forward; shapes and MACs follow the input
+    L("LazyConv2d", [16, 3], {"padding": 1}, [f(2, 5, 12, 12)], tag="lazy"),
+    L("LazyConv1d", [8, 5], {"stride": 2, "groups": 2}, [f(2, 4, 30)], tag="lazy"),
+    L("LazyConvTranspose2d", [6, 4], {"stride": 2, "padding": 1}, [f(1, 3, 7, 7)], tag="lazy"),
+    L("LazyBatchNorm2d", [], inputs=[f(4, 12, 5, 5)], tag="lazy"),
+    L("LazyBatchNorm1d", [], {"affine": False}, [f(4, 12)], tag="lazy"),
+    L("LazyInstanceNorm1d", [], {"affine": True}, [f(4, 6, 9)], tag="lazy"),
+    # SyncBatchNorm runs only on GPU, so only its parameters are measured here
+    L("SyncBatchNorm", [24], tag="paramsOnly"),
+    L("SyncBatchNorm", [24], {"affine": False}, tag="paramsOnly"),
 ]
 
 # Configurations torch rejects; `phase` says whether the constructor or the forward call raised.
@@ -305,7 +319,10 @@ def layer_record(case):
         "forwardKwargs": to_json(case["forward_kwargs"]),
     }
     module = build(case)
-    rec["output"], rec["macs"] = measure(module, case["inputs"], case["forward_kwargs"])
+    if case["tag"] == "paramsOnly":
+        rec["output"], rec["macs"] = None, None
+    else:
+        rec["output"], rec["macs"] = measure(module, case["inputs"], case["forward_kwargs"])
     # Lazy modules only have parameters after the first forward.
     rec["params"] = params_of(module)
     rec["totalParams"] = sum(p.numel() for p in module.parameters())

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TORCH_FUNCTIONS } from "../../server/src/analysis/frameworks/torch/functional/index";
-import { ArgError, ShapeError } from "../../server/src/analysis/frameworks/torch/layerSpec";
+import { ArgError, ShapeError, UNKNOWN } from "../../server/src/analysis/frameworks/torch/layerSpec";
 import { bindArgs } from "../../server/src/analysis/frameworks/torch/layers/bindArgs";
 import { dtypePairs, loadOracle, shapesOnly } from "./torchOracleCases";
 
@@ -52,5 +52,16 @@ describe("function edge cases", () => {
       () => apply("torch.einsum", ["...ij,...jk->...ik", { tensor: [2, 3] }, { tensor: [3, 4] }]),
       ArgError,
     );
+  });
+});
+
+describe("values that depend on tensor data", () => {
+  test("x.item() and x.tolist() are unknown, not invented", () => {
+    assert.equal(apply("Tensor.item", [{ tensor: [] }]).output, UNKNOWN);
+    assert.equal(apply("Tensor.tolist", [{ tensor: [3] }]).output, UNKNOWN);
+    assert.deepEqual(apply("torch.nn.functional.one_hot", [{ tensor: [4], dtype: "int64" }]).output, {
+      tensor: null,
+      dtype: "int64",
+    });
   });
 });

@@ -87,7 +87,6 @@ export function registerCreation(t: FunctionTable): void {
               (keyword(a, "step") ?? 1) as number,
             ];
       // Integer-valued bounds are taken as Python ints (int64), the common `arange(n)` case.
-      // Integer-valued bounds are taken as Python ints (int64), the common `arange(n)` case.
       const ints = [start, end, step].every((v) => Number.isInteger(v));
       const dt = dtypeName(keyword(a, "dtype")) ?? (ints ? "int64" : "float32");
       return { output: tensor([arangeLength(start, end, step, "torch.arange")], dt), macs: 0 };

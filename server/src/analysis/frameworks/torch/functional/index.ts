@@ -4,6 +4,7 @@
 import type { FunctionSpec } from "../layerSpec";
 import { registerCreation } from "./creation";
 import { registerElementwise } from "./elementwise";
+import { registerIndexing } from "./indexing";
 import { registerLinalg } from "./linalg";
 import { registerNn } from "./nn";
 import { registerPooling } from "./pooling";
@@ -19,6 +20,7 @@ function build(): Record<string, FunctionSpec> {
   registerNn(table);
   registerCreation(table);
   registerReductions(table);
+  registerIndexing(table);
   return table;
 }
 

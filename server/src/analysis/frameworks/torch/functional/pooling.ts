@@ -1,10 +1,9 @@
-// torch.nn.functional pooling and resampling: max/avg/lp/adaptive pools, interpolate, pad, pixel_shuffle, unfold.
+// torch.nn.functional pooling and resampling: max/avg/lp/adaptive pools, interpolate, pad, pixel_shuffle, fold/unfold.
 
-import { type Args, REQUIRED, type Signature, ShapeError } from "../layerSpec";
-import { boolArg, intListArg, raw, sizeArg, tensor, tupleArg } from "../layers/argUtils";
+import { type Args, REQUIRED, type Signature } from "../layerSpec";
+import { boolArg, intListArg, raw, sizeArg, tensor } from "../layers/argUtils";
 import { adaptiveShape, poolShape, readPoolWindow } from "../layers/pooling";
-import { interpolateShape, padShape, pixelShuffleShape } from "../layers/reshape";
-import { prod, showShape, slidingOutLength } from "../layers/shapeUtils";
+import { foldShape, interpolateShape, padShape, pixelShuffleShape, unfoldShape } from "../layers/reshape";
 import { dtypeArg, type FunctionTable, register, shapeOf } from "./fnUtils";
 
 function onInput(a: Args, owner: string, rule: (x: number[]) => number[], indices = false) {
@@ -104,21 +103,15 @@ export function registerPooling(t: FunctionTable): void {
       pixelShuffleShape(x, sizeArg(a, "downscale_factor", "pixel_unshuffle"), false, "pixel_unshuffle"),
     ),
   );
-  register(
-    t,
-    { F: ["unfold"] },
-    [input, ["kernel_size", REQUIRED], ["dilation", 1], ["padding", 0], ["stride", 1]],
-    (a) =>
-      onInput(a, "F.unfold", (x) => {
-        if (x.length !== 3 && x.length !== 4)
-          throw new ShapeError(`F.unfold: expected a 3-d or 4-d input, got ${showShape(x)}`);
-        const k = tupleArg(a, "kernel_size", "F.unfold", 2);
-        const d = tupleArg(a, "dilation", "F.unfold", 2);
-        const p = tupleArg(a, "padding", "F.unfold", 2);
-        const s = tupleArg(a, "stride", "F.unfold", 2);
-        const spatial = x.slice(-2).map((len, i) => slidingOutLength(len, k[i]!, s[i]!, p[i]!, p[i]!, d[i]!));
-        const c = x[x.length - 3]!;
-        return [...x.slice(0, -3), c * prod(k), prod(spatial)];
-      }),
+  const foldTail: Signature = [
+    ["dilation", 1],
+    ["padding", 0],
+    ["stride", 1],
+  ];
+  register(t, { F: ["unfold"] }, [input, ["kernel_size", REQUIRED], ...foldTail], (a) =>
+    onInput(a, "F.unfold", (x) => unfoldShape(x, a, "F.unfold")),
+  );
+  register(t, { F: ["fold"] }, [input, ["output_size", REQUIRED], ["kernel_size", REQUIRED], ...foldTail], (a) =>
+    onInput(a, "F.fold", (x) => foldShape(x, a, "F.fold")),
   );
 }

@@ -5,6 +5,7 @@ import { ACTIVATION_LAYERS } from "./activations";
 import { ATTENTION_LAYERS } from "./attention";
 import { CONV_LAYERS } from "./conv";
 import { EMBEDDING_LAYERS } from "./embedding";
+import { LAZY_LAYERS } from "./lazy";
 import { LINEAR_LAYERS } from "./linear";
 import { NORM_LAYERS } from "./norm";
 import { POOLING_LAYERS } from "./pooling";
@@ -23,6 +24,7 @@ export const TORCH_LAYERS: Record<string, LayerSpec> = {
   ...ACTIVATION_LAYERS,
   ...POOLING_LAYERS,
   ...RESHAPE_LAYERS,
+  ...LAZY_LAYERS,
 };
 
 /**

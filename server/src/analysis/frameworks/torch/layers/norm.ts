@@ -34,7 +34,7 @@ function makeChannelNorm(owner: string, ranks: number[], affineDefault: boolean,
       if (x === null) return unknownResult(dtypeOf(inputs[0]));
       expectRank(x, ranks, owner);
       // InstanceNorm only checks channels when it has per-channel affine parameters.
-      if (owner.startsWith("Batch") || boolArg(a, "affine", owner)) checkChannels(a, x);
+      if (!owner.startsWith("Instance") || boolArg(a, "affine", owner)) checkChannels(a, x);
       return { output: tensor([...x], dtypeOf(inputs[0])), macs: 0 };
     },
   };
@@ -110,6 +110,22 @@ const LocalResponseNorm: LayerSpec = {
   },
 };
 
+/** RMSNorm (torch 2.4): a LayerNorm without the mean or bias, so only `weight`. */
+const RMSNorm: LayerSpec = {
+  signature: [
+    ["normalized_shape", REQUIRED],
+    ["eps", null],
+    ["elementwise_affine", true],
+    ["device", null],
+    ["dtype", null],
+  ],
+  params(a) {
+    const shape = intListArg(a, "normalized_shape", "RMSNorm");
+    return affineParams(boolArg(a, "elementwise_affine", "RMSNorm"), shape, false);
+  },
+  forward: (a, inputs, kwargs) => LayerNorm.forward!(a, inputs, kwargs),
+};
+
 export const NORM_LAYERS: Record<string, LayerSpec> = {
   BatchNorm1d: makeChannelNorm("BatchNorm1d", [2, 3], true, true),
   BatchNorm2d: makeChannelNorm("BatchNorm2d", [4], true, true),
@@ -117,7 +133,18 @@ export const NORM_LAYERS: Record<string, LayerSpec> = {
   InstanceNorm1d: makeChannelNorm("InstanceNorm1d", [2, 3], false, false),
   InstanceNorm2d: makeChannelNorm("InstanceNorm2d", [3, 4], false, false),
   InstanceNorm3d: makeChannelNorm("InstanceNorm3d", [4, 5], false, false),
+  // SyncBatchNorm has BatchNorm's parameters and accepts any (N, C, *) input.
+  SyncBatchNorm: {
+    ...makeChannelNorm("SyncBatchNorm", [2, 3, 4, 5], true, true),
+    signature: [
+      ...makeChannelNorm("SyncBatchNorm", [2], true, true).signature.slice(0, 5),
+      ["process_group", null],
+      ["device", null],
+      ["dtype", null],
+    ],
+  },
   LayerNorm,
+  RMSNorm,
   GroupNorm,
   LocalResponseNorm,
 };

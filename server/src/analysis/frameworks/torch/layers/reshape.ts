@@ -1,9 +1,20 @@
 // torch.nn layers that only move or resample elements: Flatten, Unflatten, PixelShuffle/Unshuffle,
-// ChannelShuffle, Upsample family, and the padding layers (all 0 parameters, 0 MACs).
+// ChannelShuffle, Upsample family, Fold/Unfold and the padding layers (all 0 parameters, 0 MACs).
 
-import { type Arg, ArgError, type LayerSpec, REQUIRED, ShapeError } from "../layerSpec";
-import { dtypeOf, expandTuple, inputShape, intArg, raw, sizeArg, tensor, toIntList, unknownResult } from "./argUtils";
-import { flattenShape, inferReshape, normalizeDim, showShape } from "./shapeUtils";
+import { type Arg, type Args, ArgError, type LayerSpec, REQUIRED, ShapeError } from "../layerSpec";
+import {
+  dtypeOf,
+  expandTuple,
+  inputShape,
+  intArg,
+  raw,
+  sizeArg,
+  tensor,
+  toIntList,
+  tupleArg,
+  unknownResult,
+} from "./argUtils";
+import { flattenShape, inferReshape, normalizeDim, prod, showShape, slidingOutLength } from "./shapeUtils";
 
 /** Output shape of interpolate/Upsample: spatial dims (all but N, C) from `size` or floor(in × scale). */
 export function interpolateShape(x: readonly number[], size: Arg, scale: Arg, owner: string): number[] {
@@ -74,7 +85,44 @@ const UPSAMPLE_SIGNATURE = [
   ["scale_factor", null],
 ] as const;
 
+/** nn.Unfold/F.unfold: (N, C, H, W) → (N, C × ∏kernel, number of sliding blocks). */
+export function unfoldShape(x: readonly number[], a: Args, owner: string): number[] {
+  if (x.length !== 3 && x.length !== 4)
+    throw new ShapeError(`${owner}: expected a 3-d or 4-d input, got ${showShape(x)}`);
+  const k = tupleArg(a, "kernel_size", owner, 2);
+  const d = tupleArg(a, "dilation", owner, 2);
+  const p = tupleArg(a, "padding", owner, 2);
+  const s = tupleArg(a, "stride", owner, 2);
+  const blocks = x.slice(-2).map((len, i) => slidingOutLength(len, k[i]!, s[i]!, p[i]!, p[i]!, d[i]!));
+  if (blocks.some((b) => b <= 0)) throw new ShapeError(`${owner}: input ${showShape(x)} is smaller than the kernel`);
+  return [...x.slice(0, -3), x[x.length - 3]! * prod(k), prod(blocks)];
+}
+
+/** nn.Fold/F.fold: (N, C × ∏kernel, L) → (N, C, *output_size), L must equal the number of blocks. */
+export function foldShape(x: readonly number[], a: Args, owner: string): number[] {
+  if (x.length !== 2 && x.length !== 3)
+    throw new ShapeError(`${owner}: expected a 2-d or 3-d input, got ${showShape(x)}`);
+  const out = tupleArg(a, "output_size", owner, 2);
+  const k = tupleArg(a, "kernel_size", owner, 2);
+  const [cols, blocks] = x.slice(-2) as [number, number];
+  if (cols % prod(k) !== 0)
+    throw new ShapeError(`${owner}: dim ${cols} of ${showShape(x)} is not divisible by ∏kernel ${prod(k)}`);
+  const want = prod(unfoldShape([1, out[0]!, out[1]!], a, owner).slice(-1));
+  if (want !== blocks) throw new ShapeError(`${owner}: expected ${want} blocks, got ${blocks} in ${showShape(x)}`);
+  return [...x.slice(0, -2), cols / prod(k), ...out];
+}
+
+const FOLD_TAIL = [
+  ["dilation", 1],
+  ["padding", 0],
+  ["stride", 1],
+] as const;
+
 export const RESHAPE_LAYERS: Record<string, LayerSpec> = {
+  Unfold: reshaping("Unfold", [["kernel_size", REQUIRED], ...FOLD_TAIL], (a, x) => unfoldShape(x, a, "Unfold")),
+  Fold: reshaping("Fold", [["output_size", REQUIRED], ["kernel_size", REQUIRED], ...FOLD_TAIL], (a, x) =>
+    foldShape(x, a, "Fold"),
+  ),
   Flatten: reshaping(
     "Flatten",
     [
@@ -135,8 +183,10 @@ function makePad(owner: string, n: number, withValue: boolean): LayerSpec {
   );
 }
 
-RESHAPE_LAYERS.ZeroPad2d = makePad("ZeroPad2d", 2, false);
 for (const n of [1, 2, 3]) {
+  // ZeroPad1d/3d and CircularPadNd arrived in torch 2.x; their shapes follow the same pad rule.
+  RESHAPE_LAYERS[`ZeroPad${n}d`] = makePad(`ZeroPad${n}d`, n, false);
+  RESHAPE_LAYERS[`CircularPad${n}d`] = makePad(`CircularPad${n}d`, n, false);
   RESHAPE_LAYERS[`ConstantPad${n}d`] = makePad(`ConstantPad${n}d`, n, true);
   RESHAPE_LAYERS[`ReflectionPad${n}d`] = makePad(`ReflectionPad${n}d`, n, false);
   RESHAPE_LAYERS[`ReplicationPad${n}d`] = makePad(`ReplicationPad${n}d`, n, false);
