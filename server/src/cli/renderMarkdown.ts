@@ -2,6 +2,7 @@
 // assumptions and what-ifs, findings. Used by `footprint check --format markdown` and by the
 // VS Code client's "Footprint: Show Report" preview.
 import { compact, exact, flops, range, shape, sig } from "../analysis/format";
+import { flopsRange, savingText } from "../lsp/hoverText";
 import type { FileAnalysis, ModelCost, RunEstimate, Unknown } from "../analysis/types";
 
 const esc = (s: string) => s.replace(/\|/g, "\\|");
@@ -67,7 +68,7 @@ function runSection(r: RunEstimate): string[] {
     s.trials > 1 ? `${s.trials} trials` : null,
   ].filter(Boolean);
   out.push(`- Schedule: ${schedule.join(", ")}`);
-  if (r.method) out.push(`- Method: ${r.method}${r.trainFlops ? ` = ${range(r.trainFlops, "FLOPs")}` : ""}`);
+  if (r.method) out.push(`- Method: ${r.method}${r.trainFlops ? ` = ${flopsRange(r.trainFlops)}` : ""}`);
   if (r.assumptions.length > 0) {
     out.push("", "| assumption | value | source |", "|---|---|---|");
     for (const a of r.assumptions) {
@@ -77,7 +78,7 @@ function runSection(r: RunEstimate): string[] {
   if (r.whatIfs.length > 0) {
     out.push("", "| what if | time | energy | CO2e | change |", "|---|---|---|---|--:|");
     for (const w of r.whatIfs) {
-      const change = w.saving === null ? "–" : `${w.saving <= 0 ? "−" : "+"}${sig(Math.abs(w.saving) * 100)}%`;
+      const change = savingText(w.saving).replace(/^ \((.*)\)$/, "$1") || "–";
       out.push(
         `| ${esc(w.title)}${w.note ? ` (${esc(w.note)})` : ""} | ${w.timeHours ? range(w.timeHours, "h") : "–"} | ${w.energyKWh ? range(w.energyKWh, "kWh") : "–"} | ${w.co2eKg ? range(w.co2eKg, "kg") : "–"} | ${change} |`,
       );

@@ -24,7 +24,10 @@ function sameRange(a: Range, b: Range): boolean {
 export function targetAt(analysis: FileAnalysis, p: Position): Target | null {
   const candidates: Target[] = [];
   for (const model of analysis.models) {
-    if (positionInRange(p, model.range)) candidates.push({ kind: "model", range: model.range, model });
+    // Anywhere on the line that creates the model (`model = Net()`), the variable name included.
+    if (p.line >= model.range.start.line && p.line <= model.range.end.line) {
+      candidates.push({ kind: "model", range: model.range, model });
+    }
     for (const layer of model.layers) {
       if (!layer.range || layer.file || !positionInRange(p, layer.range)) continue;
       const range = layer.range;

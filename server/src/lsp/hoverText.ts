@@ -1,7 +1,21 @@
 // Markdown for hovers on a layer, a model and a training run. Short lines and lists, no wide
 // tables: VS Code's hover is narrow. All numbers go through format.ts.
 import { compact, exact, flops, range, shape, sig } from "../analysis/format";
-import type { LayerCost, ModelCost, RunEstimate, Unknown } from "../analysis/types";
+import type { Interval, LayerCost, ModelCost, RunEstimate, Unknown } from "../analysis/types";
+
+/** " (−45%)" for a what-if's relative change; nothing when unknown. */
+export function savingText(saving: number | null): string {
+  if (saving === null) return "";
+  if (Math.abs(saving) < 0.005) return " (no change)";
+  return ` (${saving < 0 ? "−" : "+"}${sig(Math.abs(saving) * 100)}%)`;
+}
+
+/** "21 TFLOPs" or "2.1 TFLOPs – 4.3 TFLOPs": FLOP counts are too large for plain digits. */
+export function flopsRange(r: Interval): string {
+  const lo = flops(r.low);
+  const hi = flops(r.high);
+  return lo === hi ? lo : `${lo} – ${hi}`;
+}
 
 const FLOPS_NOTE = "_FLOPs = 2 × multiply-accumulates (MACs)._";
 
@@ -26,9 +40,11 @@ function unknownLines(unknowns: readonly Unknown[], max = 4): string[] {
 
 /** One layer, or several built by the same line (a loop), inside `model`. */
 export function layerHover(model: ModelCost, layers: readonly LayerCost[]): string {
-  const params = layers.reduce((s, l) => s + l.params, 0);
-  const trainable = layers.reduce((s, l) => s + l.trainableParams, 0);
-  const macs = layers.every((l) => l.macs !== null) ? layers.reduce((s, l) => s + (l.macs ?? 0), 0) : null;
+  // A container (Sequential, a block) owns no parameters itself: count its whole subtree.
+  const subtree = model.layers.filter((l) => layers.some((g) => l === g || l.path.startsWith(`${g.path}.`)));
+  const params = subtree.reduce((s, l) => s + l.params, 0);
+  const trainable = subtree.reduce((s, l) => s + l.trainableParams, 0);
+  const macs = subtree.every((l) => l.macs !== null) ? subtree.reduce((s, l) => s + (l.macs ?? 0), 0) : null;
   const first = layers[0];
   const out: string[] = [];
   if (layers.length === 1) {
@@ -38,8 +54,9 @@ export function layerHover(model: ModelCost, layers: readonly LayerCost[]): stri
     if (layers.length > 6) names.push("…");
     out.push(`**${layers.length} × ${first.type}** built here in \`${model.name}\`: ${names.join(", ")}`);
   }
+  const inside = subtree.length > layers.length ? ` in ${subtree.length - layers.length} sublayers` : "";
   out.push(
-    `**${exact(params)} params** · ${percent(params, model.params)} of the model · ${trainability(params, trainable)}`,
+    `**${exact(params)} params**${inside} · ${percent(params, model.params)} of the model · ${trainability(params, trainable)}`,
   );
   if (layers.length === 1 && (first.inputShape || first.outputShape)) {
     out.push(`Shape per sample: ${shape(first.inputShape)} → ${shape(first.outputShape)}`);
@@ -70,7 +87,7 @@ export function modelHover(model: ModelCost, topN = 8): string {
   }
   const byFlops = model.forwardMacs !== null && model.layers.some((l) => (l.macs ?? 0) > 0);
   const ranked = [...model.layers]
-    .filter((l) => l.params > 0 || (l.macs ?? 0) > 0)
+    .filter((l) => (byFlops ? (l.macs ?? 0) > 0 : l.params > 0))
     .sort((a, b) => (byFlops ? (b.macs ?? 0) - (a.macs ?? 0) : b.params - a.params))
     .slice(0, topN);
   if (ranked.length > 0) {
@@ -109,7 +126,7 @@ export function runHover(run: RunEstimate): string {
     spec.trials > 1 ? `× ${spec.trials} trials` : null,
   ].filter(Boolean);
   out.push(schedule.join(" · "));
-  if (run.method) out.push(`Method: ${run.method}${run.trainFlops ? ` → ${range(run.trainFlops, "FLOPs")}` : ""}`);
+  if (run.method) out.push(`Method: ${run.method}${run.trainFlops ? ` → ${flopsRange(run.trainFlops)}` : ""}`);
   if (run.assumptions.length) {
     const lines = run.assumptions.map((a) => `- ${a.name}: ${a.value} _(${a.source})_`);
     out.push(["**Assumptions**", ...lines].join("\n"));
@@ -117,8 +134,8 @@ export function runHover(run: RunEstimate): string {
   const whatIfs = run.whatIfs.filter((w) => w.energyKWh).slice(0, 5);
   if (whatIfs.length) {
     const lines = whatIfs.map((w) => {
-      const saving = w.saving !== null ? ` (${w.saving <= 0 ? "−" : "+"}${sig(Math.abs(w.saving) * 100)}%)` : "";
-      return `- ${w.title}: ${range(w.energyKWh!, "kWh")}${saving}`;
+      const co2 = w.co2eKg ? ` · ${range(w.co2eKg, "kg CO2e")}` : "";
+      return `- ${w.title}: ${range(w.energyKWh!, "kWh")}${co2}${savingText(w.saving)}`;
     });
     out.push(["**What if**", ...lines].join("\n"));
   }
