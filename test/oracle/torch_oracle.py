@@ -41,14 +41,29 @@ BATCH = 2
 
 # Data/logging libraries some fixtures import at the top but never touch while building or running
 # the model; when this machine lacks one, the import gets an inert stand-in (any use raises).
-DATA_ONLY_MODULES = {"pandas", "h5py", "tqdm", "wandb", "sklearn", "matplotlib", "torchaudio"}
+DATA_ONLY_MODULES = {"pandas", "h5py", "tqdm", "wandb", "sklearn", "matplotlib", "torchaudio", "torchinfo", "torchsummary"}
+
+
+class _AbsentName:
+    """`from pandas import read_csv` binds one of these; calling it means the model needed the library."""
+
+    def __init__(self, qualname: str) -> None:
+        self.qualname = qualname
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(f"{self.qualname} called while building the model; the oracle lacks that library")
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return _AbsentName(f"{self.qualname}.{attr}")
 
 
 class _Absent(types.ModuleType):
     def __getattr__(self, attr):
         if attr.startswith("__"):
             raise AttributeError(attr)
-        raise RuntimeError(f"{self.__name__}.{attr} used while building the model; the oracle lacks {self.__name__}")
+        return _AbsentName(f"{self.__name__}.{attr}")
 
 
 class _AbsentFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
