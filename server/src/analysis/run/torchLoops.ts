@@ -150,7 +150,10 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   const dv = deviceOf(facts);
   spec.device = dv.device;
   if (dv.evidence) evidence.push(dv.evidence);
-  else evidence.push("no device placement seen (.cuda(), .to(device)): as written it trains on the CPU; priced on the configured device");
+  else
+    evidence.push(
+      "no device placement seen (.cuda(), .to(device)): as written it trains on the CPU; priced on the configured device",
+    );
 
   const step = inBatch.find((e) => e.kind === "optimizerStep");
   const acc = step ? accumulationSteps(tree, step.range, batchLoop) : null;
