@@ -168,6 +168,9 @@ export function registerElementwise(t: FunctionTable): void {
     register(t, names, REST, (a) => same(a));
   }
   for (const [name, dtype] of Object.entries(CASTS)) register(t, { method: [name] }, REST, (a) => same(a, dtype));
+  for (const name of ["isnan", "isinf", "isfinite", "logical_not", "signbit"]) {
+    register(t, { torch: [name], method: [name] }, REST, (a) => same(a, "bool"));
+  }
   register(t, { method: ["to", "type"] }, REST, (a) => same(a, castTarget(a)));
   register(
     t,

@@ -13,10 +13,15 @@ export function reducedShape(x: number[], dim: Arg, keepdim: boolean, owner: str
   return keepdim ? x.map((s, i) => (dims.includes(i) ? 1 : s)) : x.filter((_, i) => !dims.includes(i));
 }
 
+/** sum/prod of bools or ints accumulate in int64, as torch promotes them. */
+const PROMOTES_TO_INT64 = new Set(["sum", "prod", "nansum"]);
+
 function reduce(a: Args, owner: string, dtype?: string) {
   const x = shapeOf(a, "input", owner);
   const kw = a["**kwargs"] as Record<string, Arg> | null | undefined;
-  const dt = dtype ?? dtypeName(kw?.dtype) ?? dtypeArg(a, "input");
+  const inDt = dtypeArg(a, "input");
+  const promoted = PROMOTES_TO_INT64.has(owner) && inDt && /^(bool|u?int\d+)$/.test(inDt) ? "int64" : inDt;
+  const dt = dtype ?? dtypeName(kw?.dtype) ?? promoted;
   if (x === null) return { output: tensor(null, dt), macs: 0 };
   return { output: tensor(reducedShape(x, raw(a, "dim"), boolArg(a, "keepdim", owner), owner), dt), macs: 0 };
 }

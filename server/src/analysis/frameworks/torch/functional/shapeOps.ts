@@ -166,6 +166,21 @@ export function registerShapeOps(t: FunctionTable): void {
       return splitSizes(x[d]!, raw(a, "split_size_or_sections"), "split").map((s) => replaceDim(x, d, s));
     }),
   );
+  register(
+    t,
+    { torch: ["repeat_interleave"], method: ["repeat_interleave"] },
+    [input, ["repeats", REQUIRED], ["dim", null], ["**kwargs", null]],
+    (a) =>
+      onShape(a, "repeat_interleave", (x) => {
+        const reps = raw(a, "repeats");
+        // Per-element repeat counts come from tensor data, so only an int repeat has a known result.
+        if (typeof reps !== "number")
+          throw new ArgError("repeat_interleave: repeats other than an int depend on tensor data");
+        if (raw(a, "dim") === null) return [prod(x) * reps];
+        const d = normalizeDim(intArg(a, "dim", "repeat_interleave"), x.length, "repeat_interleave");
+        return replaceDim(x, d, x[d]! * reps);
+      }),
+  );
   register(t, { torch: ["unbind"], method: ["unbind"] }, [input, ["dim", 0]], (a) =>
     onShapeMany(a, "unbind", (x) => {
       const d = normalizeDim(intArg(a, "dim", "unbind"), x.length, "unbind");
