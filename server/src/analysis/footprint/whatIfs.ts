@@ -125,8 +125,14 @@ export function buildWhatIfs(ctx: WhatIfContext): WhatIf[] {
       ),
     );
   }
-  return out;
+  // A compute-side change that saves nothing (the run is bound by its step floor) is not an option
+  // worth showing; device and region alternatives stay, since they can cost more as well as less.
+  return out.filter(
+    (w) => !COMPUTE_SIDE.some((p) => w.id.startsWith(p)) || w.saving === null || Math.abs(w.saving) >= 0.005,
+  );
 }
+
+const COMPUTE_SIDE = ["mixed-precision", "sparsity", "freeze-backbone"];
 
 function priced(
   ctx: WhatIfContext,
