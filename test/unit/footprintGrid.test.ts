@@ -1,6 +1,8 @@
 // Grid intensity resolution (world, country, cloud region), the device catalog's integrity, and
 // what-ifs priced by the same model: savings derived here from the data's own constants.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { averageIntensity } from "@tgwf/co2/data";
 import { CLOUD_REGION_ROWS } from "../../server/src/analysis/footprint/data/cloudRegions";
@@ -102,4 +104,19 @@ test("what-ifs that do not apply are left out", () => {
   assert.ok(!fixedGrid.whatIfs.some((w) => w.id === "region"));
   const small = priceRun(spec({ params: 50_000, trainableParams: 50_000 }), DEFAULT_SETTINGS);
   assert.ok(!small.whatIfs.some((w) => w.id === "freeze-backbone"));
+});
+
+test("docs/MODEL.md lists every catalog device with its peaks and power", () => {
+  const doc = readFileSync(join(process.cwd(), "docs/MODEL.md"), "utf8");
+  for (const d of DEVICE_ROWS) {
+    const row = doc.split("\n").find((l) => l.startsWith(`| \`${d.id}\` |`));
+    assert.ok(row, `${d.id} in docs/MODEL.md`);
+    const cells = row.split("|").map((c) => c.trim());
+    const f = (v: number | null) => (v === null ? "–" : String(v));
+    assert.deepEqual(
+      cells.slice(3, 9),
+      [d.peak.fp32, d.peak.tf32, d.peak.fp16, d.peak.bf16, d.peak.int8, d.powerW].map(f),
+      d.id,
+    );
+  }
 });
