@@ -127,6 +127,12 @@ FUNCTION_CASES = [
     C("torch.einsum", ["ij,jk", f(3, 4), f(4, 5)]),
     C("torch.einsum", ["i,j->ij", f(3), f(4)]),
     C("torch.einsum", ["bn,anm,bm->ba", f(2, 3), f(5, 3, 4), f(2, 4)]),
+    C("torch.einsum", ["...ij,...jk->...ik", f(2, 3, 4, 5), f(2, 3, 5, 6)]),
+    C("torch.einsum", ["...ij,jk", f(7, 4, 5), f(5, 6)]),
+    C("torch.einsum", ["...d,...d->...", f(2, 9, 8), f(2, 9, 8)]),
+    C("torch.einsum", ["b h i d, b h j d -> b h i j", f(2, 4, 6, 8), f(2, 4, 7, 8)]),
+    C("torch.einsum", ["ii->i", f(4, 4)]),
+    C("torch.einsum", ["bij->bji", f(2, 3, 4)]),
     # nn functional with MACs
     C(FN + "linear", [f(4, 10), f(5, 10), f(5)]),
     C(FN + "linear", [f(2, 3, 10), f(5, 10)]),

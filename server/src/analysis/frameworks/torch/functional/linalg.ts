@@ -39,26 +39,40 @@ function exactRank(rank: number, owner: string) {
   };
 }
 
-/** Parses "bij,bjk->bik" (no ellipsis); an implicit output keeps indices seen once, sorted. */
-export function parseEinsum(equation: string, operands: number, owner: string): { inputs: string[]; output: string } {
+/** Label for the k-th ellipsis dim counted from the right; outside a-zA-Z so it never collides. */
+const ellipsisLabel = (k: number): string => String.fromCharCode(0x100 + k);
+const ellipsisLabels = (n: number): string => Array.from({ length: n }, (_, i) => ellipsisLabel(n - 1 - i)).join("");
+
+/**
+ * Parses "bij,bjk->bik" for operands of the given ranks. "..." becomes one label per broadcast dim
+ * (aligned from the right, as torch does); an implicit output keeps the ellipsis dims, then the
+ * labels seen once, sorted.
+ */
+export function parseEinsum(equation: string, ranks: number[], owner: string): { inputs: string[]; output: string } {
   const eq = equation.replace(/\s+/g, "");
-  if (eq.includes(".")) throw new ArgError(`${owner}: equations with '...' are not supported ("${equation}")`);
   const [lhs, rhs] = eq.split("->") as [string, string | undefined];
-  const inputs = lhs.split(",");
-  if (inputs.length !== operands) {
-    throw new ArgError(`${owner}: "${equation}" names ${inputs.length} operands, got ${operands}`);
+  const raw = lhs.split(",");
+  if (raw.length !== ranks.length) {
+    throw new ArgError(`${owner}: "${equation}" names ${raw.length} operands, got ${ranks.length}`);
   }
-  let output = rhs;
-  if (output === undefined) {
-    const counts = new Map<string, number>();
-    for (const ch of inputs.join("")) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-    output = [...counts]
-      .filter(([, c]) => c === 1)
-      .map(([ch]) => ch)
-      .sort()
-      .join("");
-  }
-  return { inputs, output };
+  let widest = 0;
+  const inputs = raw.map((labels, i) => {
+    if (!labels.includes("...")) return labels;
+    const n = ranks[i]! - (labels.length - 3);
+    if (n < 0) throw new ShapeError(`${owner}: "${labels}" has more labels than the operand's ${ranks[i]} dims`);
+    widest = Math.max(widest, n);
+    return labels.replace("...", ellipsisLabels(n));
+  });
+  if (inputs.some((l) => l.includes("."))) throw new ArgError(`${owner}: malformed equation "${equation}"`);
+  if (rhs !== undefined) return { inputs, output: rhs.replace("...", ellipsisLabels(widest)) };
+  const counts = new Map<string, number>();
+  for (const ch of inputs.join("")) if (ch < "\u0100") counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const singles = [...counts]
+    .filter(([, c]) => c === 1)
+    .map(([ch]) => ch)
+    .sort()
+    .join("");
+  return { inputs, output: ellipsisLabels(widest) + singles };
 }
 
 /**
@@ -68,7 +82,11 @@ export function parseEinsum(equation: string, operands: number, owner: string): 
  * uses and nobody needs later are summed out first, which costs no MACs.
  */
 export function einsumShapes(equation: string, shapes: number[][], owner: string): { out: number[]; macs: number } {
-  const { inputs, output } = parseEinsum(equation, shapes.length, owner);
+  const { inputs, output } = parseEinsum(
+    equation,
+    shapes.map((sh) => sh.length),
+    owner,
+  );
   const size = new Map<string, number>();
   inputs.forEach((labels, i) => {
     const s = shapes[i]!;
