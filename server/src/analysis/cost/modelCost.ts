@@ -89,7 +89,7 @@ function rangeOf(ip: Interp, m: ModuleState): { range: Range | null; file?: stri
 
 export function buildModelCosts(ip: Interp, stepsForTracing: number): ModelCost[] {
   const roots = rootModules(ip);
-  const perModel = Math.max(1000, Math.floor(stepsForTracing / Math.max(1, roots.length)));
+  const perModel = Math.floor(stepsForTracing / Math.max(1, roots.length));
   return roots.map((m) => modelCost(ip, m, perModel));
 }
 

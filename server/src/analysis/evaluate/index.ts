@@ -21,6 +21,9 @@ export interface EvalBudget {
   maxDepth: number;
 }
 
+/** Share of the step budget the script itself may use before model forward traces run. */
+const PROGRAM_SHARE = 0.7;
+
 export const DEFAULT_BUDGET: EvalBudget = { maxSteps: 200_000, maxDepth: 200 };
 
 export interface EvalContext {
@@ -50,6 +53,8 @@ export function evaluateProgram(tree: Tree, ctx: EvalContext): ProgramFacts {
   const body = new StmtLowerer().block(tree.rootNode);
   ip.fileModules.set(ctx.path, { k: "module", name: "__main__", attrs: globals.vars, resolve: null });
   const frame: FrameResult = { ret: NONE };
+  // The program may use most of the budget; forward traces for costing get the rest.
+  ip.maxSteps = Math.floor(ctx.budget.maxSteps * PROGRAM_SHARE);
   try {
     execBlock(ip, body, globals, frame);
   } catch (err) {
@@ -63,14 +68,12 @@ export function evaluateProgram(tree: Tree, ctx: EvalContext): ProgramFacts {
       ip.unknowns.push({ message: "analysis stopped: code nested too deeply", range: null });
     } else throw err;
   }
-  const programSteps = ip.steps;
   let models: ModelCost[] = [];
   try {
-    models = buildModelCosts(ip, ctx.budget.maxSteps);
+    models = buildModelCosts(ip, ctx.budget.maxSteps - ip.steps);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     ip.unknowns.push({ message: "model costing stopped: code nested too deeply", range: null });
   }
-  void programSteps;
   return { models, trace: ip.trace, unknowns: ip.unknowns, steps: ip.steps };
 }

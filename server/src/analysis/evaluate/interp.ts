@@ -75,7 +75,8 @@ export class Interp {
   }
 
   step(): void {
-    if (++this.steps > this.maxSteps) throw new BudgetExhausted(`step budget of ${this.maxSteps} spent`);
+    if (this.steps >= this.maxSteps) throw new BudgetExhausted(`step budget of ${this.maxSteps} spent`);
+    this.steps++;
   }
 
   /** Enter one level of expression/statement nesting; false when too deep to continue safely. */
