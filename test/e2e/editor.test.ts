@@ -1,6 +1,6 @@
 // Real-editor tier: the packaged .vsix in code-server (VS Code 1.100) driven by Playwright through
 // Debian Chromium. Proves the package installs, activates on a Python file, and that the language
-// server's findings reach the Problems panel, the hover and the report view. Screenshots of each
+// server's findings reach the Problems panel, the hover, the report view and a quick-fix. Screenshots of each
 // step go to test/e2e/.artifacts/ so a person can see what the user sees.
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -29,6 +29,15 @@ async function runCommand(title: string): Promise<void> {
   await input.waitFor({ state: "visible" });
   await input.fill(`>${title}`);
   await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor();
+  await page.keyboard.press("Enter");
+}
+
+/** Moves the active editor's cursor to a 1-based line; only visible lines are rendered. */
+async function goToLine(line: number): Promise<void> {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`:${line}`);
   await page.keyboard.press("Enter");
 }
 
@@ -92,12 +101,7 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
       const source = readFileSync(join(process.cwd(), "examples", "mnist_cnn.py"), "utf8").split("\n");
       const lineIndex = source.findIndex((l) => l.includes("self.fc1 = nn.Linear"));
       assert.ok(lineIndex >= 0, "the example no longer has self.fc1 = nn.Linear");
-      // Only visible lines are rendered: go to the line first (quick open's ":line" form).
-      await page.keyboard.press("F1");
-      const input = page.locator(".quick-input-widget input");
-      await input.waitFor({ state: "visible" });
-      await input.fill(`:${lineIndex + 1}`);
-      await page.keyboard.press("Enter");
+      await goToLine(lineIndex + 1);
       const line = page.locator(".monaco-editor .view-line", { hasText: "self.fc1 = nn.Linear" });
       await line.waitFor();
       // Monaco renders in a monospace font: the word's x follows from its column.
@@ -114,12 +118,42 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
 
   it("opens the report view from the command palette", async () => {
     await step("report", async () => {
-      await page.locator(".monaco-editor .view-lines", { hasText: "class ConvNet" }).click();
+      await page.keyboard.press("Escape"); // close the hover; the script's editor keeps the focus
       await runCommand("Footprint: Show Report");
-      const tab = page.locator(".tabs-container .tab", { hasText: /footprint|report/i }).first();
-      await tab.waitFor({ timeout: 30_000 });
-      await page.locator("iframe.webview").first().waitFor({ state: "attached" });
+      await page.locator(".tabs-container .tab", { hasText: "footprint" }).first().waitFor({ timeout: 30_000 });
+      // The report is a Markdown preview: a webview whose content sits in a nested frame.
+      const report = page.frameLocator("iframe.webview").last().frameLocator("iframe#active-frame");
+      await report
+        .getByText(/ConvNet/)
+        .first()
+        .waitFor({ timeout: 30_000 });
       await shot("05-report");
+    });
+  });
+  it("applies a quick-fix that edits the script", async () => {
+    await step("quick-fix", async () => {
+      await page.locator(".tabs-container .tab", { hasText: "mnist_cnn.py" }).first().click();
+      const source = readFileSync(join(process.cwd(), "examples", "mnist_cnn.py"), "utf8").split("\n");
+      const loop = source.findIndex((l) => l.includes("for images, targets in loader:"));
+      assert.ok(loop >= 0, "the example's evaluation loop moved");
+      await goToLine(loop + 1);
+      await runCommand("Quick Fix...");
+      const fix = page.locator(".action-widget .monaco-list-row", { hasText: "no_grad" }).first();
+      await fix.waitFor({ timeout: 30_000 });
+      await shot("06-quick-fix-menu");
+      // The menu's pointer block swallows clicks: move the keyboard focus to the fix, then Enter.
+      const rows = await page.locator(".action-widget .monaco-list-row").count();
+      const focusedFix = page.locator(".action-widget .monaco-list-row.focused", { hasText: "no_grad" });
+      for (let i = 0; i < rows && (await focusedFix.count()) === 0; i++) await page.keyboard.press("ArrowDown");
+      assert.equal(await focusedFix.count(), 1, "the no_grad fix never got the focus");
+      await page.keyboard.press("Enter");
+      await page.locator(".monaco-editor .view-line", { hasText: "with torch.no_grad():" }).first().waitFor();
+      // The server re-analyses the edited text: the finding the fix addressed goes away.
+      await page
+        .locator(".markers-panel .monaco-list-row", { hasText: "FP140" })
+        .first()
+        .waitFor({ state: "detached", timeout: 30_000 });
+      await shot("07-quick-fix-applied");
     });
   });
 });
