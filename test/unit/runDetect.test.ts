@@ -252,9 +252,13 @@ test("a step loop without a loader: steps known, samples from the directive", ()
   )[0];
   assert.equal(noDirective.maxSteps, 5000);
   assert.equal(noDirective.batchSize, null);
-  assert.ok(noDirective.unknowns.some((u) => u.hint === "add `# footprint: samples 50000`"));
+  assert.ok(noDirective.unknowns.some((u) => u.hint?.startsWith("add `# footprint: samples N`")));
+  assert.ok(!noDirective.unknowns.some((u) => u.hint?.includes("epochs")), "a step loop needs no epochs");
   const withDirective = detectRuns(facts([model(1, "model", 1000, 1e6)], trace), parseDirectives(STEPS), tree)[0];
   assert.equal(withDirective.trainSamples, 50000);
+  assert.equal(withDirective.epochs, 1);
+  assert.equal(withDirective.maxSteps, null);
+  assert.deepEqual(withDirective.unknowns, []);
   assert.ok(withDirective.evidence.some((e) => e.includes("directive")));
 });
 

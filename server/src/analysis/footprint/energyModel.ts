@@ -83,9 +83,11 @@ export function sampleCounts(spec: RunSpec, count: number): { train: number; eva
     const epochsRun = spec.trainSamples ? train / spec.trainSamples : 0;
     return { train, eval: spec.valSamples !== null ? Math.round(epochsRun * spec.valSamples) : 0 };
   }
+  // A step count with an unknown batch: one gap (the batch, or the samples it implies), not two.
+  if (spec.maxSteps !== null && spec.epochs === null) return { missing: ["batchSize"] };
   const missing: string[] = [];
   if (spec.trainSamples === null) missing.push("trainSamples");
-  if (spec.epochs === null) missing.push(spec.maxSteps !== null ? "batchSize" : "epochs");
+  if (spec.epochs === null) missing.push("epochs");
   if (missing.length > 0 || spec.trainSamples === null || spec.epochs === null) return { missing };
   return { train: spec.epochs * spec.trainSamples, eval: spec.epochs * (spec.valSamples ?? 0) };
 }

@@ -23,7 +23,7 @@ const HINTS: Record<string, { message: string; hint: string }> = {
   epochs: { message: "the number of epochs is unknown", hint: "add `# footprint: epochs 90`" },
   batchSize: {
     message: "max_steps is set but the batch size is unknown, so the samples seen are unknown",
-    hint: "add `# footprint: samples N` (total samples seen) or set the batch size literally",
+    hint: "add `# footprint: samples N` (all samples the loop sees: steps × batch size)",
   },
 };
 

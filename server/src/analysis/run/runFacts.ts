@@ -115,7 +115,14 @@ export function applyDirectives(spec: RunSpec, d: Directives): void {
       `${d.samples.value.toLocaleString("en-US")} training samples from the # footprint: samples directive (line ${d.samples.line + 1})`,
     );
     spec.unknowns = spec.unknowns.filter((u) => !u.hint?.includes("samples"));
-    if (spec.maxSteps !== null && spec.batchSize === null) spec.maxSteps = null;
+    if (spec.maxSteps !== null && spec.batchSize === null) {
+      // A step loop without a loader: the directive states the samples the whole loop sees.
+      spec.evidence.push(
+        `${spec.maxSteps.toLocaleString("en-US")} steps with an unknown batch: the directive's samples are taken as all samples seen`,
+      );
+      spec.maxSteps = null;
+      spec.epochs = spec.epochs ?? 1;
+    }
   }
   if (d.epochs) {
     spec.epochs = d.epochs.value;
@@ -141,7 +148,12 @@ export function gapUnknowns(spec: RunSpec): void {
   const add = (message: string, hint: string) => {
     if (!spec.unknowns.some((u) => u.hint === hint)) spec.unknowns.push({ message, range: spec.range, hint });
   };
-  if (spec.trainSamples === null && !(spec.maxSteps !== null && spec.batchSize !== null))
+  if (spec.trainSamples === null && spec.maxSteps !== null && spec.batchSize === null)
+    add(
+      `${spec.maxSteps.toLocaleString("en-US")} steps, but the batch size is unknown`,
+      "add `# footprint: samples N` (all samples the loop sees: steps × batch size)",
+    );
+  else if (spec.trainSamples === null && !(spec.maxSteps !== null && spec.batchSize !== null))
     add("training samples per epoch are unknown", "add `# footprint: samples 50000`");
   if (spec.epochs === null && spec.maxSteps === null)
     add("the number of epochs is unknown", "add `# footprint: epochs 90`");
