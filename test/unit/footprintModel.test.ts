@@ -10,7 +10,8 @@ import {
   POWER_FRACTION,
   PUE,
   RAM_W_PER_GB,
-  STEP_OVERHEAD_S,
+  LOAD_PER_SAMPLE_S,
+  STEP_DISPATCH_S,
 } from "../../server/src/analysis/footprint/data/modelConstants";
 import { trainMultiplier } from "../../server/src/analysis/footprint/energyModel";
 import { worldIntensity } from "../../server/src/analysis/footprint/grid";
@@ -24,6 +25,12 @@ const device = (id: string) => {
   assert.ok(d, id);
   return d;
 };
+
+/** Step floor from docs/MODEL.md §3: steps × dispatch + samples × un-overlapped loading, in hours. */
+const floorOf = (steps: number, samples: number): Interval => ({
+  low: (steps * STEP_DISPATCH_S.value + samples * LOAD_PER_SAMPLE_S.value.low) / 3600,
+  high: (steps * STEP_DISPATCH_S.value + samples * LOAD_PER_SAMPLE_S.value.high) / 3600,
+});
 
 const close = (a: number, b: number, what: string) =>
   assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
@@ -53,7 +60,7 @@ test("defaults: one A100 80GB, world grid, PUE and MFU ranges, the documented fo
   const peak = (a100.peak.fp32 as number) * 1e12;
   const compute = { low: flops / (peak * MFU.value.high) / 3600, high: flops / (peak * MFU.value.low) / 3600 };
   const steps = Math.ceil((90 * 1_281_167) / 256) + Math.ceil((90 * 50_000) / 256);
-  const floor = { low: (steps * STEP_OVERHEAD_S.value.low) / 3600, high: (steps * STEP_OVERHEAD_S.value.high) / 3600 };
+  const floor = floorOf(steps, 90 * (1_281_167 + 50_000));
   const time = { low: Math.max(compute.low, floor.low), high: Math.max(compute.high, floor.high) };
   closeIv(est.timeHours, time, "time");
   const ref = HOST_REFERENCE;
@@ -106,11 +113,7 @@ test("the step floor sets the time of a small model", () => {
   });
   const est = priceRun(s, DEFAULT_SETTINGS);
   const steps = Math.ceil(600_000 / 64) + Math.ceil(100_000 / 64);
-  closeIv(
-    est.timeHours,
-    { low: (steps * STEP_OVERHEAD_S.value.low) / 3600, high: (steps * STEP_OVERHEAD_S.value.high) / 3600 },
-    "floor",
-  );
+  closeIv(est.timeHours, floorOf(steps, 600_000 + 100_000), "floor");
   assert.match(est.method ?? "", /per-step floor/);
   // Mixed precision cannot help a loop-bound run, so it is not offered; early stopping still is.
   assert.ok(!est.whatIfs.some((w) => w.id.startsWith("mixed-precision:")));

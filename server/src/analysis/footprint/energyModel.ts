@@ -14,7 +14,10 @@ export interface ModelInputs {
   /** Share of fp32 FLOPs the framework runs on TF32 units by default (see tf32ShareFor). */
   tf32Share: number;
   mfu: Interval;
-  stepOverheadS: Interval;
+  /** Fixed cost per optimizer micro-step (s). */
+  stepDispatchS: number;
+  /** Data loading per sample not overlapped with compute (s). */
+  loadPerSampleS: Interval;
   powerFraction: Interval;
   hostW: Interval;
   pue: Interval;
@@ -156,11 +159,13 @@ export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
   if (m.computeScale) computeS = mul(computeS, m.computeScale);
   const computeHours = scale(computeS, 1 / 3600);
 
+  // Step floor: per-step dispatch plus un-overlapped loading per sample, per device (data parallel).
   let floorHours: Interval | null = null;
   if (spec.batchSize !== null && spec.batchSize > 0) {
     const perStep = spec.batchSize * m.count;
     const steps = trials * (Math.ceil(fr.trainSamplesTotal / perStep) + Math.ceil(fr.evalSamplesTotal / perStep));
-    floorHours = scale(m.stepOverheadS, steps / 3600);
+    const samplesPerDevice = (trials * (fr.trainSamplesTotal + fr.evalSamplesTotal)) / m.count;
+    floorHours = scale(add(point(steps * m.stepDispatchS), scale(m.loadPerSampleS, samplesPerDevice)), 1 / 3600);
   }
   const timeHours = floorHours ? max(computeHours, floorHours) : computeHours;
 

@@ -3,7 +3,7 @@
 import { DEFAULT_SETTINGS, type Settings } from "../../shared/settings";
 import type { Assumption, Interval, RunEstimate, RunSpec, Unknown } from "../types";
 import type { DeviceRow } from "./data/devices";
-import { POWER_FRACTION, PUE, STEP_OVERHEAD_S } from "./data/modelConstants";
+import { LOAD_PER_SAMPLE_S, POWER_FRACTION, PUE, STEP_DISPATCH_S } from "./data/modelConstants";
 import { defaultDeviceForKind, findDevice, peakFor } from "./devices";
 import { defaultMfu, hostPowerW, type ModelInputs, priceWith, tf32ShareFor } from "./energyModel";
 import { type GridChoice, resolveGrid } from "./grid";
@@ -110,10 +110,16 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
     citation: mfu.source,
   });
   say({
-    name: "per-step overhead (s)",
-    value: fmt(STEP_OVERHEAD_S.value),
+    name: "per-step dispatch (ms)",
+    value: String(STEP_DISPATCH_S.value * 1000),
     source: "default",
-    citation: STEP_OVERHEAD_S.source,
+    citation: STEP_DISPATCH_S.source,
+  });
+  say({
+    name: "un-overlapped loading per sample (ms)",
+    value: fmt({ low: LOAD_PER_SAMPLE_S.value.low * 1000, high: LOAD_PER_SAMPLE_S.value.high * 1000 }),
+    source: "default",
+    citation: LOAD_PER_SAMPLE_S.source,
   });
   const hostW = hostPowerW(device);
   say({
@@ -160,7 +166,8 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
     precision: spec.precision,
     tf32Share,
     mfu: mfu.value,
-    stepOverheadS: STEP_OVERHEAD_S.value,
+    stepDispatchS: STEP_DISPATCH_S.value,
+    loadPerSampleS: LOAD_PER_SAMPLE_S.value,
     powerFraction: POWER_FRACTION.value,
     hostW,
     pue,

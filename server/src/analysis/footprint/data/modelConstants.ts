@@ -20,16 +20,25 @@ export const MFU: Constant<Interval> = {
 };
 
 /**
- * Fixed cost per optimizer micro-step of an eager training loop (Python + autograd + optimizer
- * dispatch, and data loading when it is not overlapped). Measured by docs/model/measure_step_overhead.py
- * (torch 1.13, 1 thread, 2-core AMD EPYC VM): 0.26 ms for a tiny MLP step; 14.2 ms for one batch of 64
- * MNIST-like PIL images through DataLoader(num_workers=0) with ToTensor+Normalize.
+ * The loop's own cost, measured by docs/model/measure_step_overhead.py (torch 1.13, 1 thread,
+ * 2-core AMD EPYC VM): a full train step of a tiny MLP takes 0.262 ms (Python + autograd +
+ * optimizer dispatch, the CPU path every GPU step takes before its kernels launch).
  */
-export const STEP_OVERHEAD_S: Constant<Interval> = {
-  value: { low: 0.000262, high: 0.0142 },
+export const STEP_DISPATCH_S: Constant<number> = {
+  value: 0.000262,
+  source: "measured in this project (docs/model/measure_step_overhead.py): 0.262 ms per train step of a tiny MLP",
+};
+
+/**
+ * Data loading per sample when it is not overlapped with compute: 0 with enough loader workers;
+ * 14.21 ms per batch of 64 MNIST-like PIL images through DataLoader(num_workers=0) with
+ * ToTensor + Normalize = 0.222 ms per sample (same script and host).
+ */
+export const LOAD_PER_SAMPLE_S: Constant<Interval> = {
+  value: { low: 0, high: 0.0142057 / 64 },
   source:
-    "measured in this project (docs/model/measure_step_overhead.py): 0.26 ms tiny-MLP train step (dispatch floor); " +
-    "14.2 ms per batch of 64 MNIST-like images with single-process DataLoader + ToTensor/Normalize (loader-bound)",
+    "low: loading overlapped by DataLoader workers; high: measured in this project, 14.21 ms per batch of 64 " +
+    "MNIST-like PIL images with num_workers=0 and ToTensor/Normalize (docs/model/measure_step_overhead.py)",
 };
 
 /** Average accelerator draw as a fraction of its rated power during training. */
