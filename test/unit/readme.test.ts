@@ -1,10 +1,19 @@
-// The README documents what the project really has: its settings table is the one generated from
-// package.json, every npm script it tells people to run exists, and its directive examples parse.
+// The README documents what the project really has: its settings and rules tables are the ones
+// generated from package.json and the rule registry, every npm script it names exists, and its
+// directive examples parse.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { END, START, settingsTable } from "../../scripts/readme-settings";
+import {
+  END,
+  generatedBlock,
+  RULES_END,
+  RULES_START,
+  rulesTable,
+  START,
+  settingsTable,
+} from "../../scripts/readme-settings";
 import { parseDirectives } from "../../server/src/analysis/directives";
 
 const root = process.cwd();
@@ -13,8 +22,14 @@ const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 describe("README.md", () => {
   it("has the settings table generated from package.json (run scripts/readme-settings.ts --write)", () => {
-    const block = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END)).trim();
-    assert.equal(block, settingsTable(manifest));
+    assert.equal(generatedBlock(readme, START, END), settingsTable(manifest));
+  });
+
+  it("has the rules table generated from the rule registry, each rule with its docs page", () => {
+    assert.equal(generatedBlock(readme, RULES_START, RULES_END), rulesTable());
+    for (const code of rulesTable().matchAll(/\[(FP\d+)\]/g)) {
+      assert.ok(existsSync(join(root, "docs", "rules", `${code[1]}.md`)), `docs/rules/${code[1]}.md is missing`);
+    }
   });
 
   it("names only npm scripts that exist", () => {
