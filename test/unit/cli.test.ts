@@ -118,6 +118,16 @@ describe("footprint check (text, exit codes, files)", () => {
     assert.match(r.stdout, /\nTotal: 1 file\(s\), 1 model\(s\), \d+ training run\(s\)/);
   });
 
+  it("--format markdown prints the report with a layer table", () => {
+    const r = footprint(["check", "test/fixtures/torch/mnist_cnn.py", "--format", "markdown"]);
+    assert.equal(r.code, 0, r.stderr);
+    const expected = oracle.cases.find((c) => c.id === "mnist_cnn#model")!;
+    assert.match(r.stdout, /^# Footprint report\n\n## test\/fixtures\/torch\/mnist_cnn\.py\n/);
+    assert.ok(r.stdout.includes(`### \`model\` — Net (pytorch)`));
+    assert.ok(r.stdout.includes(`- **${exact(expected.params)} parameters**`));
+    assert.match(r.stdout, /\| `fc1` \(line \d+\) \| Linear \| [\d,]+ \|/);
+  });
+
   it("--quiet prints nothing when no budget is exceeded", () => {
     const r = footprint(["check", "examples", "--quiet"]);
     assert.equal(r.code, 0);

@@ -3,6 +3,7 @@
 // grammar is still loading.
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   type Connection,
   DidChangeConfigurationNotification,
   type InitializeParams,
@@ -25,7 +26,9 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
   let roots: string[] = [];
   let canPullConfiguration = false;
   let canRegisterConfiguration = false;
-  let canRefreshViews = false;
+  let canRefreshInlayHints = false;
+  let canRefreshCodeLens = false;
+  let supportsWorkspaceFolders = false;
 
   const settings = new SettingsProvider(
     connection,
@@ -51,7 +54,9 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
     const caps = params.capabilities;
     canPullConfiguration = !!caps.workspace?.configuration;
     canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
-    canRefreshViews = !!caps.workspace?.inlayHint?.refreshSupport;
+    canRefreshInlayHints = !!caps.workspace?.inlayHint?.refreshSupport;
+    canRefreshCodeLens = !!caps.workspace?.codeLens?.refreshSupport;
+    supportsWorkspaceFolders = !!caps.workspace?.workspaceFolders;
     roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (roots.length === 0 && params.rootUri) roots = [uriToPath(params.rootUri)];
     return {
@@ -71,7 +76,7 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
     if (canRegisterConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: "footprint" });
     }
-    if (roots.length > 0 && (connection.workspace as unknown) !== undefined) {
+    if (supportsWorkspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
         const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
         roots = [...roots.filter((r) => !removed.has(r)), ...e.added.map((f) => uriToPath(f.uri))];
@@ -83,7 +88,9 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
   const reanalyse = () => {
     settings.invalidate();
     documents.invalidateAll();
-    if (canRefreshViews) void connection.languages.inlayHint.refresh();
+    // Inlay hints and CodeLens are pulled: ask the client to pull them again (settings may hide them).
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+    if (canRefreshCodeLens) void connection.sendRequest(CodeLensRefreshRequest.type);
   };
   connection.onDidChangeConfiguration(reanalyse);
   // pyproject.toml edits (the client watches them) change [tool.footprint].
