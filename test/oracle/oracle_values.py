@@ -20,7 +20,8 @@ DTYPES = {
 
 
 class T:
-    """A tensor argument: random values of `shape` (ints below `high`), or the given `values`."""
+    """A tensor argument: random values of `shape` (ints below `high`, floats uniform below `high`
+    when given, else normal), or the given `values`."""
 
     def __init__(self, shape, dtype="float32", values=None, high=None):
         self.shape, self.dtype, self.values, self.high = list(shape), dtype, values, high
@@ -33,7 +34,12 @@ class T:
             return torch.randint(0, 2, self.shape).bool()
         if not dt.is_floating_point:
             return torch.randint(0, self.high or 10, self.shape, dtype=dt)
+        if self.high is not None:  # probabilities, variances: uniform in (0, high)
+            return torch.rand(self.shape, dtype=dt) * self.high
         return torch.randn(self.shape, dtype=dt)
+
+    def __repr__(self) -> str:
+        return f"T({self.shape})" if self.dtype == "float32" else f"T({self.shape}, {self.dtype!r})"
 
     def json(self) -> dict:
         return {"tensor": self.shape, "dtype": self.dtype}

@@ -1,10 +1,11 @@
 // torch.nn.functional layers as functions: conv/conv_transpose (MACs), scaled_dot_product_attention
 // (QKᵀ + AV MACs), norms, embedding, one_hot and losses (0 MACs).
 
-import { type Args, ArgError, type ForwardResult, REQUIRED, type Signature, ShapeError } from "../layerSpec";
-import { intArg, raw, stringArg, tensor, tupleArg } from "../layers/argUtils";
+import { type Args, type ForwardResult, REQUIRED, type Signature, ShapeError } from "../layerSpec";
+import { intArg, raw, tensor, tupleArg } from "../layers/argUtils";
 import { resolvePadding } from "../layers/conv";
 import { broadcastShapes, prod, showShape, slidingOutLength, transposedOutLength } from "../layers/shapeUtils";
+import { type LossKind, lossShape, reductionOf } from "../layers/losses";
 import { dtypeArg, type FunctionTable, register, shapeOf } from "./fnUtils";
 
 function conv(a: Args, n: number, owner: string): ForwardResult {
@@ -75,23 +76,11 @@ function attention(a: Args): ForwardResult {
   return { output: tensor([...batch, l, ev], dt), macs: prod(batch) * l * s * (e + ev) };
 }
 
-/** Loss output: the elementwise shape for reduction='none', a scalar otherwise. */
-function loss(a: Args, owner: string, classDim: boolean): ForwardResult {
+/** Functional losses share the modules' shape rule (layers/losses.ts). */
+function loss(a: Args, owner: string, kind: LossKind): ForwardResult {
   const x = shapeOf(a, "input", owner);
-  const reduction = stringArg(a, "reduction", owner);
-  const dt = dtypeArg(a, "input");
-  if (reduction === "mean" || reduction === "sum" || reduction === "batchmean")
-    return { output: tensor([], dt), macs: 0 };
-  if (reduction !== "none") throw new ArgError(`${owner}: reduction '${reduction}' is not none/mean/sum`);
-  if (x === null) return { output: tensor(null, dt), macs: 0 };
-  if (classDim) {
-    // Class-index targets drop the class dim (dim 1, or dim 0 of an unbatched input).
-    const t = shapeOf(a, "target", owner);
-    if (t !== null && t.length === x.length) return { output: tensor([...x], dt), macs: 0 };
-    return { output: tensor(x.length === 1 ? [] : [x[0]!, ...x.slice(2)], dt), macs: 0 };
-  }
-  const t = shapeOf(a, "target", owner);
-  return { output: tensor(t === null ? [...x] : broadcastShapes(x, t, owner), dt), macs: 0 };
+  const t = a.target === undefined ? null : shapeOf(a, "target", owner);
+  return { output: tensor(lossShape(x, t, reductionOf(a, owner), kind, owner), dtypeArg(a, "input")), macs: 0 };
 }
 
 function sameShape(a: Args, owner: string): ForwardResult {
@@ -184,19 +173,19 @@ export function registerNn(t: FunctionTable): void {
     ["reduction", "mean"],
     ["label_smoothing", 0.0],
   ];
-  register(t, { F: ["cross_entropy"] }, classSig, (a) => loss(a, "F.cross_entropy", true));
-  register(t, { F: ["nll_loss"] }, classSig.slice(0, 7), (a) => loss(a, "F.nll_loss", true));
+  register(t, { F: ["cross_entropy"] }, classSig, (a) => loss(a, "F.cross_entropy", "class"));
+  register(t, { F: ["nll_loss"] }, classSig.slice(0, 7), (a) => loss(a, "F.nll_loss", "class"));
   for (const name of ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss"]) {
     register(t, { F: [name] }, [input, ["target", REQUIRED], ...lossTail, ["*args", []], ["**kwargs", null]], (a) =>
-      loss(a, `F.${name}`, false),
+      loss(a, `F.${name}`, "elementwise"),
     );
   }
   for (const name of ["binary_cross_entropy", "binary_cross_entropy_with_logits"]) {
     register(t, { F: [name] }, [input, ["target", REQUIRED], ["weight", null], ...lossTail, ["**kwargs", null]], (a) =>
-      loss(a, `F.${name}`, false),
+      loss(a, `F.${name}`, "elementwise"),
     );
   }
   register(t, { F: ["kl_div"] }, [input, ["target", REQUIRED], ...lossTail, ["log_target", false]], (a) =>
-    loss(a, "F.kl_div", false),
+    loss(a, "F.kl_div", "elementwise"),
   );
 }

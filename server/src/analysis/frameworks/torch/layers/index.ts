@@ -7,6 +7,7 @@ import { CONV_LAYERS } from "./conv";
 import { EMBEDDING_LAYERS } from "./embedding";
 import { LAZY_LAYERS } from "./lazy";
 import { LINEAR_LAYERS } from "./linear";
+import { LOSS_LAYERS } from "./losses";
 import { NORM_LAYERS } from "./norm";
 import { POOLING_LAYERS } from "./pooling";
 import { RECURRENT_LAYERS } from "./recurrent";
@@ -25,6 +26,7 @@ export const TORCH_LAYERS: Record<string, LayerSpec> = {
   ...POOLING_LAYERS,
   ...RESHAPE_LAYERS,
   ...LAZY_LAYERS,
+  ...LOSS_LAYERS,
 };
 
 /**
