@@ -16,7 +16,7 @@ import {
   type Position,
   type TextDocumentEdit,
 } from "vscode-languageserver-protocol/node";
-import { compact, exact, flops } from "../../server/src/analysis/format";
+import { compact, exact, flops, range } from "../../server/src/analysis/format";
 import type { FileAnalysis } from "../../server/src/analysis/types";
 import { REPORT_REQUEST } from "../../server/src/shared/protocol";
 import { fileUri, LspSession, position, ROOT } from "./harness";
@@ -134,6 +134,30 @@ describe("PyTorch end to end through the language server (oracle numbers)", () =
     const bns = ["features.1", "features.8", "features.15"].map((p) => layer(cfgCase, p));
     assert.match(text, /\*\*3 × BatchNorm2d\*\* built here/);
     assert.ok(text.includes(`**${exact(bns.reduce((s, l) => s + l.params, 0))} params**`), text);
+  });
+
+  it("a run hover on the loop's first line shows the report's ranges; the loop body does not", async () => {
+    const report = (await lsp.connection.sendRequest(REPORT_REQUEST, { uri: mnist.uri })) as FileAnalysis;
+    const run = report.runs[0];
+    assert.ok(run?.energyKWh && run.co2eKg && run.timeHours, "the MNIST loop is priced");
+    const loop = position(mnist.text, "for epoch in range(");
+    assert.equal(run.spec.range.start.line, loop.line);
+    const text = await hover(mnist.uri, { line: loop.line, character: loop.character + 4 });
+    assert.match(text, /^\*\*Training run\*\* of `model`/);
+    for (const [r, unit] of [
+      [run.energyKWh, "kWh"],
+      [run.co2eKg, "kg CO2e"],
+      [run.timeHours, "h"],
+    ] as const) {
+      assert.ok(text.includes(`**${range(r, unit)}**`), `${unit} in ${text}`);
+    }
+    const body = position(mnist.text, "\n        train(args, model, device, train_loader", 11);
+    assert.equal(body.line, loop.line + 1, "the call inside the epoch loop");
+    const inside = await lsp.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: mnist.uri },
+      position: body,
+    });
+    assert.equal(inside, null);
   });
 
   it("CodeLens and footprint/report carry the model's exact size", async () => {

@@ -43,7 +43,14 @@ export function targetAt(analysis: FileAnalysis, p: Position): Target | null {
     }
   }
   for (const run of analysis.runs) {
-    if (positionInRange(p, run.spec.range)) candidates.push({ kind: "run", range: run.spec.range, run });
+    // Only the run's first line (`for epoch in …:`, `model.fit(`, `trainer.train()`): the whole loop
+    // body would put the estimate on every variable the user hovers inside it.
+    const first = run.spec.range.start.line;
+    if (p.line === first && positionInRange(p, run.spec.range)) {
+      const end =
+        first === run.spec.range.end.line ? run.spec.range.end : { line: first, character: Number.MAX_SAFE_INTEGER };
+      candidates.push({ kind: "run", range: { start: run.spec.range.start, end }, run });
+    }
   }
   if (candidates.length === 0) return null;
   return candidates.reduce((best, c) => (rangeSize(c.range) < rangeSize(best.range) ? c : best));
