@@ -11,6 +11,7 @@ import {
   PUE,
   RAM_W_PER_GB,
   LOAD_PER_SAMPLE_S,
+  LOADER_WORKERS,
   STEP_DISPATCH_S,
 } from "../../server/src/analysis/footprint/data/modelConstants";
 import { trainMultiplier } from "../../server/src/analysis/footprint/energyModel";
@@ -118,6 +119,14 @@ test("the step floor sets the time of a small model", () => {
   // Mixed precision cannot help a loop-bound run, so it is not offered; early stopping still is.
   assert.ok(!est.whatIfs.some((w) => w.id.startsWith("mixed-precision:")));
   assert.ok(est.whatIfs.some((w) => w.id === "early-stopping"));
+  // Loader workers are unknown here, so no loader what-if; with num_workers=0 it is offered and
+  // divides the un-overlapped loading by LOADER_WORKERS.
+  assert.ok(!est.whatIfs.some((w) => w.id === "loader-workers"));
+  const w0 = priceRun({ ...s, loaderWorkers: 0 }, DEFAULT_SETTINGS).whatIfs.find((w) => w.id === "loader-workers");
+  const k = LOADER_WORKERS.value;
+  const hi = (steps * STEP_DISPATCH_S.value + (700_000 * LOAD_PER_SAMPLE_S.value.high) / k) / 3600;
+  assert.ok(w0?.timeHours && Math.abs(w0.timeHours.high - hi) < 1e-12, `${w0?.timeHours?.high} vs ${hi}`);
+  assert.ok((w0.saving as number) < 0);
 });
 
 test("fp32 in Keras runs on TF32 units; PyTorch only for its convolution share", () => {

@@ -157,6 +157,7 @@ test("a PyTorch loop: epochs, samples, batch, eval, teacher, accumulation, conv 
   assert.equal(run.convFlopsShare, 0.75);
   assert.equal(run.precision, "fp32");
   assert.equal(run.trials, 1);
+  assert.equal(run.loaderWorkers, 0, "DataLoader default num_workers=0");
   assert.deepEqual(run.range, rangeOf(TRAIN, "for epoch in range(10):"));
   assert.ok(
     run.evidence.some((e) => e.includes("range(10)")),

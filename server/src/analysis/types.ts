@@ -104,6 +104,8 @@ export interface RunSpec {
    * in TF32 on Ampere+ by default (cudnn.allow_tf32) but not matmuls, so pricing needs the split. Absent = unknown.
    */
   convFlopsShare?: number | null;
+  /** DataLoader worker processes of the training loader (0 = loads in the training process); absent/null = unknown. */
+  loaderWorkers?: number | null;
   evidence: string[];
   unknowns: Unknown[];
 }

@@ -165,7 +165,10 @@ export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
     const perStep = spec.batchSize * m.count;
     const steps = trials * (Math.ceil(fr.trainSamplesTotal / perStep) + Math.ceil(fr.evalSamplesTotal / perStep));
     const samplesPerDevice = (trials * (fr.trainSamplesTotal + fr.evalSamplesTotal)) / m.count;
-    floorHours = scale(add(point(steps * m.stepDispatchS), scale(m.loadPerSampleS, samplesPerDevice)), 1 / 3600);
+    // Worker processes load in parallel with the loop: the un-overlapped share shrinks with their number.
+    const workers = spec.loaderWorkers ?? 0;
+    const load = workers > 0 ? scale(m.loadPerSampleS, 1 / workers) : m.loadPerSampleS;
+    floorHours = scale(add(point(steps * m.stepDispatchS), scale(load, samplesPerDevice)), 1 / 3600);
   }
   const timeHours = floorHours ? max(computeHours, floorHours) : computeHours;
 

@@ -2,7 +2,7 @@
 // device, a cleaner region, early stopping and a frozen backbone; each with its midpoint saving.
 import type { Interval, Precision, RunSpec, WhatIf } from "../types";
 import type { DeviceRow } from "./data/devices";
-import { EARLY_STOP_FRACTION, SPARSITY_SPEEDUP } from "./data/modelConstants";
+import { EARLY_STOP_FRACTION, LOADER_WORKERS, SPARSITY_SPEEDUP } from "./data/modelConstants";
 import { findDevice, hasFasterHalfPrecision, peakFor, preferredMixed } from "./devices";
 import { hostPowerW, type ModelInputs, type Priced, priceWith } from "./energyModel";
 import { cleanestCloudCountry, type GridChoice, providerRegions } from "./grid";
@@ -113,6 +113,20 @@ export function buildWhatIfs(ctx: WhatIfContext): WhatIf[] {
     );
   }
 
+  if (spec.loaderWorkers === 0) {
+    const k = LOADER_WORKERS.value;
+    out.push(
+      priced(
+        ctx,
+        "loader-workers",
+        `DataLoader(num_workers=${k}, pin_memory=True)`,
+        { ...spec, loaderWorkers: k },
+        inputs,
+        LOADER_WORKERS.source,
+      ),
+    );
+  }
+
   if (spec.params !== null && spec.params >= 1e6 && spec.trainableParams === spec.params) {
     out.push(
       priced(
@@ -132,7 +146,7 @@ export function buildWhatIfs(ctx: WhatIfContext): WhatIf[] {
   );
 }
 
-const COMPUTE_SIDE = ["mixed-precision", "sparsity", "freeze-backbone"];
+const COMPUTE_SIDE = ["mixed-precision", "sparsity", "freeze-backbone", "loader-workers"];
 
 function priced(
   ctx: WhatIfContext,

@@ -143,6 +143,7 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
 function applyLoader(spec: RunSpec, ld: LoaderInfo | null): void {
   if (!ld) return;
   spec.batchSize = ld.batchSize;
+  spec.loaderWorkers = ld.numWorkers ?? 0;
   if (ld.dataset?.samples != null) {
     spec.trainSamples = ld.dataset.samples;
     spec.evidence.push(

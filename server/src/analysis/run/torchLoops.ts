@@ -71,6 +71,10 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   if (batchLoop.over === "loader" && batchLoop.loader) {
     const ld = batchLoop.loader;
     spec.batchSize = ld.batchSize;
+    // PyTorch's DataLoader default is num_workers=0: batches load in the training process.
+    spec.loaderWorkers = ld.numWorkers ?? 0;
+    if (!ld.numWorkers)
+      evidence.push(`num_workers ${ld.numWorkers ?? "0 (default)"}: batches load in the training process`);
     const ds = ld.dataset;
     if (ds?.samples != null) {
       spec.trainSamples = ds.samples;

@@ -87,6 +87,14 @@ export const EARLY_STOP_FRACTION: Constant<number> = {
     "validation loss); the saving scales linearly with the epochs removed, so read it as 'per 30% of epochs saved'",
 };
 
+/** Loader what-if: worker processes to load batches in parallel with the training loop. A scenario. */
+export const LOADER_WORKERS: Constant<number> = {
+  value: 4,
+  source:
+    "scenario parameter: 4 DataLoader workers, a common starting point (torch.utils.data docs: num_workers > 0 " +
+    "loads batches in worker processes while the loop runs); the un-overlapped loading per sample is divided by the workers",
+};
+
 /** Frozen-parameter cost: backward through frozen layers needs input gradients (2×) or nothing (1×, frozen at the input side). */
 export const FROZEN_MULTIPLIER: Constant<Interval> = {
   value: { low: 1, high: 2 },
