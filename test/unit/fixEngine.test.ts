@@ -90,6 +90,30 @@ describe("setKeywordArgument", () => {
 });
 
 describe("checkFix", () => {
+  it("gives the same verdict reparsing incrementally from the document's tree", () => {
+    const text = "def f(x):\n    return x\n\ny = f(1)\n";
+    const tree = parse(text);
+    const reparse = (t: string, old?: Tree | null) => py.parser.parse(t, old ?? null);
+    const wrap = {
+      title: "w",
+      edits: [
+        {
+          range: { start: { line: 3, character: 0 }, end: { line: 3, character: 8 } },
+          newText: "if True:\n    y = f(1)",
+        },
+      ],
+    };
+    assert.deepEqual(checkFix(reparse, text, wrap, { tree, errors: 0 }), {
+      ok: true,
+      text: "def f(x):\n    return x\n\nif True:\n    y = f(1)\n",
+    });
+    const broken = {
+      title: "b",
+      edits: [{ range: { start: { line: 1, character: 4 }, end: { line: 1, character: 4 } }, newText: "(" }],
+    };
+    assert.equal(checkFix(reparse, text, broken, { tree, errors: 0 }).ok, false);
+  });
+
   it("refuses an edit that breaks the file and accepts one that does not", () => {
     const text = "x = f(1)\n";
     const bad = {

@@ -130,6 +130,16 @@ describe("suppression", () => {
     assert.equal(runRules(ruleContext(py, fixed, [ev])).filter((x) => x.code === "FP150").length, 0);
   });
 
+  it("offers no ignore comment where the line ends inside a string", () => {
+    const src = 'model = Net().double(); doc = """first\nsecond"""\n';
+    const e: TraceEvent = { ...ev, range: rangeOf(src, "Net().double()") };
+    const [f] = runRules(ruleContext(py, src, [e])).filter((x) => x.code === "FP150");
+    assert.equal(
+      f.fixes.some((x) => x.title.startsWith("Ignore")),
+      false,
+    );
+  });
+
   it("turns a rule off from settings", () => {
     const ctx = ruleContext(py, text, [ev]);
     ctx.settings.rules.FP150 = "off";

@@ -105,7 +105,8 @@ export class Analyzer {
           runs: analysis.runs,
           directives,
           settings: input.settings,
-          parse: (t) => this.parse(t),
+          syntaxErrorCount: analysis.syntaxErrors.length,
+          parse: (t, old) => this.parse(t, old),
         },
         failures,
       );

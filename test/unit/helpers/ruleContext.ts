@@ -85,6 +85,7 @@ export function ruleContext(
     runs,
     directives: parseDirectives(text),
     settings: resolveSettings().settings,
-    parse: (t) => py.parser.parse(t),
+    syntaxErrorCount: 0,
+    parse: (t, old) => py.parser.parse(t, old ?? null),
   };
 }

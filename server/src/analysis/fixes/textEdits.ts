@@ -45,3 +45,40 @@ export function emptyRange(p: Position): Range {
 export function insertAt(p: Position, newText: string): TextEdit {
   return { range: emptyRange(p), newText };
 }
+
+/** Where `inserted` ends when inserted at (row, column): "\r\n" counts as one break, as in LSP. */
+export function endOfInsertion(
+  start: { row: number; column: number },
+  inserted: string,
+): { row: number; column: number } {
+  const lastBreak = Math.max(inserted.lastIndexOf("\n"), inserted.lastIndexOf("\r"));
+  if (lastBreak < 0) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let i = 0; i < inserted.length; i++) {
+    const c = inserted.charCodeAt(i);
+    if (c === 10 || (c === 13 && inserted.charCodeAt(i + 1) !== 10)) rows++;
+  }
+  return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
+}
+
+/**
+ * tree-sitter edits for `edits` on `text`, last first, so that applying them in order to a copy
+ * of the tree keeps every earlier range valid (the same order applyEdits splices in).
+ */
+export function treeEditsFor(text: string, edits: readonly TextEdit[]) {
+  const starts = lineStarts(text);
+  return edits
+    .map((e) => ({ e, from: offsetAt(starts, text, e.range.start), to: offsetAt(starts, text, e.range.end) }))
+    .sort((a, b) => b.from - a.from)
+    .map(({ e, from, to }) => {
+      const startPosition = { row: e.range.start.line, column: from - starts[e.range.start.line] };
+      return {
+        startIndex: from,
+        oldEndIndex: to,
+        newEndIndex: from + e.newText.length,
+        startPosition,
+        oldEndPosition: { row: e.range.end.line, column: to - starts[Math.min(e.range.end.line, starts.length - 1)] },
+        newEndPosition: endOfInsertion(startPosition, e.newText),
+      };
+    });
+}
