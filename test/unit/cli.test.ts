@@ -25,7 +25,10 @@ function footprint(args: string[], cwd = ROOT) {
 type Schema = Record<string, unknown>;
 /** A small JSON Schema check (type, const, enum, required, properties, items, $ref, oneOf): enough for this schema. */
 function validate(value: unknown, s: Schema, path: string, errors: string[]): void {
-  if (typeof s.$ref === "string") return validate(value, resolveRef(s.$ref), path, errors);
+  if (typeof s.$ref === "string") {
+    validate(value, resolveRef(s.$ref), path, errors);
+    return;
+  }
   if (Array.isArray(s.oneOf)) {
     const ok = (s.oneOf as Schema[]).filter((alt) => {
       const e: string[] = [];
@@ -42,7 +45,10 @@ function validate(value: unknown, s: Schema, path: string, errors: string[]): vo
     const actual =
       value === null ? "null" : Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value;
     const fits = types.some((t) => t === actual || (t === "number" && actual === "integer"));
-    if (!fits) return void errors.push(`${path}: ${actual} is not ${types.join("|")}`);
+    if (!fits) {
+      errors.push(`${path}: ${actual} is not ${types.join("|")}`);
+      return;
+    }
   }
   if (typeof s.pattern === "string" && typeof value === "string" && !new RegExp(s.pattern).test(value)) {
     errors.push(`${path}: "${value}" does not match ${s.pattern}`);
@@ -55,7 +61,9 @@ function validate(value: unknown, s: Schema, path: string, errors: string[]): vo
       if (key in value) validate((value as Record<string, unknown>)[key], sub, `${path}.${key}`, errors);
     }
   }
-  if (Array.isArray(value) && s.items) value.forEach((v, i) => validate(v, s.items as Schema, `${path}[${i}]`, errors));
+  if (Array.isArray(value) && s.items) {
+    for (const [i, v] of value.entries()) validate(v, s.items as Schema, `${path}[${i}]`, errors);
+  }
 }
 function resolveRef(ref: string): Schema {
   return ref
