@@ -84,6 +84,20 @@ describe("footprint check --format json", () => {
     assert.equal(json.version, 1);
   });
 
+  it("the schema check itself rejects documents that break the contract", () => {
+    const broken = structuredClone(json);
+    broken.version = 2;
+    delete broken.files[0].path;
+    broken.files.at(-1).models[0].params = "many";
+    const errors: string[] = [];
+    validate(broken, schema, "$", errors);
+    assert.deepEqual(errors, [
+      "$.version: expected 1",
+      '$.files[0]: missing required "path"',
+      `$.files[${broken.files.length - 1}].models[0].params: string is not integer`,
+    ]);
+  });
+
   it("lists every example script by its relative path, in name order", () => {
     const examples = readdirSync(join(ROOT, "examples"))
       .filter((f) => f.endsWith(".py"))
