@@ -9,8 +9,18 @@ export interface PythonStyle {
   eol: "\n" | "\r\n";
 }
 
+// Every fix on a document asks for the same style: remember the last document's.
+let memo: { text: string; style: PythonStyle } | null = null;
+
 /** The most common indentation step between consecutive block levels, else 4 spaces (PEP 8). */
 export function detectStyle(text: string): PythonStyle {
+  if (memo?.text === text) return memo.style;
+  const style = readStyle(text);
+  memo = { text, style };
+  return style;
+}
+
+function readStyle(text: string): PythonStyle {
   const counts = new Map<string, number>();
   let prev = 0;
   let tabs = 0;

@@ -2,10 +2,15 @@
 // see the file a quick-fix would produce, with the same semantics as LSP WorkspaceEdit.
 import type { Position, Range, TextEdit } from "../types";
 
+// Rules validate several fixes against the same document text: remember the last one's table.
+let memo: { text: string; starts: number[] } | null = null;
+
 /** Offsets of each line start, for Position ↔ offset conversion (UTF-16, like LSP). */
 export function lineStarts(text: string): number[] {
+  if (memo?.text === text) return memo.starts;
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  memo = { text, starts };
   return starts;
 }
 
