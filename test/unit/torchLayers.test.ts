@@ -134,3 +134,38 @@ describe("layers newer than torch 1.13, checked against their 1.13 equivalents",
     }
   });
 });
+
+describe("an unknown size argument is read from the input, as torch would require it", () => {
+  const inferred: Record<string, string[]> = {
+    Linear: ["in_features"],
+    Bilinear: ["in1_features", "in2_features"],
+    GroupNorm: ["num_channels"],
+    LayerNorm: ["normalized_shape"],
+    MultiheadAttention: ["embed_dim"],
+    TransformerEncoderLayer: ["d_model"],
+    TransformerDecoderLayer: ["d_model"],
+  };
+  for (const n of [1, 2, 3]) {
+    for (const k of ["Conv", "ConvTranspose"]) inferred[`${k}${n}d`] = ["in_channels"];
+    for (const k of ["BatchNorm", "InstanceNorm"]) inferred[`${k}${n}d`] = ["num_features"];
+  }
+  for (const k of ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]) inferred[k] = ["input_size"];
+
+  const cases = oracle.layers.filter((c) => inferred[c.layer]);
+  test("covers every layer with an inferable argument", () => {
+    assert.deepEqual(new Set(cases.map((c) => c.layer)), new Set(Object.keys(inferred)));
+  });
+  for (const c of cases) {
+    test(`${c.call} with ${inferred[c.layer]!.join(", ")} unknown`, () => {
+      const s = spec(c.layer);
+      const a = bindArgs(c.layer, s.signature, c.args, c.kwargs);
+      for (const name of inferred[c.layer]!) a[name] = UNKNOWN;
+      // Parameters need the unknown size, unless the layer has none (a norm without affine).
+      if (Object.keys(c.params).length > 0) assert.throws(() => s.params(a), ArgError);
+      else assert.deepEqual(s.params(a), {});
+      const r = s.forward!(a, c.inputs, c.forwardKwargs);
+      assert.deepEqual(shapesOnly(r.output), shapesOnly(c.output));
+      assert.equal(r.macs, c.macs);
+    });
+  }
+});

@@ -5,6 +5,7 @@ import { ACTIVATION_LAYERS } from "./activations";
 import { ATTENTION_LAYERS } from "./attention";
 import { CONV_LAYERS } from "./conv";
 import { EMBEDDING_LAYERS } from "./embedding";
+import { inferSizesFromInput } from "./inference";
 import { LAZY_LAYERS } from "./lazy";
 import { LINEAR_LAYERS } from "./linear";
 import { LOSS_LAYERS } from "./losses";
@@ -14,7 +15,7 @@ import { RECURRENT_LAYERS } from "./recurrent";
 import { RESHAPE_LAYERS } from "./reshape";
 import { TRANSFORMER_LAYERS } from "./transformer";
 
-export const TORCH_LAYERS: Record<string, LayerSpec> = {
+const CATALOG: Record<string, LayerSpec> = {
   ...LINEAR_LAYERS,
   ...CONV_LAYERS,
   ...NORM_LAYERS,
@@ -28,6 +29,10 @@ export const TORCH_LAYERS: Record<string, LayerSpec> = {
   ...LAZY_LAYERS,
   ...LOSS_LAYERS,
 };
+
+export const TORCH_LAYERS: Record<string, LayerSpec> = Object.fromEntries(
+  Object.entries(CATALOG).map(([name, spec]) => [name, inferSizesFromInput(name, spec)]),
+);
 
 /**
  * Layers that hold other modules given as constructor arguments: the interpreter builds their children

@@ -1,6 +1,6 @@
 // torch.nn normalisation layers: BatchNorm, LayerNorm, GroupNorm, InstanceNorm, LocalResponseNorm (0 MACs).
 
-import { ArgError, type Args, type LayerSpec, REQUIRED, ShapeError } from "../layerSpec";
+import { ArgError, type Args, type LayerSpec, REQUIRED, ShapeError, UNKNOWN } from "../layerSpec";
 import { boolArg, dtypeOf, expectRank, inputShape, intListArg, sizeArg, tensor, unknownResult } from "./argUtils";
 import { showShape } from "./shapeUtils";
 
@@ -28,7 +28,8 @@ function makeChannelNorm(owner: string, ranks: number[], affineDefault: boolean,
       ["device", null],
       ["dtype", null],
     ],
-    params: (a) => affineParams(boolArg(a, "affine", owner), [sizeArg(a, "num_features", owner)]),
+    // Without affine there is nothing to size, so an unknown num_features does not matter.
+    params: (a) => (boolArg(a, "affine", owner) ? affineParams(true, [sizeArg(a, "num_features", owner)]) : {}),
     forward(a, inputs) {
       const x = inputShape(inputs, 0, owner);
       if (x === null) return unknownResult(dtypeOf(inputs[0]));
@@ -51,8 +52,8 @@ const LayerNorm: LayerSpec = {
     ["dtype", null],
   ],
   params(a) {
-    const shape = intListArg(a, "normalized_shape", "LayerNorm");
-    return affineParams(boolArg(a, "elementwise_affine", "LayerNorm"), shape, boolArg(a, "bias", "LayerNorm"));
+    if (!boolArg(a, "elementwise_affine", "LayerNorm")) return {};
+    return affineParams(true, intListArg(a, "normalized_shape", "LayerNorm"), boolArg(a, "bias", "LayerNorm"));
   },
   forward(a, inputs) {
     const shape = intListArg(a, "normalized_shape", "LayerNorm");
@@ -76,6 +77,8 @@ const GroupNorm: LayerSpec = {
     ["dtype", null],
   ],
   params(a) {
+    // Without affine there is nothing to size; the divisibility check needs both counts known.
+    if (!boolArg(a, "affine", "GroupNorm") && (a.num_channels === UNKNOWN || a.num_groups === UNKNOWN)) return {};
     const groups = sizeArg(a, "num_groups", "GroupNorm");
     const channels = sizeArg(a, "num_channels", "GroupNorm");
     if (channels % groups !== 0) {
