@@ -39,6 +39,12 @@ test("MNIST CNN: 14 epochs over the catalog's train split, eval over its test sp
   assert.deepEqual(r.energyKWh, priceRun(spec, DEFAULT_SETTINGS).energyKWh);
   assert.ok(r.co2eKg && r.co2eKg.low > 0 && r.co2eKg.high >= r.co2eKg.low);
   assert.deepEqual(r.unknowns, []);
+  // The schedule is stated as script assumptions, each citing the evidence line that gave it.
+  const cite = (name: string) => r.assumptions.find((x) => x.name === name)?.citation ?? "";
+  assert.match(cite("epochs"), /range\(14\)/);
+  assert.match(cite("training samples"), /mnist train/);
+  assert.match(cite("validation samples"), /mnist test/);
+  assert.match(cite("batch size"), /DataLoader/);
 });
 
 test("sweep × epochs, random_split sizes, bf16 autocast and gradient accumulation from the source", () => {

@@ -214,12 +214,12 @@ function floorNote(compute: Interval | null, floor: Interval | null): string {
 function scheduleAssumptions(spec: RunSpec): Assumption[] {
   const out: Assumption[] = [];
   const items: Array<[string, number | null, RegExp]> = [
-    ["epochs", spec.epochs, /epoch/i],
-    ["max steps", spec.maxSteps, /max.?steps/i],
-    ["training samples", spec.trainSamples, /sample|train/i],
-    ["validation samples", spec.valSamples, /val|eval|test/i],
-    ["batch size", spec.batchSize, /batch/i],
-    ["tokens per sample", spec.tokensPerSample, /token|max_length|block_size/i],
+    ["epochs", spec.epochs, /^(epochs|max_epochs) \d|^\d+ epoch/i],
+    ["max steps", spec.maxSteps, /optimizer steps|max_steps/i],
+    ["training samples", spec.trainSamples, /^[\d,]+ (training )?samples/i],
+    ["validation samples", spec.valSamples, /(evaluation|validation) samples/i],
+    ["batch size", spec.batchSize, /batch size/i],
+    ["tokens per sample", spec.tokensPerSample, /tokens per sample/i],
   ];
   for (const [name, value, re] of items) {
     if (value === null) continue;
