@@ -45,7 +45,7 @@ export const LOAD_PER_SAMPLE_S: Constant<Interval> = {
 export const POWER_FRACTION: Constant<Interval> = {
   value: { low: 0.6, high: 1.0 },
   source:
-    "low: Strubell et al. 2019 Table 3 measured average system power / GPU TDP = 0.63-0.76 (P100x8 1415.78 W of 2000 W; " +
+    "low: Strubell et al. 2019 Table 3 measured average system power / GPU TDP = 0.63-0.76 (P100x8 1415.78 W of 8 × 250 W PCIe TDP; " +
     "V100x64 12041.51 W of 19200 W), rounded down; high: rated TDP, the convention of ML CO2 Impact, BLOOM (Luccioni et al. 2023) " +
     "and the Llama 2/3 model cards",
 };
