@@ -216,6 +216,15 @@ describe("footprint check (text, exit codes, files)", () => {
     assert.match(notices["bad/huge.py"][0], /^Not analysed: 3\.0 MB is over the 2 MB limit/);
   });
 
+  it("does not block on a named pipe given on the command line", () => {
+    const fifo = join(dir, "pipe.py");
+    const made = spawnSync("mkfifo", [fifo]);
+    assert.equal(made.status, 0, "mkfifo is available (coreutils)");
+    const r = footprint(["check", fifo, "--format", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).files[0].notices, ["Not analysed: not a regular file."]);
+  });
+
   it("applies [tool.footprint] from the nearest pyproject.toml and warns about bad values", () => {
     mkdirSync(join(dir, "proj", "src"), { recursive: true });
     writeFileSync(join(dir, "proj", "pyproject.toml"), '[tool.footprint]\nregion = "FRA"\ndevice_count = "two"\n');

@@ -69,7 +69,10 @@ export function runCheck(analyzer: Analyzer, options: CheckOptions, files: strin
     const path = displayPath(file, cwd);
     const source = readSource(file);
     if (!source.ok) {
-      if (source.ioError) ioErrors++;
+      if (source.ioError) {
+        ioErrors++;
+        warn(`${path}: ${source.notice}`); // on stderr too, so --quiet and JSON runs still say why
+      }
       results.push({ path, models: [], runs: [], findings: [], syntaxErrors: [], notices: [source.notice], steps: 0 });
       continue;
     }

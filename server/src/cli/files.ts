@@ -74,7 +74,10 @@ export type SourceRead = { ok: true; text: string } | { ok: false; notice: strin
 
 export function readSource(path: string): SourceRead {
   try {
-    const size = statSync(path).size;
+    const stat = statSync(path);
+    // A FIFO or device named on the command line would block the read forever.
+    if (!stat.isFile()) return { ok: false, ioError: false, notice: "Not analysed: not a regular file." };
+    const size = stat.size;
     if (size > MAX_ANALYZED_BYTES) {
       return {
         ok: false,
