@@ -179,6 +179,11 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
     const h = HINTS[m];
     if (h && !spec.unknowns.some((u) => u.hint === h.hint))
       unknowns.push({ message: h.message, range: spec.range, hint: h.hint });
+    if (m === "devicePeak")
+      unknowns.push({
+        message: `${device.name} publishes no peak throughput: time and energy are unknown`,
+        range: spec.range,
+      });
     if (m === "devicePower")
       unknowns.push({
         message: `${device.name} has no published power figure: energy and CO2e are unknown`,
