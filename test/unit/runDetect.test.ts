@@ -324,3 +324,39 @@ test("no backward in any loop: no run; an empty trace: no run", () => {
   assert.deepEqual(detectRuns(facts([], trace), parseDirectives(text), null), []);
   assert.deepEqual(detectRuns(facts([], []), parseDirectives(""), null), []);
 });
+
+test("odd traces: unknown trip counts, loaders without datasets, models missing from facts", () => {
+  const text = "while True:\n    for b in stream:\n        loss.backward()\n";
+  const loops: LoopFrame[] = [
+    { range: rangeOf(text, "while True:"), tripCount: null, over: "unknown", target: "" },
+    {
+      range: rangeOf(text, "for b in stream:"),
+      tripCount: null,
+      over: "loader",
+      target: "b",
+      loader: {
+        dataset: null,
+        batchSize: null,
+        dropLast: false,
+        numWorkers: 2,
+        pinMemory: true,
+        range: rangeOf(text, "stream"),
+      },
+    },
+  ];
+  const trace: TraceEvent[] = [
+    { ...eventBase, loops, kind: "forward", modelId: 99, inputShape: null, range: rangeOf(text, "loss") },
+    { ...eventBase, loops, kind: "backward", range: rangeOf(text, "loss.backward()") },
+  ];
+  const [run] = detectRuns(facts([], trace), parseDirectives(text), py.parser.parse(text));
+  assert.equal(run.epochs, null);
+  assert.equal(run.trainSamples, null);
+  assert.equal(run.model, null);
+  assert.equal(run.loaderWorkers, 2);
+  const hints = run.unknowns.map((u) => u.hint ?? "");
+  for (const h of ["# footprint: epochs", "# footprint: samples", "# footprint: input"])
+    assert.ok(
+      hints.some((x) => x.includes(h)),
+      `${h} in ${hints.join(" | ")}`,
+    );
+});
