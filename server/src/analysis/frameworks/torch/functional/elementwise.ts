@@ -81,6 +81,7 @@ const UNARY: Record<string, { F?: boolean; torch?: boolean; method?: boolean }> 
   sub_: { method: true },
   pow_: { method: true },
   normalize: { F: true },
+  gumbel_softmax: { F: true },
 };
 
 /** Casts: `x.half()` etc. set a dtype; `x.to(...)` reads one from its arguments if any is a dtype. */

@@ -6,6 +6,7 @@ import { registerCreation } from "./creation";
 import { registerElementwise } from "./elementwise";
 import { registerIndexing } from "./indexing";
 import { registerLinalg } from "./linalg";
+import { registerLosses } from "./losses";
 import { registerNn } from "./nn";
 import { registerPooling } from "./pooling";
 import { registerReductions } from "./reductions";
@@ -18,6 +19,7 @@ function build(): Record<string, FunctionSpec> {
   registerLinalg(table);
   registerPooling(table);
   registerNn(table);
+  registerLosses(table);
   registerCreation(table);
   registerReductions(table);
   registerIndexing(table);

@@ -1,11 +1,10 @@
 // torch.nn.functional layers as functions: conv/conv_transpose (MACs), scaled_dot_product_attention
-// (QKᵀ + AV MACs), norms, embedding, one_hot and losses (0 MACs).
+// (QKᵀ + AV MACs), norms, embedding/embedding_bag and one_hot (0 MACs).
 
 import { type Args, type ForwardResult, REQUIRED, type Signature, ShapeError } from "../layerSpec";
 import { intArg, raw, tensor, tupleArg } from "../layers/argUtils";
 import { resolvePadding } from "../layers/conv";
 import { broadcastShapes, prod, showShape, slidingOutLength, transposedOutLength } from "../layers/shapeUtils";
-import { type LossKind, lossShape, reductionOf } from "../layers/losses";
 import { dtypeArg, type FunctionTable, register, shapeOf } from "./fnUtils";
 
 function conv(a: Args, n: number, owner: string): ForwardResult {
@@ -76,13 +75,6 @@ function attention(a: Args): ForwardResult {
   return { output: tensor([...batch, l, ev], dt), macs: prod(batch) * l * s * (e + ev) };
 }
 
-/** Functional losses share the modules' shape rule (layers/losses.ts). */
-function loss(a: Args, owner: string, kind: LossKind): ForwardResult {
-  const x = shapeOf(a, "input", owner);
-  const t = a.target === undefined ? null : shapeOf(a, "target", owner);
-  return { output: tensor(lossShape(x, t, reductionOf(a, owner), kind, owner), dtypeArg(a, "input")), macs: 0 };
-}
-
 function sameShape(a: Args, owner: string): ForwardResult {
   const x = shapeOf(a, "input", owner);
   return { output: tensor(x === null ? null : [...x], dtypeArg(a, "input")), macs: 0 };
@@ -144,6 +136,17 @@ export function registerNn(t: FunctionTable): void {
     if (w !== null && w.length !== 2) throw new ShapeError(`F.embedding: weight must be 2-d, got ${showShape(w)}`);
     return { output: tensor(x === null || w === null ? null : [...x, w[1]!], dtypeArg(a, "weight")), macs: 0 };
   });
+  const bagSig: Signature = [input, ["weight", REQUIRED], ["offsets", null], ["**kwargs", null]];
+  register(t, { F: ["embedding_bag"] }, bagSig, (a) => {
+    const x = shapeOf(a, "input", "F.embedding_bag");
+    const w = shapeOf(a, "weight", "F.embedding_bag");
+    if (x === null || w === null) return { output: tensor(null, dtypeArg(a, "weight")), macs: 0 };
+    // A 2-d input is one bag per row; a 1-d input is cut into bags at the offsets.
+    const offsets = raw(a, "offsets") === null ? null : shapeOf(a, "offsets", "F.embedding_bag");
+    const kw = a["**kwargs"] as Record<string, unknown> | null;
+    const bags = x.length === 2 ? x[0]! : offsets === null ? null : offsets[0]! - (kw?.include_last_offset ? 1 : 0);
+    return { output: tensor(bags === null ? null : [bags, w[1]!], dtypeArg(a, "weight")), macs: 0 };
+  });
   register(
     t,
     { F: ["one_hot"] },
@@ -157,35 +160,5 @@ export function registerNn(t: FunctionTable): void {
       // num_classes=-1 means "max value + 1", which depends on the data.
       return { output: tensor(x === null || classes < 0 ? null : [...x, classes], "int64"), macs: 0 };
     },
-  );
-  const lossTail: Signature = [
-    ["size_average", null],
-    ["reduce", null],
-    ["reduction", "mean"],
-  ];
-  const classSig: Signature = [
-    input,
-    ["target", REQUIRED],
-    ["weight", null],
-    ["size_average", null],
-    ["ignore_index", -100],
-    ["reduce", null],
-    ["reduction", "mean"],
-    ["label_smoothing", 0.0],
-  ];
-  register(t, { F: ["cross_entropy"] }, classSig, (a) => loss(a, "F.cross_entropy", "class"));
-  register(t, { F: ["nll_loss"] }, classSig.slice(0, 7), (a) => loss(a, "F.nll_loss", "class"));
-  for (const name of ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss"]) {
-    register(t, { F: [name] }, [input, ["target", REQUIRED], ...lossTail, ["*args", []], ["**kwargs", null]], (a) =>
-      loss(a, `F.${name}`, "elementwise"),
-    );
-  }
-  for (const name of ["binary_cross_entropy", "binary_cross_entropy_with_logits"]) {
-    register(t, { F: [name] }, [input, ["target", REQUIRED], ["weight", null], ...lossTail, ["**kwargs", null]], (a) =>
-      loss(a, `F.${name}`, "elementwise"),
-    );
-  }
-  register(t, { F: ["kl_div"] }, [input, ["target", REQUIRED], ...lossTail, ["log_target", false]], (a) =>
-    loss(a, "F.kl_div", "elementwise"),
   );
 }

@@ -1,4 +1,4 @@
-// torch.nn.functional pooling and resampling: max/avg/lp/adaptive pools, interpolate, pad, pixel_shuffle, fold/unfold.
+// torch.nn.functional pooling and resampling: max/avg/lp/adaptive pools, interpolate, pad, pixel_shuffle, fold/unfold, grid_sample.
 
 import { type Args, REQUIRED, type Signature } from "../layerSpec";
 import { boolArg, intListArg, raw, sizeArg, tensor } from "../layers/argUtils";
@@ -113,5 +113,30 @@ export function registerPooling(t: FunctionTable): void {
   );
   register(t, { F: ["fold"] }, [input, ["output_size", REQUIRED], ["kernel_size", REQUIRED], ...foldTail], (a) =>
     onInput(a, "F.fold", (x) => foldShape(x, a, "F.fold")),
+  );
+  register(
+    t,
+    { F: ["grid_sample"] },
+    [input, ["grid", REQUIRED], ["mode", "bilinear"], ["padding_mode", "zeros"], ["align_corners", null]],
+    (a) => {
+      // (N, C, *in) sampled at grid (N, *out, n) gives (N, C, *out).
+      const x = shapeOf(a, "input", "F.grid_sample");
+      const g = shapeOf(a, "grid", "F.grid_sample");
+      if (x === null || g === null) return { output: tensor(null, dtypeArg(a, "input")), macs: 0 };
+      return { output: tensor([x[0]!, x[1]!, ...g.slice(1, -1)], dtypeArg(a, "input")), macs: 0 };
+    },
+  );
+  register(
+    t,
+    { F: ["affine_grid"] },
+    [
+      ["theta", REQUIRED],
+      ["size", REQUIRED],
+      ["align_corners", null],
+    ],
+    (a) => {
+      const size = intListArg(a, "size", "F.affine_grid");
+      return { output: tensor([size[0]!, ...size.slice(2), size.length - 2], dtypeArg(a, "theta")), macs: 0 };
+    },
   );
 }
