@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -108,12 +109,15 @@ export async function startCodeServer(entry: string, workspaceSource: string): P
       .join("\n");
     return `--- code-server output\n${output.slice(-10_000)}\n${logs}`;
   };
-  const stop = () =>
-    new Promise<void>((resolve) => {
+  const stop = async () => {
+    await new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.pid === undefined) return resolve();
       child.once("exit", () => resolve());
       // The server's own process group (extension host, language server): it was started detached for this.
       process.kill(-child.pid, "SIGTERM");
     });
+    // Failures already carry the logs (diagnostics()); the temp folders go.
+    rmSync(base, { recursive: true, force: true });
+  };
   return { url, workspace, dataDir, diagnostics, stop };
 }
