@@ -19,7 +19,8 @@ export function rootModules(ip: Interp): ModuleState[] {
   const seenSites = new Set<string>();
   const out: ModuleState[] = [];
   for (const m of ip.modules) {
-    if (inner.has(m) || m.inForward || !m.site) continue;
+    if (inner.has(m) || m.wasChild || m.inForward || !m.site) continue;
+    if (m.copies.some((c) => c.wasChild)) continue;
     const hasContent = m.children.size > 0 || Array.from(m.params.values()).some((p) => p);
     if (!hasContent && !m.paramProblem) continue;
     // A model built in a loop (or deep-copied) at one place is reported once.

@@ -4,7 +4,7 @@ import type { Node } from "web-tree-sitter";
 import { broadcastShapes, callTorchFunction } from "../frameworks/torch/tensorOps";
 import { callMethod } from "./calls/call";
 import type { Interp } from "./interp";
-import { asNumber, bool, float, hashKey, int, str, tensor, unknown, type Value } from "./values";
+import { asNumber, bool, float, hashKey, int, str, tensor, toText, unknown, type Value } from "./values";
 
 function numeric(op: string, a: number, b: number, bothInt: boolean): Value | null {
   switch (op) {
@@ -52,7 +52,7 @@ export function binop(ip: Interp, op: string, a: Value, b: Value, node: Node | n
   }
   if (a.k === "str" && b.k === "str" && op === "+") return str(a.v + b.v);
   if (a.k === "str" && op === "*" && y !== null) return str(a.v.repeat(Math.max(0, y)));
-  if (a.k === "str" && op === "%") return unknown("%-formatted string", node);
+  if (a.k === "str" && op === "%") return percentFormat(a.v, b, node);
   if ((a.k === "list" || a.k === "tuple") && op === "+" && b.k === a.k)
     return { k: a.k, items: [...a.items, ...b.items] };
   if ((a.k === "list" || a.k === "tuple") && op === "*" && y !== null) {
@@ -193,4 +193,33 @@ export function compare(_ip: Interp, op: string, a: Value, b: Value, node: Node 
     }
   }
   return r === null ? unknown(`comparison ${op} with an unknown side`, node) : bool(r);
+}
+
+/** printf-style `"%s_%d" % (a, b)`: known values format, anything else is Unknown. */
+function percentFormat(fmt: string, arg: Value, node: Node | null): Value {
+  const args = arg.k === "tuple" ? arg.items : [arg];
+  let i = 0;
+  let ok = true;
+  const out = fmt.replace(
+    /%(?:\(\w+\))?[-+ 0#]*(\d*)(?:\.(\d+))?([sdifrxg%])/g,
+    (_m, _w, prec: string, conv: string) => {
+      if (conv === "%") return "%";
+      const v = args[i++];
+      if (!v) {
+        ok = false;
+        return "";
+      }
+      const n = asNumber(v);
+      if ((conv === "d" || conv === "i" || conv === "f") && n === null) {
+        ok = false;
+        return "";
+      }
+      if (conv === "d" || conv === "i") return String(Math.trunc(n!));
+      if (conv === "f") return n!.toFixed(prec ? Number(prec) : 6);
+      const t = toText(v);
+      if (t === null) ok = false;
+      return t ?? "";
+    },
+  );
+  return ok ? str(out) : unknown("%-formatted string with unknown values", node);
 }

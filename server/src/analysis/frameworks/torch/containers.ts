@@ -22,7 +22,7 @@ import {
   unknown,
   type Value,
 } from "../../evaluate/values";
-import type { ModuleState } from "./moduleState";
+import { ChildMap, type ModuleState } from "./moduleState";
 import { setModuleAttr } from "./moduleAttrs";
 
 export type ContainerKind = "Sequential" | "ModuleList" | "ModuleDict" | "ParameterList" | "ParameterDict";
@@ -102,7 +102,7 @@ const seqMethods: Record<string, NativeFn> = {
     if (!inst || i === null || !v) return NONE;
     const items = Array.from(inst.mod!.children.values());
     items.splice(i, 0, v as InstanceV);
-    inst.mod!.children.clear();
+    inst.mod!.children = new ChildMap();
     addMany(ip, inst, items, node);
     return NONE;
   },
@@ -211,7 +211,9 @@ function copyState(ip: Interp, st: ModuleState, inst: InstanceV, memo: Map<objec
     ...st,
     id: ip.modules.length + 1,
     instance: inst,
-    children: new Map(),
+    children: new ChildMap(),
+    wasChild: false,
+    copies: [],
     params: new Map(),
     buffers: new Map(st.buffers),
     boundName: null,
@@ -219,6 +221,7 @@ function copyState(ip: Interp, st: ModuleState, inst: InstanceV, memo: Map<objec
     inForward: ip.moduleStack.length > 0 || ip.forwardStats !== null,
   };
   ip.modules.push(out);
+  st.copies.push(out);
   for (const [k, p] of st.params) out.params.set(k, p ? copyParam(p, memo) : null);
   for (const [k, c] of st.children) out.children.set(k, deepCopy(ip, c, memo) as InstanceV);
   return out;

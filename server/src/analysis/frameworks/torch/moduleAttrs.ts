@@ -23,7 +23,7 @@ import {
   type Value,
 } from "../../evaluate/values";
 import { moduleEvent } from "./events";
-import { type ModuleState, namedModules, namedParameters } from "./moduleState";
+import { ChildMap, type ModuleState, namedModules, namedParameters } from "./moduleState";
 import { fromArg } from "./tensorOps";
 
 export function isModuleClass(cls: ClassV): boolean {
@@ -37,7 +37,9 @@ export function attachModuleState(ip: Interp, inst: InstanceV, node: Node | null
     instance: inst,
     spec: null,
     args: null,
-    children: new Map(),
+    children: new ChildMap(),
+    wasChild: false,
+    copies: [],
     params: new Map(),
     buffers: new Map(),
     paramProblem: null,
@@ -156,10 +158,16 @@ const methods: Record<string, NativeFn> = {
     const st = self(args);
     return list(st ? namedModules(st).map(([p, m]) => tuple([str(p), m.instance])) : []);
   },
-  add_module(_ip, [s, name, m]) {
+  add_module(ip, [s, name, m], _kw, node) {
     const st = self([s]);
-    const n = asString(name);
-    if (st && n !== null && m?.k === "instance" && m.mod) st.children.set(n, m);
+    if (!st || m?.k !== "instance" || !m.mod) return NONE;
+    let n = asString(name);
+    if (n === null) {
+      // The layer still counts; only its name is unknown.
+      n = `?${st.children.size}`;
+      ip.note(`${st.className}.add_module with an unknown name: listed as ${n}`, node);
+    }
+    st.children.set(n, m);
     return NONE;
   },
   register_buffer(_ip, [s, name, t]) {

@@ -13,7 +13,11 @@ export interface ModuleState {
   spec: LayerSpec | null;
   /** Constructor arguments bound to the catalog signature. */
   args: Args | null;
-  children: Map<string, InstanceV>;
+  children: ChildMap;
+  /** Registered as a child at some point (a replaced head is not a model of its own). */
+  wasChild: boolean;
+  /** Deep copies made of this module (a template cloned into a stack is not a model of its own). */
+  copies: ModuleState[];
   /** null marks a parameter slot set to None (`bias=False` leaves `bias` = None). */
   params: Map<string, ParamRef | null>;
   buffers: Map<string, TensorV>;
@@ -32,6 +36,14 @@ export interface ModuleState {
   zoo?: { name: string; classes: number };
   /** Built while another model's forward was being traced (a throwaway `nn.ReLU()(x)`). */
   inForward: boolean;
+}
+
+/** Child modules by name; registering one marks it as part of another module. */
+export class ChildMap extends Map<string, InstanceV> {
+  override set(key: string, v: InstanceV): this {
+    if (v.mod) v.mod.wasChild = true;
+    return super.set(key, v);
+  }
 }
 
 /** Depth-first (module, dotted path) pairs, each module once, in registration order (torch's named_modules). */
