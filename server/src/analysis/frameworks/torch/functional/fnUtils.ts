@@ -1,7 +1,7 @@
 // Helpers for the torch function table: registering one rule under several names, reading tensor
 // arguments, and dtype names.
 
-import { type Arg, type Args, type FunctionSpec, REQUIRED, type Signature, ShapeError, UNKNOWN } from "../layerSpec";
+import { type Arg, type Args, type FunctionSpec, REQUIRED, type Signature, UNKNOWN } from "../layerSpec";
 import { inputShape, isTensor } from "../layers/argUtils";
 
 export type FunctionTable = Record<string, FunctionSpec>;
@@ -77,10 +77,4 @@ const DTYPE_ALIASES: Record<string, string> = {
 export function dtypeName(v: unknown): string | undefined {
   if (typeof v !== "string") return undefined;
   return DTYPE_ALIASES[v.startsWith("torch.") ? v.slice(6) : v];
-}
-
-/** Requires a tensor argument's shape to be known to go on; returns null to signal "unknown output". */
-export function requireRank(shape: number[], min: number, owner: string): void {
-  if (shape.length < min)
-    throw new ShapeError(`${owner}: expected at least a ${min}-d tensor, got [${shape.join(", ")}]`);
 }

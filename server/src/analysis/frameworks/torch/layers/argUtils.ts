@@ -38,12 +38,6 @@ export function optIntArg(a: Args, name: string, owner: string): number | null {
   return raw(a, name) === null ? null : intArg(a, name, owner);
 }
 
-export function numberArg(a: Args, name: string, owner: string): number {
-  const v = raw(a, name);
-  if (typeof v === "number") return v;
-  throw new ArgError(`${owner}: ${name} is ${v === UNKNOWN ? "unknown" : `not a number (${describe(v)})`}`);
-}
-
 export function boolArg(a: Args, name: string, owner: string): boolean {
   const v = raw(a, name);
   if (typeof v === "boolean") return v;
