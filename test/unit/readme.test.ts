@@ -19,14 +19,15 @@ import { parseDirectives } from "../../server/src/analysis/directives";
 const root = process.cwd();
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const REGENERATE = "README.md is stale: run `node --import tsx scripts/readme-settings.ts --write`";
 
 describe("README.md", () => {
   it("has the settings table generated from package.json (run scripts/readme-settings.ts --write)", () => {
-    assert.equal(generatedBlock(readme, START, END), settingsTable(manifest));
+    assert.equal(generatedBlock(readme, START, END), settingsTable(manifest), REGENERATE);
   });
 
   it("has the rules table generated from the rule registry, each rule with its docs page", () => {
-    assert.equal(generatedBlock(readme, RULES_START, RULES_END), rulesTable());
+    assert.equal(generatedBlock(readme, RULES_START, RULES_END), rulesTable(), REGENERATE);
     for (const code of rulesTable().matchAll(/\[(FP\d+)\]/g)) {
       assert.ok(existsSync(join(root, "docs", "rules", `${code[1]}.md`)), `docs/rules/${code[1]}.md is missing`);
     }
