@@ -63,3 +63,20 @@ describe("values that depend on tensor data", () => {
     });
   });
 });
+
+describe("scaled_dot_product_attention with grouped key/value heads (torch 2.5, absent from 1.13)", () => {
+  test("costs what the same call with key/value heads repeated costs (that call is oracle-checked)", () => {
+    const name = "torch.nn.functional.scaled_dot_product_attention";
+    const c = oracle.functions.find((f) => f.name === name);
+    assert.ok(c, "the oracle has a plain scaled_dot_product_attention case");
+    const [q, k, v] = c.args as Array<{ tensor: number[] }>;
+    const heads = q!.tensor[q!.tensor.length - 3]!;
+    const grouped = (t: { tensor: number[] }) => ({
+      tensor: t.tensor.map((d, i) => (i === t.tensor.length - 3 ? heads / 2 : d)),
+    });
+    const r = apply(name, [q!, grouped(k!), grouped(v!)], { enable_gqa: true });
+    assert.deepEqual(shapesOnly(r.output), shapesOnly(c.output));
+    assert.equal(r.macs, c.macs);
+    assert.throws(() => apply(name, [q!, grouped(k!), grouped(v!)]), ShapeError);
+  });
+});

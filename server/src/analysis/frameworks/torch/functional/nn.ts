@@ -71,7 +71,15 @@ function attention(a: Args): ForwardResult {
   if (e !== ek || s !== sv) {
     throw new ShapeError(`${owner}: query ${showShape(q)}, key ${showShape(k)}, value ${showShape(v)} do not fit`);
   }
-  const batch = broadcastShapes(broadcastShapes(q.slice(0, -2), k.slice(0, -2), owner), v.slice(0, -2), owner);
+  // enable_gqa (torch 2.5): key/value heads (dim -3) repeat to the query's head count first.
+  const gqa = (x: number[]): number[] => {
+    if (a.enable_gqa !== true || q.length < 3 || x.length < 3) return x.slice(0, -2);
+    const hq = q[q.length - 3]!;
+    const hk = x[x.length - 3]!;
+    if (hq % hk !== 0) throw new ShapeError(`${owner}: ${hq} query heads are not a multiple of ${hk} key/value heads`);
+    return [...x.slice(0, -3), hq];
+  };
+  const batch = broadcastShapes(broadcastShapes(q.slice(0, -2), gqa(k), owner), gqa(v), owner);
   return { output: tensor([...batch, l, ev], dt), macs: prod(batch) * l * s * (e + ev) };
 }
 
@@ -115,6 +123,7 @@ export function registerNn(t: FunctionTable): void {
     ["dropout_p", 0.0],
     ["is_causal", false],
     ["scale", null],
+    ["enable_gqa", false],
   ];
   register(t, { F: ["scaled_dot_product_attention", "_scaled_dot_product_attention"] }, sdpa, attention);
   const rest: Signature = [input, ["*args", []], ["**kwargs", null]];
