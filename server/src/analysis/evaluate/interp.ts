@@ -97,6 +97,9 @@ export class Interp {
 
   /** Records something the analysis could not resolve (once per message and place). */
   note(message: string, node: Node | null, hint?: string): void {
+    // Inside a model's forward during the script run the cost trace repeats the work with the
+    // real input: problems seen here (often an unknown batch) would only be noise.
+    if (this.moduleStack.length > 0 && !this.forwardStats) return;
     const range = this.range(node);
     const where = this.currentFile !== this.ctx.path ? ` (in ${this.currentFile})` : "";
     const key = `${message}@${range?.start.line ?? -1}:${range?.start.character ?? -1}${where}`;

@@ -155,7 +155,8 @@ function contains(container: Value, item: Value): boolean | null {
 }
 
 export function compare(_ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
-  if (a.k === "tensor" || b.k === "tensor") {
+  const identity = op === "is" || op === "is not" || op === "in" || op === "not in";
+  if (!identity && (a.k === "tensor" || b.k === "tensor")) {
     const s = a.k === "tensor" ? a.shape : b.k === "tensor" ? b.shape : null;
     return tensor(s, "bool");
   }
@@ -174,6 +175,7 @@ export function compare(_ip: Interp, op: string, a: Value, b: Value, node: Node 
       let same: boolean | null;
       if (a.k === "none" || b.k === "none") same = a.k === "unknown" || b.k === "unknown" ? null : a.k === b.k;
       else if (a.k === "bool" && b.k === "bool") same = a.v === b.v;
+      else if (a.k === "tensor" || b.k === "tensor") same = a === b;
       else same = a === b ? true : a.k === "unknown" || b.k === "unknown" ? null : a.k !== b.k ? false : null;
       r = same === null ? null : op === "is" ? same : !same;
       break;

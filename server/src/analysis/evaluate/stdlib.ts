@@ -3,6 +3,7 @@
 // itertools, sys, plus pass-through wrappers (tqdm). Everything else imports as opaque.
 import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
+import { profilerModules } from "../frameworks/torch/profilers";
 import { argparseModule } from "./argparse";
 import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
@@ -224,6 +225,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
           return lists.some((l) => !l) ? unknown("chain of unknown iterables", node) : list(lists.flatMap((l) => l!));
         }),
       }),
+    ...profilerModules(),
     numpy: () => numpyModule(),
     string: () =>
       nativeModule("string", {
