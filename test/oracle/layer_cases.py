@@ -301,6 +301,7 @@ ERROR_CASES = [
     L("MultiheadAttention", [32, 4], inputs=[f(5, 2, 32), f(7, 2, 16), f(7, 2, 16)]),
     L("PixelShuffle", [2], inputs=[f(1, 6, 4, 4)]),
     L("Unflatten", [1, (3, 5)], inputs=[f(2, 16)]),
+    L("ConvTranspose2d", [16, 16, 3], {"stride": 2, "padding": 1}, [f(1, 16, 6, 6)], {"output_size": [13, 13]}),
 ]
 
 # TransformerEncoder/Decoder(layer, num_layers, norm): containers built from a layer instance.
@@ -362,13 +363,14 @@ def layer_record(case):
 
 def error_record(case):
     rec = {"call": call_text(case), "layer": case["layer"], "args": to_json(case["args"]),
-           "kwargs": to_json(case["kwargs"]), "inputs": [t.json() for t in case["inputs"]]}
+           "kwargs": to_json(case["kwargs"]), "inputs": [t.json() for t in case["inputs"]],
+           "forwardKwargs": to_json(case["forward_kwargs"])}
     try:
         module = build(case)
     except Exception as exc:  # noqa: BLE001 - any rejection by torch is the expected outcome
         return {**rec, "phase": "construct", "torchError": type(exc).__name__}
     try:
-        module(*[t.make() for t in case["inputs"]])
+        module(*[t.make() for t in case["inputs"]], **case["forward_kwargs"])
     except Exception as exc:  # noqa: BLE001
         return {**rec, "phase": "forward", "torchError": type(exc).__name__}
     raise AssertionError(f"torch accepted {rec['call']}")

@@ -51,7 +51,7 @@ describe(`torch.nn layers vs PyTorch ${oracle.torch}`, () => {
       const run = () => {
         const a = bindArgs(c.layer, s.signature, c.args, c.kwargs);
         s.params(a);
-        if (c.phase === "forward") s.forward?.(a, c.inputs, {});
+        if (c.phase === "forward") s.forward?.(a, c.inputs, c.forwardKwargs);
       };
       assert.throws(run, (e: unknown) => e instanceof ArgError || e instanceof ShapeError);
       if (c.phase === "construct") {

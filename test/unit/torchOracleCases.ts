@@ -30,6 +30,7 @@ export interface ErrorCase {
   args: Arg[];
   kwargs: Record<string, Arg>;
   inputs: OracleTensor[];
+  forwardKwargs: Record<string, Arg>;
   phase: "construct" | "forward";
   torchError: string;
 }

@@ -143,8 +143,25 @@ function makeConvTranspose(n: number): LayerSpec {
           transposedOutLength(len, g.kernel[i]!, g.stride[i]!, g.padding[i]![0], g.dilation[i]!, outputPadding[i]!),
         );
       if (Array.isArray(requested) && requested.every((v) => typeof v === "number")) {
-        // forward(x, output_size=...) picks the output_padding that reaches the requested size.
-        spatial = (requested as number[]).slice(-n);
+        // forward(x, output_size=...) picks the output_padding that reaches the requested size, which
+        // torch allows only within [size with output_padding 0, that + stride - 1].
+        const wanted = (requested as number[]).slice(-n);
+        wanted.forEach((size, i) => {
+          const min = transposedOutLength(
+            x[batch.length + 1 + i]!,
+            g.kernel[i]!,
+            g.stride[i]!,
+            g.padding[i]![0],
+            g.dilation[i]!,
+            0,
+          );
+          if (size < min || size > min + g.stride[i]! - 1) {
+            throw new ShapeError(
+              `${owner}: output_size ${showShape(wanted)} is outside [${min}, ${min + g.stride[i]! - 1}] for input ${showShape(x)}`,
+            );
+          }
+        });
+        spatial = wanted;
       }
       const out = [...batch, g.outC, ...spatial];
       return { output: tensor(out, dtypeOf(inputs[0])), macs: prod(x) * (g.outC / g.groups) * prod(g.kernel) };
