@@ -1,13 +1,14 @@
 // FP110: GPU training in fp32. Tensor cores run bf16/fp16 at 2–16× the fp32 rate; autocast keeps
 // fp32 master weights, so accuracy holds. The fix differs per framework; each is priced.
-import type { Tree } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
 import type { TraceEvent } from "../evaluate/trace";
 import { setKeywordArgument, wrapStatements } from "../fixes/codeShapes";
 import { ensureModuleImport, fromImportBinding, moduleBinding } from "../fixes/imports";
-import { detectStyle, quoted } from "../fixes/pythonStyle";
+import { detectStyle, lineIndent, quoted } from "../fixes/pythonStyle";
 import { insertAt, point } from "../fixes/textEdits";
-import type { Fix, RunEstimate } from "../types";
-import { contains, enclosingStatement, nodeAt, sameRange } from "./astLookup";
+import { nodeRange } from "../parse/nodes";
+import type { Fix, RunEstimate, TextEdit } from "../types";
+import { ancestor, contains, enclosingStatement, nodeAt, sameRange } from "./astLookup";
 import type { Rule, RuleContext } from "./rule";
 import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
@@ -23,10 +24,16 @@ export const mixedPrecision: Rule = {
       if (spec.precision !== "fp32" && spec.precision !== "tf32") continue;
       // Keras, HF and Lightning use the GPU whenever there is one; plain PyTorch only when moved there.
       if (spec.framework === "pytorch" && spec.device?.kind !== "gpu") continue;
-      const fix = buildFix(ctx, run);
-      const saving = describeSaving(run, whatIf(run, "bf16", "mixed-precision", "fp16"));
+      // The footprint model picks bf16 where the device has it, fp16 (with loss scaling) where not.
+      const half = whatIf(run, "mixed-precision:fp16") && !whatIf(run, "mixed-precision:bf16") ? "fp16" : "bf16";
+      const fix = buildFix(ctx, run, half);
+      const w = whatIf(run, "mixed-precision:bf16", "mixed-precision");
+      // A priced run with no mixed-precision what-if saves under 0.5% (step-bound, or no tensor
+      // cores): a warning there would be noise. Unpriced runs still get it, without a number.
+      if (run.timeHours && !w) continue;
+      const saving = describeSaving(run, w);
       out.push({
-        message: `Trains in fp32 on a GPU: bf16 mixed precision runs matmuls on tensor cores${saving ? ` (${saving} on ${run.deviceName})` : ""}`,
+        message: `Trains in fp32 on a GPU: ${half} mixed precision runs matmuls on tensor cores${saving ? ` (${saving} on ${run.deviceName})` : ""}`,
         range: spec.range,
         fixes: fix ? [fix] : [],
       });
@@ -35,10 +42,10 @@ export const mixedPrecision: Rule = {
   },
 };
 
-function buildFix(ctx: RuleContext, run: RunEstimate): Fix | null {
+function buildFix(ctx: RuleContext, run: RunEstimate, half: "bf16" | "fp16"): Fix | null {
   switch (run.spec.framework) {
     case "pytorch":
-      return validated(ctx, autocastFix(ctx, run));
+      return validated(ctx, autocastFix(ctx, run, half));
     case "transformers":
       return validated(
         ctx,
@@ -60,8 +67,12 @@ function buildFix(ctx: RuleContext, run: RunEstimate): Fix | null {
   }
 }
 
-/** Wraps the training step's forward + loss (the statements from the model call up to `.backward()`) in autocast. */
-function autocastFix(ctx: RuleContext, run: RunEstimate): Fix {
+/**
+ * Wraps the training step's forward + loss (the statements from the model call up to `.backward()`)
+ * in autocast. fp16 also needs loss scaling: a GradScaler before the epoch loop, `scaler.scale(loss)
+ * .backward()`, `scaler.step(optimizer)` + `scaler.update()` — bf16 has fp32's range and needs none.
+ */
+function autocastFix(ctx: RuleContext, run: RunEstimate, half: "bf16" | "fp16"): Fix {
   const none: Fix = { title: "", edits: [] };
   const backwards = ctx.facts.trace.filter((e) => e.kind === "backward");
   const backward = backwards.find((e) => belongsTo(run, e)) ?? backwards[0];
@@ -79,10 +90,55 @@ function autocastFix(ctx: RuleContext, run: RunEstimate): Fix {
   if (!last || last.startIndex < fwdStmt.startIndex) return none;
   const style = detectStyle(ctx.text);
   const torch = ensureModuleImport(ctx.tree, style, "torch");
-  const header = `with ${torch.name}.autocast(device_type=${quoted(style, "cuda")}, dtype=${torch.name}.bfloat16)`;
+  const dtype = half === "bf16" ? "bfloat16" : "float16";
+  const header = `with ${torch.name}.autocast(device_type=${quoted(style, "cuda")}, dtype=${torch.name}.${dtype})`;
   const edits = [wrapStatements(ctx.text, style, fwdStmt, last, header)];
+  if (half === "fp16") {
+    const scaling = lossScalingEdits(ctx, backward, backStmt, torch.name);
+    if (!scaling) return none;
+    edits.push(...scaling);
+  }
   if (torch.edit) edits.push(torch.edit);
-  return { title: "Wrap the forward pass and loss in torch.autocast (bf16)", edits, isPreferred: true };
+  const title =
+    half === "bf16" ? "Wrap the forward pass and loss in torch.autocast (bf16)" : "Use fp16 autocast with a GradScaler";
+  return { title, edits, isPreferred: true };
+}
+
+/** The three GradScaler edits of fp16 training, or null when the step is not written plainly enough to edit safely. */
+function lossScalingEdits(
+  ctx: RuleContext,
+  backward: TraceEvent,
+  backStmt: Node,
+  torchName: string,
+): TextEdit[] | null {
+  if (/GradScaler/.test(ctx.text)) return null;
+  const call = ancestor(nodeAt(ctx.tree, backward.range), "call");
+  const fn = call?.childForFieldName("function");
+  const lossExpr =
+    fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "backward"
+      ? fn.childForFieldName("object")
+      : null;
+  const step = ctx.facts.trace.find((e) => e.kind === "optimizerStep" && e.loops.length === backward.loops.length);
+  const stepStmt = step ? enclosingStatement(nodeAt(ctx.tree, step.range)) : null;
+  const stepCall = stepStmt?.type === "expression_statement" ? stepStmt.firstNamedChild : null;
+  const stepFn = stepCall?.type === "call" ? stepCall.childForFieldName("function") : null;
+  const optimizer =
+    stepFn?.type === "attribute" && stepFn.childForFieldName("attribute")?.text === "step"
+      ? stepFn.childForFieldName("object")
+      : null;
+  const outer = backward.loops[0] ? enclosingStatement(nodeAt(ctx.tree, backward.loops[0].range)) : null;
+  if (!call || !lossExpr || !stepStmt || !optimizer || !outer || stepStmt.startIndex < backStmt.endIndex) return null;
+  const style = detectStyle(ctx.text);
+  const stepIndent = lineIndent(ctx.text, stepStmt);
+  const outerIndent = lineIndent(ctx.text, outer);
+  return [
+    { range: nodeRange(call), newText: `scaler.scale(${lossExpr.text}).backward()` },
+    { range: nodeRange(stepStmt), newText: `scaler.step(${optimizer.text})${style.eol}${stepIndent}scaler.update()` },
+    insertAt(
+      point(outer.startPosition.row, 0),
+      `${outerIndent}scaler = ${torchName}.cuda.amp.GradScaler()${style.eol}`,
+    ),
+  ];
 }
 
 /** A backward belongs to a run when the run's range holds it or one of its loops holds the run's range. */

@@ -14,9 +14,10 @@ export const dirtyRegion: Rule = {
     const out = [];
     for (const run of runs) {
       const w = whatIf(run, "region");
-      if (!w || w.saving === null || w.saving < REGION_SAVING_THRESHOLD) continue;
+      // `saving` is the relative CO2e change, negative when the alternative emits less.
+      if (!w || w.saving === null || -w.saving < REGION_SAVING_THRESHOLD) continue;
       out.push({
-        message: `${w.title}: ${describeSaving(run, w) ?? `≈ −${Math.round(w.saving * 100)}% CO2e`} — set footprint.region to the region you will train in`,
+        message: `${w.title}: ${describeSaving(run, w) ?? `≈ −${Math.round(-w.saving * 100)}% CO2e`} — set footprint.region to the region you will train in`,
         range: run.spec.range,
         fixes: [],
       });
