@@ -39,6 +39,8 @@ export function makeClass(
 
 /** C3 linearisation; falls back to depth-first order when the bases are inconsistent. */
 function linearize(cls: ClassV): ClassV[] {
+  if (cls.bases.length === 0) return [cls];
+  if (cls.bases.length === 1) return [cls, ...cls.bases[0].mro];
   const seqs = cls.bases.map((b) => b.mro.slice()).concat([cls.bases.slice()]);
   const out: ClassV[] = [cls];
   for (let guard = 0; guard < 1000; guard++) {

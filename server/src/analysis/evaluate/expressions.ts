@@ -164,9 +164,12 @@ function evalInner(ip: Interp, e: Expr, s: Scope): Value {
 }
 
 /** Positional values (with `*x` spread) and keywords (with `**d` spread). */
+/** Shared keyword map for calls without keywords; callees never mutate the map they get. */
+const NO_KW: Kw = new Map();
+
 export function evalArgs(ip: Interp, args: CallArg[], s: Scope): [Value[], Kw] {
   const pos: Value[] = [];
-  const kw: Kw = new Map();
+  let kw: Kw = NO_KW;
   for (const a of args) {
     const v = evalExpr(ip, a.value, s);
     if (a.name === null && !a.star) pos.push(v);
@@ -174,13 +177,15 @@ export function evalArgs(ip: Interp, args: CallArg[], s: Scope): [Value[], Kw] {
       const items = iterate(ip, v, a.value.node);
       if (items) pos.push(...items);
       else pos.push(unknown("*args of an unknown iterable", a.value.node));
-    } else if (a.name === "**") {
-      if (v.k === "dict") {
+    } else {
+      if (kw === NO_KW) kw = new Map();
+      if (a.name !== "**") kw.set(a.name, v);
+      else if (v.k === "dict") {
         for (const [k, val] of v.map.values()) if (k.k === "str") kw.set(k.v, val);
       } else if (v.k === "instance" && !v.mod) {
         for (const [k, val] of v.attrs) kw.set(k, val);
       }
-    } else kw.set(a.name, v);
+    }
   }
   return [pos, kw];
 }

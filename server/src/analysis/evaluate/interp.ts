@@ -59,6 +59,10 @@ export class Interp {
   readonly observedInputs = new Map<ModuleState, { args: Value[]; kw: import("./values").Kw; origin: string | null }>();
   /** torch classes built for this analysis (nn.Module, containers, catalog layers); set on first import. */
   torch: import("../frameworks/torch/package").TorchRegistry | null = null;
+  /** Outputs of top-level model calls by input shapes (a loop calls the model on the same shapes). */
+  readonly forwardCache = new Map<ModuleState, Map<string, Value>>();
+  /** Ranges of AST nodes, computed once (reading positions crosses into wasm). */
+  private readonly ranges = new WeakMap<Node, Range>();
   /** Native packages (torch, os, argparse...) by dotted name; filled by imports.ts. */
   nativeModules = new Map<string, Value>();
 
@@ -92,7 +96,17 @@ export class Interp {
 
   range(node: Node | null): Range | null {
     if (!node || this.currentFile !== this.ctx.path) return null;
-    return nodeRange(node);
+    return this.rangeOf(node);
+  }
+
+  /** nodeRange, cached per node (loops and calls ask for the same ranges again and again). */
+  rangeOf(node: Node): Range {
+    let r = this.ranges.get(node);
+    if (!r) {
+      r = nodeRange(node);
+      this.ranges.set(node, r);
+    }
+    return r;
   }
 
   /** Records something the analysis could not resolve (once per message and place). */

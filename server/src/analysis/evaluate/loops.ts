@@ -2,7 +2,6 @@
 // not: a loader loop runs its body once with a symbolic batch; a loop whose first iteration
 // records training events (backward, optimizer step...) is not repeated; a range above
 // MAX_LOOP_UNROLL runs once with an unknown loop variable. Each records its true trip count.
-import { nodeRange } from "../parse/nodes";
 import type { Stmt } from "./ast";
 import { assignTarget } from "./assign";
 import { MAX_LOOP_UNROLL, MAX_WHILE_ITERATIONS } from "./budget";
@@ -19,7 +18,7 @@ type ForStmt = Extract<Stmt, { t: "for" }>;
 export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): Completion {
   const it = evalExpr(ip, st.iter, s);
   const target = st.target.node?.text ?? "_";
-  const loopFrame: LoopFrame = { range: nodeRange(st.node), tripCount: null, over: "unknown", target };
+  const loopFrame: LoopFrame = { range: ip.rangeOf(st.node), tripCount: null, over: "unknown", target };
   let items: Value[] | null = null;
   let once: Value | null = null;
   if (it.k === "range") {
@@ -70,7 +69,7 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
 
 export function execWhile(ip: Interp, st: Extract<Stmt, { t: "while" }>, s: Scope, frame: FrameResult): Completion {
   const ownFile = ip.currentFile === ip.ctx.path;
-  const loopFrame: LoopFrame = { range: nodeRange(st.node), tripCount: null, over: "unknown", target: "" };
+  const loopFrame: LoopFrame = { range: ip.rangeOf(st.node), tripCount: null, over: "unknown", target: "" };
   if (ownFile) ip.loops.push(loopFrame);
   try {
     for (let i = 0; i < MAX_WHILE_ITERATIONS; i++) {

@@ -2,7 +2,6 @@
 // methods, classes (instantiation), nn.Module instances (forward), native objects.
 import type { Node } from "web-tree-sitter";
 import { callModule } from "../../frameworks/torch/moduleCall";
-import { nodeRange } from "../../parse/nodes";
 import type { Expr, Stmt } from "../ast";
 import { getAttr } from "../attributes";
 import { instantiate } from "../classes";
@@ -62,13 +61,13 @@ export function callFunction(ip: Interp, f: FuncV, args: Value[], kw: Kw, node: 
   bindParams(ip, f.params, f.defaults, args, kw, scope, node, f.name);
   const savedFile = ip.currentFile;
   const savedSite = ip.foreignCallSite;
-  if (savedFile === ip.ctx.path && f.file !== ip.ctx.path && node) ip.foreignCallSite = nodeRange(node);
+  if (savedFile === ip.ctx.path && f.file !== ip.ctx.path && node) ip.foreignCallSite = ip.rangeOf(node);
   const noGrad = f.decorators.includes("no_grad");
   ip.callDepth++;
   ip.currentFile = f.file;
   if (noGrad) ip.noGrad++;
   const pushFrame = !Array.isArray(f.body) ? false : f.file === ip.ctx.path;
-  if (pushFrame) ip.frames.push({ name: f.name, range: nodeRange(f.node) });
+  if (pushFrame) ip.frames.push({ name: f.name, range: ip.rangeOf(f.node) });
   ip.funcStack.push({ f, scope });
   try {
     if (!Array.isArray(f.body)) return evalExpr(ip, f.body as Expr, scope);

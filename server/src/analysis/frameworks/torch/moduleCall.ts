@@ -26,12 +26,28 @@ function firstTensor(args: Value[]): Extract<Value, { k: "tensor" }> | null {
   return null;
 }
 
+/** Cache key of a top-level call: the shapes of its tensor arguments; null when other values matter. */
+function callKey(args: Value[], kw: Kw): string | null {
+  if (kw.size > 0) return null;
+  let key = "";
+  for (const a of args) {
+    if (a.k !== "tensor") return null;
+    key += `${a.shape ? a.shape.join("x") : "?"}:${a.dtype};`;
+  }
+  return key;
+}
+
 export function callModule(ip: Interp, inst: InstanceV, args: Value[], kw: Kw, node: Node | null): Value {
   const st = inst.mod!;
+  let cacheKey: string | null = null;
   if (ip.moduleStack.length === 0 && !ip.forwardStats) {
     const t = firstTensor(args);
     ip.event({ kind: "forward", modelId: st.id, inputShape: t?.shape ? t.shape.slice() : null }, node);
     if (t?.shape && !ip.observedInputs.has(st)) ip.observedInputs.set(st, { args, kw, origin: t.origin ?? null });
+    // Training and evaluation loops call the model on same-shaped batches: one abstract run per shape.
+    cacheKey = callKey(args, kw);
+    const hit = cacheKey !== null ? ip.forwardCache.get(st)?.get(cacheKey) : undefined;
+    if (hit) return hit;
   }
   const fwd = lookupClassAttr(inst.cls, "forward");
   if (!fwd) return unknown(`${st.className} has no forward`, node);
@@ -49,6 +65,11 @@ export function callModule(ip: Interp, inst: InstanceV, args: Value[], kw: Kw, n
   try {
     const out = callValue(ip, bindAttr(ip, inst, fwd), args, kw, node);
     if (s && s.calls === 1) s.outputShape = perSampleShape(out);
+    if (cacheKey !== null) {
+      let m = ip.forwardCache.get(st);
+      if (!m) ip.forwardCache.set(st, (m = new Map()));
+      m.set(cacheKey, out);
+    }
     return out;
   } finally {
     ip.moduleStack.pop();

@@ -120,30 +120,33 @@ const fixed =
   () =>
     v;
 
-function natives(ip: Interp, reg: TorchRegistry): Record<string, Value> {
-  const out: Record<string, Value> = {};
+type Factory = (reg: TorchRegistry) => Value;
+
+/** Qualified name → how to make it; built once per process, instantiated per analysis on first use. */
+const NATIVE: Record<string, Factory> = (() => {
+  const out: Record<string, Factory> = {};
   const f = (name: string, fn: NativeFn) => {
-    out[name] = builtin(name, fn);
+    out[name] = () => builtin(name, fn);
   };
-  out["torch.nn.Module"] = reg.moduleClass;
-  for (const [k, c] of Object.entries(reg.containers)) out[`torch.nn.${k}`] = c;
-  for (const l of LOSSES) out[`torch.nn.${l}`] = makeLossClass(l, reg.moduleClass);
+  out["torch.nn.Module"] = (reg) => reg.moduleClass;
+  for (const k of ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"] as const)
+    out[`torch.nn.${k}`] = (reg) => reg.containers[k];
+  for (const l of LOSSES) out[`torch.nn.${l}`] = (reg) => makeLossClass(l, reg.moduleClass);
   for (const l of FUNCTIONAL_LOSSES) f(`torch.nn.functional.${l}`, functionalLoss);
   f("torch.nn.Parameter", makeParameter);
   f("torch.nn.parameter.Parameter", makeParameter);
   for (const [name, fn] of Object.entries(CREATION)) f(`torch.${name}`, fn);
-  out["torch.Tensor"] = makeClass("Tensor", [], new Map(), {
-    qualname: "torch.Tensor",
-    native: { construct: CREATION.Tensor },
-  });
+  out["torch.Tensor"] = () =>
+    makeClass("Tensor", [], new Map(), { qualname: "torch.Tensor", native: { construct: CREATION.Tensor } });
   f("torch.Size", (_ip, [x]) => (x && (x.k === "tuple" || x.k === "list") ? tuple(x.items) : tuple([])));
-  for (const d of DTYPES) out[`torch.${d}`] = str(`torch.${d}`);
+  for (const d of DTYPES) out[`torch.${d}`] = () => str(`torch.${d}`);
   for (const n of ["torch.no_grad", "torch.inference_mode", "torch.enable_grad", "torch.set_grad_enabled"])
     f(n, noGradContext);
   for (const n of ["torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast"])
     f(n, autocastContext(n !== "torch.cpu.amp.autocast"));
   for (const n of ["torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler"]) f(n, makeGradScaler);
   f("torch.device", makeDevice);
+  // The estimate prices the accelerator the script asks for, so the script's GPU branch is taken.
   f("torch.cuda.is_available", fixed(bool(true)));
   f("torch.backends.mps.is_available", fixed(bool(false)));
   f("torch.cuda.device_count", (_ip, _a, _kw, node) => unknown("number of GPUs at run time", node));
@@ -159,10 +162,9 @@ function natives(ip: Interp, reg: TorchRegistry): Record<string, Value> {
   f("torch.utils.data.TensorDataset", tensorDataset);
   f("torch.utils.data.random_split", randomSplit);
   f("torch.utils.data.Subset", subsetOf);
-  out["torch.utils.data.Dataset"] = makeClass("Dataset", [], new Map(), { qualname: "torch.utils.data.Dataset" });
-  out["torch.utils.data.IterableDataset"] = makeClass("IterableDataset", [], new Map(), {
-    qualname: "torch.utils.data.IterableDataset",
-  });
+  out["torch.utils.data.Dataset"] = () => makeClass("Dataset", [], new Map(), { qualname: "torch.utils.data.Dataset" });
+  out["torch.utils.data.IterableDataset"] = () =>
+    makeClass("IterableDataset", [], new Map(), { qualname: "torch.utils.data.IterableDataset" });
   f("torch.manual_seed", fixed(NONE));
   f("torch.set_float32_matmul_precision", fixed(NONE));
   f("torch.set_default_dtype", (ip2, [d], _kw, node) => {
@@ -173,18 +175,17 @@ function natives(ip: Interp, reg: TorchRegistry): Record<string, Value> {
   });
   f("torch.load", (_ip, _a, _kw, node) => unknown("contents of a saved file", node));
   f("torchvision.datasets.ImageFolder", imageFolder);
-  void ip;
   return out;
-}
+})();
 
-function resolve(ip: Interp, reg: TorchRegistry, table: Record<string, Value>, qual: string): Value | undefined {
-  const hit = reg.classes.get(qual) ?? table[qual];
+function resolve(ip: Interp, reg: TorchRegistry, qual: string): Value | undefined {
+  const hit = reg.classes.get(qual);
   if (hit) return hit;
   const dot = qual.lastIndexOf(".");
   const parent = qual.slice(0, dot);
   const name = qual.slice(dot + 1);
-  let v: Value | undefined;
-  if (parent === "torch.nn" || parent === "torch.nn.modules") v = catalogClass(ip, name, reg.moduleClass);
+  let v: Value | undefined = NATIVE[qual]?.(reg);
+  if (!v && (parent === "torch.nn" || parent === "torch.nn.modules")) v = catalogClass(ip, name, reg.moduleClass);
   if (!v && parent === "torch.optim.lr_scheduler") v = builtin(qual, makeScheduler);
   if (!v && parent === "torch.nn.init") v = builtin(qual, (_ip, [t]) => t ?? NONE);
   if (!v && (parent === "torchvision.transforms" || parent === "torchvision.transforms.v2"))
@@ -196,33 +197,25 @@ function resolve(ip: Interp, reg: TorchRegistry, table: Record<string, Value>, q
   // Any other torch.* / F.* function goes through the table lookup, which notes it as not modelled.
   if (!v && (parent === "torch" || parent === "torch.nn.functional") && /^[a-z_]/.test(name) && !SUBMODULES.has(qual))
     v = builtin(qual, (ip2, args, kw, node) => callTorchFunction(ip2, qual, args, kw, node));
-  if (!v && SUBMODULES.has(qual)) v = nativeModule(qual, {}, (attr) => resolve(ip, reg, table, `${qual}.${attr}`));
+  if (!v && SUBMODULES.has(qual)) v = nativeModule(qual, {}, (attr) => resolve(ip, reg, `${qual}.${attr}`));
   if (v) reg.classes.set(qual, v);
   return v;
 }
 
-function registry(ip: Interp): { reg: TorchRegistry; table: Record<string, Value> } {
+function registry(ip: Interp): TorchRegistry {
   if (!ip.torch) {
     const moduleClass = makeModuleClass();
     ip.torch = { moduleClass, containers: makeContainerClasses(moduleClass), classes: new Map() };
   }
-  const reg = ip.torch;
-  let table = tables.get(reg);
-  if (!table) {
-    table = natives(ip, reg);
-    tables.set(reg, table);
-  }
-  return { reg, table };
+  return ip.torch;
 }
 
-const tables = new WeakMap<TorchRegistry, Record<string, Value>>();
-
 export function torchRoot(ip: Interp): Value {
-  const { reg, table } = registry(ip);
-  return nativeModule("torch", {}, (attr) => resolve(ip, reg, table, `torch.${attr}`));
+  const reg = registry(ip);
+  return nativeModule("torch", {}, (attr) => resolve(ip, reg, `torch.${attr}`));
 }
 
 export function torchvisionRoot(ip: Interp): Value {
-  const { reg, table } = registry(ip);
-  return nativeModule("torchvision", {}, (attr) => resolve(ip, reg, table, `torchvision.${attr}`));
+  const reg = registry(ip);
+  return nativeModule("torchvision", {}, (attr) => resolve(ip, reg, `torchvision.${attr}`));
 }
