@@ -4,13 +4,14 @@ import { join } from "node:path";
 import { Analyzer } from "../server/src/analysis/analyze";
 import { loadPythonParser } from "../server/src/analysis/parse/loadParser";
 import { analysisRows } from "./bench/analysisBench";
+import { lspRows } from "./bench/lspBench";
 import { runtimeRows } from "./bench/runtimeBench";
 import { machine, printTable, type Row } from "./bench/stats";
 
 async function main(): Promise<void> {
   console.log(`Footprint Lint benchmarks — ${new Date().toISOString().slice(0, 10)} — ${machine()}\n`);
   const analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
-  const rows: Row[] = [...analysisRows(analyzer), ...(await runtimeRows())];
+  const rows: Row[] = [...analysisRows(analyzer), ...(await lspRows()), ...(await runtimeRows())];
   printTable(rows);
 }
 
