@@ -90,29 +90,7 @@ describe("setKeywordArgument", () => {
 });
 
 describe("checkFix", () => {
-  it("gives the same verdict reparsing incrementally from the document's tree", () => {
-    const text = "def f(x):\n    return x\n\ny = f(1)\n";
-    const tree = parse(text);
-    const reparse = (t: string, old?: Tree | null) => py.parser.parse(t, old ?? null);
-    const wrap = {
-      title: "w",
-      edits: [
-        {
-          range: { start: { line: 3, character: 0 }, end: { line: 3, character: 8 } },
-          newText: "if True:\n    y = f(1)",
-        },
-      ],
-    };
-    assert.deepEqual(checkFix(reparse, text, wrap, { tree, errors: 0 }), {
-      ok: true,
-      text: "def f(x):\n    return x\n\nif True:\n    y = f(1)\n",
-    });
-    const broken = {
-      title: "b",
-      edits: [{ range: { start: { line: 1, character: 4 }, end: { line: 1, character: 4 } }, newText: "(" }],
-    };
-    assert.equal(checkFix(reparse, text, broken, { tree, errors: 0 }).ok, false);
-  });
+  const reparse = (t: string) => py.parser.parse(t);
 
   it("refuses an edit that breaks the file and accepts one that does not", () => {
     const text = "x = f(1)\n";
@@ -120,14 +98,34 @@ describe("checkFix", () => {
       title: "bad",
       edits: [{ range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } }, newText: "((" }],
     };
-    assert.equal(checkFix((t) => py.parser.parse(t), text, bad).ok, false);
+    assert.equal(checkFix(reparse, text, bad, parse(text)).ok, false);
     const good = {
       title: "good",
       edits: [{ range: { start: { line: 0, character: 6 }, end: { line: 0, character: 7 } }, newText: "2" }],
     };
-    assert.deepEqual(
-      checkFix((t) => py.parser.parse(t), text, good),
-      { ok: true, text: "x = f(2)\n" },
-    );
+    assert.equal(checkFix(reparse, text, good, parse(text)).ok, true);
+  });
+
+  it("checks an edit deep inside a function on that statement alone, indentation and all", () => {
+    const text = "import os\n\ndef train(model, loader):\n    for x in loader:\n        y = model(x)\n    return y\n";
+    const tree = parse(text);
+    const loop = findNode(tree.rootNode, "for_statement");
+    const wrap = { title: "w", edits: [wrapStatements(text, detectStyle(text), loop, loop, "with torch.no_grad()")] };
+    assert.equal(checkFix(reparse, text, wrap, tree).ok, true);
+    const dangling = {
+      title: "d",
+      edits: [{ range: { start: { line: 4, character: 8 }, end: { line: 4, character: 8 } }, newText: "else:\n" }],
+    };
+    assert.equal(checkFix(reparse, text, dangling, tree).ok, false);
+  });
+
+  it("does not blame a fix for errors the statement already had", () => {
+    const text = "def f(:\n    return 1\n";
+    const tree = parse(text);
+    const edit = {
+      title: "e",
+      edits: [{ range: { start: { line: 1, character: 11 }, end: { line: 1, character: 12 } }, newText: "2" }],
+    };
+    assert.equal(checkFix(reparse, text, edit, tree).ok, true);
   });
 });

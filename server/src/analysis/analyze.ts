@@ -105,7 +105,6 @@ export class Analyzer {
           runs: analysis.runs,
           directives,
           settings: input.settings,
-          syntaxErrorCount: analysis.syntaxErrors.length,
           parse: (t, old) => this.parse(t, old),
         },
         failures,

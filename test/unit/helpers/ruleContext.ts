@@ -85,7 +85,6 @@ export function ruleContext(
     runs,
     directives: parseDirectives(text),
     settings: resolveSettings().settings,
-    syntaxErrorCount: 0,
     parse: (t, old) => py.parser.parse(t, old ?? null),
   };
 }

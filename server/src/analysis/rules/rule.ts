@@ -16,8 +16,6 @@ export interface RuleContext {
   runs: RunEstimate[];
   directives: Directives;
   settings: Settings;
-  /** Syntax errors the document already has (fixes may not add any). */
-  syntaxErrorCount: number;
   /** Parses a candidate text (fix validation), incrementally from `oldTree`; the analyzer's injected parser. */
   parse: (text: string, oldTree?: Tree | null) => Tree | null;
 }

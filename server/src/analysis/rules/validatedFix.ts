@@ -5,5 +5,5 @@ import type { RuleContext } from "./rule";
 
 export function validated(ctx: RuleContext, fix: Fix): Fix | null {
   if (fix.edits.length === 0) return null;
-  return checkFix(ctx.parse, ctx.text, fix, { tree: ctx.tree, errors: ctx.syntaxErrorCount }).ok ? fix : null;
+  return checkFix(ctx.parse, ctx.text, fix, ctx.tree).ok ? fix : null;
 }
