@@ -234,3 +234,34 @@ model = nn.Linear(3, 4)
     assert.equal(m.range.start.line, lineOf(text, "nn.Linear(3, 4)"));
   });
 });
+
+describe("evaluateProgram: a file that only defines models", () => {
+  it("builds each class constructible with its defaults, unless another one contains it", async () => {
+    const text = `
+import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self, c=16):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3)
+
+class Net(nn.Module):
+    def __init__(self, n_blocks=2):
+        super().__init__()
+        self.blocks = nn.Sequential(*[Block() for _ in range(n_blocks)])
+        self.fc = nn.Linear(16, 10)
+
+class Needs(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = nn.Linear(width, 1)
+`;
+    const facts = await run(text);
+    assert.deepEqual(
+      facts.models.map((m) => m.name),
+      ["Net"],
+    );
+    assert.equal(facts.models[0].params, 2 * conv2dParams(16, 16, 3) + linearParams(16, 10));
+    assert.equal(facts.models[0].range.start.line, lineOf(text, "class Net"));
+  });
+});

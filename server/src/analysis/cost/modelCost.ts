@@ -4,6 +4,9 @@
 // per-layer shapes and MACs.
 import type { Interp, LayerStats } from "../evaluate/interp";
 import { BudgetExhausted } from "../evaluate/budget";
+import { instantiate, lookupClassAttr } from "../evaluate/classes";
+import type { Scope } from "../evaluate/scope";
+import { isModuleClass } from "../frameworks/torch/moduleAttrs";
 import { callModule } from "../frameworks/torch/moduleCall";
 import { type ModuleState, namedModules } from "../frameworks/torch/moduleState";
 import { nodeRange } from "../parse/nodes";
@@ -86,6 +89,27 @@ function rangeOf(ip: Interp, m: ModuleState): { range: Range | null; file?: stri
   if (!m.node) return { range: null };
   if (m.file === ip.ctx.path) return { range: nodeRange(m.node) };
   return { range: nodeRange(m.node), file: m.file };
+}
+
+/**
+ * A file that defines nn.Module classes but builds none (a models.py) still gets its models:
+ * each class constructible with its defaults is built once, at its definition, unless another
+ * such model already contains it.
+ */
+export function buildDefinedModels(ip: Interp, globals: Scope): void {
+  if (rootModules(ip).length > 0) return;
+  const built: ModuleState[] = [];
+  for (const v of globals.vars.values()) {
+    if (v.k !== "class" || v.file !== ip.ctx.path || !v.node || !isModuleClass(v)) continue;
+    const init = lookupClassAttr(v, "__init__");
+    if (init?.k === "func" && init.params.slice(1).some((p) => (p.kind === "pos" || p.kind === "kwonly") && !p.default))
+      continue;
+    const inst = instantiate(ip, v, [], new Map(), v.node.childForFieldName("name") ?? v.node);
+    if (inst.k === "instance" && inst.mod) built.push(inst.mod);
+  }
+  const contained = new Set<string>();
+  for (const m of built) for (const [path, sub] of namedModules(m)) if (path) contained.add(sub.instance.cls.qualname);
+  for (const m of built) if (contained.has(m.instance.cls.qualname)) m.inForward = true;
 }
 
 export function buildModelCosts(ip: Interp, stepsForTracing: number): ModelCost[] {

@@ -1,7 +1,7 @@
 // Entry to the Python-subset abstract interpreter: runs a module's tree and returns the models
 // it built and the trace of what it did.
 import type { Tree } from "web-tree-sitter";
-import { buildModelCosts } from "../cost/modelCost";
+import { buildDefinedModels, buildModelCosts } from "../cost/modelCost";
 import type { Directives } from "../directives";
 import type { ModelCost, Unknown } from "../types";
 import type { WorkspaceReader } from "../workspace";
@@ -67,6 +67,13 @@ export function evaluateProgram(tree: Tree, ctx: EvalContext): ProgramFacts {
     } else if (err instanceof RangeError) {
       ip.unknowns.push({ message: "analysis stopped: code nested too deeply", range: null });
     } else throw err;
+  }
+  if (!ip.unknowns.some((u) => /budget/.test(u.message))) {
+    try {
+      buildDefinedModels(ip, globals);
+    } catch (err) {
+      if (!(err instanceof BudgetExhausted) && !(err instanceof RangeError)) throw err;
+    }
   }
   let models: ModelCost[] = [];
   try {
