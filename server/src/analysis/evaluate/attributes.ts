@@ -1,13 +1,14 @@
 // Attribute access and assignment on every kind of value: instances (with nn.Module's
 // parameters/children/buffers), classes, modules, tensors, native objects and builtin methods.
 import type { Node } from "web-tree-sitter";
+import { deviceKindOf } from "../frameworks/torch/events";
 import { getModuleAttr, setModuleAttr } from "../frameworks/torch/moduleAttrs";
 import { getTensorAttr, setTensorAttr } from "../frameworks/torch/tensorOps";
 import { builtinMethod } from "./methods";
 import { callValue } from "./calls/call";
 import { lookupClassAttr } from "./classes";
 import type { Interp } from "./interp";
-import { str, unknown, type Value } from "./values";
+import { builtin, NONE, str, unknown, type Value } from "./values";
 
 /** A class attribute seen through an instance: methods bind, properties run, static stays. */
 export function bindAttr(ip: Interp, self: Value, v: Value): Value {
@@ -25,6 +26,23 @@ export function bindAttr(ip: Interp, self: Value, v: Value): Value {
 export function getAttr(ip: Interp, obj: Value, name: string, node: Node | null): Value {
   switch (obj.k) {
     case "unknown":
+      // `.backward()` is autograd whatever produced the loss (an unmodelled library model included).
+      if (name === "backward")
+        return builtin("backward", (ip2, _a, _kw, n) => {
+          ip2.event({ kind: "backward" }, n ?? node);
+          return NONE;
+        });
+      // `.to("cuda")` / `.cuda()` on a library model we do not model still says where training runs.
+      if (name === "cuda" || name === "to")
+        return builtin(name, (ip2, args, kw, n) => {
+          const dev = name === "cuda" ? "gpu" : deviceKindOf(args[0] ?? kw.get("device"));
+          if (dev)
+            ip2.event(
+              { kind: "device", device: dev, count: null, how: name === "cuda" ? ".cuda()" : ".to(…)" },
+              n ?? node,
+            );
+          return obj;
+        });
       return obj;
     case "instance": {
       const own = obj.attrs.get(name);

@@ -166,6 +166,17 @@ export function datasetOf(
   node: Node | null,
 ): { info: DatasetInfo; sample: Value } | null {
   if (!ds) return null;
+  if (ds.k === "list" || ds.k === "tuple") {
+    const info: DatasetInfo = {
+      name: null,
+      samples: ds.items.length,
+      sampleShape: null,
+      split: null,
+      tokensPerSample: null,
+      range: ip.range(node),
+    };
+    return { info, sample: ds.items[0] ?? unknown("empty dataset", node) };
+  }
   if (ds.k === "native" && ds.type === "dataset")
     return { info: ds.data.info as DatasetInfo, sample: ds.data.sample as Value };
   if (ds.k === "instance" && !ds.mod) {
