@@ -265,3 +265,17 @@ class Needs(nn.Module):
     assert.equal(facts.models[0].range.start.line, lineOf(text, "class Net"));
   });
 });
+
+describe("evaluateProgram: entry points", () => {
+  it("fire.Fire(main) runs main with its defaults", async () => {
+    const facts = await run(`
+import fire
+import torch.nn as nn
+def main(width=32):
+    model = nn.Linear(width, 2)
+if __name__ == "__main__":
+    fire.Fire(main)
+`);
+    assert.equal(model(facts, "model").params, linearParams(32, 2));
+  });
+});

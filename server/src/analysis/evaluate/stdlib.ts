@@ -140,6 +140,10 @@ function numpyModule(): Value {
   });
 }
 
+function launcher(name: string): Value {
+  return fn(name, (ip, [target], _kw, node) => (target ? callValue(ip, target, [], new Map(), node) : NONE));
+}
+
 const identityDecorator = builtin("decorator:identity", (_ip, [f]) => f ?? NONE);
 
 function makeRoots(ip: Interp): Record<string, () => Value> {
@@ -226,6 +230,9 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
         }),
       }),
     ...profilerModules(),
+    // CLI launchers run the function they are given (with its defaults as the configuration).
+    fire: () => nativeModule("fire", { Fire: launcher("fire.Fire") }),
+    typer: () => nativeModule("typer", { run: launcher("typer.run") }),
     numpy: () => numpyModule(),
     string: () =>
       nativeModule("string", {
