@@ -30,6 +30,7 @@ import {
 } from "./data";
 import { precisionOfDtype } from "./events";
 import { makeModuleClass } from "./moduleAttrs";
+import { hasZooModel, zooFactory } from "./zoo";
 import { callTorchFunction, hasTorchFunction } from "./tensorOps";
 import {
   autocastContext,
@@ -77,6 +78,7 @@ const SUBMODULES = new Set([
   "torch.nn.parameter",
   "torchvision",
   "torchvision.datasets",
+  "torchvision.models",
   "torchvision.transforms",
   "torchvision.transforms.v2",
 ]);
@@ -190,7 +192,12 @@ function resolve(ip: Interp, reg: TorchRegistry, qual: string): Value | undefine
   if (!v && parent === "torch.nn.init") v = builtin(qual, (_ip, [t]) => t ?? NONE);
   if (!v && (parent === "torchvision.transforms" || parent === "torchvision.transforms.v2"))
     v = builtin(qual, makeTransform(name));
-  /*ZOO*/
+  if (!v && parent === "torchvision.models" && hasZooModel(name)) {
+    // Head layers are catalog classes: make sure they exist before the builder runs.
+    resolve(ip, reg, "torch.nn.Linear");
+    resolve(ip, reg, "torch.nn.Conv2d");
+    v = builtin(qual, zooFactory(name));
+  }
   if (!v && parent === "torchvision.datasets") v = builtin(qual, torchvisionDataset(name));
   if (!v && (qual.startsWith("torch.") || qual.startsWith("Tensor.")) && hasTorchFunction(qual))
     v = builtin(qual, (ip2, args, kw, node) => callTorchFunction(ip2, qual, args, kw, node));

@@ -1,0 +1,200 @@
+// torchvision.models.* builders from the zoo data (zooData.ts, a projection of the oracle-generated
+// frameworks/zoo/data/torchvision.json): the model is a module tree whose top-level children carry their exact
+// parameter counts, and whose classifier heads are real catalog layers (Linear/Conv2d) so
+// `model.fc.in_features`, replaced heads, num_classes and frozen backbones all work. The forward
+// charges the tabulated body MACs at the input resolution and runs the (possibly replaced) head.
+import type { Node } from "web-tree-sitter";
+import { callValue } from "../../evaluate/calls/call";
+import { makeClass } from "../../evaluate/classes";
+import type { Interp } from "../../evaluate/interp";
+import {
+  asInt,
+  builtin,
+  type ClassV,
+  type InstanceV,
+  int,
+  type Kw,
+  type NativeFn,
+  NONE,
+  tensor,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import { TORCHVISION_ZOO } from "./zooData";
+import { attachModuleState } from "./moduleAttrs";
+import { chargeMacs } from "./tensorOps";
+import { makeParam } from "./moduleState";
+
+export interface ZooHead {
+  path: string;
+  type: string;
+  inFeatures: number;
+  outFeatures: number;
+  bias: boolean;
+  kernelSize?: number[];
+}
+
+export interface ZooEntry {
+  kind: string;
+  builder: string;
+  defaultNumClasses: number;
+  heads: ZooHead[];
+  rootParams: number;
+  children: Array<{ path: string; type: string; params: number; macs?: number }>;
+  defaultResolution: number;
+  fixedResolution: boolean;
+  macs: Record<string, { macs: number; headMacsPerClass?: number }>;
+}
+
+const MODELS: Record<string, ZooEntry> = TORCHVISION_ZOO;
+
+export function hasZooModel(name: string): boolean {
+  return Object.hasOwn(MODELS, name);
+}
+
+function headParams(h: ZooHead, classes: number): number {
+  const k = h.kernelSize ? h.kernelSize.reduce((a, b) => a * b, 1) : 1;
+  return h.inFeatures * classes * k + (h.bias ? classes : 0);
+}
+
+function newModule(ip: Interp, cls: ClassV, node: Node | null): InstanceV {
+  const inst: InstanceV = { k: "instance", cls, attrs: new Map(), mod: null };
+  attachModuleState(ip, inst, node);
+  return inst;
+}
+
+export function zooFactory(name: string): NativeFn {
+  const entry = MODELS[name];
+  return (ip, _args, kw, node) => {
+    const reg = ip.torch!;
+    const ncArg = kw.get("num_classes");
+    const classes = ncArg ? (asInt(ncArg) ?? entry.defaultNumClasses) : entry.defaultNumClasses;
+    const blockClass = (type: string) =>
+      makeClass(type, [reg.moduleClass], new Map(), { qualname: `torchvision.models.${type}` });
+    const rootCls = makeClass(
+      entry.builder,
+      [reg.moduleClass],
+      new Map<string, Value>([["forward", builtin(`${entry.builder}.forward`, zooForward(entry, name))]]),
+      {
+        qualname: `torchvision.models.${entry.builder}`,
+      },
+    );
+    const root = newModule(ip, rootCls, node);
+    if (entry.rootParams > 0) root.mod!.params.set("class_token", makeParam([entry.rootParams]));
+    const isHead = (p: string) => entry.heads.some((h) => h.path === p);
+    for (const c of entry.children) {
+      const headsBelow = entry.heads.filter((h) => h.path === c.path || h.path.startsWith(`${c.path}.`));
+      let child: InstanceV;
+      if (isHead(c.path)) child = makeHead(ip, entry.heads.find((h) => h.path === c.path)!, classes, node);
+      else {
+        const own = c.params - headsBelow.reduce((a, h) => a + headParams(h, entry.defaultNumClasses), 0);
+        child = buildPath(ip, c.path, c.type, headsBelow, classes, node, blockClass);
+        if (own > 0) child.mod!.params.set("weight", makeParam([own]));
+      }
+      root.mod!.children.set(c.path, child);
+    }
+    root.mod!.zoo = { name, classes };
+    return root;
+  };
+}
+
+function makeHead(ip: Interp, h: ZooHead, classes: number, node: Node | null): InstanceV {
+  const reg = ip.torch!;
+  const kind = h.type === "Conv2d" ? "Conv2d" : "Linear";
+  const cls = reg.classes.get(`torch.nn.${kind}`);
+  const args: Value[] =
+    kind === "Conv2d"
+      ? [int(h.inFeatures), int(classes), int(h.kernelSize?.[0] ?? 1)]
+      : [int(h.inFeatures), int(classes)];
+  const kw: Kw = new Map([["bias", { k: "bool", v: h.bias }]]);
+  if (!cls) return unknown("head class", node) as unknown as InstanceV;
+  return callValue(ip, cls, args, kw, node) as InstanceV;
+}
+
+/** A top-level child with heads somewhere below it: intermediate modules are built along the head paths. */
+function buildPath(
+  ip: Interp,
+  prefix: string,
+  type: string,
+  heads: ZooHead[],
+  classes: number,
+  node: Node | null,
+  blockClass: (type: string) => ClassV,
+): InstanceV {
+  const reg = ip.torch!;
+  const nextSegs = new Map<string, ZooHead[]>();
+  for (const h of heads) {
+    const seg = h.path.slice(prefix.length + 1).split(".")[0];
+    nextSegs.set(seg, [...(nextSegs.get(seg) ?? []), h]);
+  }
+  const numeric = [...nextSegs.keys()].some((s) => /^\d+$/.test(s));
+  const inst = newModule(ip, numeric ? reg.containers.Sequential : blockClass(type), node);
+  if (numeric) {
+    // Sequential indices before the head are parameter-free placeholders so `classifier[6]` finds the head.
+    const max = Math.max(...[...nextSegs.keys()].map(Number).filter((n) => !Number.isNaN(n)));
+    for (let i = 0; i <= max; i++)
+      if (!nextSegs.has(String(i))) inst.mod!.children.set(String(i), newModule(ip, blockClass("Module"), node));
+  }
+  for (const [seg, hs] of [...nextSegs].sort(([a], [b]) => (numeric ? Number(a) - Number(b) : 0))) {
+    const path = `${prefix}.${seg}`;
+    const exact = hs.find((h) => h.path === path);
+    inst.mod!.children.set(
+      seg,
+      exact ? makeHead(ip, exact, classes, node) : buildPath(ip, path, "Module", hs, classes, node, blockClass),
+    );
+  }
+  if (numeric) {
+    const sorted = [...inst.mod!.children].sort(([a], [b]) => Number(a) - Number(b));
+    inst.mod!.children = new Map(sorted);
+  }
+  return inst;
+}
+
+function childAt(root: InstanceV, path: string): Value | undefined {
+  let cur: Value | undefined = root;
+  for (const seg of path.split(".")) cur = cur?.k === "instance" && cur.mod ? cur.mod.children.get(seg) : undefined;
+  return cur;
+}
+
+function zooForward(entry: ZooEntry, name: string): NativeFn {
+  return (ip, [self, x], _kw, node) => {
+    if (self?.k !== "instance" || !self.mod) return NONE;
+    const shape = x?.k === "tensor" ? x.shape : null;
+    const res = shape && shape.length === 4 && shape[2] === shape[3] ? shape[2] : null;
+    const row = res !== null ? entry.macs[String(res)] : undefined;
+    const batch = shape?.[0] ?? 1;
+    if (!row) {
+      ip.note(
+        `torchvision.models.${name}: MACs are tabulated for square inputs at ${Object.keys(entry.macs).join(", ")} px; got ${shape ? `[${shape.join(", ")}]` : "an unknown shape"}`,
+        node,
+      );
+      return tensor(null);
+    }
+    const mainHeads = entry.heads.filter((h) => !/^AuxLogits|^aux/.test(h.path));
+    const classification = entry.kind === "classification" && row.headMacsPerClass !== undefined;
+    const body = classification ? row.macs - row.headMacsPerClass! * entry.defaultNumClasses : row.macs;
+    // Body MACs go to the non-head children in proportion to their share at the default resolution.
+    const bodyChildren = entry.children.filter((c) => !mainHeads.some((h) => h.path === c.path));
+    const total = bodyChildren.reduce((a, c) => a + (c.macs ?? 0), 0);
+    for (const c of bodyChildren) {
+      const m = childAt(self, c.path);
+      if (m?.k !== "instance" || !m.mod || !ip.forwardStats) continue;
+      const share = total > 0 ? Math.round((body * (c.macs ?? 0)) / total) : 0;
+      ip.forwardStats.set(m.mod, { calls: 1, macs: share * batch, inputShape: null, outputShape: null });
+      ip.forwardMacs += share * batch;
+    }
+    if (total === 0) chargeMacs(ip, body * batch);
+    if (!classification) return tensor(null);
+    let out: Value = tensor(null);
+    for (const h of mainHeads) {
+      const head = childAt(self, h.path);
+      if (!head) continue;
+      if (h.type === "Conv2d") {
+        const classes = self.mod.zoo?.classes ?? entry.defaultNumClasses;
+        chargeMacs(ip, row.headMacsPerClass! * classes * batch);
+        out = tensor([batch, classes]);
+      } else out = callValue(ip, head, [tensor([batch, h.inFeatures])], new Map(), node);
+    }
+    return out;
+  };
+}
