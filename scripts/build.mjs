@@ -1,4 +1,4 @@
-// One esbuild script, three bundles (extension, server, CLI) plus the wasm files they load.
+// One esbuild script, four bundles (extension, server, CLI, report webview) plus the wasm files they load.
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync } from "node:fs";
 
@@ -26,6 +26,18 @@ await Promise.all([
     entryPoints: ["server/src/cli.ts"],
     outfile: "dist/cli.js",
     banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+  }),
+  // The report webview's script runs in the browser sandbox of the panel: IIFE, no node, Chart.js inside.
+  build({
+    entryPoints: ["extension/src/webview/main.ts"],
+    outfile: "dist/webview.js",
+    bundle: true,
+    platform: "browser",
+    target: "es2022",
+    format: "iife",
+    sourcemap: !production,
+    minify: production,
+    logLevel: "warning",
   }),
 ]);
 // The bundles load the grammars from their own folder by explicit path (see parse/loadParser.ts).
