@@ -278,4 +278,18 @@ if __name__ == "__main__":
 `);
     assert.equal(model(facts, "model").params, linearParams(32, 2));
   });
+
+  it("click options give main() its defaults", async () => {
+    const facts = await run(`
+import click
+import torch.nn as nn
+@click.command()
+@click.option("--hidden-size", default=48, type=int)
+def main(hidden_size):
+    model = nn.Linear(10, hidden_size)
+if __name__ == "__main__":
+    main()
+`);
+    assert.equal(model(facts, "model").params, linearParams(10, 48));
+  });
 });

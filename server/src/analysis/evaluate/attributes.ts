@@ -71,6 +71,18 @@ export function getAttr(ip: Interp, obj: Value, name: string, node: Node | null)
       return c;
     }
     case "module": {
+      if (name === "__dict__") {
+        // `models.__dict__[args.arch]` (the PyTorch ImageNet example) is attribute lookup by name.
+        const mod = obj;
+        return {
+          k: "native",
+          type: "module.__dict__",
+          data: {},
+          getattr: () => undefined,
+          getitem: (ip2, _me, key, n) =>
+            key.k === "str" ? getAttr(ip2, mod, key.v, n) : unknown("__dict__ key is unknown", n),
+        };
+      }
       const v = obj.attrs.get(name);
       if (v !== undefined) return v;
       const r = obj.resolve?.(name);

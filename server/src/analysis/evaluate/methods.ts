@@ -47,6 +47,13 @@ const strMethods: Record<string, (s: string, args: Value[]) => Value> = {
     return ok ? str(out) : unknown("str.format with unknown values");
   },
   isdigit: (s) => ({ k: "bool", v: /^\d+$/.test(s) }),
+  find: (s, a) => (a[0]?.k === "str" ? int(s.indexOf(a[0].v)) : unknown("str.find")),
+  count: (s, a) => (a[0]?.k === "str" && a[0].v ? int(s.split(a[0].v).length - 1) : unknown("str.count")),
+  title: (s) => str(s.replace(/\b\w/g, (c) => c.toUpperCase())),
+  capitalize: (s) => str(s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()),
+  isalpha: (s) => ({ k: "bool", v: /^[A-Za-z]+$/.test(s) }),
+  islower: (s) => ({ k: "bool", v: s === s.toLowerCase() && s !== s.toUpperCase() }),
+  zfill: (s, a) => str(s.padStart(asInt(a[0]) ?? 0, "0")),
 };
 
 const listMethods: Record<string, Method> = {

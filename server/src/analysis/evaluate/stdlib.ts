@@ -140,6 +140,23 @@ function numpyModule(): Value {
   });
 }
 
+/** click: `@click.option("--lr", default=0.1)` gives the decorated function that default. */
+function clickModule(): Value {
+  const option = fn("click.option", (_ip, args, kw) => {
+    const names = args.map(asString).filter((n): n is string => n !== null);
+    const plain = names.find((n) => !n.startsWith("-"));
+    const long = names.find((n) => n.startsWith("--")) ?? names[0];
+    const dest = plain ?? (long ? long.replace(/^-+/, "").replace(/-/g, "_") : null);
+    const dflt = kw.get("default") ?? (kw.get("is_flag") ? { k: "bool" as const, v: false } : undefined);
+    return builtin("decorator:click.option", (_i, [f]) => {
+      if (f?.k === "func" && dest && dflt && !f.defaults.has(dest)) f.defaults.set(dest, dflt);
+      return f ?? NONE;
+    });
+  });
+  const passthrough = fn("click.command", () => identityDecorator);
+  return nativeModule("click", { option: option, command: passthrough, group: passthrough, argument: passthrough });
+}
+
 function launcher(name: string): Value {
   return fn(name, (ip, [target], _kw, node) => (target ? callValue(ip, target, [], new Map(), node) : NONE));
 }
@@ -232,6 +249,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     ...profilerModules(),
     // CLI launchers run the function they are given (with its defaults as the configuration).
     fire: () => nativeModule("fire", { Fire: launcher("fire.Fire") }),
+    click: () => clickModule(),
     typer: () => nativeModule("typer", { run: launcher("typer.run") }),
     numpy: () => numpyModule(),
     string: () =>
