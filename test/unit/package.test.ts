@@ -1,4 +1,4 @@
-// The packaged extension (dist/footprint-lint.vsix, made by `npm run package`): it ships the three
+// The packaged extension (dist/footprint-lint.vsix, made by `npm run package`): it ships the four
 // bundles and both grammars, nothing from node_modules, no sources or sourcemaps, and stays small.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -31,7 +31,7 @@ describe("footprint-lint.vsix", () => {
     assert.ok(bytes < MAX_VSIX_BYTES, `${(bytes / 1024 / 1024).toFixed(2)} MB`);
   });
 
-  it("ships the three bundles, both grammars, the manifest, README and LICENSE", () => {
+  it("ships the four bundles (client, server, CLI, report webview), both grammars, manifest, README, LICENSE", () => {
     const { entries } = loadVsix();
     for (const name of [
       "extension/package.json",
@@ -40,6 +40,7 @@ describe("footprint-lint.vsix", () => {
       "extension/dist/extension.js",
       "extension/dist/server.js",
       "extension/dist/cli.js",
+      "extension/dist/webview.js",
       "extension/dist/tree-sitter.wasm",
       "extension/dist/tree-sitter-python.wasm",
     ]) {
@@ -86,6 +87,7 @@ describe("footprint-lint.vsix", () => {
       ["extension.js", ["vscode"]],
       ["server.js", []],
       ["cli.js", []],
+      ["webview.js", []],
     ] as const) {
       const source = readZipEntry(zip, entries.get(`extension/dist/${bundle}`)!).toString("utf8");
       const foreign = [...requiredModules(source)].filter(
