@@ -2,6 +2,7 @@
 // torch.nn.functional.relu, torch.optim.Adam, torchvision.transforms.Resize...) to a class,
 // function or submodule. Add a torch API by adding it to NATIVE below or to the tables in
 // layers/ (nn classes) and functional/ (functions with shape/MAC rules).
+import { callValue } from "../../evaluate/calls/call";
 import { makeClass } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { nativeModule } from "../../evaluate/nativeHelpers";
@@ -73,6 +74,7 @@ const SUBMODULES = new Set([
   "torch.backends.cudnn",
   "torch.backends.mps",
   "torch.jit",
+  "torch.hub",
   "torch.onnx",
   "torch.distributed",
   "torch.nn.parameter",
@@ -197,6 +199,17 @@ function resolve(ip: Interp, reg: TorchRegistry, qual: string): Value | undefine
     resolve(ip, reg, "torch.nn.Linear");
     resolve(ip, reg, "torch.nn.Conv2d");
     v = builtin(qual, zooFactory(name));
+  }
+  if (!v && qual === "torch.hub.load") {
+    // torch.hub.load("pytorch/vision", "resnet50", ...) is the torchvision builder of that name.
+    v = builtin(qual, (ip2, [repo, model, ...rest], kw, node) => {
+      const r = repo?.k === "str" ? repo.v : "";
+      const m = model?.k === "str" ? model.v : "";
+      const builder = /pytorch\/vision/.test(r) ? resolve(ip2, reg, `torchvision.models.${m}`) : undefined;
+      return builder
+        ? callValue(ip2, builder, rest, kw, node)
+        : unknown(`torch.hub model ${r}:${m} is not in the zoo`, node);
+    });
   }
   if (!v && parent === "torchvision.datasets") v = builtin(qual, torchvisionDataset(name));
   if (!v && (qual.startsWith("torch.") || qual.startsWith("Tensor.")) && hasTorchFunction(qual))
