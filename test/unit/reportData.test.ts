@@ -98,7 +98,9 @@ test("run cards show the device, the grid from the assumptions, and every assump
   assert.match(view.cards[0].detail, new RegExp(r.deviceName));
   const grid = r.assumptions.find((a) => a.name.startsWith("grid intensity"));
   assert.ok(grid);
-  assert.ok(view.cards[2].detail.includes(grid.value));
+  // "472.94 (world average)" reads "grid 472.94 gCO2e/kWh (world average)" on the card.
+  const [number, ...label] = grid.value.split(" ");
+  assert.equal(view.cards[2].detail, `grid ${number} gCO2e/kWh ${label.join(" ")}`.trimEnd());
   assert.equal(view.assumptions.length, r.assumptions.length);
   assert.deepEqual(
     view.assumptions.map((a) => a.citation),

@@ -148,7 +148,8 @@ const orUnknown = (i: Interval | null, unit: string) => (i ? range(i, unit) : "u
 /** The grid the run was priced on, as its assumption says ("472.94 (world average)"). */
 function gridOf(r: RunEstimate): string {
   const a = r.assumptions.find((x) => x.name.startsWith("grid intensity"));
-  return a ? `${a.value} gCO2e/kWh` : "grid unknown";
+  // The value reads "472.94 (world average)": put the unit after the number.
+  return a ? `grid ${a.value.replace(/^([\d.,]+)/, "$1 gCO2e/kWh")}` : "grid unknown";
 }
 
 export function whatIfBars(r: RunEstimate): RangeBar[] {
@@ -163,7 +164,7 @@ export function whatIfBars(r: RunEstimate): RangeBar[] {
 function runView(r: RunEstimate): RunView {
   const device = `${r.deviceCount}× ${r.deviceName}`;
   return {
-    title: `Training run of ${r.spec.model ?? "an unknown model"} (${r.spec.framework})`,
+    title: `Training run of ${r.spec.model ?? "an unknown model"} (${r.spec.framework}, line ${r.spec.range.start.line + 1})`,
     line: r.spec.range.start.line,
     cards: [
       { label: "Training time", value: orUnknown(r.timeHours, "h"), detail: device },

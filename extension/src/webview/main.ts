@@ -22,7 +22,7 @@ const reveal = (line: number | null) => {
 const pct = (share: number | null) => (share === null ? "?" : `${(share * 100).toFixed(share < 0.001 ? 2 : 1)}%`);
 
 function modelSection(m: ModelView): HTMLElement {
-  const heading = el("h2", { text: `Model ${m.title}` });
+  const heading = el("h2", { text: `Model: ${m.title}` });
   const layerTable = sortableTable<LayerRow>(
     m.layers,
     [
