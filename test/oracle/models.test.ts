@@ -3,6 +3,7 @@
 // aggregate targets and the published torchvision counts read from the product's ground-truth CSV.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import {
   type AccuracyRow,
@@ -36,6 +37,18 @@ describe("oracle manifest", () => {
   });
 });
 
+/** Cases whose input shape comes from data files read at run time (cases.json `inputFromData`). */
+const fromData = new Map<string, string>(
+  (
+    JSON.parse(readFileSync(join(process.cwd(), "test", "oracle", "cases.json"), "utf8")).cases as Array<{
+      id: string;
+      inputFromData?: string;
+    }>
+  )
+    .filter((c) => c.inputFromData)
+    .map((c) => [c.id, c.inputFromData!]),
+);
+
 describe("models against real PyTorch", () => {
   for (const oc of oracle.cases) {
     it(oc.id, () => {
@@ -51,6 +64,13 @@ describe("models against real PyTorch", () => {
         assert.ok(
           got.unknowns.some((u) => typeof u.hint === "string" && u.hint.length > 0),
           `an Unknown with a hint should say how to give the input shape; got ${JSON.stringify(got.unknowns)}`,
+        );
+      } else if (got.forwardFlops === null && fromData.has(oc.id)) {
+        // The shape only exists once the script reads its data files: unknown is a correct
+        // answer here, as long as it says how to give the shape. A wrong number still fails below.
+        assert.ok(
+          got.unknowns.some((u) => typeof u.hint === "string" && u.hint.includes("# footprint: input")),
+          `${oc.id} (${fromData.get(oc.id)}): FLOPs unknown without a directive hint; got ${JSON.stringify(got.unknowns)}`,
         );
       } else {
         assert.notEqual(got.forwardFlops, null, `FLOPs unknown; unknowns ${JSON.stringify(got.unknowns)}`);

@@ -12,8 +12,7 @@ import { type ModuleState, namedModules } from "../frameworks/torch/moduleState"
 import { nodeRange } from "../parse/nodes";
 import type { LayerCost, ModelCost, Range, Unknown } from "../types";
 import { type Kw, tensor, type Value } from "../evaluate/values";
-
-const INPUT_HINT = "add `# footprint: input 3x224x224` (the per-sample input shape) above the model";
+import { inputHint } from "./inputHint";
 
 /** Modules worth reporting: not inside another module, built outside a forward, with something to count. */
 export function rootModules(ip: Interp): ModuleState[] {
@@ -118,6 +117,12 @@ export function buildModelCosts(ip: Interp, stepsForTracing: number): ModelCost[
   return roots.map((m) => modelCost(ip, m, perModel));
 }
 
+/** The first module in registration order that owns parameters: what reads the input in most models. */
+function firstParameterised(m: ModuleState): { className: string; args: ModuleState["args"] } | null {
+  for (const [, mod] of namedModules(m)) if (mod.children.size === 0 && mod.params.size > 0) return mod;
+  return null;
+}
+
 function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   const unknowns: Unknown[] = [];
   const input = inputFor(ip, m);
@@ -162,7 +167,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     unknowns.push({
       message: `${m.boundName ?? m.className}: no input shape, so FLOPs are unknown (parameters are exact)`,
       range: m.site,
-      hint: INPUT_HINT,
+      hint: inputHint(firstParameterised(m)),
     });
   } else if (traced) {
     for (const u of traced.unknowns) if (unknowns.length < 50) unknowns.push(u);
