@@ -117,6 +117,10 @@ test("the layer table sorts by FLOPs on a header click and a row click asks to r
   await table.locator("tbody tr").first().click();
   const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
   assert.deepEqual(posted.at(-1), { type: "reveal", line: top.line });
+  // A re-render (the script changed) keeps the order the user picked.
+  await post(vm);
+  const again = page.locator("section").first().locator("table").first();
+  assert.equal(await again.locator("tbody tr").first().locator("td").first().textContent(), top.path);
 });
 
 test("names from the script are text, never markup", { skip }, async () => {

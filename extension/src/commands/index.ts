@@ -68,14 +68,17 @@ async function compare(client: ClientGetter, uri: vscode.Uri | null) {
 }
 
 async function toggleInlayHints() {
-  const config = vscode.workspace.getConfiguration("footprint");
+  const resource = vscode.window.activeTextEditor?.document.uri;
+  const config = vscode.workspace.getConfiguration("footprint", resource);
   const next = !config.get<boolean>("inlayHints.enabled", true);
-  // Write where the effective value comes from, so the toggle is not shadowed by a workspace value.
+  // Write at the most specific scope that sets it now, so the toggle is not shadowed by that value.
   const inspect = config.inspect<boolean>("inlayHints.enabled");
   const target =
-    inspect?.workspaceFolderValue !== undefined || inspect?.workspaceValue !== undefined
-      ? vscode.ConfigurationTarget.Workspace
-      : vscode.ConfigurationTarget.Global;
+    inspect?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : inspect?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
   await config.update("inlayHints.enabled", next, target);
   void vscode.window.setStatusBarMessage(`Footprint: inlay hints ${next ? "on" : "off"}`, 3000);
 }

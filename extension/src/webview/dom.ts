@@ -44,15 +44,23 @@ export interface Column<Row> {
   key?: (r: Row) => number | string | null;
 }
 
+/** Sort choice per table id, so a re-render after an edit keeps the order the user picked. */
+const sortChoice = new Map<string, { col: number; descending: boolean }>();
+
 /**
  * A table whose sortable headers re-order the rows on click (descending first for numbers, since
  * the question is usually "what costs most"); unknown values sort last either way.
  */
-export function sortableTable<Row>(rows: Row[], columns: Column<Row>[], onRow?: (r: Row) => void): HTMLElement {
+export function sortableTable<Row>(
+  id: string,
+  rows: Row[],
+  columns: Column<Row>[],
+  onRow?: (r: Row) => void,
+): HTMLElement {
   const table = el("table");
   const tbody = el("tbody");
-  let sortCol = -1;
-  let descending = true;
+  let sortCol = sortChoice.get(id)?.col ?? -1;
+  let descending = sortChoice.get(id)?.descending ?? true;
   const fill = () => {
     tbody.replaceChildren();
     const order = [...rows];
@@ -81,11 +89,13 @@ export function sortableTable<Row>(rows: Row[], columns: Column<Row>[], onRow?: 
       th.addEventListener("click", () => {
         descending = sortCol === i ? !descending : !!c.numeric;
         sortCol = i;
+        sortChoice.set(id, { col: i, descending });
         for (const other of Array.from(headRow.children)) other.removeAttribute("aria-sort");
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
         fill();
       });
     }
+    if (i === sortCol) th.setAttribute("aria-sort", descending ? "descending" : "ascending");
     headRow.appendChild(th);
   });
   table.appendChild(el("thead", {}, headRow));

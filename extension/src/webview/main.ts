@@ -21,9 +21,10 @@ const reveal = (line: number | null) => {
 
 const pct = (share: number | null) => (share === null ? "?" : `${(share * 100).toFixed(share < 0.001 ? 2 : 1)}%`);
 
-function modelSection(m: ModelView): HTMLElement {
+function modelSection(m: ModelView, index: number): HTMLElement {
   const heading = el("h2", { text: `Model: ${m.title}` });
   const layerTable = sortableTable<LayerRow>(
+    `layers-${index}`,
     m.layers,
     [
       { title: "Layer", text: (r) => r.path, key: (r) => r.path },
@@ -51,7 +52,7 @@ function modelSection(m: ModelView): HTMLElement {
   );
 }
 
-function runSection(r: RunView): HTMLElement {
+function runSection(r: RunView, index: number): HTMLElement {
   const parts: Array<HTMLElement | null> = [el("h2", { text: r.title }), cards(r.cards)];
   if (r.whatIfs.length > 1) {
     parts.push(el("h3", { text: "What-ifs: kg CO2e, low–high, against the baseline" }), whatIfChart(r.whatIfs));
@@ -75,7 +76,7 @@ function runSection(r: RunView): HTMLElement {
   }
   parts.push(
     el("h3", { text: "Assumptions" }),
-    sortableTable(r.assumptions, [
+    sortableTable(`assumptions-${index}`, r.assumptions, [
       { title: "Assumption", text: (a) => a.name, key: (a) => a.name },
       { title: "Value", text: (a) => a.value },
       { title: "From", text: (a) => a.source, key: (a) => a.source },
@@ -94,19 +95,21 @@ function render(model: ReportViewModel): void {
   if (model.models.length === 0 && model.runs.length === 0) {
     parts.push(el("p", { cls: "muted", text: "No models or training runs found in this file." }));
   }
-  for (const m of model.models) parts.push(modelSection(m));
-  for (const r of model.runs) parts.push(runSection(r));
+  parts.push(...model.models.map(modelSection), ...model.runs.map(runSection));
   if (model.unknowns.length > 0) {
     parts.push(
       el("h2", { text: "What the analysis does not know" }),
-      sortableTable(model.unknowns, [
+      sortableTable("unknowns", model.unknowns, [
         { title: "Where", text: (u) => u.where, key: (u) => u.where },
         { title: "Unknown", text: (u) => u.message },
         { title: "How to resolve it", text: (u) => u.hint },
       ]),
     );
   }
+  // Re-renders follow edits in the script: keep the reader where they were.
+  const scroll = window.scrollY;
   app.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+  window.scrollTo(0, scroll);
 }
 
 window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
