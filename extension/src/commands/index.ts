@@ -3,17 +3,10 @@
 import * as vscode from "vscode";
 import { type ClientGetter, requestAnalysis, targetUri } from "../report/analysisSource";
 import { compareMarkdown } from "./compareTable";
+import { COMMANDS } from "./ids";
 import { EXPORT_FORMATS, exportText } from "./exportFormats";
 import { selectDevice, selectRegion } from "./selectDeviceRegion";
 import { editorSettings } from "./settingsScope";
-
-export const COMMANDS = {
-  exportReport: "footprint.exportReport",
-  selectDevice: "footprint.selectDevice",
-  selectRegion: "footprint.selectRegion",
-  compare: "footprint.compareDevicesRegions",
-  toggleInlayHints: "footprint.toggleInlayHints",
-} as const;
 
 /** The script a command is about: its argument, the active Python editor, else what the report shows. */
 type Fallback = () => vscode.Uri | undefined;
