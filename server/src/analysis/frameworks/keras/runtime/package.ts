@@ -1,0 +1,105 @@
+// The `keras` and `tensorflow` namespaces: keras.layers (catalog classes, Layer, Input, merge
+// helpers), Sequential/Model, datasets, callbacks, utils, mixed_precision, applications and tf.data.
+
+import type { Interp } from "../../../evaluate/interp";
+import { fn, nativeModule, opaque } from "../../../evaluate/nativeHelpers";
+import { builtin, NONE, type Value } from "../../../evaluate/values";
+import { MERGE_FUNCTIONS } from "../layers/index";
+import { catalogClass, ensureState, inputLayerClass, kerasClasses, kerasInput, mergeFunction } from "./classes";
+import {
+  callback,
+  fromTensorSlices,
+  imageDatasetFromDirectory,
+  loadData,
+  modelMethods,
+  padSequences,
+  policyClass,
+  setGlobalPolicy,
+  toCategorical,
+} from "./training";
+
+const DATASETS = [
+  "mnist",
+  "fashion_mnist",
+  "cifar10",
+  "cifar100",
+  "imdb",
+  "reuters",
+  "boston_housing",
+  "california_housing",
+];
+
+/** keras.applications.X(...): a zoo model whose weights the catalog cannot build layer by layer. */
+function application(name: string): Value {
+  return fn(`keras.applications.${name}`, (ip, _args, _kw, node) => {
+    const k = kerasClasses(ip);
+    const inst = { k: "instance" as const, cls: k.Model, attrs: new Map(), mod: null };
+    const st = ensureState(ip, inst, node, "zoo");
+    st.className = name;
+    st.zoo = { name, params: null, macs: null, note: `keras.applications.${name}: parameters come from the model zoo` };
+    ip.note(`keras.applications.${name}: its parameters and FLOPs are not tabulated here yet`, node);
+    return inst;
+  });
+}
+
+function kerasModule(ip: Interp): Value {
+  const k = kerasClasses(ip);
+  for (const [name, m] of modelMethods()) if (!k.Model.attrs.has(name)) k.Model.attrs.set(name, m);
+  const input = builtin("keras.Input", kerasInput);
+  const layerEntries: Record<string, Value> = { Layer: k.Layer, Input: input, InputLayer: inputLayerClass(ip) };
+  for (const f of Object.keys(MERGE_FUNCTIONS)) layerEntries[f] = mergeFunction(f);
+  const layers = nativeModule("keras.layers", layerEntries, (attr) => catalogClass(ip, attr));
+  const models = nativeModule("keras.models", { Sequential: k.Sequential, Model: k.Model });
+  const datasets = nativeModule(
+    "keras.datasets",
+    Object.fromEntries(DATASETS.map((d) => [d, nativeModule(`keras.datasets.${d}`, { load_data: loadData(d) })])),
+  );
+  const callbacks = nativeModule("keras.callbacks", {}, (attr) => callback(attr));
+  const sequence = nativeModule("keras.preprocessing.sequence", { pad_sequences: padSequences });
+  const utils = nativeModule("keras.utils", {
+    pad_sequences: padSequences,
+    to_categorical: toCategorical,
+    image_dataset_from_directory: imageDatasetFromDirectory,
+  });
+  const mixed = nativeModule("keras.mixed_precision", { set_global_policy: setGlobalPolicy, Policy: policyClass });
+  const applications = nativeModule("keras.applications", {}, (attr) =>
+    /^[A-Z]/.test(attr) ? application(attr) : opaque(`keras.applications.${attr}`),
+  );
+  return nativeModule(
+    "keras",
+    {
+      layers,
+      models,
+      datasets,
+      callbacks,
+      utils,
+      mixed_precision: mixed,
+      applications,
+      preprocessing: nativeModule("keras.preprocessing", {
+        sequence,
+        image_dataset_from_directory: imageDatasetFromDirectory,
+      }),
+      Sequential: k.Sequential,
+      Model: k.Model,
+      Input: input,
+    },
+    (attr) => opaque(`keras.${attr}`),
+  );
+}
+
+/** The `keras` package (Keras 3, or tf.keras through `tensorflow.keras`). */
+export function kerasRoot(ip: Interp): Value {
+  return kerasModule(ip);
+}
+
+/** The `tensorflow` package: tf.keras, tf.data, and inert names for the rest. */
+export function tensorflowRoot(ip: Interp): Value {
+  const data = nativeModule("tensorflow.data", {
+    Dataset: nativeModule("tensorflow.data.Dataset", { from_tensor_slices: fromTensorSlices }),
+    AUTOTUNE: NONE,
+  });
+  const identity = fn("tf.function", (_ip, [f]) => f ?? NONE);
+  return nativeModule("tensorflow", { keras: kerasModule(ip), data, newaxis: NONE, function: identity }, (attr) =>
+    opaque(`tensorflow.${attr}`),
+  );
+}
