@@ -2,6 +2,7 @@
 // it built and the trace of what it did.
 import type { Tree } from "web-tree-sitter";
 import { buildDefinedModels, buildModelCosts } from "../cost/modelCost";
+import { kerasModelCosts } from "../frameworks/keras/kerasModelCost";
 import type { Directives } from "../directives";
 import type { ModelCost, Unknown } from "../types";
 import type { WorkspaceReader } from "../workspace";
@@ -77,7 +78,7 @@ export function evaluateProgram(tree: Tree, ctx: EvalContext): ProgramFacts {
   }
   let models: ModelCost[] = [];
   try {
-    models = buildModelCosts(ip, ctx.budget.maxSteps - ip.steps);
+    models = [...buildModelCosts(ip, ctx.budget.maxSteps - ip.steps), ...kerasModelCosts(ip)];
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     ip.unknowns.push({ message: "model costing stopped: code nested too deeply", range: null });

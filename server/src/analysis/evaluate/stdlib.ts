@@ -1,6 +1,7 @@
 // The Python standard library pieces training scripts use for configuration: argparse, os
 // (environ/getenv defaults), math, dataclasses, typing, collections, functools, copy,
 // itertools, sys, plus pass-through wrappers (tqdm). Everything else imports as opaque.
+import { kerasRoot, tensorflowRoot } from "../frameworks/keras/runtime/package";
 import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
 import { profilerModules } from "../frameworks/torch/profilers";
@@ -179,6 +180,8 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     argparse: () => argparseModule(),
     torch: () => torchRoot(ip),
     torchvision: () => torchvisionRoot(ip),
+    keras: () => kerasRoot(ip),
+    tensorflow: () => tensorflowRoot(ip),
     dataclasses: () =>
       nativeModule("dataclasses", {
         dataclass: builtin("dataclass", (_ip, [c]) => {
