@@ -9,7 +9,8 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { SHOW_REPORT_COMMAND } from "../../server/src/shared/protocol";
-import { ReportView } from "./reportView";
+import { registerFootprintCommands } from "./commands";
+import { ReportPanel } from "./report/reportPanel";
 import { createStatusBar } from "./statusBar";
 
 let client: LanguageClient | undefined;
@@ -38,9 +39,15 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   client = createClient(context);
-  const report = new ReportView(() => client);
+  // The report is a webview panel (report/); Export Report → Markdown keeps the Markdown renderer.
+  const report = new ReportPanel(context.extensionUri, () => client);
   context.subscriptions.push(
     report,
+    registerFootprintCommands(
+      context,
+      () => client,
+      () => report.currentSource,
+    ),
     createStatusBar(() => client),
     vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (uri?: string | vscode.Uri) => report.show(uri)),
     vscode.commands.registerCommand("footprint.restartServer", async () => {

@@ -12,6 +12,7 @@ import {
   compareRegions,
 } from "../../extension/src/commands/compareTable";
 import { checkResultOf, exportText } from "../../extension/src/commands/exportFormats";
+import { COMMANDS } from "../../extension/src/commands/ids";
 import { layerCsv } from "../../extension/src/report/csv";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { DEVICE_ROWS } from "../../server/src/analysis/footprint/data/devices";
@@ -85,4 +86,15 @@ test("the comparison Markdown names the run and has both tables; no run says so"
   assert.match(md, /## Devices/);
   assert.match(md, /## Regions/);
   assert.match(compareMarkdown({ ...analysis, runs: [] }, DEFAULT_SETTINGS), /No training run found/);
+});
+
+test("package.json contributes every palette command this module registers, in the Footprint category", () => {
+  const manifest = JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8"));
+  const contributed = new Map<string, { category: string; title: string }>(
+    manifest.contributes.commands.map((c: { command: string; category: string; title: string }) => [c.command, c]),
+  );
+  for (const id of Object.values(COMMANDS)) {
+    assert.equal(contributed.get(id)?.category, "Footprint", id);
+    assert.ok(contributed.get(id)?.title, id);
+  }
 });
