@@ -85,6 +85,8 @@ export function kerasModelCosts(ip: Interp): ModelCost[] {
   const out: ModelCost[] = [];
   for (const st of ks.layers.values()) {
     if (!isModelKind(st.kind) || inner.has(st) || !st.site) continue;
+    // An unbuilt helper model that the script never binds at top level is not a model it trains.
+    if (st.graph.length === 0 && !names.has(st) && st.kind !== "zoo") continue;
     out.push(modelCost(ip, st, names.get(st) ?? null));
   }
   return out;

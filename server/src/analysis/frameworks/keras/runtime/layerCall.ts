@@ -140,6 +140,12 @@ export function callLayer(ip: Interp, st: LayerState, args: Value[], kw: Kw, nod
   });
   rec.outputs = tensorsIn(out);
   rec.outputShapes = rec.outputs.map((t) => sampleShape(ip, t) ?? []);
+  // Outputs belong to this call (not to the inner layer that made them), so a functional graph
+  // walks through a custom layer as one node and raw ops inside its call() do not cut the walk.
+  const ks = kerasState(ip);
+  rec.outputs.forEach((t, i) => {
+    ks.tensors.set(t, { shape: rec.outputShapes[i]!, producer: rec });
+  });
   // A subclassed or Sequential model called at top level (by the script or by fit) is defined by
   // that call: the weights it built and the layers it ran.
   if (atTop && (st.kind === "sequential" || (st.kind === "subclass" && st.graph.length === 0))) st.graph = [rec];

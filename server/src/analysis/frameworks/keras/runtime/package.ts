@@ -3,8 +3,9 @@
 
 import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeModule, opaque } from "../../../evaluate/nativeHelpers";
-import { builtin, NONE, type Value } from "../../../evaluate/values";
+import { asInt, builtin, int, NONE, tensor, tuple, unknown, type Value } from "../../../evaluate/values";
 import { MERGE_FUNCTIONS } from "../layers/index";
+import { sampleShape } from "./tensors";
 import { catalogClass, ensureState, inputLayerClass, kerasClasses, kerasInput, mergeFunction } from "./classes";
 import {
   callback,
@@ -40,6 +41,27 @@ function application(name: string): Value {
     ip.note(`keras.applications.${name}: its parameters and FLOPs are not tabulated here yet`, node);
     return inst;
   });
+}
+
+/** keras.ops pieces custom layers use to size things: shape() (None batch) and arange(). */
+function opsModule(): Value {
+  return nativeModule(
+    "keras.ops",
+    {
+      shape: fn("keras.ops.shape", (ip, [x], _kw, node) => {
+        const s = sampleShape(ip, x);
+        return s
+          ? tuple([NONE, ...s.map((d) => (d === null ? NONE : int(d)))])
+          : unknown("shape of an unknown tensor", node);
+      }),
+      arange: fn("keras.ops.arange", (_ip, args, kw) => {
+        const start = asInt(kw.get("start") ?? (args.length > 1 ? args[0] : undefined)) ?? 0;
+        const stop = asInt(kw.get("stop") ?? (args.length > 1 ? args[1] : args[0]));
+        return stop === null ? tensor(null) : tensor([Math.max(0, stop - start)], "int32");
+      }),
+    },
+    (attr) => opaque(`keras.ops.${attr}`),
+  );
 }
 
 function kerasModule(ip: Interp): Value {
@@ -82,6 +104,7 @@ function kerasModule(ip: Interp): Value {
       Sequential: k.Sequential,
       Model: k.Model,
       Input: input,
+      ops: opsModule(),
     },
     (attr) => opaque(`keras.${attr}`),
   );
