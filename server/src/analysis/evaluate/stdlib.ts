@@ -5,6 +5,8 @@ import { kerasRoot, tensorflowRoot } from "../frameworks/keras/runtime/package";
 import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
 import { profilerModules } from "../frameworks/torch/profilers";
+import { datasetsRoot } from "../frameworks/transformers/hfDatasets";
+import { peftRoot, transformersRoot, trlRoot } from "../frameworks/transformers/package";
 import { argparseModule } from "./argparse";
 import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
@@ -182,6 +184,10 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     torchvision: () => torchvisionRoot(ip),
     keras: () => kerasRoot(ip),
     tensorflow: () => tensorflowRoot(ip),
+    transformers: () => transformersRoot(ip),
+    datasets: () => datasetsRoot(),
+    trl: () => trlRoot(ip),
+    peft: () => peftRoot(ip),
     dataclasses: () =>
       nativeModule("dataclasses", {
         dataclass: builtin("dataclass", (_ip, [c]) => {

@@ -1,0 +1,153 @@
+// `AutoModel*.from_pretrained(checkpoint)` / `BertForSequenceClassification.from_pretrained(...)`:
+// the single place where a Hugging Face checkpoint becomes a model value. Sizes of checkpoints
+// come from the model zoo (frameworks/zoo, owned separately); until it answers, the model is a
+// library object that still records device/precision/save facts and says why its size is unknown.
+import type { Node } from "web-tree-sitter";
+import type { Interp } from "../../evaluate/interp";
+import { fn, nativeObject } from "../../evaluate/nativeHelpers";
+import { asInt, asString, type Kw, NONE, type NativeV, unknown, type Value } from "../../evaluate/values";
+import { deviceKindOf, precisionOfDtype } from "../torch/events";
+
+/** What a script asked for: enough for a zoo lookup to size the model and its head. */
+export interface PretrainedRequest {
+  /** The checkpoint name as written ("bert-base-uncased", "meta-llama/Llama-2-7b-hf"); null when not a literal. */
+  checkpoint: string | null;
+  /** The class called ("AutoModelForSequenceClassification", "GPT2LMHeadModel"). */
+  className: string;
+  /** The head the class implies ("sequence-classification", "causal-lm", "base"...). */
+  task: string;
+  /** `num_labels=` for classification heads. */
+  numLabels: number | null;
+  /** False for `from_config(...)`: the same architecture trained from scratch. */
+  pretrained: boolean;
+  kw: Kw;
+}
+
+/** Head implied by a transformers class name. */
+export function taskOf(className: string): string {
+  const rules: Array<[RegExp, string]> = [
+    [/ForSequenceClassification$/, "sequence-classification"],
+    [/ForTokenClassification$/, "token-classification"],
+    [/ForQuestionAnswering$/, "question-answering"],
+    [/(ForCausalLM|LMHeadModel)$/, "causal-lm"],
+    [/ForMaskedLM$/, "masked-lm"],
+    [/(ForSeq2SeqLM|ForConditionalGeneration)$/, "seq2seq-lm"],
+    [/ForImageClassification$/, "image-classification"],
+    [/ForMultipleChoice$/, "multiple-choice"],
+  ];
+  for (const [re, task] of rules) if (re.test(className)) return task;
+  return "base";
+}
+
+/**
+ * The model value for a checkpoint. A zoo lookup plugs in here: return its model value (a torch
+ * module tree, or a native whose `data.modelId` is the ModelCost id) when it knows the checkpoint.
+ */
+export function pretrainedModel(ip: Interp, req: PretrainedRequest, node: Node | null): Value {
+  ip.note(
+    `${req.checkpoint ?? "this checkpoint"} (${req.className}): the size of Hugging Face checkpoints is not in the model zoo, so parameters and FLOPs are unknown`,
+    node,
+    "the training run is still detected; its cost needs the model's parameters",
+  );
+  return libraryModel(req);
+}
+
+/** Maximum sequence length of a checkpoint (tokenizer model_max_length); null when the zoo does not know it. */
+export function pretrainedMaxPositions(_ip: Interp, _checkpoint: string): number | null {
+  return null;
+}
+
+function libraryModel(req: PretrainedRequest): NativeV {
+  const self: NativeV = nativeObject(
+    "transformers.PreTrainedModel",
+    { checkpoint: req.checkpoint, className: req.className, modelId: null },
+    {
+      to(ip, me, args, kw, node) {
+        for (const a of [
+          ...args,
+          ...(kw.get("device") ? [kw.get("device")!] : []),
+          ...(kw.get("dtype") ? [kw.get("dtype")!] : []),
+        ]) {
+          const d = deviceKindOf(a);
+          if (d) ip.event({ kind: "device", device: d, count: null, how: ".to(device) on a transformers model" }, node);
+          const p = precisionOfDtype(a);
+          if (p && p !== "fp32")
+            ip.event({ kind: "precision", precision: p, how: `.to(${asString(a)})`, modelId: null }, node);
+        }
+        return me;
+      },
+      cuda(ip, me, _a, _kw, node) {
+        ip.event({ kind: "device", device: "gpu", count: null, how: ".cuda() on a transformers model" }, node);
+        return me;
+      },
+      half(ip, me, _a, _kw, node) {
+        ip.event({ kind: "precision", precision: "fp16", how: ".half()", modelId: null }, node);
+        return me;
+      },
+      bfloat16(ip, me, _a, _kw, node) {
+        ip.event({ kind: "precision", precision: "bf16", how: ".bfloat16()", modelId: null }, node);
+        return me;
+      },
+      train: (_ip, me) => me,
+      eval: (_ip, me) => me,
+      float: (_ip, me) => me,
+      gradient_checkpointing_enable: () => NONE,
+      resize_token_embeddings: () => NONE,
+      tie_weights: () => NONE,
+      parameters: (_ip, _me, _a, _kw, node) => unknown(`parameters of ${req.checkpoint ?? req.className}`, node),
+      named_parameters: (_ip, _me, _a, _kw, node) => unknown(`parameters of ${req.checkpoint ?? req.className}`, node),
+      num_parameters: (_ip, _me, _a, _kw, node) => unknown(`size of ${req.checkpoint ?? req.className}`, node),
+      generate: (_ip, _me, _a, _kw, node) => unknown("generated tokens", node),
+      save_pretrained(ip, _me, _a, _kw, node) {
+        ip.event({ kind: "save", modelId: null, how: "save_pretrained" }, node);
+        return NONE;
+      },
+      push_to_hub: () => NONE,
+    },
+    (_me, name) => (name === "config" ? nativeObject("PretrainedConfig", {}, {}) : undefined),
+  );
+  // `outputs = model(**batch)`: outputs.loss is Unknown, whose .backward() still records the step.
+  self.call = (_ip, _a, _kw, node) => unknown(`outputs of ${req.checkpoint ?? req.className}`, node);
+  return self;
+}
+
+/** `SomeModelClass` namespace: from_pretrained / from_config build the model value. */
+export function modelFactory(className: string): Value {
+  const build = (pretrained: boolean) =>
+    fn(`${className}.${pretrained ? "from_pretrained" : "from_config"}`, (ip, [first], kw, node) => {
+      const ckpt = pretrained ? asString(kw.get("pretrained_model_name_or_path") ?? first) : configName(first);
+      return pretrainedModel(
+        ip,
+        {
+          checkpoint: ckpt,
+          className,
+          task: taskOf(className),
+          numLabels: asInt(kw.get("num_labels")),
+          pretrained,
+          kw,
+        },
+        node,
+      );
+    });
+  return nativeObject(className, {}, {}, (_me, name) =>
+    name === "from_pretrained" ? build(true) : name === "from_config" ? build(false) : undefined,
+  );
+}
+
+/** Checkpoint behind `AutoConfig.from_pretrained(name)` values passed to from_config. */
+function configName(v: Value | undefined): string | null {
+  if (v?.k === "native" && typeof v.data.checkpoint === "string") return v.data.checkpoint;
+  return null;
+}
+
+/** `AutoConfig.from_pretrained(name, **overrides)`: remembers the checkpoint for from_config. */
+export function configFactory(): Value {
+  return nativeObject(
+    "AutoConfig",
+    {},
+    {
+      from_pretrained: (_ip, _me, [ckpt], kw) =>
+        nativeObject("PretrainedConfig", { checkpoint: asString(ckpt), overrides: kw }, {}),
+    },
+  );
+}

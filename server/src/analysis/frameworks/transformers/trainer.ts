@@ -1,0 +1,173 @@
+// Hugging Face `TrainingArguments` / `Trainer` (and Seq2SeqTrainer, trl's SFTTrainer): the
+// arguments become a native object; `trainer.train()` records one `hfTrainer` event with the
+// schedule, precision and the train dataset's size and tokens per sample, and runs a torch model
+// once on a batch of that dataset so its forward FLOPs are traced like any script input.
+import type { Node } from "web-tree-sitter";
+import { callModule } from "../torch/moduleCall";
+import { callValue } from "../../evaluate/calls/call";
+import { lookupClassAttr } from "../../evaluate/classes";
+import type { Interp } from "../../evaluate/interp";
+import { fn, nativeObject } from "../../evaluate/nativeHelpers";
+import type { DatasetInfo } from "../../evaluate/trace";
+import {
+  asInt,
+  asNumber,
+  asString,
+  type Kw,
+  NONE,
+  type NativeV,
+  tensor,
+  truthy,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import type { Precision } from "../../types";
+import { datasetOf } from "../torch/data";
+
+/** Arguments a run needs, as the script set them (null = left at the library default). */
+export interface HfArgs {
+  epochs: number | null;
+  maxSteps: number | null;
+  batchSize: number | null;
+  gradientAccumulation: number | null;
+  precision: Precision | null;
+  evalStrategy: string | null;
+  useCpu: boolean;
+  kw: Kw;
+}
+
+const flag = (kw: Kw, name: string) => truthy(kw.get(name) ?? NONE) === true;
+
+/** TrainingArguments(...) / Seq2SeqTrainingArguments(...) / trl SFTConfig(...). */
+export function readTrainingArgs(kw: Kw): HfArgs {
+  const precision: Precision | null = flag(kw, "bf16") ? "bf16-mixed" : flag(kw, "fp16") ? "fp16-mixed" : null;
+  return {
+    epochs: asNumber(kw.get("num_train_epochs")),
+    maxSteps: asInt(kw.get("max_steps")),
+    batchSize: asInt(kw.get("per_device_train_batch_size") ?? kw.get("per_gpu_train_batch_size")),
+    gradientAccumulation: asInt(kw.get("gradient_accumulation_steps")),
+    precision,
+    evalStrategy: asString(kw.get("eval_strategy") ?? kw.get("evaluation_strategy")),
+    useCpu: flag(kw, "use_cpu") || flag(kw, "no_cuda"),
+    kw,
+  };
+}
+
+export function trainingArgsClass(name: string): Value {
+  return fn(`transformers.${name}`, (_ip, _a, kw) => {
+    const a = readTrainingArgs(kw);
+    return nativeObject(`transformers.${name}`, { hfArgs: a }, {}, (_me, attr) => kw.get(attr));
+  });
+}
+
+/** The model a Trainer trains: its ModelCost id when it is a torch module or a zoo model. */
+function modelIdOf(v: Value | undefined): number | null {
+  if (v?.k === "instance" && v.mod) return v.mod.id;
+  if (v?.k === "native" && typeof v.data.modelId === "number") return v.data.modelId;
+  return null;
+}
+
+/**
+ * Runs a torch model once on one sample of the train dataset, as the Trainer's collated batch
+ * (`model(**batch)`): tensors whose name the forward accepts go positionally in its order.
+ */
+function traceOnBatch(
+  ip: Interp,
+  model: Value,
+  ds: { info: DatasetInfo; sample: Value } | null,
+  node: Node | null,
+): void {
+  if (model.k !== "instance" || !model.mod || ip.observedInputs.has(model.mod) || !ds) return;
+  const fwd = lookupClassAttr(model.cls, "forward");
+  if (fwd?.k !== "func") return;
+  const cols = new Map<string, Value>();
+  if (ds.sample.k === "dict")
+    for (const [k, v] of ds.sample.map.values()) if (k.k === "str" && v.k === "tensor" && v.shape) cols.set(k.v, v);
+  const params = fwd.params.slice(1).map((p) => p.name);
+  const args: Value[] = [];
+  for (const p of params) {
+    const col = cols.get(p) ?? (p === "labels" ? cols.get("label") : undefined);
+    if (!col || col.k !== "tensor" || !col.shape) break;
+    const t = tensor([1, ...col.shape], col.dtype);
+    t.origin = `train_dataset ${ds.info.name ?? ""} (${col.shape.join("×")} per sample)`.replace("  ", " ");
+    args.push(t);
+  }
+  if (args.length > 0) callModule(ip, model, args, new Map(), node);
+}
+
+function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: number | null): Value {
+  const argsV = trainerKw.get("args");
+  const a: HfArgs | null = argsV?.k === "native" ? ((argsV.data.hfArgs as HfArgs | undefined) ?? null) : null;
+  let model = trainerKw.get("model") ?? NONE;
+  const init = trainerKw.get("model_init");
+  if (model.k === "none" && init) model = callValue(ip, init, [], new Map(), node);
+  const ds = datasetOf(ip, trainerKw.get("train_dataset"), node);
+  if (!trainerKw.get("train_dataset"))
+    ip.note("Trainer without train_dataset: the training samples are unknown", node, "add `# footprint: samples N`");
+  traceOnBatch(ip, model, ds, node);
+  if (sweepTrials !== null)
+    ip.event({ kind: "sweep", trials: sweepTrials, how: "Trainer.hyperparameter_search(n_trials)" }, node);
+  ip.event(
+    {
+      kind: "device",
+      device: a?.useCpu ? "cpu" : "gpu",
+      count: null,
+      how: a?.useCpu ? "TrainingArguments(use_cpu=True)" : "transformers Trainer (uses the GPU when one is present)",
+    },
+    node,
+  );
+  ip.event(
+    {
+      kind: "hfTrainer",
+      modelId: modelIdOf(model),
+      epochs: a?.epochs ?? null,
+      maxSteps: a?.maxSteps ?? null,
+      batchSize: a?.batchSize ?? null,
+      gradientAccumulation: a?.gradientAccumulation ?? null,
+      precision: a?.precision ?? null,
+      trainSamples: ds?.info.samples ?? null,
+      tokensPerSample: ds?.info.tokensPerSample ?? null,
+      evalEachEpoch: a?.evalStrategy === "epoch" && !!trainerKw.get("eval_dataset"),
+    },
+    node,
+  );
+  return nativeObject("TrainOutput", {}, {}, (_me, name) =>
+    name === "global_step" || name === "training_loss" || name === "metrics"
+      ? unknown(`${name} of the run`)
+      : undefined,
+  );
+}
+
+/** Trainer / Seq2SeqTrainer / SFTTrainer: keyword or positional (model, args, data_collator, train_dataset, eval_dataset). */
+export function trainerClass(name: string): Value {
+  return fn(`transformers.${name}`, (_ip, args, kw) => {
+    const all = new Map(kw);
+    ["model", "args", "data_collator", "train_dataset", "eval_dataset"].forEach((k, i) => {
+      if (!all.has(k) && args[i]) all.set(k, args[i]);
+    });
+    const self: NativeV = nativeObject(
+      `transformers.${name}`,
+      { kw: all },
+      {
+        train: (ip, _me, _a, _kw, node) => emitRun(ip, all, node, null),
+        hyperparameter_search: (ip, _me, _a, kw2, node) =>
+          // transformers docs: n_trials defaults to 20.
+          emitRun(ip, all, node, asInt(kw2.get("n_trials")) ?? 20),
+        evaluate: (_ip, _me, _a, _kw, node) => unknown("evaluation metrics", node),
+        predict: (_ip, _me, _a, _kw, node) => unknown("predictions", node),
+        save_model(ip, _me, _a, _kw, node) {
+          ip.event({ kind: "save", modelId: modelIdOf(all.get("model")), how: "Trainer.save_model" }, node);
+          return NONE;
+        },
+        push_to_hub: () => NONE,
+        add_callback: () => NONE,
+        log_metrics: () => NONE,
+        save_metrics: () => NONE,
+        save_state: () => NONE,
+      },
+      (_me, attr) =>
+        attr === "model" ? (all.get("model") ?? NONE) : attr === "args" ? (all.get("args") ?? NONE) : undefined,
+    );
+    return self;
+  });
+}
