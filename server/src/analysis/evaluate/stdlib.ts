@@ -5,6 +5,7 @@ import { kerasRoot, tensorflowRoot } from "../frameworks/keras/runtime/package";
 import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
 import { profilerModules } from "../frameworks/torch/profilers";
+import { lightningRoot } from "../frameworks/lightning/package";
 import { datasetsRoot } from "../frameworks/transformers/hfDatasets";
 import { peftRoot, transformersRoot, trlRoot } from "../frameworks/transformers/package";
 import { argparseModule } from "./argparse";
@@ -188,6 +189,8 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     datasets: () => datasetsRoot(),
     trl: () => trlRoot(ip),
     peft: () => peftRoot(ip),
+    lightning: () => lightningRoot(ip, "lightning"),
+    pytorch_lightning: () => lightningRoot(ip, "pytorch_lightning"),
     dataclasses: () =>
       nativeModule("dataclasses", {
         dataclass: builtin("dataclass", (_ip, [c]) => {

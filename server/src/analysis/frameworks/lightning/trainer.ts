@@ -1,0 +1,188 @@
+// Lightning `Trainer(...)` and `trainer.fit(model, ...)`: finds the training DataLoader (argument,
+// datamodule hooks or the module's own train_dataloader), runs configure_optimizers and one
+// training_step on a symbolic batch (so the model's forward sees the loader's sample shape, as in a
+// PyTorch loop), and records a `lightningFit` event with the Trainer's schedule, precision and devices.
+import type { Node } from "web-tree-sitter";
+import { callMethod } from "../../evaluate/calls/call";
+import { lookupClassAttr } from "../../evaluate/classes";
+import type { Interp } from "../../evaluate/interp";
+import { fn, nativeObject } from "../../evaluate/nativeHelpers";
+import type { LoaderInfo } from "../../evaluate/trace";
+import {
+  asInt,
+  asNumber,
+  asString,
+  int,
+  type Kw,
+  NONE,
+  type NativeV,
+  str,
+  truthy,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import type { Precision } from "../../types";
+import { callModule } from "../torch/moduleCall";
+import { isDataModule } from "./module";
+
+/** Trainer(precision=...) per the Lightning 2 docs: 64/32/16(-mixed)/bf16(-mixed) and the -true variants. */
+export function lightningPrecision(v: Value | undefined): Precision | null {
+  if (!v || v.k === "none") return null;
+  const s = asString(v) ?? (v.k === "num" ? String(v.v) : null);
+  if (s === null) return null;
+  const table: Record<string, Precision> = {
+    "64": "fp64",
+    "64-true": "fp64",
+    "32": "fp32",
+    "32-true": "fp32",
+    "16": "fp16-mixed",
+    "16-mixed": "fp16-mixed",
+    bf16: "bf16-mixed",
+    "bf16-mixed": "bf16-mixed",
+    "16-true": "fp16",
+    "bf16-true": "bf16",
+  };
+  return table[s] ?? null;
+}
+
+/** devices=4 / "4" / [0, 1] / "0,1" → a count; "auto" and -1 (all visible) → null. */
+export function deviceCount(v: Value | undefined): number | null {
+  if (!v || v.k === "none") return null;
+  if (v.k === "list" || v.k === "tuple") return v.items.length;
+  const n = asInt(v);
+  if (n !== null) return n > 0 ? n : null;
+  const s = asString(v);
+  if (s === null || s === "auto" || s === "-1") return null;
+  if (/^\d+$/.test(s.trim())) return Number(s);
+  const ids = s.split(",").filter((x) => x.trim() !== "");
+  return ids.length > 0 ? ids.length : null;
+}
+
+function loaderOf(v: Value | undefined): NativeV | null {
+  if (!v) return null;
+  if (v.k === "native" && v.loop?.loader) return v;
+  if (v.k === "list" || v.k === "tuple") return loaderOf(v.items[0]);
+  if (v.k === "dict") return loaderOf([...v.map.values()][0]?.[1]);
+  return null;
+}
+
+/** `limit_train_batches`: a float is a fraction of the batches, an int a number of batches (Lightning docs). */
+function limitLoader(info: LoaderInfo, trips: number | null, limit: Value | undefined): LoaderInfo {
+  if (!limit || limit.k !== "num" || !info.dataset || info.batchSize === null || trips === null) return info;
+  const batches = limit.int ? Math.min(trips, limit.v) : Math.floor(trips * limit.v);
+  if (batches >= trips) return info;
+  const samples = Math.min(info.dataset.samples ?? Number.POSITIVE_INFINITY, batches * info.batchSize);
+  const name = `${info.dataset.name ?? "dataset"} (limit_train_batches=${limit.v})`;
+  return { ...info, dataset: { ...info.dataset, name, samples } };
+}
+
+/** The training loader `fit` would use: argument, datamodule hooks, else the module's own hook. */
+function trainLoader(
+  ip: Interp,
+  model: Value,
+  args: Value[],
+  kw: Kw,
+  trainer: NativeV,
+  node: Node | null,
+): Value | null {
+  let dl: Value | undefined = kw.get("train_dataloaders") ?? kw.get("train_dataloader") ?? args[0];
+  let dm = kw.get("datamodule");
+  if (!dm && isDataModule(dl)) {
+    dm = dl;
+    dl = undefined;
+  }
+  if (dl && dl.k !== "none") return dl;
+  if (dm && dm.k === "instance") {
+    dm.attrs.set("trainer", trainer);
+    callMethod(ip, dm, "prepare_data", [], node);
+    callMethod(ip, dm, "setup", [], node, new Map([["stage", str("fit")]]));
+    return callMethod(ip, dm, "train_dataloader", [], node);
+  }
+  if (model.k === "instance" && lookupClassAttr(model.cls, "train_dataloader")?.k === "func")
+    return callMethod(ip, model, "train_dataloader", [], node);
+  return null;
+}
+
+/** configure_optimizers' optimizer (for `self.optimizers()`), whatever shape it is returned in. */
+function firstOptimizer(v: Value): Value {
+  if (v.k === "tuple" || v.k === "list") return v.items[0] ? firstOptimizer(v.items[0]) : NONE;
+  if (v.k === "dict") return [...v.map.values()].find(([k]) => k.k === "str" && k.v === "optimizer")?.[1] ?? NONE;
+  return v;
+}
+
+function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | null): Value {
+  const tkw = trainer.data.kw as Kw;
+  const model = kw.get("model") ?? args[0] ?? NONE;
+  if (model.k === "instance") model.attrs.set("trainer", trainer);
+  const loaderV = trainLoader(ip, model, args.slice(1), kw, trainer, node);
+  const loader = loaderOf(loaderV ?? undefined);
+  if (!loader)
+    ip.note(
+      "the training DataLoader of this fit is not known",
+      node,
+      "add `# footprint: samples N` (and `# footprint: input ...`)",
+    );
+  if (model.k === "instance") {
+    const opt = lookupClassAttr(model.cls, "configure_optimizers");
+    if (opt?.k === "func")
+      model.attrs.set("__fp_optimizers", firstOptimizer(callMethod(ip, model, "configure_optimizers", [], node)));
+    // One training step on a symbolic batch: the forward inside sees the loader's sample shape.
+    const batch = loader?.loop?.sample ?? unknown("batch of an unknown loader", node);
+    if (lookupClassAttr(model.cls, "training_step")?.k === "func")
+      callMethod(ip, model, "training_step", [batch, int(0)], node);
+    const example = model.attrs.get("example_input_array");
+    if (model.mod && !ip.observedInputs.has(model.mod) && example?.k === "tensor" && example.shape)
+      callModule(ip, model, [example], new Map(), node);
+  }
+  const info = loader?.loop?.loader ?? null;
+  const fastDev = tkw.get("fast_dev_run");
+  const fastSteps = fastDev ? (asInt(fastDev) ?? (truthy(fastDev) ? 1 : null)) : null;
+  const gpus = deviceCount(tkw.get("gpus"));
+  const tpus = deviceCount(tkw.get("tpu_cores"));
+  const nodes = asInt(tkw.get("num_nodes")) ?? 1;
+  const devices = deviceCount(tkw.get("devices")) ?? gpus ?? tpus;
+  const accelerator = asString(tkw.get("accelerator")) ?? (gpus ? "gpu" : tpus ? "tpu" : null);
+  ip.event(
+    {
+      kind: "lightningFit",
+      modelId: model.k === "instance" && model.mod ? model.mod.id : null,
+      maxEpochs: asInt(tkw.get("max_epochs")),
+      maxSteps: fastSteps ?? asInt(tkw.get("max_steps")),
+      precision: lightningPrecision(tkw.get("precision")),
+      devices: devices !== null ? devices * Math.max(1, nodes) : null,
+      accelerator,
+      loader: info ? limitLoader(info, loader?.loop?.tripCount ?? null, tkw.get("limit_train_batches")) : null,
+    },
+    node,
+  );
+  return NONE;
+}
+
+export const lightningTrainer = fn("lightning.Trainer", (_ip, _a, kw) => {
+  const trainer: NativeV = nativeObject(
+    "lightning.Trainer",
+    { kw },
+    {
+      fit: (ip, me, args, kw2, node) => fit(ip, me, args, kw2, node),
+      validate: () => NONE,
+      test: () => NONE,
+      predict: (_ip, _me, _a, _kw, node) => unknown("predictions", node),
+      save_checkpoint(ip, _me, _a, _kw, node) {
+        ip.event({ kind: "save", modelId: null, how: "Trainer.save_checkpoint" }, node);
+        return NONE;
+      },
+    },
+    (_me, name) => {
+      const v = kw.get(name);
+      if (v) return v;
+      if (name === "current_epoch" || name === "global_step") return int(0);
+      if (name === "num_devices" || name === "world_size") {
+        const n = deviceCount(kw.get("devices"));
+        return n !== null ? int(n) : unknown("number of devices at run time");
+      }
+      if (name === "max_epochs") return asNumber(kw.get("max_steps")) ? int(-1) : int(1000);
+      return undefined;
+    },
+  );
+  return trainer;
+});
