@@ -6,6 +6,9 @@ import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
 import { profilerModules } from "../frameworks/torch/profilers";
 import { lightningRoot } from "../frameworks/lightning/package";
+import { optunaRoot } from "../frameworks/sweeps/optuna";
+import { sklearnRoot } from "../frameworks/sweeps/paramGrid";
+import { rayRoot } from "../frameworks/sweeps/rayTune";
 import { datasetsRoot } from "../frameworks/transformers/hfDatasets";
 import { peftRoot, transformersRoot, trlRoot } from "../frameworks/transformers/package";
 import { argparseModule } from "./argparse";
@@ -191,6 +194,9 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     peft: () => peftRoot(ip),
     lightning: () => lightningRoot(ip, "lightning"),
     pytorch_lightning: () => lightningRoot(ip, "pytorch_lightning"),
+    optuna: () => optunaRoot(),
+    ray: () => rayRoot(),
+    sklearn: () => sklearnRoot(),
     dataclasses: () =>
       nativeModule("dataclasses", {
         dataclass: builtin("dataclass", (_ip, [c]) => {
