@@ -2,7 +2,8 @@
 // forward come from torch's Module) with the hooks a training_step uses (log, hparams,
 // save_hyperparameters, optimizers, manual_backward); LightningDataModule holds the data hooks.
 // One pair of classes per analysis, shared by `lightning` and `pytorch_lightning` imports.
-import { makeClass } from "../../evaluate/classes";
+import { callMethod } from "../../evaluate/calls/call";
+import { lookupClassAttr, makeClass } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { nativeObject } from "../../evaluate/nativeHelpers";
 import {
@@ -88,6 +89,13 @@ function moduleMethods(): Map<string, Value> {
   const m = new Map<string, Value>();
   const add = (name: string, f: NativeFn) => m.set(name, builtin(`LightningModule.${name}`, f));
   add("save_hyperparameters", saveHyperparameters);
+  // A module without forward (training_step calls self.net directly) is costed through its
+  // training_step: the cost trace calls forward with the batch, which runs one step on it.
+  add("forward", (ip, [self, ...args], _kw, node) => {
+    if (self?.k !== "instance" || lookupClassAttr(self.cls, "training_step")?.k !== "func")
+      return unknown("forward is not defined", node);
+    return callMethod(ip, self, "training_step", [args.length === 1 ? args[0] : tuple(args), int(0)], node);
+  });
   for (const n of ["log", "log_dict", "print", "toggle_optimizer", "untoggle_optimizer", "clip_gradients"])
     add(n, noop);
   // Manual optimisation: the loss is backpropagated by Lightning's loop (priced from the fit event).

@@ -12,6 +12,7 @@ import {
   asInt,
   asNumber,
   asString,
+  type InstanceV,
   int,
   type Kw,
   NONE,
@@ -110,6 +111,20 @@ function firstOptimizer(v: Value): Value {
   return v;
 }
 
+/**
+ * training_step did not call `self(...)` (it used a child such as `self.net`): the module's cost
+ * input is the batch — its first tensor for a user forward, else the whole batch, which
+ * LightningModule's own forward hands to training_step.
+ */
+function observeBatch(ip: Interp, model: InstanceV, batch: Value): void {
+  const items = batch.k === "tuple" || batch.k === "list" ? batch.items : [batch];
+  const userForward = lookupClassAttr(model.cls, "forward")?.k === "func";
+  const args = userForward ? items.slice(0, 1) : items;
+  const first = args.find((a) => a.k === "tensor");
+  if (model.mod && first?.k === "tensor" && first.shape)
+    ip.observedInputs.set(model.mod, { args, kw: new Map(), origin: first.origin ?? "the training batch" });
+}
+
 function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | null): Value {
   const tkw = trainer.data.kw as Kw;
   const model = kw.get("model") ?? args[0] ?? NONE;
@@ -133,6 +148,7 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
     const example = model.attrs.get("example_input_array");
     if (model.mod && !ip.observedInputs.has(model.mod) && example?.k === "tensor" && example.shape)
       callModule(ip, model, [example], new Map(), node);
+    if (model.mod && !ip.observedInputs.has(model.mod)) observeBatch(ip, model, batch);
   }
   const info = loader?.loop?.loader ?? null;
   const fastDev = tkw.get("fast_dev_run");

@@ -1,0 +1,157 @@
+// Lightning runs end to end through the Analyzer: a LightningModule is an nn.Module (exact params,
+// forward traced on the loader's batch through training_step), Trainer flags give the schedule,
+// precision and devices; data from fit's loader, a LightningDataModule or the module's own hook.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import type { TraceEvent } from "../../server/src/analysis/evaluate/trace";
+import { deviceCount, lightningPrecision } from "../../server/src/analysis/frameworks/lightning/trainer";
+import { priceRun } from "../../server/src/analysis/footprint/priceRun";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
+import { batchNormParams, conv2dParams, linearParams, run } from "./evaluateHelpers";
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+
+const read = (p: string) => readFileSync(join(process.cwd(), p), "utf8");
+const analyze = (text: string) =>
+  analyzer.analyze({ path: "/w/train.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
+const scriptNumber = (text: string, pattern: RegExp): number => {
+  const m = pattern.exec(text);
+  if (!m) throw new Error(`not in the script: ${pattern}`);
+  return Number(m[1]);
+};
+const fitEvent = (trace: TraceEvent[]) => {
+  const e = trace.find((x): x is Extract<TraceEvent, { kind: "lightningFit" }> => x.kind === "lightningFit");
+  assert.ok(e, "a lightningFit event");
+  return e;
+};
+
+test("the shipped autoencoder example: random_split size, loader batch, 16-mixed on one GPU, priced", () => {
+  const text = read("examples/lightning_autoencoder.py");
+  const a = analyze(text);
+  assert.equal(a.runs.length, 1);
+  const r = a.runs[0];
+  const { spec } = r;
+  assert.equal(spec.framework, "lightning");
+  assert.equal(spec.epochs, scriptNumber(text, /max_epochs=(\d+)/));
+  assert.equal(spec.trainSamples, scriptNumber(text, /random_split\(full, \[(\d+),/));
+  assert.equal(spec.batchSize, scriptNumber(text, /batch_size=(\d+)\):/));
+  assert.equal(spec.precision, "fp16-mixed");
+  assert.deepEqual(spec.device, { id: null, count: scriptNumber(text, /devices=(\d+)/), kind: "gpu" });
+  // Encoder 784→512→128→latent, decoder latent→128→512→784 (torch.nn.Linear: in·out + out).
+  const latent = scriptNumber(text, /LATENT_DIM = (\d+)/);
+  const dims = [784, 512, 128, latent, 128, 512, 784];
+  const expected = dims.slice(1).reduce((s, out, i) => s + linearParams(dims[i], out), 0);
+  assert.equal(spec.params, expected);
+  const m = a.models.find((x) => x.name === spec.model);
+  assert.ok(m);
+  assert.deepEqual(m.inputShape, findDataset("torchvision.datasets.FashionMNIST", { train: true })?.sampleShape);
+  assert.ok(spec.forwardFlops && spec.forwardFlops === m.forwardFlops);
+  assert.ok(r.energyKWh && r.energyKWh.low > 0 && r.energyKWh.high >= r.energyKWh.low);
+  assert.deepEqual(r.co2eKg, priceRun(spec, DEFAULT_SETTINGS).co2eKg);
+  assert.deepEqual(r.unknowns, []);
+});
+
+test("LightningDataModule: setup's random_split, hparams batch size, DDP ×2 in bf16, conv model traced", () => {
+  const text = read("test/fixtures/runs/lightning/cifar_datamodule.py");
+  const a = analyze(text);
+  assert.equal(a.runs.length, 1);
+  const r = a.runs[0];
+  const { spec } = r;
+  const train = findDataset("torchvision.datasets.CIFAR10", { train: true });
+  assert.ok(train?.samples);
+  assert.equal(spec.trainSamples, train.samples - scriptNumber(text, /val_size=(\d+)/));
+  assert.equal(spec.batchSize, scriptNumber(text, /CIFARData\(batch_size=(\d+)\)/));
+  assert.equal(spec.epochs, scriptNumber(text, /max_epochs=(\d+)/));
+  assert.equal(spec.device?.count, scriptNumber(text, /devices=(\d+)/));
+  assert.equal(spec.precision, "bf16-mixed");
+  const w = scriptNumber(text, /SmallResNet\(width=(\d+)\)/);
+  const block = (ci: number, co: number) => conv2dParams(ci, co, 3, false) + batchNormParams(co);
+  assert.equal(spec.params, block(3, w) + block(w, 2 * w) + block(2 * w, 4 * w) + linearParams(4 * w, 10));
+  const m = a.models.find((x) => x.name === spec.model);
+  assert.deepEqual(m?.inputShape, train.sampleShape);
+  assert.ok(spec.convFlopsShare && spec.convFlopsShare > 0.9);
+  assert.ok(r.timeHours && r.energyKWh && r.co2eKg);
+});
+
+const MODULE = `
+import lightning as L
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from torchvision.datasets import MNIST
+from torchvision import transforms
+
+class Classifier(L.LightningModule):
+    def __init__(self, hidden=64):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Sequential(nn.Flatten(), nn.Linear(784, self.hparams.hidden), nn.ReLU(), nn.Linear(self.hparams.hidden, 10))
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        return nn.functional.cross_entropy(self.net(x), y)
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters())
+`;
+
+test("Trainer flags: limit_train_batches, max_steps, integer precision, device lists, the module's own loader", async () => {
+  const mnist = findDataset("torchvision.datasets.MNIST", { train: true });
+  assert.ok(mnist?.samples);
+  const loader = `DataLoader(MNIST(".", train=True, transform=transforms.ToTensor()), batch_size=100)`;
+  const limited = fitEvent(
+    (await run(`${MODULE}\nL.Trainer(max_epochs=3, limit_train_batches=0.25).fit(Classifier(), ${loader})`)).trace,
+  );
+  // A float is a fraction of the batches per epoch (Lightning docs): floor(batches × 0.25) batches.
+  assert.equal(limited.loader?.dataset?.samples, Math.floor((mnist.samples / 100) * 0.25) * 100);
+  assert.equal(limited.maxEpochs, 3);
+
+  const steps = fitEvent(
+    (
+      await run(
+        `${MODULE}\nL.Trainer(max_steps=500, precision=16, devices=[0, 1, 2, 3], accelerator="cuda").fit(Classifier(hidden=32), train_dataloaders=${loader})`,
+      )
+    ).trace,
+  );
+  assert.equal(steps.maxSteps, 500);
+  assert.equal(steps.precision, "fp16-mixed");
+  assert.equal(steps.devices, 4);
+  assert.equal(steps.loader?.batchSize, 100);
+
+  const own = await run(
+    `${MODULE.replace("    def configure_optimizers", `    def train_dataloader(self):\n        return ${loader}\n\n    def configure_optimizers`)}\nmodel = Classifier()\nL.Trainer(max_epochs=2).fit(model)`,
+  );
+  const e = fitEvent(own.trace);
+  assert.equal(e.loader?.dataset?.samples, mnist.samples);
+  const m = own.models.find((x) => x.id === e.modelId);
+  assert.ok(m, "the fitted module is a costed model");
+  assert.equal(m.params, linearParams(784, 64) + linearParams(64, 10));
+  // Forward traced through training_step on the loader's batch: FLOPs = 2 × MACs of the two Linears.
+  assert.equal(m.forwardFlops, 2 * (784 * 64 + 64 * 10));
+  assert.deepEqual(m.inputShape, mnist.sampleShape);
+  assert.equal(own.models.length, 1, "the child Sequential is part of the module, not a model of its own");
+});
+
+test("precision and devices tables follow the Lightning Trainer docs", () => {
+  const s = (v: string) => ({ k: "str" as const, v });
+  const n = (v: number) => ({ k: "num" as const, v, int: true });
+  assert.equal(lightningPrecision(s("bf16-mixed")), "bf16-mixed");
+  assert.equal(lightningPrecision(s("bf16")), "bf16-mixed");
+  assert.equal(lightningPrecision(s("16-true")), "fp16");
+  assert.equal(lightningPrecision(n(64)), "fp64");
+  assert.equal(lightningPrecision(s("32-true")), "fp32");
+  assert.equal(lightningPrecision(s("transformer-engine")), null);
+  assert.equal(deviceCount(s("0,1")), 2);
+  assert.equal(deviceCount(s("auto")), null);
+  assert.equal(deviceCount(n(-1)), null);
+  assert.equal(deviceCount(s("8")), 8);
+});
