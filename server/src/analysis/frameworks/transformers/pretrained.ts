@@ -1,12 +1,15 @@
 // `AutoModel*.from_pretrained(checkpoint)` / `BertForSequenceClassification.from_pretrained(...)`:
-// the single place where a Hugging Face checkpoint becomes a model value. Sizes of checkpoints
-// come from the model zoo (frameworks/zoo, owned separately); until it answers, the model is a
-// library object that still records device/precision/save facts and says why its size is unknown.
+// the single place where a Hugging Face checkpoint becomes a model value. A catalogued checkpoint
+// (frameworks/zoo/data/huggingface.json) becomes a module tree sized for the requested head
+// (hfModel.ts); any other stays a library object that still records device/precision/save facts
+// and says why its size is unknown.
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeObject } from "../../evaluate/nativeHelpers";
 import { asInt, asString, type Kw, NONE, type NativeV, unknown, type Value } from "../../evaluate/values";
 import { deviceKindOf, precisionOfDtype } from "../torch/events";
+import { buildHfModel } from "./hfModel";
+import { findCheckpoint, sizeCheckpoint } from "./hfZoo";
 
 /** What a script asked for: enough for a zoo lookup to size the model and its head. */
 export interface PretrainedRequest {
@@ -44,17 +47,26 @@ export function taskOf(className: string): string {
  * module tree, or a native whose `data.modelId` is the ModelCost id) when it knows the checkpoint.
  */
 export function pretrainedModel(ip: Interp, req: PretrainedRequest, node: Node | null): Value {
+  const row = req.checkpoint ? findCheckpoint(req.checkpoint) : undefined;
+  const sized = row ? sizeCheckpoint(row, req.task, req.numLabels) : null;
+  if (row && sized) {
+    if (sized.breakdown.task !== req.task) ip.note(`${req.className}: head priced as ${sized.breakdown.task}`, node);
+    return buildHfModel(ip, req, sized, node);
+  }
   ip.note(
-    `${req.checkpoint ?? "this checkpoint"} (${req.className}): the size of Hugging Face checkpoints is not in the model zoo, so parameters and FLOPs are unknown`,
+    row
+      ? `${req.checkpoint} (${req.className}): the catalog has no ${req.task} head for the ${row.family} family, so parameters and FLOPs are unknown`
+      : `${req.checkpoint ?? "this checkpoint"} (${req.className}): not in the Hugging Face catalog (docs/ZOO.md), so parameters and FLOPs are unknown`,
     node,
     "the training run is still detected; its cost needs the model's parameters",
   );
   return libraryModel(req);
 }
 
-/** Maximum sequence length of a checkpoint (tokenizer model_max_length); null when the zoo does not know it. */
-export function pretrainedMaxPositions(_ip: Interp, _checkpoint: string): number | null {
-  return null;
+/** Maximum sequence length of a checkpoint (tokenizer model_max_length); null when the catalog does not know it. */
+export function pretrainedMaxPositions(_ip: Interp, checkpoint: string): number | null {
+  const row = findCheckpoint(checkpoint);
+  return row ? (row.modelMaxLength ?? null) : null;
 }
 
 function libraryModel(req: PretrainedRequest): NativeV {
@@ -122,7 +134,7 @@ export function modelFactory(className: string): Value {
           checkpoint: ckpt,
           className,
           task: taskOf(className),
-          numLabels: asInt(kw.get("num_labels")),
+          numLabels: asInt(kw.get("num_labels")) ?? labelCount(kw.get("id2label")) ?? configLabels(first),
           pretrained,
           kw,
         },
@@ -132,6 +144,17 @@ export function modelFactory(className: string): Value {
   return nativeObject(className, {}, {}, (_me, name) =>
     name === "from_pretrained" ? build(true) : name === "from_config" ? build(false) : undefined,
   );
+}
+
+/** `id2label={0: "neg", 1: "pos"}`: as many labels as entries. */
+function labelCount(v: Value | undefined): number | null {
+  return v?.k === "dict" ? v.map.size : null;
+}
+
+/** `num_labels` given to AutoConfig.from_pretrained and passed on through from_config. */
+function configLabels(v: Value | undefined): number | null {
+  const o = v?.k === "native" ? (v.data.overrides as Kw | undefined) : undefined;
+  return o ? asInt(o.get("num_labels")) : null;
 }
 
 /** Checkpoint behind `AutoConfig.from_pretrained(name)` values passed to from_config. */

@@ -23,6 +23,8 @@ import {
 } from "../../evaluate/values";
 import type { Precision } from "../../types";
 import { datasetOf } from "../torch/data";
+import { type HfModelInfo, hfInfoOf } from "./hfModel";
+import { defaultTokens } from "./hfZoo";
 
 /** Arguments a run needs, as the script set them (null = left at the library default). */
 export interface HfArgs {
@@ -77,7 +79,13 @@ function traceOnBatch(
   ds: { info: DatasetInfo; sample: Value } | null,
   node: Node | null,
 ): void {
-  if (model.k !== "instance" || !model.mod || ip.observedInputs.has(model.mod) || !ds) return;
+  if (model.k !== "instance" || !model.mod || ip.observedInputs.has(model.mod)) return;
+  const hf = hfInfoOf(model);
+  if (hf) {
+    traceHfOnBatch(ip, model, hf, ds, node);
+    return;
+  }
+  if (!ds) return;
   const fwd = lookupClassAttr(model.cls, "forward");
   if (fwd?.k !== "func") return;
   const cols = new Map<string, Value>();
@@ -93,6 +101,34 @@ function traceOnBatch(
     args.push(t);
   }
   if (args.length > 0) callModule(ip, model, args, new Map(), node);
+}
+
+/**
+ * A catalogued checkpoint under a Trainer: one batch-1 sequence of the dataset's tokens per sample
+ * (max_length / block_size), else the checkpoint's maximum length, stated as an assumption.
+ */
+function traceHfOnBatch(
+  ip: Interp,
+  model: Extract<Value, { k: "instance" }>,
+  hf: HfModelInfo,
+  ds: { info: DatasetInfo; sample: Value } | null,
+  node: Node | null,
+): void {
+  let tokens = ds?.info.tokensPerSample ?? null;
+  let origin = `train_dataset ${ds?.info.name ?? ""} (${tokens} tokens per sample)`.replace("  ", " ");
+  if (tokens === null) {
+    tokens = defaultTokens(hf.sized.row);
+    origin = `${hf.sized.row.id}'s maximum length, ${tokens} tokens (assumed: the script's sequence length is unknown)`;
+    if (hf.sized.row.family !== "vit")
+      ip.note(
+        `sequence length unknown: ${hf.sized.row.id} priced at its maximum of ${tokens} tokens per sample`,
+        node,
+        "pass max_length= to the tokenizer (truncation=True, padding='max_length') or group texts into block_size chunks",
+      );
+  }
+  const t = tensor([1, tokens], "int64");
+  t.origin = origin;
+  callModule(ip, model, [t], new Map(), node);
 }
 
 function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: number | null): Value {

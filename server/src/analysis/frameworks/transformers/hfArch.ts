@@ -1,0 +1,259 @@
+// Parameters and multiply-accumulates of a Hugging Face checkpoint from its config.json numbers:
+// one formula per architecture family (encoder, decoder, encoder–decoder, gated-MLP/GQA decoder)
+// with the task head the script asks for. Module paths follow transformers' own attribute names so
+// `model.bert.encoder.layer[:8]` and peft's target module names mean what they mean in the library.
+import { decoderFamily, encDecFamily } from "./hfArchSeq";
+
+/** One row of frameworks/zoo/data/huggingface.json: config.json values, as transformers names them. */
+export interface HfConfig {
+  family: string;
+  vocab: number;
+  hidden: number;
+  layers: number;
+  heads: number;
+  intermediate: number;
+  maxPositions: number;
+  kvHeads?: number;
+  headDim?: number;
+  typeVocab?: number;
+  embeddingSize?: number;
+  decoderLayers?: number;
+  tied?: boolean;
+  gated?: boolean;
+  qkvBias?: boolean;
+  relBuckets?: number;
+  imageSize?: number;
+  patchSize?: number;
+  numLabels?: number;
+  /** CLIP: the vision tower's own sizes. */
+  vision?: {
+    hidden: number;
+    layers: number;
+    heads: number;
+    intermediate: number;
+    imageSize: number;
+    patchSize: number;
+  };
+  projectionDim?: number;
+}
+
+/** A linear layer peft can wrap: its name as peft's target_modules match it, in and out features. */
+export interface HfLinear {
+  name: string;
+  in: number;
+  out: number;
+}
+
+/** A stack of identical layers (`bert.encoder.layer`): per-layer params and MACs per token. */
+export interface HfBlock {
+  path: string[];
+  count: number;
+  paramsEach: number;
+  macsPerToken: number;
+  /** Width of the attention (heads × head_dim): QKᵀ and AV cost 2 × inner MACs per token pair. */
+  attnInner: number;
+  crossAttnInner?: number;
+  /** Keys the cross-attention spans when they are not the script's tokens (Whisper's 1500 frames). */
+  crossTokens?: number;
+  linears: HfLinear[];
+  /** ALBERT shares one layer's weights across all its repeats. */
+  shared?: boolean;
+  /** Token stream the stack runs on: the script's sequence, or a fixed count (ViT patches, Whisper frames). */
+  fixedTokens?: number;
+  /** Parameters of the first layer only (T5's relative attention bias). */
+  firstExtra?: number;
+}
+
+/** Anything else: embeddings, final norms, pooler, heads. `perSample` ones run once per sequence. */
+export interface HfPiece {
+  path: string[];
+  params: number;
+  macsPerToken: number;
+  perSample?: boolean;
+  fixedTokens?: number;
+  /** Part of the task head (trainable when the base model is frozen by peft). */
+  head?: boolean;
+  /** Word/position/type embedding tables: what "non-embedding parameters" leave out. */
+  embedding?: boolean;
+}
+
+export interface HfBreakdown {
+  /** Attribute of the base model inside a task model ("bert", "transformer", "model"); null when the model is the base. */
+  prefix: string | null;
+  pieces: HfPiece[];
+  blocks: HfBlock[];
+  /** The head the formulas used (a task the family has no head for falls back to the base model). */
+  task: string;
+  numLabels: number;
+  notes: string[];
+}
+
+const lin = (i: number, o: number, bias = true) => i * o + (bias ? o : 0);
+const LN = (h: number) => 2 * h;
+
+export function totalParams(b: HfBreakdown): number {
+  let n = 0;
+  for (const p of b.pieces) n += p.params;
+  for (const k of b.blocks) n += (k.shared ? 1 : k.count) * k.paramsEach + (k.firstExtra ?? 0);
+  return n;
+}
+
+export function embeddingParams(b: HfBreakdown): number {
+  return b.pieces.filter((p) => p.embedding).reduce((a, p) => a + p.params, 0);
+}
+
+/** Forward MACs for one sample of `tokens` tokens: linear layers per token plus the L×L attention matmuls. */
+export function forwardMacs(b: HfBreakdown, tokens: number): number {
+  let macs = 0;
+  for (const p of b.pieces) macs += p.perSample ? p.macsPerToken : p.macsPerToken * (p.fixedTokens ?? tokens);
+  for (const k of b.blocks) {
+    const t = k.fixedTokens ?? tokens;
+    // Eager/SDPA-math attention computes the full L×L score and weighted-sum matrices (a causal mask
+    // zeroes half of them after the fact), so both matmuls are charged in full.
+    const attn = 2 * t * t * k.attnInner + 2 * t * (k.crossTokens ?? t) * (k.crossAttnInner ?? 0);
+    macs += k.count * (k.macsPerToken * t + attn);
+  }
+  return macs;
+}
+
+/** The BERT-style encoder layer (BERT, RoBERTa, DistilBERT, ALBERT, DeBERTa, ViT): q/k/v/o, FFN, two LayerNorms. */
+export function bertLayer(h: number, inter: number, names: string[]) {
+  const [q, k, v, o, up, down] = names;
+  return {
+    paramsEach: 4 * lin(h, h) + lin(h, inter) + lin(inter, h) + 2 * LN(h),
+    macsPerToken: 4 * h * h + 2 * h * inter,
+    linears: [
+      { name: q, in: h, out: h },
+      { name: k, in: h, out: h },
+      { name: v, in: h, out: h },
+      { name: o, in: h, out: h },
+      { name: up, in: h, out: inter },
+      { name: down, in: inter, out: h },
+    ],
+  };
+}
+
+const BERT_NAMES = ["query", "key", "value", "dense", "intermediate.dense", "output.dense"];
+
+/** Encoder-only families: BERT, RoBERTa, DistilBERT, ALBERT, DeBERTa-v2/v3, ViT. */
+function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null {
+  const h = c.hidden;
+  const V = c.vocab;
+  const notes: string[] = [];
+  const f = c.family;
+  const prefix = f === "deberta-v2" ? "deberta" : f;
+  const pieces: HfPiece[] = [];
+  const blocks: HfBlock[] = [];
+  const layer = bertLayer(
+    h,
+    c.intermediate,
+    f === "distilbert"
+      ? ["q_lin", "k_lin", "v_lin", "out_lin", "lin1", "lin2"]
+      : f === "deberta-v2"
+        ? ["query_proj", "key_proj", "value_proj", "dense", "intermediate.dense", "output.dense"]
+        : BERT_NAMES,
+  );
+  const E = c.embeddingSize ?? h;
+  // RoBERTa's config already counts its two padding-offset rows (514); DeBERTa-v3 has no absolute positions.
+  const P = f === "deberta-v2" ? 0 : c.maxPositions;
+  if (f === "vit") {
+    const patches = (c.imageSize! / c.patchSize!) ** 2;
+    const pp = 3 * c.patchSize! * c.patchSize!;
+    pieces.push({
+      path: [prefix, "embeddings", "patch_embeddings"],
+      params: lin(pp, h),
+      macsPerToken: pp * h,
+      fixedTokens: patches,
+    });
+    pieces.push({ path: [prefix, "embeddings"], params: h + (patches + 1) * h, macsPerToken: 0, embedding: true });
+    blocks.push({
+      path: [prefix, "encoder", "layer"],
+      count: c.layers,
+      ...layer,
+      attnInner: h,
+      fixedTokens: patches + 1,
+    });
+    pieces.push({ path: [prefix, "layernorm"], params: LN(h), macsPerToken: 0, fixedTokens: patches + 1 });
+  } else {
+    pieces.push({
+      path: [prefix, "embeddings"],
+      params: (V + P + (c.typeVocab ?? 0)) * E,
+      macsPerToken: 0,
+      embedding: true,
+    });
+    pieces.push({ path: [prefix, "embeddings", "LayerNorm"], params: LN(E), macsPerToken: 0 });
+    if (f === "albert")
+      pieces.push({ path: [prefix, "encoder", "embedding_hidden_mapping_in"], params: lin(E, h), macsPerToken: E * h });
+    const path =
+      f === "distilbert"
+        ? [prefix, "transformer", "layer"]
+        : f === "albert"
+          ? [prefix, "encoder", "albert_layer_groups"]
+          : [prefix, "encoder", "layer"];
+    blocks.push({ path, count: c.layers, ...layer, attnInner: h, shared: f === "albert" });
+    if (f === "deberta-v2") {
+      // Relative position embeddings (2 × position_buckets rows) and their LayerNorm. share_att_key=True:
+      // each layer projects them with its own key/query weights (per sequence) and scores c2p and p2c
+      // (two L × 2·buckets × hidden products per layer), DebertaV2's disentangled attention.
+      const rel = 2 * (c.relBuckets ?? 256);
+      pieces.push({
+        path: [prefix, "encoder", "rel_embeddings"],
+        params: rel * h + LN(h),
+        macsPerToken: 2 * rel * h * h * c.layers,
+        perSample: true,
+      });
+      blocks[0].macsPerToken += 2 * rel * h;
+    }
+  }
+  const mc = task === "multiple-choice";
+  const seqCls = task === "sequence-classification" || task === "image-classification";
+  const pooled = ["bert", "albert"].includes(f) ? seqCls || mc : f === "roberta" ? mc : false;
+  if (task === "base" ? f !== "distilbert" && f !== "deberta-v2" : pooled)
+    pieces.push({
+      path: f === "albert" ? [prefix, "pooler"] : [prefix, "pooler", "dense"],
+      params: lin(h, h),
+      macsPerToken: h * h,
+      perSample: true,
+    });
+  const head = (path: string[], params: number, macs: number, perSample: boolean) =>
+    pieces.push({ path, params, macsPerToken: macs, perSample, head: true });
+  if (seqCls || mc) {
+    const k = mc ? 1 : n;
+    if (f === "roberta" && !mc) {
+      head(["classifier", "dense"], lin(h, h), h * h, true);
+      head(["classifier", "out_proj"], lin(h, k), h * k, true);
+    } else if (f === "distilbert") {
+      head(["pre_classifier"], lin(h, h), h * h, true);
+      head(["classifier"], lin(h, k), h * k, true);
+    } else if (f === "deberta-v2") {
+      head(["pooler", "dense"], lin(h, h), h * h, true);
+      head(["classifier"], lin(h, k), h * k, true);
+    } else head(["classifier"], lin(h, k), h * k, true);
+  } else if (task === "token-classification") head(["classifier"], lin(h, n), h * n, false);
+  else if (task === "question-answering") head(["qa_outputs"], lin(h, 2), h * 2, false);
+  else if (task === "masked-lm" || task === "causal-lm") {
+    // The decoder weight is tied to the word embeddings; its bias (vocab) and the transform are new.
+    if (f === "albert") head(["predictions"], LN(E) + lin(h, E) + V, h * E + E * V, false);
+    else if (f === "distilbert") head(["vocab_transform"], lin(h, h) + LN(h) + V, h * h + h * V, false);
+    else if (f === "roberta") head(["lm_head"], lin(h, h) + LN(h) + V, h * h + h * V, false);
+    else if (f === "deberta-v2") head(["lm_predictions", "lm_head"], lin(h, h) + LN(h) + V, h * h + h * V, false);
+    else if (f === "bert") head(["cls", "predictions"], lin(h, h) + LN(h) + V, h * h + h * V, false);
+    else return null;
+  } else if (task !== "base") return null;
+  const isBase = task === "base";
+  if (isBase) for (const p of pieces) p.path = p.path.slice(1);
+  if (isBase) for (const b of blocks) b.path = b.path.slice(1);
+  return { prefix: isBase ? null : prefix, pieces, blocks, task, numLabels: n, notes };
+}
+
+/** Params and MACs of a checkpoint with a head; null when the family has no such head. */
+export function hfBreakdown(c: HfConfig, task: string, numLabels: number | null): HfBreakdown | null {
+  const n = numLabels ?? c.numLabels ?? 2;
+  if (["bert", "roberta", "distilbert", "albert", "deberta-v2", "vit"].includes(c.family))
+    return encoderFamily(c, task, n);
+  if (["gpt2", "llama", "mistral", "qwen2", "phi", "phi3"].includes(c.family)) return decoderFamily(c, task, n);
+  if (["t5", "bart", "whisper", "clip"].includes(c.family)) return encDecFamily(c, task, n);
+  return null;
+}
+
+export { lin, LN };

@@ -1,0 +1,342 @@
+// Decoder-only (GPT-2, Llama/Mistral/Qwen2 gated-MLP with grouped-query attention, Phi, Phi-3) and
+// encoder–decoder / two-tower families (T5, BART, Whisper, CLIP): parameters and MACs per token
+// from config.json values, with module paths as transformers names them.
+import type { HfBlock, HfBreakdown, HfConfig, HfLinear, HfPiece } from "./hfArch";
+
+const lin = (i: number, o: number, bias = true) => i * o + (bias ? o : 0);
+const LN = (h: number) => 2 * h;
+const L = (name: string, i: number, o: number): HfLinear => ({ name, in: i, out: o });
+
+function finish(
+  prefix: string | null,
+  pieces: HfPiece[],
+  blocks: HfBlock[],
+  task: string,
+  n: number,
+  notes: string[] = [],
+): HfBreakdown {
+  if (task === "base" && prefix) {
+    for (const p of pieces) if (p.path[0] === prefix) p.path = p.path.slice(1);
+    for (const b of blocks) b.path = b.path.slice(1);
+    return { prefix: null, pieces, blocks, task, numLabels: n, notes };
+  }
+  return { prefix, pieces, blocks, task, numLabels: n, notes };
+}
+
+/** GPT-2, Llama, Mistral, Qwen2, Phi, Phi-3. */
+export function decoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null {
+  const h = c.hidden;
+  const V = c.vocab;
+  const I = c.intermediate;
+  const f = c.family;
+  const pieces: HfPiece[] = [];
+  const blocks: HfBlock[] = [];
+  const gpt2 = f === "gpt2";
+  const prefix = gpt2 ? "transformer" : "model";
+  if (gpt2) {
+    pieces.push({ path: [prefix, "wte"], params: V * h, macsPerToken: 0, embedding: true });
+    pieces.push({ path: [prefix, "wpe"], params: c.maxPositions * h, macsPerToken: 0, embedding: true });
+    blocks.push({
+      path: [prefix, "h"],
+      count: c.layers,
+      paramsEach: 2 * LN(h) + lin(h, 3 * h) + lin(h, h) + lin(h, I) + lin(I, h),
+      macsPerToken: 4 * h * h + 2 * h * I,
+      attnInner: h,
+      linears: [L("c_attn", h, 3 * h), L("c_proj", h, h), L("c_fc", h, I), L("c_proj", I, h)],
+    });
+    pieces.push({ path: [prefix, "ln_f"], params: LN(h), macsPerToken: 0 });
+  } else {
+    const a = c.heads;
+    const kv = c.kvHeads ?? a;
+    const hd = c.headDim ?? h / a;
+    const q = a * hd;
+    const k = kv * hd;
+    pieces.push({ path: [prefix, "embed_tokens"], params: V * h, macsPerToken: 0, embedding: true });
+    let block: Omit<HfBlock, "path" | "count" | "attnInner">;
+    if (f === "phi") {
+      // PhiDecoderLayer: one LayerNorm, biased q/k/v/dense, and a parallel fc1/fc2 MLP.
+      block = {
+        paramsEach: LN(h) + 3 * lin(h, q) + lin(q, h) + lin(h, I) + lin(I, h),
+        macsPerToken: 4 * h * q + 2 * h * I,
+        linears: [
+          L("q_proj", h, q),
+          L("k_proj", h, q),
+          L("v_proj", h, q),
+          L("dense", q, h),
+          L("fc1", h, I),
+          L("fc2", I, h),
+        ],
+      };
+    } else if (f === "phi3") {
+      // Phi3DecoderLayer: fused qkv_proj and gate_up_proj, no biases, two RMSNorms.
+      block = {
+        paramsEach: lin(h, q + 2 * k, false) + lin(q, h, false) + lin(h, 2 * I, false) + lin(I, h, false) + 2 * h,
+        macsPerToken: h * (q + 2 * k) + q * h + 3 * h * I,
+        linears: [L("qkv_proj", h, q + 2 * k), L("o_proj", q, h), L("gate_up_proj", h, 2 * I), L("down_proj", I, h)],
+      };
+    } else {
+      // LlamaDecoderLayer (Mistral, Qwen2 alike): q/k/v (Qwen2 with bias), o, SwiGLU gate/up/down, two RMSNorms.
+      const b = !!c.qkvBias;
+      block = {
+        paramsEach: lin(h, q, b) + 2 * lin(h, k, b) + lin(q, h, false) + 3 * lin(h, I, false) + 2 * h,
+        macsPerToken: 2 * h * q + 2 * h * k + 3 * h * I,
+        linears: [
+          L("q_proj", h, q),
+          L("k_proj", h, k),
+          L("v_proj", h, k),
+          L("o_proj", q, h),
+          L("gate_proj", h, I),
+          L("up_proj", h, I),
+          L("down_proj", I, h),
+        ],
+      };
+    }
+    blocks.push({ path: [prefix, "layers"], count: c.layers, attnInner: q, ...block });
+    pieces.push({
+      path: [prefix, f === "phi" ? "final_layernorm" : "norm"],
+      params: f === "phi" ? LN(h) : h,
+      macsPerToken: 0,
+    });
+  }
+  const head = (path: string[], params: number, macs: number, embedding = false) =>
+    pieces.push({ path, params, macsPerToken: macs, head: true, embedding });
+  if (task === "causal-lm") {
+    // An untied lm_head is a second vocab × hidden table (Phi's also has a bias); a tied one reuses the embeddings.
+    const own = c.tied ? 0 : V * h + (f === "phi" ? V : 0);
+    head(["lm_head"], own, V * h, own > 0);
+  } else if (task === "sequence-classification") head(["score"], lin(h, n, false), h * n);
+  else if (task === "token-classification") head(["classifier"], lin(h, n), h * n);
+  else if (task !== "base") return null;
+  return finish(prefix, pieces, blocks, task, n);
+}
+
+/** T5 / Flan-T5, BART, Whisper and CLIP. */
+export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown | null {
+  const f = c.family;
+  const d = c.hidden;
+  const V = c.vocab;
+  const ff = c.intermediate;
+  const pieces: HfPiece[] = [];
+  const blocks: HfBlock[] = [];
+  const head = (path: string[], params: number, macs: number, perSample = false, embedding = false) =>
+    pieces.push({ path, params, macsPerToken: macs, head: true, perSample, embedding });
+  const dec = c.decoderLayers ?? c.layers;
+  if (f === "t5") {
+    // T5 v1.0 (relu wi/wo, tied head) and v1.1/Flan (gated-gelu wi_0/wi_1/wo, untied head); no biases, RMS norms.
+    const inner = c.heads * (c.headDim ?? 64);
+    const ffn = (c.gated ? 3 : 2) * d * ff;
+    const ffnL = c.gated ? [L("wi_0", d, ff), L("wi_1", d, ff), L("wo", ff, d)] : [L("wi", d, ff), L("wo", ff, d)];
+    const attnL = [L("q", d, inner), L("k", d, inner), L("v", d, inner), L("o", inner, d)];
+    const bias = (c.relBuckets ?? 32) * c.heads;
+    pieces.push({ path: ["shared"], params: V * d, macsPerToken: 0, embedding: true });
+    blocks.push({
+      path: ["encoder", "block"],
+      count: c.layers,
+      paramsEach: 4 * d * inner + ffn + 2 * d,
+      macsPerToken: 4 * d * inner + ffn,
+      attnInner: inner,
+      linears: [...attnL, ...ffnL],
+      firstExtra: bias,
+    });
+    pieces.push({ path: ["encoder", "final_layer_norm"], params: d, macsPerToken: 0 });
+    blocks.push({
+      path: ["decoder", "block"],
+      count: dec,
+      paramsEach: 8 * d * inner + ffn + 3 * d,
+      macsPerToken: 8 * d * inner + ffn,
+      attnInner: inner,
+      crossAttnInner: inner,
+      linears: [...attnL, ...attnL, ...ffnL],
+      firstExtra: bias,
+    });
+    pieces.push({ path: ["decoder", "final_layer_norm"], params: d, macsPerToken: 0 });
+    if (task === "seq2seq-lm" || task === "causal-lm") head(["lm_head"], c.tied ? 0 : V * d, V * d, false, !c.tied);
+    else if (task !== "base") return null;
+    return {
+      prefix: null,
+      pieces,
+      blocks,
+      task,
+      numLabels: n,
+      notes: ["encoder and decoder both priced at the script's sequence length"],
+    };
+  }
+  if (f === "bart") {
+    const attn = 4 * lin(d, d);
+    const ffn = lin(d, ff) + lin(ff, d);
+    const names = [
+      L("q_proj", d, d),
+      L("k_proj", d, d),
+      L("v_proj", d, d),
+      L("out_proj", d, d),
+      L("fc1", d, ff),
+      L("fc2", ff, d),
+    ];
+    pieces.push({ path: ["model", "shared"], params: V * d, macsPerToken: 0, embedding: true });
+    for (const side of ["encoder", "decoder"]) {
+      // BartLearnedPositionalEmbedding keeps 2 extra rows (offset 2) past max_position_embeddings.
+      pieces.push({
+        path: ["model", side, "embed_positions"],
+        params: (c.maxPositions + 2) * d,
+        macsPerToken: 0,
+        embedding: true,
+      });
+      pieces.push({ path: ["model", side, "layernorm_embedding"], params: LN(d), macsPerToken: 0 });
+    }
+    blocks.push({
+      path: ["model", "encoder", "layers"],
+      count: c.layers,
+      paramsEach: attn + ffn + 2 * LN(d),
+      macsPerToken: 4 * d * d + 2 * d * ff,
+      attnInner: d,
+      linears: names,
+    });
+    blocks.push({
+      path: ["model", "decoder", "layers"],
+      count: dec,
+      paramsEach: 2 * attn + ffn + 3 * LN(d),
+      macsPerToken: 8 * d * d + 2 * d * ff,
+      attnInner: d,
+      crossAttnInner: d,
+      linears: [...names.slice(0, 4), ...names],
+    });
+    if (task === "seq2seq-lm") head(["lm_head"], 0, V * d);
+    else if (task === "sequence-classification")
+      head(["classification_head"], lin(d, d) + lin(d, n), d * d + d * n, true);
+    else if (task !== "base") return null;
+    return finish("model", pieces, blocks, task, n, [
+      "encoder and decoder both priced at the script's sequence length",
+    ]);
+  }
+  if (f === "whisper") {
+    // 30 s of audio: 3000 log-mel frames, halved by conv2's stride to 1500 encoder positions.
+    const mel = c.vocab > 0 ? 80 : 0;
+    const frames = 1500;
+    const attn = 4 * d * d + 3 * d; // k_proj has no bias
+    const ffn = lin(d, ff) + lin(ff, d);
+    const names = [
+      L("q_proj", d, d),
+      L("k_proj", d, d),
+      L("v_proj", d, d),
+      L("out_proj", d, d),
+      L("fc1", d, ff),
+      L("fc2", ff, d),
+    ];
+    pieces.push({
+      path: ["model", "encoder", "conv1"],
+      params: lin(mel * 3, d),
+      macsPerToken: mel * 3 * d,
+      fixedTokens: 2 * frames,
+    });
+    pieces.push({
+      path: ["model", "encoder", "conv2"],
+      params: lin(3 * d, d),
+      macsPerToken: 3 * d * d,
+      fixedTokens: frames,
+    });
+    pieces.push({
+      path: ["model", "encoder", "embed_positions"],
+      params: frames * d,
+      macsPerToken: 0,
+      embedding: true,
+    });
+    blocks.push({
+      path: ["model", "encoder", "layers"],
+      count: c.layers,
+      paramsEach: attn + ffn + 2 * LN(d),
+      macsPerToken: 4 * d * d + 2 * d * ff,
+      attnInner: d,
+      linears: names,
+      fixedTokens: frames,
+    });
+    pieces.push({ path: ["model", "encoder", "layer_norm"], params: LN(d), macsPerToken: 0 });
+    pieces.push({ path: ["model", "decoder", "embed_tokens"], params: V * d, macsPerToken: 0, embedding: true });
+    pieces.push({
+      path: ["model", "decoder", "embed_positions"],
+      params: c.maxPositions * d,
+      macsPerToken: 0,
+      embedding: true,
+    });
+    // Cross-attention keys/values are projected once per encoder frame; the score matmuls span 1500 frames.
+    pieces.push({
+      path: ["model", "decoder", "cross_kv"],
+      params: 0,
+      macsPerToken: 2 * d * d * frames * dec,
+      perSample: true,
+    });
+    blocks.push({
+      path: ["model", "decoder", "layers"],
+      count: dec,
+      paramsEach: 2 * attn + ffn + 3 * LN(d),
+      macsPerToken: 6 * d * d + 2 * d * ff,
+      attnInner: d,
+      crossAttnInner: d,
+      crossTokens: frames,
+      linears: [...names.slice(0, 4), ...names],
+    });
+    pieces.push({ path: ["model", "decoder", "layer_norm"], params: LN(d), macsPerToken: 0 });
+    const notes = ["audio input taken as Whisper's fixed 30 s window (1500 encoder positions)"];
+    if (task === "seq2seq-lm") head(["proj_out"], 0, V * d);
+    else if (task !== "base") return null;
+    return finish("model", pieces, blocks, task, n, notes);
+  }
+  if (f === "clip" && c.vision) {
+    // CLIPModel: a text tower (causal, 77 positions) and a vision tower on (224/32)² + 1 = 50 tokens.
+    const v = c.vision;
+    const patches = (v.imageSize / v.patchSize) ** 2;
+    const layer = (h: number, I: number) => ({
+      paramsEach: 4 * lin(h, h) + lin(h, I) + lin(I, h) + 2 * LN(h),
+      macsPerToken: 4 * h * h + 2 * h * I,
+      linears: [
+        L("q_proj", h, h),
+        L("k_proj", h, h),
+        L("v_proj", h, h),
+        L("out_proj", h, h),
+        L("fc1", h, I),
+        L("fc2", I, h),
+      ],
+    });
+    pieces.push({
+      path: ["text_model", "embeddings"],
+      params: (V + c.maxPositions) * d,
+      macsPerToken: 0,
+      embedding: true,
+    });
+    blocks.push({ path: ["text_model", "encoder", "layers"], count: c.layers, attnInner: d, ...layer(d, ff) });
+    pieces.push({ path: ["text_model", "final_layer_norm"], params: LN(d), macsPerToken: 0 });
+    const pp = 3 * v.patchSize * v.patchSize;
+    pieces.push({
+      path: ["vision_model", "embeddings", "patch_embedding"],
+      params: pp * v.hidden,
+      macsPerToken: pp * v.hidden,
+      fixedTokens: patches,
+    });
+    pieces.push({
+      path: ["vision_model", "embeddings"],
+      params: v.hidden + (patches + 1) * v.hidden,
+      macsPerToken: 0,
+      embedding: true,
+    });
+    pieces.push({ path: ["vision_model", "pre_layrnorm"], params: LN(v.hidden), macsPerToken: 0 });
+    blocks.push({
+      path: ["vision_model", "encoder", "layers"],
+      count: v.layers,
+      attnInner: v.hidden,
+      fixedTokens: patches + 1,
+      ...layer(v.hidden, v.intermediate),
+    });
+    pieces.push({ path: ["vision_model", "post_layernorm"], params: LN(v.hidden), macsPerToken: 0 });
+    const proj = c.projectionDim ?? 512;
+    pieces.push({
+      path: ["visual_projection"],
+      params: v.hidden * proj,
+      macsPerToken: v.hidden * proj,
+      perSample: true,
+    });
+    pieces.push({ path: ["text_projection"], params: d * proj, macsPerToken: d * proj, perSample: true });
+    pieces.push({ path: ["logit_scale"], params: 1, macsPerToken: 0, perSample: true });
+    if (task !== "base") return null;
+    return { prefix: null, pieces, blocks, task, numLabels: n, notes: ["one image and one text per sample"] };
+  }
+  return null;
+}

@@ -1,0 +1,170 @@
+// A catalogued Hugging Face checkpoint as a torch module tree: children at transformers' own paths
+// (`bert.encoder.layer.3`, `classifier`, `model.layers.31`) carry their exact parameter counts, so
+// freezing (`requires_grad = False`, `requires_grad_`) and peft's adapters act on the real shape of
+// the model, and the forward charges the family's MACs for the sequence length it is given.
+import type { Node } from "web-tree-sitter";
+import { makeClass } from "../../evaluate/classes";
+import type { Interp } from "../../evaluate/interp";
+import { nativeObject } from "../../evaluate/nativeHelpers";
+import { builtin, type ClassV, type InstanceV, int, NONE, unknown, type Value } from "../../evaluate/values";
+import { attachModuleState } from "../torch/moduleAttrs";
+import { makeParam, type ModuleState } from "../torch/moduleState";
+import { torchRoot } from "../torch/package";
+import { forwardMacs, type HfBlock, type HfPiece } from "./hfArch";
+import { defaultTokens, type HfSized } from "./hfZoo";
+import type { PretrainedRequest } from "./pretrained";
+
+/** What an HF module tree stands for; LoRA adapters added by peft are recorded here too. */
+export interface HfModelInfo {
+  req: PretrainedRequest;
+  sized: HfSized;
+  /** Extra MACs per token from LoRA adapters (r × (in + out) per wrapped linear). */
+  loraMacsPerToken: number;
+  /** Where each piece/block of the breakdown lives in the tree, for per-layer MACs. */
+  slots: Array<{ mod: ModuleState; part: HfPiece | HfBlock }>;
+}
+
+const INFO = new WeakMap<ModuleState, HfModelInfo>();
+
+export function hfInfoOf(v: Value | undefined): HfModelInfo | undefined {
+  return v?.k === "instance" && v.mod ? INFO.get(v.mod) : undefined;
+}
+
+function newModule(ip: Interp, cls: ClassV, node: Node | null): InstanceV {
+  const inst: InstanceV = { k: "instance", cls, attrs: new Map(), mod: null };
+  attachModuleState(ip, inst, node);
+  return inst;
+}
+
+export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized, node: Node | null): InstanceV {
+  torchRoot(ip); // the module registry exists from here on, even in a script that never imports torch
+  const reg = ip.torch!;
+  const classes = new Map<string, ClassV>();
+  const blockClass = (name: string) => {
+    let c = classes.get(name);
+    if (!c)
+      classes.set(name, (c = makeClass(name, [reg.moduleClass], new Map(), { qualname: `transformers.${name}` })));
+    return c;
+  };
+  const methods = new Map<string, Value>([
+    ["forward", builtin(`${req.className}.forward`, hfForward)],
+    ["gradient_checkpointing_enable", builtin("gradient_checkpointing_enable", () => NONE)],
+    ["resize_token_embeddings", builtin("resize_token_embeddings", () => NONE)],
+    ["tie_weights", builtin("tie_weights", () => NONE)],
+    ["push_to_hub", builtin("push_to_hub", () => NONE)],
+    ["generate", builtin("generate", (_ip, _a, _kw, n) => unknown("generated tokens", n))],
+    [
+      "save_pretrained",
+      builtin("save_pretrained", (ip2, [self], _kw, n) => {
+        ip2.event(
+          { kind: "save", modelId: self?.k === "instance" && self.mod ? self.mod.id : null, how: "save_pretrained" },
+          n,
+        );
+        return NONE;
+      }),
+    ],
+    ["num_parameters", builtin("num_parameters", (_ip, _a, kw) => int(kw.get("only_trainable") ? -1 : sized.params))],
+  ]);
+  const root = newModule(
+    ip,
+    makeClass(req.className, [reg.moduleClass], methods, { qualname: `transformers.${req.className}` }),
+    node,
+  );
+  const cfg = sized.row.config;
+  root.attrs.set(
+    "config",
+    nativeObject("PretrainedConfig", {}, {}, (_me, name) => {
+      const map: Record<string, number | undefined> = {
+        hidden_size: cfg.hidden,
+        num_hidden_layers: cfg.layers,
+        num_attention_heads: cfg.heads,
+        intermediate_size: cfg.intermediate,
+        vocab_size: cfg.vocab,
+        max_position_embeddings: cfg.maxPositions,
+        num_labels: sized.breakdown.numLabels,
+      };
+      const v = map[name];
+      return v !== undefined ? int(v) : undefined;
+    }),
+  );
+  const slots: HfModelInfo["slots"] = [];
+  const at = (path: string[]): InstanceV => {
+    let cur = root;
+    for (const seg of path) {
+      let next = cur.mod!.children.get(seg);
+      if (!next) {
+        next = newModule(ip, blockClass(seg), node);
+        cur.mod!.children.set(seg, next);
+      }
+      cur = next;
+    }
+    return cur;
+  };
+  const addParam = (m: InstanceV, n: number) => {
+    if (n <= 0) return;
+    const name = m.mod!.params.has("weight") ? `weight_${m.mod!.params.size}` : "weight";
+    m.mod!.params.set(name, makeParam([n]));
+  };
+  for (const p of sized.breakdown.pieces) {
+    const m = at(p.path);
+    addParam(m, p.params);
+    slots.push({ mod: m.mod!, part: p });
+  }
+  for (const b of sized.breakdown.blocks) {
+    const parent = at(b.path.slice(0, -1));
+    const list = newModule(ip, reg.containers.ModuleList, node);
+    parent.mod!.children.set(b.path[b.path.length - 1], list);
+    for (let i = 0; i < (b.shared ? 1 : b.count); i++) {
+      const layer = newModule(ip, blockClass(`${sized.row.family}Layer`), node);
+      addParam(layer, b.paramsEach + (i === 0 ? (b.firstExtra ?? 0) : 0));
+      list.mod!.children.set(String(i), layer);
+    }
+    slots.push({ mod: list.mod!, part: b });
+  }
+  INFO.set(root.mod!, { req, sized, loraMacsPerToken: 0, slots });
+  return root;
+}
+
+/** The sequence length of a call: the input_ids' last dimension, else the checkpoint's maximum (noted). */
+function tokensOf(ip: Interp, info: HfModelInfo, x: Value | undefined, node: Node | null): number {
+  // ViT always sees its 196 patches + [CLS]; Whisper's input_features are audio frames, not tokens.
+  if (info.sized.row.family === "vit") return defaultTokens(info.sized.row);
+  if (info.sized.row.family !== "whisper" && x?.k === "tensor" && x.shape?.length === 2) return x.shape[1];
+  const t = defaultTokens(info.sized.row);
+  ip.note(
+    `${info.req.checkpoint}: sequence length not known at the call; priced at the checkpoint's maximum, ${t} tokens`,
+    node,
+  );
+  return t;
+}
+
+/** forward(input_ids, ...) or forward(**batch): charges the family's MACs, spread over the tree's parts. */
+function hfForward(ip: Interp, [self, x]: Value[], kw: Map<string, Value>, node: Node | null): Value {
+  const info = hfInfoOf(self);
+  if (!info || self?.k !== "instance") return unknown("model outputs", node);
+  const input = x ?? kw.get("input_ids") ?? kw.get("pixel_values") ?? kw.get("input_features");
+  const tokens = tokensOf(ip, info, input, node);
+  const batch = input?.k === "tensor" && input.shape ? input.shape[0] : 1;
+  if (ip.forwardStats) {
+    for (const { mod, part } of info.slots) {
+      const one =
+        "count" in part
+          ? { prefix: null, pieces: [], blocks: [part], task: "", numLabels: 0, notes: [] }
+          : { prefix: null, pieces: [part], blocks: [], task: "", numLabels: 0, notes: [] };
+      const macs = forwardMacs(one, tokens) * batch;
+      const s = ip.forwardStats.get(mod) ?? { calls: 0, macs: 0, inputShape: null, outputShape: null };
+      s.calls += 1;
+      s.macs += macs;
+      ip.forwardStats.set(mod, s);
+      ip.forwardMacs += macs;
+    }
+    const lora = info.loraMacsPerToken * tokens * batch;
+    if (lora > 0) {
+      const s = ip.forwardStats.get(self.mod!) ?? { calls: 1, macs: 0, inputShape: null, outputShape: null };
+      s.macs += lora;
+      ip.forwardStats.set(self.mod!, s);
+      ip.forwardMacs += lora;
+    }
+  }
+  return unknown(`outputs of ${info.req.checkpoint ?? info.req.className}`, node);
+}

@@ -1,0 +1,100 @@
+// The Hugging Face catalog against its sources: every row's computed count for the published class
+// equals the exact ground truth (model_ground_truth.csv) or lies within the stated rounding of the
+// published figure; heads and FLOPs are checked against figures derived from real PyTorch oracles.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { TORCHVISION_ZOO } from "../../server/src/analysis/frameworks/torch/zooData";
+import { findCheckpoint, hfRows, sizeCheckpoint } from "../../server/src/analysis/frameworks/transformers/hfZoo";
+
+const CSV = readFileSync(join(process.cwd(), "server/src/analysis/frameworks/zoo/data/model_ground_truth.csv"), "utf8");
+/** transformers rows of the ground truth: model, params_exact, non_embedding_params, notes. */
+const truth = CSV.split("\n")
+  .filter((l) => l.startsWith("transformers,"))
+  .map((l) => {
+    const [, model, exact, , nonEmb] = l.split(",");
+    return { model, exact: Number(exact), nonEmb: Number(nonEmb), notes: l };
+  });
+
+const sized = (name: string, task: string, labels: number | null = null) => {
+  const row = findCheckpoint(name);
+  assert.ok(row, `${name} in the catalog`);
+  const s = sizeCheckpoint(row, task, labels);
+  assert.ok(s, `${name} has a ${task} head`);
+  return s;
+};
+
+test("every ground-truth transformers row is catalogued and its exact count (and non-embedding count) is reproduced", () => {
+  assert.ok(truth.length >= 19);
+  for (const t of truth) {
+    const row = findCheckpoint(t.model);
+    assert.ok(row, t.model);
+    const s = sized(t.model, row.published.task);
+    assert.equal(s.params, t.exact, t.model);
+    assert.equal(s.nonEmbeddingParams, t.nonEmb, `${t.model} non-embedding`);
+  }
+});
+
+test("every catalog row matches its recorded published figure within the rounding the row states", () => {
+  for (const r of hfRows()) {
+    const s = sized(r.id, r.published.task, r.config.numLabels ?? null);
+    const d = s.params - r.published.params;
+    assert.ok(r.published.source.length > 10, `${r.id} cites a source`);
+    assert.ok(r.configSource.startsWith("https://huggingface.co/"), `${r.id} cites its config.json`);
+    if (r.published.tolerance === 0) assert.equal(s.params, r.published.params, r.id);
+    else if (r.published.rounding === "truncated")
+      assert.ok(d >= 0 && d < r.published.tolerance, `${r.id}: ${s.params} truncates to ${r.published.params}`);
+    else assert.ok(Math.abs(d) <= r.published.tolerance, `${r.id}: ${s.params} vs ${r.published.params}`);
+    if (r.published.nonEmbedding !== undefined) {
+      const e = s.nonEmbeddingParams - r.published.nonEmbedding;
+      // The same card rounds its non-embedding figure to the nearest 0.01B (0.358B → 0.36B).
+      assert.ok(Math.abs(e) <= 5e6, `${r.id}: non-embedding ${s.nonEmbeddingParams}`);
+    }
+  }
+});
+
+test("bert-large-cased differs from the exact uncased count by its smaller vocabulary only", () => {
+  const uncased = truth.find((t) => t.model === "bert-large-uncased")!.exact;
+  const cased = findCheckpoint("bert-large-cased")!.config;
+  const uncasedVocab = findCheckpoint("bert-large-uncased")!.config.vocab;
+  assert.equal(sized("bert-large-cased", "base").params, uncased - (uncasedVocab - cased.vocab) * cased.hidden);
+});
+
+test("heads: BertForMaskedLM from the ground-truth note, classifier heads per family", () => {
+  const mlm = /BertForMaskedLM = ([\d,]+)/.exec(truth.find((t) => t.model === "bert-base-uncased")!.notes)![1];
+  assert.equal(sized("bert-base-uncased", "masked-lm").params, Number(mlm.replaceAll(",", "")));
+  const base = sized("bert-base-uncased", "base").params;
+  const h = 768;
+  // BertForSequenceClassification keeps the pooler and adds Linear(h, num_labels).
+  assert.equal(sized("bert-base-uncased", "sequence-classification", 3).params, base + h * 3 + 3);
+  // Token classification drops the pooler (add_pooling_layer=False).
+  assert.equal(sized("bert-base-uncased", "token-classification", 9).params, base - (h * h + h) + h * 9 + 9);
+  // RoBERTa's classification head is dense + out_proj on <s>, without the pooler.
+  const rb = sized("roberta-base", "base").params;
+  assert.equal(sized("roberta-base", "sequence-classification", 2).params, rb + 2 * 768 + 2);
+  // GPT-2's LM head is tied: GPT2LMHeadModel has the base model's count; Llama's is a second table.
+  assert.equal(sized("gpt2", "causal-lm").params, sized("gpt2", "base").params);
+  assert.equal(sized("meta-llama/Llama-2-7b-hf", "base").params, 6738415616 - 32000 * 4096);
+  // Org-prefixed and bare aliases find the same row.
+  assert.equal(findCheckpoint("google-bert/bert-base-uncased")?.id, "bert-base-uncased");
+  assert.equal(findCheckpoint("Llama-2-7b-hf")?.id, "meta-llama/Llama-2-7b-hf");
+});
+
+test("FLOPs: ViT-B/16 MACs equal the torchvision oracle (real PyTorch aten count) for the same architecture", () => {
+  const vit = sized("google/vit-base-patch16-224", "image-classification", 1000);
+  assert.equal(vit.params, 86567656);
+  assert.equal(vit.macsAt(197), TORCHVISION_ZOO.vit_b_16.macs["224"].macs);
+});
+
+test("FLOPs per token: linear MACs = non-embedding weights; attention adds 2·L·hidden per layer", () => {
+  const g = sized("gpt2", "base");
+  const L = 1024;
+  const perToken = g.macsAt(L) / L;
+  // Weight matrices only (no biases, no LayerNorms) plus QKᵀ and AV over L keys in each of 12 layers.
+  const weights = 12 * (4 * 768 * 768 + 2 * 768 * 3072);
+  assert.equal(perToken, weights + 12 * 2 * L * 768);
+  // Kaplan et al. 2020: forward ≈ 2N + 2·n_layer·n_ctx·d_attn FLOPs per token; here both attention matmuls count;
+  // N also holds biases and LayerNorms (0.1% of it), which the MAC count leaves out.
+  assert.ok(Math.abs(2 * perToken - (2 * g.nonEmbeddingParams + 4 * 12 * L * 768)) / (2 * perToken) < 0.005);
+});
