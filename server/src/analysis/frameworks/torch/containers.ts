@@ -147,7 +147,11 @@ export function containerSlice(ip: Interp, inst: InstanceV, key: Value, node: No
     if (!b) return unknown("slice with unknown bounds", node);
     const picked: Value[] = [];
     for (let i = b[0]; b[2] > 0 ? i < b[1] : i > b[1]; i += b[2]) picked.push(items[i]);
-    return callValue(ip, inst.cls, picked, new Map(), node);
+    // torch: `self.__class__(list(self._modules.values())[idx])`: ModuleList takes one list, Sequential the modules.
+    const view = callValue(ip, inst.cls, kind === "ModuleList" ? [list(picked)] : picked, new Map(), node);
+    // A slice is a view of modules another model owns, not a model of its own.
+    if (view.k === "instance" && view.mod) view.mod.wasChild = true;
+    return view;
   }
   const i = asInt(key);
   if (i === null) return unknown("index is unknown", node);

@@ -6,7 +6,19 @@ import type { Node } from "web-tree-sitter";
 import { callValue } from "../../evaluate/calls/call";
 import type { Interp } from "../../evaluate/interp";
 import { nativeObject } from "../../evaluate/nativeHelpers";
-import { dictFrom, int, type Kw, list, NONE, str, tensor, truthy, unknown, type Value } from "../../evaluate/values";
+import {
+  asInt,
+  dictFrom,
+  int,
+  type Kw,
+  list,
+  NONE,
+  str,
+  tensor,
+  truthy,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
 import type { HfSplit } from "./hfDatasets";
 import { tokenCalls } from "./tokenizers";
 
@@ -70,6 +82,7 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
   const made = calls.slice(before);
   const sized = made.find((c) => c.tokens !== null);
   const tokens = sized ? sized.tokens : made.length > 0 ? null : s.info.tokensPerSample;
+  let tokensFrom: number | null = null;
   if (made.length > 0 && !sized)
     ip.note(
       `tokens per sample are unknown: ${made[0].how}`,
@@ -91,6 +104,12 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
   for (const name of asNames(kw.get("remove_columns"))) if (!outCols?.has(name)) row.delete(name);
 
   let samples = s.info.samples;
+  const block = made.length === 0 && batched ? blockSizeOf(f) : null;
+  if (block) {
+    // run_clm / run_mlm's group_texts: concatenated token ids cut into rows of block_size tokens.
+    tokensFrom = block.value;
+    ip.note(`tokens per sample: ${block.name} = ${block.value} (texts regrouped into fixed-size blocks)`, node);
+  }
   if (batched && made.length === 0 && unsized && samples !== null) {
     // A batched function may return more or fewer rows than it got (regrouping text into blocks).
     ip.note(
@@ -101,10 +120,26 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
     samples = null;
   }
   return {
-    info: { ...s.info, samples, tokensPerSample: tokens },
+    info: { ...s.info, samples, tokensPerSample: tokensFrom ?? tokens },
     row: dictFrom([...row].map(([k, v]) => [str(k), v])),
     match: s.match,
   };
+}
+
+/** Names the Hugging Face examples give the length of a regrouped block (run_clm: block_size, run_mlm: max_seq_length). */
+const BLOCK_NAMES = ["block_size", "max_seq_length", "context_length", "seq_len", "chunk_size"];
+
+/** A regrouping function's block length: a known int bound to one of BLOCK_NAMES that its body reads. */
+function blockSizeOf(f: Value): { name: string; value: number } | null {
+  if (f.k !== "func") return null;
+  const text = f.node.text;
+  for (const name of BLOCK_NAMES) {
+    if (!new RegExp(`\\b${name}\\b`).test(text)) continue;
+    const v = f.defaults.get(name) ?? f.closure.lookup(name);
+    const n = v ? asInt(v) : null;
+    if (n !== null && n > 0) return { name, value: n };
+  }
+  return null;
 }
 
 function asNames(v: Value | undefined): string[] {

@@ -133,7 +133,7 @@ export function bertLayer(h: number, inter: number, names: string[]) {
   };
 }
 
-const BERT_NAMES = ["query", "key", "value", "dense", "intermediate.dense", "output.dense"];
+const BERT_NAMES = ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"];
 
 /** Encoder-only families: BERT, RoBERTa, DistilBERT, ALBERT, DeBERTa-v2/v3, ViT. */
 function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null {
@@ -150,7 +150,7 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
     f === "distilbert"
       ? ["q_lin", "k_lin", "v_lin", "out_lin", "lin1", "lin2"]
       : f === "deberta-v2"
-        ? ["query_proj", "key_proj", "value_proj", "dense", "intermediate.dense", "output.dense"]
+        ? ["query_proj", "key_proj", "value_proj", "attention.output.dense", "intermediate.dense", "output.dense"]
         : BERT_NAMES,
   );
   const E = c.embeddingSize ?? h;

@@ -7,6 +7,7 @@ import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
 import { NONE, unknown, type Value } from "../../evaluate/values";
 import { makeOptimizer, makeScheduler } from "../torch/training";
 import { configFactory, modelFactory } from "./pretrained";
+export { peftRoot } from "./peftLora";
 import { collatorFactory, tokenizerFactory } from "./tokenizers";
 import { trainerClass, trainingArgsClass } from "./trainer";
 
@@ -50,17 +51,5 @@ export function trlRoot(_ip: Interp): Value {
   return nativeModule("trl", {
     SFTTrainer: trainerClass("SFTTrainer"),
     SFTConfig: trainingArgsClass("SFTConfig"),
-  });
-}
-
-/** peft: get_peft_model returns the model it wraps (adapter sizing belongs to the model zoo). */
-export function peftRoot(_ip: Interp): Value {
-  return nativeModule("peft", {
-    get_peft_model: fn("peft.get_peft_model", (ip, [model], _kw, node) => {
-      ip.note("LoRA adapters (peft): priced as the wrapped model; adapter-only gradients are not modelled", node);
-      return model ?? NONE;
-    }),
-    LoraConfig: fn("peft.LoraConfig", (_ip, _a, kw) => nativeObject("peft.LoraConfig", { kw }, {})),
-    prepare_model_for_kbit_training: fn("peft.prepare_model_for_kbit_training", (_ip, [m]) => m ?? NONE),
   });
 }
