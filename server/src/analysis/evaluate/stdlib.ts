@@ -2,6 +2,7 @@
 // (environ/getenv defaults), math, dataclasses, typing, collections, functools, copy,
 // itertools, sys, plus pass-through wrappers (tqdm). Everything else imports as opaque.
 import { kerasRoot, tensorflowRoot } from "../frameworks/keras/runtime/package";
+import { timmRoot } from "../frameworks/timm/package";
 import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
 import { profilerModules } from "../frameworks/torch/profilers";
@@ -186,6 +187,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     argparse: () => argparseModule(),
     torch: () => torchRoot(ip),
     torchvision: () => torchvisionRoot(ip),
+    timm: () => timmRoot(ip),
     keras: () => kerasRoot(ip),
     tensorflow: () => tensorflowRoot(ip),
     transformers: () => transformersRoot(ip),

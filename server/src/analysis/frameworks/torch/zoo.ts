@@ -64,20 +64,21 @@ function newModule(ip: Interp, cls: ClassV, node: Node | null): InstanceV {
 }
 
 export function zooFactory(name: string): NativeFn {
-  const entry = MODELS[name];
+  return zooModelFactory(MODELS[name], name, "torchvision.models");
+}
+
+/** A builder for any zoo entry (torchvision here, timm in frameworks/timm); `qual` prefixes class names and notes. */
+export function zooModelFactory(entry: ZooEntry, name: string, qual: string): NativeFn {
   return (ip, _args, kw, node) => {
     const reg = ip.torch!;
     const ncArg = kw.get("num_classes");
     const classes = ncArg ? (asInt(ncArg) ?? entry.defaultNumClasses) : entry.defaultNumClasses;
-    const blockClass = (type: string) =>
-      makeClass(type, [reg.moduleClass], new Map(), { qualname: `torchvision.models.${type}` });
+    const blockClass = (type: string) => makeClass(type, [reg.moduleClass], new Map(), { qualname: `${qual}.${type}` });
     const rootCls = makeClass(
       entry.builder,
       [reg.moduleClass],
-      new Map<string, Value>([["forward", builtin(`${entry.builder}.forward`, zooForward(entry, name))]]),
-      {
-        qualname: `torchvision.models.${entry.builder}`,
-      },
+      new Map<string, Value>([["forward", builtin(`${entry.builder}.forward`, zooForward(entry, `${qual}.${name}`))]]),
+      { qualname: `${qual}.${entry.builder}` },
     );
     const root = newModule(ip, rootCls, node);
     if (entry.rootParams > 0) root.mod!.params.set("class_token", makeParam([entry.rootParams]));
@@ -98,7 +99,7 @@ export function zooFactory(name: string): NativeFn {
   };
 }
 
-function makeHead(ip: Interp, h: ZooHead, classes: number, node: Node | null): InstanceV {
+export function makeHead(ip: Interp, h: ZooHead, classes: number, node: Node | null): InstanceV {
   const reg = ip.torch!;
   const kind = h.type === "Conv2d" ? "Conv2d" : "Linear";
   const cls = reg.classes.get(`torch.nn.${kind}`);
@@ -150,13 +151,13 @@ function buildPath(
   return inst;
 }
 
-function childAt(root: InstanceV, path: string): Value | undefined {
+export function childAt(root: InstanceV, path: string): Value | undefined {
   let cur: Value | undefined = root;
   for (const seg of path.split(".")) cur = cur?.k === "instance" && cur.mod ? cur.mod.children.get(seg) : undefined;
   return cur;
 }
 
-function zooForward(entry: ZooEntry, name: string): NativeFn {
+function zooForward(entry: ZooEntry, qualName: string): NativeFn {
   return (ip, [self, x], _kw, node) => {
     if (self?.k !== "instance" || !self.mod) return NONE;
     const shape = x?.k === "tensor" ? x.shape : null;
@@ -165,7 +166,7 @@ function zooForward(entry: ZooEntry, name: string): NativeFn {
     const batch = shape?.[0] ?? 1;
     if (!row) {
       ip.note(
-        `torchvision.models.${name}: MACs are tabulated for square inputs at ${Object.keys(entry.macs).join(", ")} px; got ${shape ? `[${shape.join(", ")}]` : "an unknown shape"}`,
+        `${qualName}: MACs are tabulated for square inputs at ${Object.keys(entry.macs).join(", ")} px; got ${shape ? `[${shape.join(", ")}]` : "an unknown shape"}`,
         node,
       );
       return tensor(null);

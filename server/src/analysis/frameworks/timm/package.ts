@@ -1,0 +1,147 @@
+// The `timm` namespace: timm.create_model(name, pretrained, num_classes, in_chans) builds a catalogued
+// model (timmZoo.ts) with the zoo builder shared with torchvision, plus timm's own head API:
+// num_classes=0 (features only), model.get_classifier(), model.reset_classifier(n), num_classes /
+// num_features, and timm.list_models / is_model over the catalog. Unknown names say what is near.
+import type { Node } from "web-tree-sitter";
+import { getAttr } from "../../evaluate/attributes";
+import { callValue } from "../../evaluate/calls/call";
+import type { Interp } from "../../evaluate/interp";
+import { fn, nativeModule } from "../../evaluate/nativeHelpers";
+import {
+  asInt,
+  asString,
+  bool,
+  builtin,
+  dictFrom,
+  type InstanceV,
+  int,
+  type Kw,
+  list,
+  NONE,
+  str,
+  truthy,
+  tuple,
+  unknown,
+  type Value,
+} from "../../evaluate/values";
+import { torchRoot } from "../torch/package";
+import { childAt, makeHead, zooModelFactory } from "../torch/zoo";
+import { findTimmModel, nearestTimmNames, type TimmRow, timmEntry, timmRows } from "./timmZoo";
+
+/** A new classifier at the row's head path: a Linear with `classes` outputs, or nn.Identity for 0 (timm's convention). */
+function setClassifier(ip: Interp, root: InstanceV, row: TimmRow, classes: number, node: Node | null): void {
+  const segs = row.head.path.split(".");
+  const parent = segs.length === 1 ? root : childAt(root, segs.slice(0, -1).join("."));
+  if (parent?.k !== "instance" || !parent.mod) return;
+  const head =
+    classes > 0
+      ? makeHead(
+          ip,
+          { path: row.head.path, type: "Linear", inFeatures: row.head.inFeatures, outFeatures: classes, bias: true },
+          classes,
+          node,
+        )
+      : callValue(ip, torchNn(ip, "Identity", node), [], new Map(), node);
+  if (head.k === "instance") parent.mod.children.set(segs[segs.length - 1], head);
+  root.mod!.zoo = { name: root.mod!.zoo?.name ?? "", classes };
+  root.attrs.set("num_classes", int(classes));
+}
+
+/** torch.nn classes resolve lazily through the torch namespace; the zoo builder's heads need Linear resolved first. */
+function torchNn(ip: Interp, name: string, node: Node | null): Value {
+  return getAttr(ip, getAttr(ip, torchRoot(ip), "nn", node), name, node);
+}
+
+function createModel(ip: Interp, args: Value[], kw: Kw, node: Node | null): Value {
+  torchNn(ip, "Linear", node);
+  const nameArg = asString(args[0] ?? kw.get("model_name"));
+  if (nameArg === null) return unknown("timm.create_model: the model name is not a known string", node);
+  const found = findTimmModel(nameArg);
+  if (!found) {
+    const near = nearestTimmNames(nameArg).join(", ");
+    ip.note(`timm.create_model('${nameArg}'): not in the timm zoo (docs/ZOO.md); nearest catalogued: ${near}`, node);
+    return unknown(`timm model '${nameArg}' is not catalogued (nearest: ${near})`, node);
+  }
+  const { name, row } = found;
+  const classesArg = kw.get("num_classes");
+  const classes = classesArg && classesArg.k !== "none" ? asInt(classesArg) : 1000;
+  const inChans = asInt(kw.get("in_chans")) ?? 3;
+  if (classes === null) return unknown(`timm.create_model('${name}'): num_classes is unknown`, node);
+  const { entry, stemKnown } = timmEntry(row, inChans);
+  if (!stemKnown)
+    ip.note(
+      `timm ${name}: in_chans=${inChans} changes a stem this catalog row does not describe (published figures only)`,
+      node,
+    );
+  if (!row.exact)
+    ip.note(
+      `timm ${name}: parameters are timm's published ${row.published.params}M (rounded; ±${row.paramsTolerance}), MACs ${row.macsScaling}`,
+      node,
+    );
+  const built = zooModelFactory(entry, name, "timm.models")(
+    ip,
+    [],
+    new Map([["num_classes", int(Math.max(classes, 1))]]),
+    node,
+  );
+  if (built.k !== "instance" || !built.mod) return built;
+  const root = built;
+  if (classes === 0) setClassifier(ip, root, row, 0, node);
+  root.mod!.zoo = { name, classes };
+  const pretrained = kw.get("pretrained");
+  root.attrs.set("num_classes", int(classes));
+  root.attrs.set("num_features", int(row.head.inFeatures));
+  root.attrs.set("pretrained", bool(pretrained ? truthy(pretrained) === true : false));
+  root.attrs.set("pretrained_cfg", timmCfg(row));
+  root.attrs.set("default_cfg", timmCfg(row));
+  root.attrs.set(
+    "get_classifier",
+    builtin(`${name}.get_classifier`, () => childAt(root, row.head.path) ?? NONE),
+  );
+  root.attrs.set(
+    "reset_classifier",
+    builtin(`${name}.reset_classifier`, (ip2, a, k, n) => {
+      const n2 = asInt(a[0] ?? k.get("num_classes"));
+      if (n2 === null) return unknown(`${name}.reset_classifier: num_classes is unknown`, n);
+      setClassifier(ip2, root, row, n2, n);
+      return NONE;
+    }),
+  );
+  return root;
+}
+
+/** The fields of timm's pretrained_cfg that scripts read to size their transforms. */
+function timmCfg(row: TimmRow): Value {
+  const side = int(row.defaultResolution);
+  return dictFrom([
+    [str("input_size"), tuple([int(3), side, side])],
+    [str("num_classes"), int(1000)],
+  ]);
+}
+
+export function timmRoot(ip: Interp): Value {
+  const names = () => Object.keys(timmRows()).sort();
+  const pattern = (p: Value | undefined) => {
+    const s = asString(p);
+    if (!s) return () => true;
+    const re = new RegExp(
+      `^${s
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
+    return (n: string) => re.test(n);
+  };
+  return nativeModule(
+    "timm",
+    {
+      create_model: fn("timm.create_model", (ip2, args, kw, node) => createModel(ip2, args, kw, node)),
+      list_models: fn("timm.list_models", (_ip2, args, kw) => {
+        const keep = pattern(args[0] ?? kw.get("filter"));
+        return list(names().filter(keep).map(str));
+      }),
+      is_model: fn("timm.is_model", (_ip2, args) => bool(findTimmModel(asString(args[0]) ?? "") !== undefined)),
+    },
+    (attr) => (attr === "models" ? timmRoot(ip) : undefined),
+  );
+}

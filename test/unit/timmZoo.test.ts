@@ -1,0 +1,124 @@
+// timm.create_model through the interpreter, against the timm zoo oracle (frameworks/zoo/data/timm.json,
+// built by test/oracle/timm_zoo.py in real torch and checked there against timm's published table):
+// every catalogued row at the default and at num_classes=10, num_classes=0, get/reset_classifier,
+// in_chans, tags and unknown names.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { timmRows } from "../../server/src/analysis/frameworks/timm/timmZoo";
+import { conv2dParams, linearParams, model, run } from "./evaluateHelpers";
+
+const rows = timmRows();
+const TV = JSON.parse(
+  readFileSync(join(process.cwd(), "server/src/analysis/frameworks/zoo/data/torchvision.json"), "utf8").replace(
+    /\bNaN\b/g,
+    "null",
+  ),
+) as { models: Record<string, { params: number; paramsAt10Classes: number }> };
+
+describe("timm catalog data", () => {
+  it("every row's parameters agree with timm's published figure (0.01M rounding) and cite it", () => {
+    assert.ok(Object.keys(rows).length >= 30);
+    for (const [name, r] of Object.entries(rows)) {
+      assert.equal(Math.round(r.params / 1e4) / 100, r.published.params, name);
+      assert.match(r.published.source, /pytorch-image-models/, name);
+      const side = String(r.defaultResolution);
+      assert.ok(r.macs[side], `${name}: MACs at its default side`);
+      // The aten convention (matmul/conv only) sits at or below timm's published GMACs, within 6%.
+      const ratio = r.macs[side].macs / 1e9 / r.published.gmacs;
+      assert.ok(ratio > 0.94 && ratio < 1.005, `${name}: ${ratio}`);
+    }
+  });
+
+  it("rows built as a torchvision network equal the torchvision oracle", () => {
+    for (const [name, r] of Object.entries(rows)) {
+      const tv = /^torchvision\.models\.(\w+) \(same network/.exec(r.truth)?.[1];
+      if (!tv || tv === "inception_v3") continue; // timm's inception_v3 has no aux head
+      assert.equal(r.params, TV.models[tv].params, name);
+      assert.equal(r.paramsAt10Classes, TV.models[tv].paramsAt10Classes, name);
+    }
+  });
+});
+
+describe("timm.create_model", () => {
+  it("builds every catalogued model with its params at 1000 and 10 classes and MACs at its default side", async () => {
+    for (const [name, r] of Object.entries(rows)) {
+      const side = r.defaultResolution;
+      const facts = await run(`
+import timm, torch
+a = timm.create_model("${name}", pretrained=True)
+b = timm.create_model("${name}", pretrained=False, num_classes=10)
+b(torch.randn(2, 3, ${side}, ${side}))
+`);
+      assert.equal(model(facts, "a").params, r.params, name);
+      const b = model(facts, "b");
+      assert.equal(b.params, r.paramsAt10Classes, name);
+      const m = r.macs[String(side)];
+      assert.equal(b.forwardMacs, m.macs - m.headMacsPerClass * 1000 + m.headMacsPerClass * 10, name);
+    }
+  });
+
+  it("num_classes=0 drops the classifier (features out), reset_classifier puts one back", async () => {
+    const r = rows.convnext_tiny;
+    const facts = await run(`
+import timm, torch
+import torch.nn as nn
+backbone = timm.create_model("convnext_tiny.fb_in22k", pretrained=True, num_classes=0)
+net = nn.Sequential(backbone, nn.Linear(backbone.num_features, 7))
+net(torch.randn(4, 3, 224, 224))
+bare = timm.create_model("convnext_tiny", num_classes=0)
+reset = timm.create_model("convnext_tiny", pretrained=True)
+reset.reset_classifier(10)
+after = nn.Linear(reset.get_classifier().out_features, 3)
+`);
+    const headParams = linearParams(r.head.inFeatures, 1000);
+    assert.equal(model(facts, "bare").params, r.params - headParams);
+    assert.equal(model(facts, "reset").params, r.paramsAt10Classes);
+    const net = model(facts, "net");
+    assert.equal(net.params, r.params - headParams + linearParams(r.head.inFeatures, 7));
+    // The features reach the new head at the backbone's width: its MACs are in_features × 7.
+    const m = r.macs["224"];
+    assert.equal(net.forwardMacs, m.macs - m.headMacsPerClass * 1000 + r.head.inFeatures * 7);
+    assert.equal(model(facts, "after").params, linearParams(10, 3));
+  });
+
+  it("in_chans changes the stem conv only", async () => {
+    const r = rows.resnet50;
+    const facts = await run(`
+import timm
+gray = timm.create_model("resnet50", in_chans=1, num_classes=2)
+`);
+    const stem = r.stem!;
+    const k = stem.kernelSize[0];
+    const expected =
+      r.params -
+      linearParams(2048, 1000) +
+      linearParams(2048, 2) -
+      conv2dParams(3, stem.outChannels, k, false) +
+      conv2dParams(1, stem.outChannels, k, false);
+    assert.equal(model(facts, "gray").params, expected);
+  });
+
+  it("an unknown name is an unknown with the nearest catalogued names", async () => {
+    const facts = await run(`
+import timm
+m = timm.create_model("convnext_tiniest", pretrained=True)
+`);
+    assert.ok(facts.unknowns.some((u) => /not in the timm zoo .*nearest catalogued: convnext_tiny/.test(u.message)));
+    assert.equal(facts.models.length, 0);
+  });
+
+  it("published-only rows say so and scale MACs with the side", async () => {
+    const r = rows.cspdarknet53;
+    const facts = await run(`
+import timm, torch
+m = timm.create_model("cspdarknet53", num_classes=10)
+m(torch.randn(1, 3, 512, 512))
+`);
+    const base = r.macs[String(r.defaultResolution)];
+    const body = (base.macs - base.headMacsPerClass * 1000) * (512 / r.defaultResolution) ** 2;
+    assert.equal(model(facts, "m").forwardMacs, Math.round(body) + base.headMacsPerClass * 10);
+    assert.ok(facts.unknowns.some((u) => /published 27\.64M \(rounded/.test(u.message)));
+  });
+});
