@@ -16,6 +16,17 @@ function opaqueModule(name: string): ModuleV {
   return { k: "module", name, attrs: new Map(), resolve: (attr) => opaqueModule(`${name}.${attr}`) };
 }
 
+// Each workspace file is read once per analysis: resolving an import used to read the file to see
+// that it exists, and again to load it, on every import statement naming it (a 1,000-module
+// workspace with cyclic imports read m0.py four times; test/unit/robustnessWorkspace.test.ts).
+const texts = new WeakMap<Interp, Map<string, string | null>>();
+function readOnce(ip: Interp, path: string): string | null {
+  let seen = texts.get(ip);
+  if (!seen) texts.set(ip, (seen = new Map()));
+  if (!seen.has(path)) seen.set(path, ip.ctx.workspace.readFile(path));
+  return seen.get(path) ?? null;
+}
+
 /** Absolute file for a dotted module name searched from `baseDirs`, or null. */
 function findFile(ip: Interp, dotted: string, baseDirs: string[]): { path: string; isPackage: boolean } | null {
   const rel = dotted.split(".");
@@ -25,7 +36,7 @@ function findFile(ip: Interp, dotted: string, baseDirs: string[]): { path: strin
       [`${stem}.py`, false],
       [join(stem, "__init__.py"), true],
     ] as const) {
-      if (ip.ctx.workspace.readFile(path) !== null) return { path, isPackage };
+      if (readOnce(ip, path) !== null) return { path, isPackage };
     }
   }
   return null;
@@ -40,7 +51,7 @@ function searchDirs(ip: Interp): string[] {
 export function loadFileModule(ip: Interp, path: string, name: string): ModuleV {
   const cached = ip.fileModules.get(path);
   if (cached && cached !== "loading") return cached;
-  const text = ip.ctx.workspace.readFile(path);
+  const text = readOnce(ip, path);
   const scope = new Scope(ip.builtins, null);
   const mod: ModuleV = { k: "module", name, attrs: scope.vars, resolve: null };
   ip.fileModules.set(path, mod);
