@@ -53,6 +53,14 @@ export class Analyzer {
       analysis.notices.push("Not analysed: the file contains NUL bytes (binary, not Python source).");
       return { analysis, tree: null };
     }
+    if (/\.ipynb$/i.test(input.path) && /^\s*\{/.test(text)) {
+      // A notebook file is JSON around the code: its lines are not the script's lines. Editors
+      // hand notebook cells to the server as Python documents of their own.
+      analysis.notices.push(
+        "Not analysed: a Jupyter notebook file (.ipynb) is JSON around the code; in a notebook editor each Python cell is analysed on its own.",
+      );
+      return { analysis, tree: null };
+    }
     if (text.length > MAX_ANALYZED_BYTES) {
       analysis.notices.push(
         `Not analysed: ${(text.length / 1e6).toFixed(1)} MB is over the ${MAX_ANALYZED_BYTES / 1e6} MB limit for training scripts.`,
