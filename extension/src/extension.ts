@@ -3,6 +3,8 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
+  CloseAction,
+  ErrorAction,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
@@ -11,9 +13,11 @@ import {
 import { SHOW_REPORT_COMMAND } from "../../server/src/shared/protocol";
 import { registerFootprintCommands } from "./commands";
 import { ReportPanel } from "./report/reportPanel";
+import { RestartPolicy } from "./restartPolicy";
 import { createStatusBar } from "./statusBar";
 
 let client: LanguageClient | undefined;
+const restarts = new RestartPolicy();
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath(path.join("dist", "server.js"));
@@ -25,6 +29,8 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
+      // Python cells of Jupyter notebooks, each analysed on its own (an .ipynb file itself is JSON).
+      { notebook: "*", language: "python" },
     ],
     synchronize: {
       configurationSection: "footprint",
@@ -32,6 +38,18 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
       fileEvents: vscode.workspace.createFileSystemWatcher("**/pyproject.toml"),
     },
     outputChannelName: "Footprint",
+    // A dead server is restarted a bounded number of times, and the user is told each time.
+    errorHandler: {
+      error: (_error, _message, count) => ({
+        action: restarts.onError(count) === "continue" ? ErrorAction.Continue : ErrorAction.Shutdown,
+      }),
+      closed: () => {
+        const d = restarts.onClose(Date.now());
+        if (!d.restart) return { action: CloseAction.DoNotRestart, message: d.message };
+        void vscode.window.showWarningMessage(d.message);
+        return { action: CloseAction.Restart, message: d.message, handled: true };
+      },
+    },
   };
   // The id "footprint" makes `footprint.trace.server` trace this client.
   return new LanguageClient("footprint", "Footprint Lint", serverOptions, clientOptions);
@@ -52,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (uri?: string | vscode.Uri) => report.show(uri)),
     vscode.commands.registerCommand("footprint.restartServer", async () => {
       if (!client) return;
+      restarts.reset();
       await client.restart();
       void vscode.window.setStatusBarMessage("Footprint: language server restarted", 3000);
     }),
