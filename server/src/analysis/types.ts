@@ -73,6 +73,33 @@ export interface ModelCost {
   inputShapeSource: string | null;
   layers: LayerCost[];
   unknowns: Unknown[];
+  /** The published checkpoint this model is (a Hugging Face name or a torchvision builder), when known. */
+  pretrained?: PretrainedRef;
+}
+
+/** A catalogued checkpoint a script builds: which one, with which head, pretrained or from scratch. */
+export interface PretrainedRef {
+  hub: "huggingface" | "torchvision";
+  name: string;
+  task: string;
+  numLabels: number | null;
+  /** Loaded with pretrained weights (a fine-tune), not built from its config. */
+  weights: boolean;
+}
+
+/** A smaller or distilled checkpoint for the same task (frameworks/zoo/data/alternatives.json), sized like the run's model. */
+export interface SmallerModel {
+  hub: "huggingface" | "torchvision";
+  from: string;
+  to: string;
+  params: number;
+  trainableParams: number;
+  forwardFlops: number;
+  /** Published quality of both, e.g. "GLUE dev macro-score 79.5 → 77.0"; null where none is published side by side. */
+  quality: string | null;
+  source: string;
+  /** torchvision: the weights enum of the alternative ("ResNet18_Weights.IMAGENET1K_V1"). */
+  weights?: string;
 }
 
 export type Precision = "fp64" | "fp32" | "tf32" | "fp16-mixed" | "bf16-mixed" | "fp16" | "bf16" | "int8";
@@ -108,6 +135,8 @@ export interface RunSpec {
   loaderWorkers?: number | null;
   evidence: string[];
   unknowns: Unknown[];
+  /** A smaller catalogued alternative to the trained checkpoint, priced as a what-if and by rule FP130. */
+  smallerModel?: SmallerModel;
 }
 
 export interface Assumption {

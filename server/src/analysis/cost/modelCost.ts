@@ -12,6 +12,7 @@ import { type ModuleState, namedModules } from "../frameworks/torch/moduleState"
 import { nodeRange } from "../parse/nodes";
 import type { LayerCost, ModelCost, Range, Unknown } from "../types";
 import { type Kw, tensor, type Value } from "../evaluate/values";
+import { pretrainedRefOf } from "../frameworks/zoo/alternatives";
 import { inputHint } from "./inputHint";
 
 /** Modules worth reporting: not inside another module, built outside a forward, with something to count. */
@@ -174,7 +175,9 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   }
   const cls = m.instance.cls;
   const macs = traced?.macs ?? null;
+  const pretrained = pretrainedRefOf(m);
   return {
+    ...(pretrained ? { pretrained } : {}),
     id: m.id,
     name: m.boundName ?? m.className,
     className: m.className,

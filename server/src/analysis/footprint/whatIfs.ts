@@ -139,6 +139,20 @@ export function buildWhatIfs(ctx: WhatIfContext): WhatIf[] {
       ),
     );
   }
+  if (spec.smallerModel) {
+    // Fine-tune a smaller/distilled checkpoint (frameworks/zoo/data/alternatives.json), sized like the run's model.
+    const s = spec.smallerModel;
+    out.push(
+      priced(
+        ctx,
+        `smaller-model:${s.to}`,
+        `Fine-tune ${s.to} instead of ${s.from}`,
+        { ...spec, params: s.params, trainableParams: s.trainableParams, forwardFlops: s.forwardFlops },
+        inputs,
+        `${s.quality ? `published quality ${s.quality}` : "no side-by-side quality figure published"} (${s.source})`,
+      ),
+    );
+  }
   // A compute-side change that saves nothing (the run is bound by its step floor) is not an option
   // worth showing; device and region alternatives stay, since they can cost more as well as less.
   return out.filter(

@@ -4,6 +4,7 @@ import type { Finding } from "../types";
 import { modelSize } from "./FP100-model-size";
 import { runEstimate } from "./FP101-run-estimate";
 import { mixedPrecision } from "./FP110-mixed-precision";
+import { smallerModel } from "./FP130-smaller-model";
 import { evalWithoutNoGrad } from "./FP140-eval-without-no-grad";
 import { float64Training } from "./FP150-float64";
 import { noEarlyStopping } from "./FP160-early-stopping";
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   modelSize,
   runEstimate,
   mixedPrecision,
+  smallerModel,
   evalWithoutNoGrad,
   float64Training,
   noEarlyStopping,

@@ -4,6 +4,7 @@
 import type { Tree } from "web-tree-sitter";
 import type { Directives } from "../directives";
 import type { ProgramFacts } from "../evaluate";
+import { attachSmallerModel } from "../frameworks/zoo/alternatives";
 import type { RunSpec } from "../types";
 import { frameworkRuns } from "./frameworkRuns";
 import { applyDirectives, gapUnknowns } from "./runFacts";
@@ -16,6 +17,7 @@ export function detectRuns(facts: ProgramFacts, directives: Directives, tree?: T
   for (const s of specs) {
     applyDirectives(s, directives);
     gapUnknowns(s);
+    attachSmallerModel(s, facts.models);
   }
   return specs;
 }

@@ -26,6 +26,10 @@ export interface HfModelInfo {
 
 const INFO = new WeakMap<ModuleState, HfModelInfo>();
 
+export function hfStateInfo(m: ModuleState): HfModelInfo | undefined {
+  return INFO.get(m);
+}
+
 export function hfInfoOf(v: Value | undefined): HfModelInfo | undefined {
   return v?.k === "instance" && v.mod ? INFO.get(v.mod) : undefined;
 }
