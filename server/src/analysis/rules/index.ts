@@ -4,11 +4,13 @@ import type { Finding } from "../types";
 import { modelSize } from "./FP100-model-size";
 import { runEstimate } from "./FP101-run-estimate";
 import { mixedPrecision } from "./FP110-mixed-precision";
+import { denseSparsity } from "./FP120-dense-sparsity";
 import { smallerModel } from "./FP130-smaller-model";
 import { evalWithoutNoGrad } from "./FP140-eval-without-no-grad";
 import { float64Training } from "./FP150-float64";
 import { noEarlyStopping } from "./FP160-early-stopping";
 import { starvedLoader } from "./FP170-starved-loader";
+import { int8Export } from "./FP180-int8-export";
 import { dirtyRegion } from "./FP190-grid-region";
 import type { Rule, RuleContext } from "./rule";
 import { suppressionFix } from "./suppression";
@@ -17,11 +19,13 @@ export const RULES: readonly Rule[] = [
   modelSize,
   runEstimate,
   mixedPrecision,
+  denseSparsity,
   smallerModel,
   evalWithoutNoGrad,
   float64Training,
   noEarlyStopping,
   starvedLoader,
+  int8Export,
   dirtyRegion,
 ];
 

@@ -1,0 +1,91 @@
+// FP180: a trained model saved or exported for deployment with no int8 path. int8 weights are a
+// quarter of fp32's bytes and int8 kernels draw less energy per inference; PyTorch gets dynamic
+// int8 quantisation (nn.Linear), Keras a full-int8 TFLite conversion (what the Edge TPU runs).
+import { findDevice } from "../footprint/devices";
+import { compact, sig } from "../format";
+import type { LayerCost, ModelCost } from "../types";
+import { kerasTfliteFix, torchDynamicInt8Fix } from "./FP180-int8-fixes";
+import type { Rule } from "./rule";
+import { validated } from "./validatedFix";
+
+/** Saves that ship a model; checkpoints (HF save_pretrained, Lightning save_checkpoint) are for resuming. */
+const DEPLOY_SAVES = new Set(["torch.save", "torch.jit.script", "torch.jit.trace", "torch.onnx.export", "model.save"]);
+
+/** Code that already has an int8 / TFLite path. */
+const HAS_INT8 = /\bquantize_dynamic\b|\bTFLiteConverter\b|\bprepare_qat\w*\b|\bconvert_fx\b|\bquantize_model\b/;
+
+/** Dynamic quantisation (torch.ao.quantization.quantize_dynamic) replaces these modules. */
+const DYNAMIC_TYPES = new Set(["Linear", "LSTM", "GRU"]);
+
+/** Bytes per weight: fp32 4, int8 1 (PyTorch / TFLite quantisation docs). */
+const FP32_BYTES = 4;
+const INT8_BYTES = 1;
+
+export const int8Export: Rule = {
+  code: "FP180",
+  title: "Model saved for deployment without an int8 path",
+  defaultSeverity: "information",
+  check(ctx) {
+    if (HAS_INT8.test(ctx.text)) return [];
+    const out = [];
+    const seen = new Set<number>();
+    for (const e of ctx.facts.trace) {
+      // A save inside a loop is a checkpoint; the deployment save comes after training.
+      if (e.kind !== "save" || !DEPLOY_SAVES.has(e.how) || e.loops.length > 0) continue;
+      const model = ctx.models.find((m) => m.id === e.modelId) ?? (ctx.models.length === 1 ? ctx.models[0] : null);
+      if (!model || seen.has(model.id)) continue;
+      const keras = model.framework === "keras";
+      if (keras !== (e.how === "model.save")) continue;
+      const message = keras ? kerasMessage(model) : torchMessage(model);
+      if (!message) continue;
+      seen.add(model.id);
+      const fix = validated(ctx, keras ? kerasTfliteFix(ctx, e, model) : torchDynamicInt8Fix(ctx, e));
+      out.push({ message, range: e.range, fixes: fix ? [fix] : [] });
+    }
+    return out;
+  },
+};
+
+const mb = (bytes: number) => `${sig(bytes / 1e6)} MB`;
+
+/** PyTorch: only Linear/LSTM/GRU weights go int8 under dynamic quantisation; conv-only models get no finding. */
+function torchMessage(model: ModelCost): string | null {
+  const layers = model.layers.filter((l) => DYNAMIC_TYPES.has(l.type));
+  if (layers.length === 0) return null;
+  const weights = layers.reduce((s, l) => s + (linearWeights(l) ?? l.params), 0);
+  const total = model.params * FP32_BYTES;
+  const after = total - weights * (FP32_BYTES - INT8_BYTES);
+  return (
+    `${model.name} is saved in fp32 with no int8 path: dynamic int8 quantisation of its ${layers.length} ` +
+    `${[...new Set(layers.map((l) => l.type))].join("/")} layer${layers.length > 1 ? "s" : ""} (${compact(weights)} weights) ` +
+    `shrinks the weights from ${mb(total)} to ${mb(after)} (−${Math.round((1 - after / total) * 100)}%) and runs them ` +
+    "with int8 kernels on CPU; energy per inference is not priced (the script has no inference workload)"
+  );
+}
+
+/** Keras: full-int8 TFLite stores every weight in int8; the Edge TPU figure is a bound at its rated peak. */
+function kerasMessage(model: ModelCost): string | null {
+  if (model.params === 0) return null;
+  const total = model.params * FP32_BYTES;
+  const after = model.params * INT8_BYTES;
+  const tpu = findDevice("coral-edge-tpu");
+  let edge = "";
+  if (tpu?.peak.int8 && tpu.powerW && model.forwardFlops) {
+    // Operations per inference ≈ forward FLOPs (2 × MACs); at the chip's rated 4 TOPS and 2 W.
+    const seconds = model.forwardFlops / (tpu.peak.int8 * 1e12);
+    edge = `; on a ${tpu.name} (${tpu.peak.int8} TOPS int8 at ${tpu.powerW} W) one inference takes at least ${sig(seconds * 1e3)} ms and ${sig(seconds * tpu.powerW * 1e3)} mJ at rated peak`;
+  }
+  return (
+    `${model.name} is saved in fp32 with no int8 path: a full-int8 TFLite model (Optimize.DEFAULT with a ` +
+    `representative dataset) stores ${mb(total)} of weights in ${mb(after)} and runs on int8-only ` +
+    `accelerators such as the Edge TPU${edge}; energy per inference on the current target is not priced`
+  );
+}
+
+/** in × out of a Linear whose input and output sizes are known (its bias stays fp32), else null. */
+function linearWeights(l: LayerCost): number | null {
+  if (l.type !== "Linear") return null;
+  const i = l.inputShape?.at(-1);
+  const o = l.outputShape?.at(-1);
+  return i && o && i * o <= l.params ? i * o : null;
+}
