@@ -31,6 +31,7 @@ import {
 } from "./data";
 import { precisionOfDtype } from "./events";
 import { makeModuleClass } from "./moduleAttrs";
+import { fastRcnnPredictor } from "../zoo/detectionHeads";
 import { hasZooModel, zooFactory } from "./zoo";
 import { callTorchFunction, hasTorchFunction } from "./tensorOps";
 import {
@@ -81,6 +82,9 @@ const SUBMODULES = new Set([
   "torchvision",
   "torchvision.datasets",
   "torchvision.models",
+  "torchvision.models.detection",
+  "torchvision.models.detection.faster_rcnn",
+  "torchvision.models.segmentation",
   "torchvision.transforms",
   "torchvision.transforms.v2",
 ]);
@@ -194,11 +198,16 @@ function resolve(ip: Interp, reg: TorchRegistry, qual: string): Value | undefine
   if (!v && parent === "torch.nn.init") v = builtin(qual, (_ip, [t]) => t ?? NONE);
   if (!v && (parent === "torchvision.transforms" || parent === "torchvision.transforms.v2"))
     v = builtin(qual, makeTransform(name));
-  if (!v && parent === "torchvision.models" && hasZooModel(name)) {
+  // Detection/segmentation builders live in submodules (torchvision.models.detection.fasterrcnn_resnet50_fpn).
+  if (!v && parent.startsWith("torchvision.models") && hasZooModel(name)) {
     // Head layers are catalog classes: make sure they exist before the builder runs.
     resolve(ip, reg, "torch.nn.Linear");
     resolve(ip, reg, "torch.nn.Conv2d");
     v = builtin(qual, zooFactory(name));
+  }
+  if (!v && qual === "torchvision.models.detection.faster_rcnn.FastRCNNPredictor") {
+    resolve(ip, reg, "torch.nn.Linear");
+    v = builtin(qual, fastRcnnPredictor);
   }
   if (!v && qual === "torch.hub.load") {
     // torch.hub.load("pytorch/vision", "resnet50", ...) is the torchvision builder of that name.

@@ -52,9 +52,10 @@ export function hasZooModel(name: string): boolean {
   return Object.hasOwn(MODELS, name);
 }
 
-function headParams(h: ZooHead, classes: number): number {
+/** A head's parameters as tabulated (at the default class count). */
+function headParams(h: ZooHead): number {
   const k = h.kernelSize ? h.kernelSize.reduce((a, b) => a * b, 1) : 1;
-  return h.inFeatures * classes * k + (h.bias ? classes : 0);
+  return h.inFeatures * h.outFeatures * k + (h.bias ? h.outFeatures : 0);
 }
 
 function newModule(ip: Interp, cls: ClassV, node: Node | null): InstanceV {
@@ -86,10 +87,11 @@ export function zooModelFactory(entry: ZooEntry, name: string, qual: string): Na
     for (const c of entry.children) {
       const headsBelow = entry.heads.filter((h) => h.path === c.path || h.path.startsWith(`${c.path}.`));
       let child: InstanceV;
-      if (isHead(c.path)) child = makeHead(ip, entry.heads.find((h) => h.path === c.path)!, classes, node);
+      if (isHead(c.path))
+        child = makeHead(ip, entry.heads.find((h) => h.path === c.path)!, classes, node, entry.defaultNumClasses);
       else {
-        const own = c.params - headsBelow.reduce((a, h) => a + headParams(h, entry.defaultNumClasses), 0);
-        child = buildPath(ip, c.path, c.type, headsBelow, classes, node, blockClass);
+        const own = c.params - headsBelow.reduce((a, h) => a + headParams(h), 0);
+        child = buildPath(ip, c.path, c.type, headsBelow, classes, node, blockClass, entry.defaultNumClasses);
         if (own > 0) child.mod!.params.set("weight", makeParam([own]));
       }
       root.mod!.children.set(c.path, child);
@@ -99,14 +101,25 @@ export function zooModelFactory(entry: ZooEntry, name: string, qual: string): Na
   };
 }
 
-export function makeHead(ip: Interp, h: ZooHead, classes: number, node: Node | null): InstanceV {
+/**
+ * The head at `classes` classes. A head with several outputs per class keeps that ratio: Faster R-CNN's
+ * bbox_pred has 4 box deltas per class (364 = 4 × 91 by default), so it gets 4 × classes outputs.
+ */
+export function makeHead(
+  ip: Interp,
+  h: ZooHead,
+  classes: number,
+  node: Node | null,
+  defaultClasses = h.outFeatures,
+): InstanceV {
+  const outputs = Math.max(1, Math.round(h.outFeatures / defaultClasses)) * classes;
   const reg = ip.torch!;
   const kind = h.type === "Conv2d" ? "Conv2d" : "Linear";
   const cls = reg.classes.get(`torch.nn.${kind}`);
   const args: Value[] =
     kind === "Conv2d"
-      ? [int(h.inFeatures), int(classes), int(h.kernelSize?.[0] ?? 1)]
-      : [int(h.inFeatures), int(classes)];
+      ? [int(h.inFeatures), int(outputs), int(h.kernelSize?.[0] ?? 1)]
+      : [int(h.inFeatures), int(outputs)];
   const kw: Kw = new Map([["bias", { k: "bool", v: h.bias }]]);
   if (!cls) return unknown("head class", node) as unknown as InstanceV;
   return callValue(ip, cls, args, kw, node) as InstanceV;
@@ -121,6 +134,7 @@ function buildPath(
   classes: number,
   node: Node | null,
   blockClass: (type: string) => ClassV,
+  defaultClasses: number,
 ): InstanceV {
   const reg = ip.torch!;
   const nextSegs = new Map<string, ZooHead[]>();
@@ -141,7 +155,9 @@ function buildPath(
     const exact = hs.find((h) => h.path === path);
     inst.mod!.children.set(
       seg,
-      exact ? makeHead(ip, exact, classes, node) : buildPath(ip, path, "Module", hs, classes, node, blockClass),
+      exact
+        ? makeHead(ip, exact, classes, node, defaultClasses)
+        : buildPath(ip, path, "Module", hs, classes, node, blockClass, defaultClasses),
     );
   }
   if (numeric) {
