@@ -131,3 +131,14 @@ test("an uncatalogued checkpoint stays unknown and says so", async () => {
   assert.equal(facts.models.length, 0);
   assert.ok(facts.unknowns.some((u) => /not in the Hugging Face catalog/.test(u.message)));
 });
+
+test("bert_mrpc_custom_loop.py: model(**batch) in a PyTorch loop traces the forward at the batch's input_ids length", () => {
+  const { text, a } = analyze("test/fixtures/hf/bert_mrpc_custom_loop.py");
+  const m = only(a.models);
+  const L = num(text, /max_length=(\d+)/);
+  assert.deepEqual(m.inputShape, [L]);
+  assert.equal(m.forwardFlops, 2 * sized("bert-base-uncased", "sequence-classification", 2).macsAt(L));
+  const r = only(a.runs);
+  assert.equal(r.spec.epochs, num(text, /EPOCHS = (\d+)/));
+  assert.ok(r.co2eKg);
+});

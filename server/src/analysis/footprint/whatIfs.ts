@@ -147,7 +147,13 @@ export function buildWhatIfs(ctx: WhatIfContext): WhatIf[] {
         ctx,
         `smaller-model:${s.to}`,
         `Fine-tune ${s.to} instead of ${s.from}`,
-        { ...spec, params: s.params, trainableParams: s.trainableParams, forwardFlops: s.forwardFlops },
+        // Priced by the same formula as the baseline: traced forward, or 6·N·D when the forward is unknown.
+        {
+          ...spec,
+          params: s.params,
+          trainableParams: s.trainableParams,
+          forwardFlops: spec.forwardFlops === null ? null : s.forwardFlops,
+        },
         inputs,
         `${s.quality ? `published quality ${s.quality}` : "no side-by-side quality figure published"} (${s.source})`,
       ),

@@ -23,7 +23,9 @@ export const smallerModel: Rule = {
       const s = run.spec.smallerModel;
       const model = ctx.models.find((m) => m.name === run.spec.model && m.pretrained);
       if (!s || !model?.pretrained?.weights) continue;
-      const saving = describeSaving(run, whatIf(run, `smaller-model:${s.to}`));
+      const w = whatIf(run, `smaller-model:${s.to}`);
+      if (w?.saving != null && w.saving >= 0) continue; // not cheaper under this run's pricing
+      const saving = describeSaving(run, w);
       const quality = s.quality ? `published ${s.quality}` : "no side-by-side quality figure is published";
       const fix = validated(ctx, swapFix(ctx, model, s));
       out.push({

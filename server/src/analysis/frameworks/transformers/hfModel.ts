@@ -147,6 +147,21 @@ function hfForward(ip: Interp, [self, x]: Value[], kw: Map<string, Value>, node:
   const info = hfInfoOf(self);
   if (!info || self?.k !== "instance") return unknown("model outputs", node);
   const input = x ?? kw.get("input_ids") ?? kw.get("pixel_values") ?? kw.get("input_features");
+  // `model(**batch)` at top level: remember input_ids as the model's input so its cost is traced on it.
+  if (
+    !ip.forwardStats &&
+    x === undefined &&
+    input?.k === "tensor" &&
+    input.shape?.length === 2 &&
+    self.mod &&
+    !ip.observedInputs.has(self.mod)
+  )
+    ip.observedInputs.set(self.mod, {
+      args: [input],
+      kw: new Map(),
+      origin: input.origin ?? "input_ids the script passes to the model",
+    });
+  if (!ip.forwardStats) return unknown(`outputs of ${info.req.checkpoint ?? info.req.className}`, node);
   const tokens = tokensOf(ip, info, input, node);
   const batch = input?.k === "tensor" && input.shape ? input.shape[0] : 1;
   if (ip.forwardStats) {

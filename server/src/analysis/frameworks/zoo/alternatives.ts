@@ -52,7 +52,7 @@ export function pretrainedRefOf(m: ModuleState): PretrainedRef | undefined {
 const quality = (r: AltRow) => (r.quality ? `${r.quality.metric} ${r.quality.from} → ${r.quality.to}` : null);
 
 /** The first listed alternative, sized for the model's task, labels and input; null when none is catalogued. */
-export function smallerModelFor(model: ModelCost): SmallerModel | null {
+export function smallerModelFor(model: ModelCost, tokensPerSample: number | null = null): SmallerModel | null {
   const ref = model.pretrained;
   if (!ref) return null;
   const alt = alternativesFor(ref.hub, ref.name)[0];
@@ -64,7 +64,7 @@ export function smallerModelFor(model: ModelCost): SmallerModel | null {
     const row = findCheckpoint(alt.to);
     const s = row ? sizeCheckpoint(row, ref.task, ref.numLabels) : null;
     if (!row || !s) return null;
-    const tokens = model.inputShape?.[0] ?? defaultTokens(row);
+    const tokens = model.inputShape?.[0] ?? tokensPerSample ?? defaultTokens(row);
     return {
       ...base,
       params: s.params,
@@ -105,6 +105,6 @@ export function smallerModelFor(model: ModelCost): SmallerModel | null {
 /** Attaches the smaller alternative of the run's (single, pretrained) model to its spec. */
 export function attachSmallerModel(spec: RunSpec, models: ModelCost[]): void {
   const m = models.find((x) => x.name === spec.model && x.pretrained);
-  const s = m ? smallerModelFor(m) : null;
+  const s = m ? smallerModelFor(m, spec.tokensPerSample) : null;
   if (s) spec.smallerModel = s;
 }
