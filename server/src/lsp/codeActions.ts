@@ -11,6 +11,7 @@ import { SHOW_REPORT_COMMAND } from "../shared/protocol";
 import type { ServerContext } from "./context";
 import { toLspEdits } from "./convert";
 import { DIAGNOSTIC_SOURCE, isFindingData } from "./diagnostics";
+import { fixAllFor } from "./fixAll";
 
 export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -42,8 +43,13 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
 }
 
 export function registerCodeActions(ctx: ServerContext): void {
-  ctx.connection.onCodeAction((params: CodeActionParams) => {
+  ctx.connection.onCodeAction(async (params: CodeActionParams) => {
     const uri = params.textDocument.uri;
-    return ctx.documents.document(uri) ? codeActionsFor(uri, params.context.diagnostics) : null;
+    if (!ctx.documents.document(uri)) return null;
+    const only = params.context.only;
+    const quick = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
+    const actions = quick ? codeActionsFor(uri, params.context.diagnostics) : [];
+    const all = await fixAllFor(ctx, params);
+    return all ? [...actions, all] : actions;
   });
 }

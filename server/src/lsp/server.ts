@@ -16,6 +16,7 @@ import { registerCodeLens } from "./codeLens";
 import type { ServerContext } from "./context";
 import { publishAnalysis } from "./diagnostics";
 import { DocumentStore } from "./documents";
+import { FIX_ALL_KIND } from "./fixAll";
 import { registerHover } from "./hover";
 import { registerInlayHints } from "./inlayHints";
 import { registerReport } from "./report";
@@ -65,7 +66,7 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
         hoverProvider: true,
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: "footprint-lint", version },

@@ -1,6 +1,6 @@
 // The rule registry: runs every enabled rule, applies severity settings and suppressions.
 import { isSuppressed } from "../directives";
-import type { Finding } from "../types";
+import type { Finding, Fix } from "../types";
 import { modelSize } from "./FP100-model-size";
 import { runEstimate } from "./FP101-run-estimate";
 import { mixedPrecision } from "./FP110-mixed-precision";
@@ -13,7 +13,7 @@ import { starvedLoader } from "./FP170-starved-loader";
 import { int8Export } from "./FP180-int8-export";
 import { dirtyRegion } from "./FP190-grid-region";
 import type { Rule, RuleContext } from "./rule";
-import { suppressionFix } from "./suppression";
+import { fileSuppressionFix, suppressionFix } from "./suppression";
 
 export const RULES: readonly Rule[] = [
   modelSize,
@@ -45,11 +45,12 @@ export function runRules(ctx: RuleContext, failures: string[] = []): Finding[] {
       failures.push(`${rule.code} stopped: ${err instanceof Error ? err.message : String(err)}`);
       continue;
     }
+    const fileSuppress = found.length ? fileSuppressionFix(ctx, rule.code) : null;
     for (const f of found) {
       const line = f.range.start.line;
       if (isSuppressed(ctx.directives, rule.code, line)) continue;
       const suppress = suppressionFix(ctx, rule.code, line);
-      const fixes = suppress ? [...f.fixes, suppress] : f.fixes;
+      const fixes = [...f.fixes, suppress, fileSuppress].filter((x): x is Fix => !!x);
       findings.push({ ...f, fixes, code: rule.code, severity: configured ?? rule.defaultSeverity });
     }
   }

@@ -39,3 +39,54 @@ function commentCanEndLine(ctx: RuleContext, line: number, end: number, text: st
   }
   return true;
 }
+
+const FILE_IGNORE = /#\s*footprint:\s*ignore-file\[([^\]]*)\]/;
+
+/**
+ * "Ignore CODE in this file": merges the code into an existing `ignore-file[…]` comment, else adds
+ * `# footprint: ignore-file[CODE]` at the top — below a shebang, a PEP 263 encoding line and the
+ * module docstring, which must stay first to keep their meaning.
+ */
+export function fileSuppressionFix(ctx: RuleContext, code: string): Fix | null {
+  const title = `Ignore ${code} in this file`;
+  for (let line = 0; line < ctx.lines.length; line++) {
+    const m = FILE_IGNORE.exec(ctx.lines[line]);
+    if (!m) continue;
+    const codes = m[1].split(",").map((c) => c.trim().toUpperCase());
+    if (codes.includes(code)) return null;
+    const at = m.index + m[0].length - 1;
+    const sep = m[1].trim() ? ", " : "";
+    return {
+      title,
+      edits: [{ range: { start: { line, character: at }, end: { line, character: at } }, newText: `${sep}${code}` }],
+    };
+  }
+  const eol = ctx.text.includes("\r\n") ? "\r\n" : "\n";
+  const line = fileHeaderEnd(ctx);
+  const comment = `# footprint: ignore-file[${code}]`;
+  if (line < ctx.lines.length) {
+    return { title, edits: [{ range: point0(line), newText: `${comment}${eol}` }] };
+  }
+  // The header is the whole file and has no final newline: start a new line after it.
+  const last = ctx.lines.length - 1;
+  const end = { line: last, character: ctx.lines[last].length };
+  return { title, edits: [{ range: { start: end, end }, newText: `${eol}${comment}${eol}` }] };
+}
+
+/** The first line after the shebang, the encoding declaration (lines 1–2, PEP 263) and the module docstring. */
+function fileHeaderEnd(ctx: RuleContext): number {
+  let line = 0;
+  if (ctx.lines[0]?.startsWith("#!")) line = 1;
+  for (let l = line; l < Math.min(2, ctx.lines.length); l++) {
+    if (/^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+/.test(ctx.lines[l])) line = l + 1;
+  }
+  const first = ctx.tree.rootNode.namedChildren.find((n) => n && n.type !== "comment");
+  if (first?.type === "expression_statement" && first.firstNamedChild?.type === "string") {
+    line = Math.max(line, first.endPosition.row + 1);
+  }
+  return line;
+}
+
+function point0(line: number) {
+  return { start: { line, character: 0 }, end: { line, character: 0 } };
+}
