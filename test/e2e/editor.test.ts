@@ -1,61 +1,51 @@
 // Real-editor tier: the packaged .vsix in code-server (VS Code 1.100) driven by Playwright through
-// Debian Chromium. Proves the package installs, activates on a Python file, and that the language
-// server's findings reach the Problems panel, the hover, the report view and a quick-fix. Screenshots of each
-// step go to test/e2e/.artifacts/ so a person can see what the user sees.
+// Debian Chromium. Six checks of what a user sees — Problems, a layer hover, inlay hints and
+// CodeLens, the report's drawn charts, a region change, the mixed-precision quick-fix — each with
+// the exact text the core computes (expected.ts) and a screenshot in test/e2e/.artifacts/.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
+import { exact } from "../../server/src/analysis/format";
+import { reportViewModel } from "../../extension/src/report/reportModel";
 import { type CodeServer, installCodeServer, startCodeServer } from "./codeServer";
+import { analyzeExample, EXAMPLES, fixedText, hintAt, lineOf, modelLens, runLens } from "./expected";
+import { ARTIFACTS, Workbench } from "./workbench";
 
-const ARTIFACTS = join(process.cwd(), "test", "e2e", ".artifacts");
 const CHROMIUM = "/usr/bin/chromium";
 // Activation, server start and the first analysis all happen after the page loads.
 const DIAGNOSTICS_TIMEOUT_MS = 120_000;
+const UPDATE_TIMEOUT_MS = 60_000;
+const MNIST = "mnist_cnn.py";
+const HF = "hf_sst2_finetune.py";
+// A country whose grid differs from the world average (the default region), so CO2e must change.
+const REGION = "FRA";
 
 let server: CodeServer;
 let browser: Browser;
-let page: Page;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-}
-
-/** Runs a command through the palette (F1): the browser may swallow other shortcuts. */
-async function runCommand(title: string): Promise<void> {
-  await page.keyboard.press("F1");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(`>${title}`);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor();
-  await page.keyboard.press("Enter");
-}
-
-/** Moves the active editor's cursor to a 1-based line; only visible lines are rendered. */
-async function goToLine(line: number): Promise<void> {
-  await page.keyboard.press("F1");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(`:${line}`);
-  await page.keyboard.press("Enter");
-}
+let wb: Workbench;
 
 /** Wraps a step so a failure carries the editor's logs and a screenshot of the moment. */
 async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
-    await shot(`failed-${name}`).catch(() => undefined);
-    throw new Error(`${name}: ${(error as Error).message}\n${server.diagnostics()}`);
+    await wb.shot(`failed-${name}`).catch(() => undefined);
+    const lenses = await wb.codeLensTexts().catch(() => []);
+    throw new Error(
+      `${name}: ${(error as Error).message}\nCodeLens on screen: ${JSON.stringify(lenses)}\n${server.diagnostics()}`,
+    );
   }
 }
 
 describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
   before(async () => {
+    // Screenshots of an earlier run (a failed-* one above all) must not pass for this run's.
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const entry = installCodeServer();
-    server = await startCodeServer(entry, join(process.cwd(), "examples"));
+    server = await startCodeServer(entry, EXAMPLES);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -67,7 +57,8 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
         "--no-first-run",
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    wb = new Workbench(page);
     await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
   });
 
@@ -76,84 +67,139 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
     await server?.stop();
   });
 
-  it("opens the example and shows an FP100 finding in the Problems panel", async () => {
-    await step("explorer", async () => {
-      const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "mnist_cnn.py" });
-      await row.waitFor({ timeout: 60_000 });
-      await shot("01-workbench");
-      await row.click();
-      await page.locator(".monaco-editor .view-lines", { hasText: "class ConvNet" }).waitFor();
-      await shot("02-editor");
-    });
+  it("(1) shows FP-coded findings of the opened script in the Problems panel", async () => {
     await step("problems", async () => {
-      await runCommand("Problems: Focus on Problems View");
-      const finding = page.locator(".markers-panel .monaco-list-row", { hasText: "FP100" }).first();
+      await wb.openFile(MNIST, "class ConvNet");
+      await wb.shot("01-editor");
+      await wb.runCommand("Problems: Focus on Problems View");
+      const finding = wb.page.locator(".markers-panel .monaco-list-row", { hasText: "FP100" }).first();
       await finding.waitFor({ timeout: DIAGNOSTICS_TIMEOUT_MS });
+      const { analysis } = await analyzeExample(MNIST);
+      const model = analysis.models.find((m) => m.name === "model")!;
       const text = (await finding.innerText()).replace(/\s+/g, " ");
       assert.match(text, /footprint/);
-      assert.match(text, /param/i);
-      await shot("03-problems");
+      assert.ok(text.includes(`${exact(model.params)} params`), text);
+      await wb.shot("02-problems");
     });
   });
 
-  it("shows the estimate in a hover on a layer", async () => {
+  it("(2) shows a layer's parameter count in its hover", async () => {
     await step("hover", async () => {
-      const source = readFileSync(join(process.cwd(), "examples", "mnist_cnn.py"), "utf8").split("\n");
-      const lineIndex = source.findIndex((l) => l.includes("self.fc1 = nn.Linear"));
-      assert.ok(lineIndex >= 0, "the example no longer has self.fc1 = nn.Linear");
-      await goToLine(lineIndex + 1);
-      const line = page.locator(".monaco-editor .view-line", { hasText: "self.fc1 = nn.Linear" });
+      const { text, analysis } = await analyzeExample(MNIST);
+      const fc1 = analysis.models.find((m) => m.name === "model")!.layers.find((l) => l.path === "fc1")!;
+      const lineNo = lineOf(text, "self.fc1 = nn.Linear");
+      await wb.goToLine(lineNo);
+      const line = wb.editorLine("self.fc1 = nn.Linear");
       await line.waitFor();
       // Monaco renders in a monospace font: the word's x follows from its column.
-      const text = source[lineIndex];
+      const source = text.split("\n")[lineNo - 1];
       const box = (await line.locator("span").first().boundingBox())!;
-      const column = text.indexOf("Linear") + 3;
-      await page.mouse.move(box.x + (column * box.width) / text.length, box.y + box.height / 2);
-      const hover = page.locator(".monaco-hover-content", { hasText: /param/i }).first();
+      const column = source.indexOf("Linear") + 3;
+      await wb.page.mouse.move(box.x + (column * box.width) / source.length, box.y + box.height / 2);
+      const hover = wb.page.locator(".monaco-hover-content", { hasText: `${exact(fc1.params)} params` }).first();
       await hover.waitFor({ timeout: 30_000 });
-      assert.match(await hover.innerText(), /params/i);
-      await shot("04-hover");
+      assert.match(await hover.innerText(), /Linear/);
+      await wb.shot("03-hover");
+      await wb.page.keyboard.press("Escape");
     });
   });
 
-  it("opens the report view from the command palette", async () => {
-    await step("report", async () => {
-      await page.keyboard.press("Escape"); // close the hover; the script's editor keeps the focus
-      await runCommand("Footprint: Show Report");
-      await page.locator(".tabs-container .tab", { hasText: "footprint" }).first().waitFor({ timeout: 30_000 });
-      // The report is a Markdown preview: a webview whose content sits in a nested frame.
-      const report = page.frameLocator("iframe.webview").last().frameLocator("iframe#active-frame");
-      await report
-        .getByText(/ConvNet/)
-        .first()
-        .waitFor({ timeout: 30_000 });
-      await shot("05-report");
+  it("(3) renders the inlay hint at a layer line and the CodeLens above the model", async () => {
+    await step("inlay-codelens", async () => {
+      const { text, analysis } = await analyzeExample(MNIST);
+      const hint = hintAt(analysis, lineOf(text, "self.fc1 = nn.Linear"));
+      // The hint is injected text: Monaco renders it inside the line it annotates.
+      await wb.editorLine("self.fc1 = nn.Linear").filter({ hasText: hint }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      await wb.shot("04-inlay-hints");
+      await wb.goToLine(lineOf(text, "model = ConvNet()"));
+      const lens = wb.codeLens(modelLens(analysis, "model"));
+      await lens.waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      await wb.codeLens(runLens(analysis)).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      await wb.shot("05-codelens");
     });
   });
-  it("applies a quick-fix that edits the script", async () => {
+
+  it("(4) Show Report opens the webview and Chart.js draws its charts", async () => {
+    await step("report", async () => {
+      const { analysis } = await analyzeExample(MNIST);
+      const view = reportViewModel({ ...analysis, path: MNIST });
+      // One cost chart per model with layer FLOPs, one what-if chart per run with what-ifs.
+      const charts =
+        view.models.filter((m) => m.costByLayer.values.length > 0).length +
+        view.runs.filter((r) => r.whatIfs.length > 1).length;
+      assert.ok(charts >= 2, `the example should give two charts, the model gives ${charts}`);
+      await wb.runCommand("Footprint: Show Report");
+      await wb.page.locator(".tabs-container .tab", { hasText: `Footprint: ${MNIST}` }).waitFor({ timeout: 30_000 });
+      const report = wb.reportFrameLocator();
+      await report.getByText(`Model: model (ConvNet)`).waitFor({ timeout: 30_000 });
+      await report.getByText("In everyday terms").first().waitFor();
+      const frame = await wb.reportFrame();
+      // Drawn = every canvas has pixels that are not fully transparent (a blank canvas has none).
+      // A string, not a function: tsx's helpers (__name) do not exist inside the webview.
+      await frame.waitForFunction(
+        `(() => {
+          const canvases = Array.from(document.querySelectorAll("canvas"));
+          const painted = (c) => {
+            const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+            let count = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count++;
+            return count > 100;
+          };
+          return canvases.length === ${charts} && canvases.every(painted);
+        })()`,
+        undefined,
+        { timeout: 30_000 },
+      );
+      // The script's layers (with their inlay hints) beside the drawn report: the README's picture.
+      await wb.goToLine(lineOf((await analyzeExample(MNIST)).text, "self.block1 = nn.Sequential"));
+      await wb.shot("06-report");
+    });
+  });
+
+  it(`(5) Select Region → ${REGION} changes the run's CO2e to the model's value for that grid`, async () => {
+    await step("region", async () => {
+      await wb.runCommand("View: Close All Editors");
+      const world = await analyzeExample(HF);
+      const there = await analyzeExample(HF, { region: REGION });
+      const before = runLens(world.analysis);
+      const afterLens = runLens(there.analysis);
+      assert.notEqual(before, afterLens, "the grid of the region must change the CodeLens");
+      await wb.openFile(HF, "TrainingArguments");
+      await wb.goToLine(lineOf(world.text, "trainer.train()"));
+      await wb.codeLens(before).waitFor({ timeout: DIAGNOSTICS_TIMEOUT_MS });
+      await wb.shot("07-region-world");
+      await wb.runCommand("Footprint: Select Region");
+      await wb.page.locator(".quick-input-widget input").fill(REGION);
+      await wb.chooseRow(`.quick-input-list .monaco-list-row[aria-label^="${REGION}"]`, REGION);
+      await wb.chooseRow(".quick-input-list .monaco-list-row", "this workspace's settings");
+      await wb.codeLens(afterLens).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      const settings = JSON.parse(readFileSync(join(server.workspace, ".vscode", "settings.json"), "utf8"));
+      assert.equal(settings["footprint.region"], REGION);
+      await wb.shot("08-region-changed");
+    });
+  });
+
+  it("(6) the mixed-precision quick-fix (FP110) edits and saves the script as the rule's fix says", async () => {
     await step("quick-fix", async () => {
-      await page.locator(".tabs-container .tab", { hasText: "mnist_cnn.py" }).first().click();
-      const source = readFileSync(join(process.cwd(), "examples", "mnist_cnn.py"), "utf8").split("\n");
-      const loop = source.findIndex((l) => l.includes("for images, targets in loader:"));
-      assert.ok(loop >= 0, "the example's evaluation loop moved");
-      await goToLine(loop + 1);
-      await runCommand("Quick Fix...");
-      const fix = page.locator(".action-widget .monaco-list-row", { hasText: "no_grad" }).first();
-      await fix.waitFor({ timeout: 30_000 });
-      await shot("06-quick-fix-menu");
-      // The menu's pointer block swallows clicks: move the keyboard focus to the fix, then Enter.
-      const rows = await page.locator(".action-widget .monaco-list-row").count();
-      const focusedFix = page.locator(".action-widget .monaco-list-row.focused", { hasText: "no_grad" });
-      for (let i = 0; i < rows && (await focusedFix.count()) === 0; i++) await page.keyboard.press("ArrowDown");
-      assert.equal(await focusedFix.count(), 1, "the no_grad fix never got the focus");
-      await page.keyboard.press("Enter");
-      await page.locator(".monaco-editor .view-line", { hasText: "with torch.no_grad():" }).first().waitFor();
-      // The server re-analyses the edited text: the finding the fix addressed goes away.
-      await page
-        .locator(".markers-panel .monaco-list-row", { hasText: "FP140" })
-        .first()
-        .waitFor({ state: "detached", timeout: 30_000 });
-      await shot("07-quick-fix-applied");
+      const { text, analysis } = await analyzeExample(HF, { region: REGION });
+      const { fix, after: fixed } = fixedText(text, analysis, "FP110", /bf16/);
+      const fp110 = wb.page.locator(".markers-panel .monaco-list-row", { hasText: "FP110" }).first();
+      await fp110.waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      await wb.goToLine(lineOf(text, "trainer.train()"));
+      await wb.runCommand("Quick Fix...");
+      await wb.page.locator(".action-widget .monaco-list-row", { hasText: fix.title }).first().waitFor();
+      await wb.shot("09-quick-fix-menu");
+      await wb.chooseRow(".action-widget .monaco-list-row", fix.title);
+      await wb.editorLine("bf16=True").waitFor();
+      await wb.runCommand("File: Save");
+      await wb.page.locator(".tabs-container .tab.active.dirty").waitFor({ state: "detached" });
+      assert.equal(readFileSync(join(server.workspace, HF), "utf8"), fixed);
+      // The server re-analyses the fixed text: FP110 goes and the run is priced in bf16.
+      await fp110.waitFor({ state: "detached", timeout: UPDATE_TIMEOUT_MS });
+      const { analysis: now } = await analyzeExample(HF, { region: REGION }, fixed);
+      await wb.codeLens(runLens(now)).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      await wb.shot("10-quick-fix-applied");
+      assert.ok(existsSync(join(ARTIFACTS, "10-quick-fix-applied.png")));
     });
   });
 });
