@@ -114,6 +114,22 @@ describe("torchvision fixtures", () => {
 });
 
 describe("timm fixtures", () => {
+  it("a timm resnet50 is not taken for torchvision's (no torchvision builder swap proposed)", () => {
+    const a = analyzer.analyze({
+      path: "/w/t.py",
+      text: readFileSync(join(process.cwd(), "test/fixtures/zoo/timm_vit_cifar10.py"), "utf8").replace(
+        "vit_base_patch16_224",
+        "resnet50",
+      ),
+      settings: DEFAULT_SETTINGS,
+      workspace: EMPTY_WORKSPACE,
+    }).analysis;
+    const m = a.models.find((x) => x.name === "model")!;
+    assert.equal(m.params, TIMM.resnet50.paramsAt10Classes);
+    assert.equal(m.pretrained, undefined);
+    assert.ok(!a.findings.some((f) => f.code === "FP130"));
+  });
+
   it("create_model('vit_base_patch16_224', pretrained=True, num_classes=10) on CIFAR-10 at its input_size, bf16", () => {
     const a = analyze("timm_vit_cifar10.py");
     const row = TIMM.vit_base_patch16_224;

@@ -43,7 +43,6 @@ function setClassifier(ip: Interp, root: InstanceV, row: TimmRow, classes: numbe
         )
       : callValue(ip, torchNn(ip, "Identity", node), [], new Map(), node);
   if (head.k === "instance") parent.mod.children.set(segs[segs.length - 1], head);
-  root.mod!.zoo = { name: root.mod!.zoo?.name ?? "", classes };
   root.attrs.set("num_classes", int(classes));
 }
 
@@ -87,7 +86,9 @@ function createModel(ip: Interp, args: Value[], kw: Kw, node: Node | null): Valu
   if (built.k !== "instance" || !built.mod) return built;
   const root = built;
   if (classes === 0) setClassifier(ip, root, row, 0, node);
-  root.mod!.zoo = { name, classes };
+  // ModuleState.zoo marks a torchvision builder (FP130 reads it as one and proposes torchvision swaps);
+  // a timm model is not one, so it carries its name and weights as instance attributes instead.
+  root.mod!.zoo = undefined;
   const pretrained = kw.get("pretrained");
   root.attrs.set("num_classes", int(classes));
   root.attrs.set("num_features", int(row.head.inFeatures));
