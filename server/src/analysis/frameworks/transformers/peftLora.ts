@@ -76,21 +76,22 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
     macs += each * part.count;
   }
   info.loraMacsPerToken += macs;
-  const task = asString(lkw.get("task_type")) ?? "";
+  // modules_to_save wraps a module: the original stays frozen and a trainable copy is added. peft's
+  // sequence/token classification models default it to ["classifier", "score"].
+  const task = (asString(lkw.get("task_type")) ?? "").replace(/^TaskType\./, "");
+  const named = lkw.get("modules_to_save");
+  const save =
+    named?.k === "list" || named?.k === "tuple"
+      ? named.items.map(asString).filter((x): x is string => x !== null)
+      : HEAD_TASKS.has(task)
+        ? ["classifier", "score"]
+        : [];
   let head = 0;
-  if (HEAD_TASKS.has(task.replace(/^TaskType\./, ""))) {
-    // modules_to_save wraps the head: the original stays frozen and a trainable copy is added.
-    for (const { mod, part } of info.slots)
-      if (
-        !("count" in part) &&
-        part.head &&
-        part.params > 0 &&
-        part.path.some((x) => x === "classifier" || x === "score")
-      ) {
-        mod.params.set("modules_to_save", makeParam([part.params]));
-        head += part.params;
-      }
-  }
+  for (const { mod, part } of info.slots)
+    if (!("count" in part) && part.params > 0 && part.path.some((x) => save.includes(x))) {
+      mod.params.set("modules_to_save", makeParam([part.params]));
+      head += part.params;
+    }
   ip.note(
     `LoRA r=${r} (${how}): ${adapters.toLocaleString("en-US")} adapter parameters${head ? ` + ${head.toLocaleString("en-US")} in the trainable head copy` : ""}; the base model is frozen`,
     node,
