@@ -1,5 +1,5 @@
-// Everyday equivalents of a CO2e estimate, from the one set of cited factors below (docs/EQUIVALENTS.md).
-// Only factors read on an EPA page are here; see that doc for the ones left out and why.
+// Everyday equivalents of a CO2e estimate, from the one set of cited factors below (docs/EQUIVALENTS.md):
+// km by car and smartphone charges first (the pictures people know), then gasoline and car-days.
 import type { Interval } from "../../../server/src/analysis/types";
 
 export interface EquivalentFactor {
@@ -20,7 +20,38 @@ export const KG_CO2_PER_GALLON_GASOLINE = 8.887;
 /** EPA Green Vehicle Guide (fact sheet EPA-420-F-23-014, June 2023): a typical passenger vehicle emits about 4.6 t CO2 per year. */
 export const KG_CO2_PER_PASSENGER_VEHICLE_YEAR = 4600;
 
+/** International mile in km: exact by definition (1959 international yard and pound agreement; NIST SP 811 B.8). */
+export const KM_PER_MILE = 1.609344;
+
+/**
+ * EPA Greenhouse Gas Equivalencies Calculator — Calculations and References (revision using
+ * eGRID2022 data): "Miles driven by the average gasoline-powered passenger vehicle",
+ * 3.93 × 10⁻⁴ metric tons CO2e/mile.
+ */
+export const KG_CO2E_PER_VEHICLE_MILE = 0.393;
+
+/**
+ * Same EPA page, "Number of smartphones charged": 1.24 × 10⁻⁵ metric tons CO2 per smartphone
+ * charged (energy of one full charge × the US delivered-electricity emission rate).
+ */
+export const KG_CO2_PER_SMARTPHONE_CHARGE = 0.0124;
+
+const EPA_EQUIVALENCIES =
+  "US EPA, Greenhouse Gas Equivalencies Calculator — Calculations and References (eGRID2022 revision), https://www.epa.gov/energy/greenhouse-gas-equivalencies-calculator-calculations-and-references";
+
 export const EQUIVALENT_FACTORS: readonly EquivalentFactor[] = [
+  {
+    id: "car-km",
+    unit: "km driven by an average gasoline passenger car",
+    kgPerUnit: KG_CO2E_PER_VEHICLE_MILE / KM_PER_MILE,
+    citation: `${EPA_EQUIVALENCIES}: 3.93 × 10⁻⁴ t CO2e per mile driven; 1 mile = 1.609344 km`,
+  },
+  {
+    id: "phone-charges",
+    unit: "smartphone charges",
+    kgPerUnit: KG_CO2_PER_SMARTPHONE_CHARGE,
+    citation: `${EPA_EQUIVALENCIES}: 1.24 × 10⁻⁵ t CO2 per smartphone charged`,
+  },
   {
     id: "gasoline",
     unit: "litres of gasoline burned",
