@@ -133,8 +133,14 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
       const report = wb.reportFrameLocator();
       await report.getByText(`Model: model (ConvNet)`).waitFor({ timeout: 30_000 });
       // The everyday equivalents with their cited factors (docs/EQUIVALENTS.md).
-      await report.getByText(/km driven by an average gasoline passenger car/).first().waitFor();
-      await report.getByText(/smartphone charges/).first().waitFor();
+      await report
+        .getByText(/km driven by an average gasoline passenger car/)
+        .first()
+        .waitFor();
+      await report
+        .getByText(/smartphone charges/)
+        .first()
+        .waitFor();
       const frame = await wb.reportFrame();
       // Drawn = every canvas has pixels that are not fully transparent (a blank canvas has none).
       // A string, not a function: tsx's helpers (__name) do not exist inside the webview.
