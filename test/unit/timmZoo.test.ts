@@ -122,3 +122,25 @@ m(torch.randn(1, 3, 512, 512))
     assert.ok(facts.unknowns.some((u) => /published 27\.64M \(rounded/.test(u.message)));
   });
 });
+
+describe("timm.data", () => {
+  it("resolve_data_config + create_transform size the images at the model's input_size", async () => {
+    const r = rows.efficientnet_b2;
+    const facts = await run(`
+import timm, torch
+from torch.utils.data import DataLoader
+from torchvision import datasets
+model = timm.create_model("efficientnet_b2", pretrained=True, num_classes=100)
+config = timm.data.resolve_data_config({}, model=model)
+transform = timm.data.create_transform(**config, is_training=True)
+train = datasets.CIFAR100("data", train=True, transform=transform)
+for x, y in DataLoader(train, batch_size=32):
+    model(x)
+`);
+    const m = model(facts, "model");
+    const side = r.defaultResolution;
+    assert.deepEqual(m.inputShape, [3, side, side]);
+    const row = r.macs[String(side)];
+    assert.equal(m.forwardMacs, row.macs - row.headMacsPerClass * 1000 + row.headMacsPerClass * 100);
+  });
+});

@@ -13,6 +13,7 @@ import {
   bool,
   builtin,
   dictFrom,
+  hashKey,
   type InstanceV,
   int,
   type Kw,
@@ -24,7 +25,7 @@ import {
   unknown,
   type Value,
 } from "../../evaluate/values";
-import { torchRoot } from "../torch/package";
+import { torchRoot, torchvisionRoot } from "../torch/package";
 import { childAt, makeHead, zooModelFactory } from "../torch/zoo";
 import { findTimmModel, nearestTimmNames, type TimmRow, timmEntry, timmRows } from "./timmZoo";
 
@@ -143,6 +144,36 @@ export function timmRoot(ip: Interp): Value {
       }),
       is_model: fn("timm.is_model", (_ip2, args) => bool(findTimmModel(asString(args[0]) ?? "") !== undefined)),
     },
-    (attr) => (attr === "models" ? timmRoot(ip) : undefined),
+    (attr) => (attr === "models" ? timmRoot(ip) : attr === "data" ? timmData() : undefined),
   );
+}
+
+/**
+ * timm.data: resolve_data_config / resolve_model_data_config read the model's pretrained_cfg (input_size);
+ * create_transform(input_size=(3, H, W)) yields H×W images. timm's train pipeline ends in
+ * RandomResizedCrop(H, W) and its eval one in CenterCrop(H, W), so either way a sample is 3×H×W:
+ * it is modelled as torchvision's Resize((H, W)), which has that output shape.
+ */
+function timmData(): Value {
+  const config = (ip: Interp, args: Value[], kw: Kw, node: Node | null): Value => {
+    const given = args[0] && args[0].k === "dict" ? args[0] : undefined;
+    if (given && getItem(given, "input_size")) return given;
+    const model = kw.get("model") ?? (args[0]?.k === "instance" ? args[0] : undefined);
+    return model ? getAttr(ip, model, "pretrained_cfg", node) : unknown("timm data config without a model", node);
+  };
+  return nativeModule("timm.data", {
+    resolve_data_config: fn("timm.data.resolve_data_config", config),
+    resolve_model_data_config: fn("timm.data.resolve_model_data_config", config),
+    create_transform: fn("timm.data.create_transform", (ip, args, kw, node) => {
+      const size = kw.get("input_size") ?? args[0];
+      const hw =
+        size && (size.k === "tuple" || size.k === "list") ? size.items.slice(-2) : [size ?? NONE, size ?? NONE];
+      const resize = getAttr(ip, getAttr(ip, torchvisionRoot(ip), "transforms", node), "Resize", node);
+      return callValue(ip, resize, [tuple(hw)], new Map(), node);
+    }),
+  });
+}
+
+function getItem(d: Value, key: string): Value | undefined {
+  return d.k === "dict" ? d.map.get(hashKey(str(key))!)?.[1] : undefined;
 }
