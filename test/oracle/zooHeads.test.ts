@@ -1,7 +1,7 @@
 // Replaced heads on zoo models, checked against real torchvision: each snippet below is run twice, by
 // /usr/bin/python3 with torch/torchvision (weights=None, nothing downloaded) and by the analyzer, and
-// the total and trainable parameter counts must be equal. Also regenerates the timm zoo in memory
-// (test/oracle/timm_zoo.py --check) so timm.json cannot drift from what torch builds.
+// the total and trainable parameter counts must be equal. Also regenerates both zoo files in memory
+// (torchvision_zoo.py / timm_zoo.py --check) so neither can drift from what torch builds.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -66,6 +66,14 @@ describe("zoo heads against real torchvision", { skip }, () => {
       assert.equal(m.params, real[name].params, name);
       assert.equal(m.trainableParams, real[name].trainable, name);
     }
+  });
+
+  it("torchvision.json matches a fresh run of test/oracle/torchvision_zoo.py", { timeout: 1_800_000 }, () => {
+    const r = spawnSync(PYTHON, [join("test", "oracle", "torchvision_zoo.py"), "--check"], {
+      encoding: "utf8",
+      timeout: 1_740_000,
+    });
+    assert.equal(r.status, 0, `${r.stderr}\n${r.stdout}`);
   });
 
   it("timm.json matches a fresh run of test/oracle/timm_zoo.py", { timeout: 600_000 }, () => {
