@@ -2,6 +2,7 @@
 // tables: VS Code's hover is narrow. All numbers go through format.ts.
 import { compact, exact, flops, range, shape, sig } from "../analysis/format";
 import type { Interval, LayerCost, ModelCost, RunEstimate, Unknown } from "../analysis/types";
+import { formulaLines, SOURCE_LABEL } from "./hoverFormula";
 
 /** " (−45%)" for a what-if's relative change; nothing when unknown. */
 export function savingText(saving: number | null): string {
@@ -127,11 +128,17 @@ export function runHover(run: RunEstimate): string {
   ].filter(Boolean);
   out.push(schedule.join(" · "));
   if (run.method) out.push(`Method: ${run.method}${run.trainFlops ? ` → ${flopsRange(run.trainFlops)}` : ""}`);
+  const formula = formulaLines(run);
+  if (formula.length) out.push(formula.join("\n"));
   if (run.assumptions.length) {
-    const lines = run.assumptions.map((a) => `- ${a.name}: ${a.value} _(${a.source})_`);
-    out.push(["**Assumptions**", ...lines].join("\n"));
+    const lines = run.assumptions.map((a) => `- ${a.name}: ${a.value} _(${SOURCE_LABEL[a.source]})_`);
+    out.push(["**Assumptions** (where each comes from)", ...lines].join("\n"));
   }
-  const whatIfs = run.whatIfs.filter((w) => w.energyKWh).slice(0, 5);
+  // Cheapest first: the what-if that saves most leads; unpriced savings go last.
+  const whatIfs = run.whatIfs
+    .filter((w) => w.energyKWh)
+    .sort((a, b) => (a.saving ?? Number.POSITIVE_INFINITY) - (b.saving ?? Number.POSITIVE_INFINITY))
+    .slice(0, 5);
   if (whatIfs.length) {
     const lines = whatIfs.map((w) => {
       const co2 = w.co2eKg ? ` · ${range(w.co2eKg, "kg CO2e")}` : "";
