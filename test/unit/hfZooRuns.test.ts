@@ -142,3 +142,20 @@ test("bert_mrpc_custom_loop.py: model(**batch) in a PyTorch loop traces the forw
   assert.equal(r.spec.epochs, num(text, /EPOCHS = (\d+)/));
   assert.ok(r.co2eKg);
 });
+
+test("t5_xsum_seq2seq.py: the encoder runs at the source length, the decoder at the text_target length", () => {
+  const { text, a } = analyze("test/fixtures/hf/t5_xsum_seq2seq.py");
+  const m = only(a.models);
+  assert.equal(m.params, truth("t5-base"));
+  const src = num(text, /MAX_SOURCE = (\d+)/);
+  const tgt = num(text, /MAX_TARGET = (\d+)/);
+  assert.deepEqual(m.inputShape, [src]);
+  const s = sized("t5-base", "seq2seq-lm", null);
+  assert.equal(m.forwardFlops, 2 * s.macsAt(src, tgt));
+  assert.ok(s.macsAt(src, tgt) < s.macsAt(src), "a short decoder costs less than one at the source length");
+  const r = only(a.runs);
+  assert.equal(r.spec.tokensPerSample, src);
+  // The smaller-model what-if sizes t5-small at the same source and target lengths.
+  const alt = r.spec.smallerModel!;
+  assert.equal(alt.forwardFlops, 2 * sized("t5-small", "seq2seq-lm", null).macsAt(src, tgt));
+});

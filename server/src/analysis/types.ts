@@ -85,6 +85,8 @@ export interface PretrainedRef {
   numLabels: number | null;
   /** Loaded with pretrained weights (a fine-tune), not built from its config. */
   weights: boolean;
+  /** Encoder–decoders: the decoder (labels) length the forward was traced at, when it differs from the input's. */
+  decoderTokens?: number;
 }
 
 /** A smaller or distilled checkpoint for the same task (frameworks/zoo/data/alternatives.json), sized like the run's model. */

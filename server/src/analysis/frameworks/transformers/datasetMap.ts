@@ -80,7 +80,9 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
   if (truthy(kw.get("with_indices") ?? NONE) === true) fnArgs.push(batched ? list([]) : int(0));
   const out = callValue(ip, f, fnArgs, new Map(), node);
   const made = calls.slice(before);
-  const sized = made.find((c) => c.tokens !== null);
+  const sized = made.find((c) => c.tokens !== null && !c.target) ?? made.find((c) => c.tokens !== null);
+  // Seq2seq preprocessing tokenizes the targets separately (text_target=...): the labels' own length.
+  const targetTokens = made.find((c) => c.target && c.tokens !== null)?.tokens ?? null;
   const tokens = sized ? sized.tokens : made.length > 0 ? null : s.info.tokensPerSample;
   let tokensFrom: number | null = null;
   if (made.length > 0 && !sized)
@@ -96,7 +98,8 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
   if (outCols) {
     for (const [name, v] of outCols) {
       const fromTok = made.length > 0 && (v.k === "unknown" || v.k === "tensor") && /token|ids|mask|label/i.test(name);
-      const rv = rowValue(v, tokens, fromTok || (made.length > 0 && v.k === "unknown"));
+      const len = name === "labels" && targetTokens !== null ? targetTokens : tokens;
+      const rv = rowValue(v, len, fromTok || (made.length > 0 && v.k === "unknown"));
       if (rv) row.set(name, rv);
       else if (v.k === "unknown") unsized = true;
     }

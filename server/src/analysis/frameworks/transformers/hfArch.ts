@@ -62,6 +62,8 @@ export interface HfBlock {
   fixedTokens?: number;
   /** Parameters of the first layer only (T5's relative attention bias). */
   firstExtra?: number;
+  /** Runs on the decoder's (target) tokens of an encoder–decoder. */
+  decoder?: boolean;
 }
 
 /** Anything else: embeddings, final norms, pooler, heads. `perSample` ones run once per sequence. */
@@ -75,6 +77,8 @@ export interface HfPiece {
   head?: boolean;
   /** Word/position/type embedding tables: what "non-embedding parameters" leave out. */
   embedding?: boolean;
+  /** Runs on the decoder's (target) tokens of an encoder–decoder. */
+  decoder?: boolean;
 }
 
 export interface HfBreakdown {
@@ -102,15 +106,19 @@ export function embeddingParams(b: HfBreakdown): number {
   return b.pieces.filter((p) => p.embedding).reduce((a, p) => a + p.params, 0);
 }
 
-/** Forward MACs for one sample of `tokens` tokens: linear layers per token plus the L×L attention matmuls. */
-export function forwardMacs(b: HfBreakdown, tokens: number): number {
+/**
+ * Forward MACs for one sample: linear layers per token plus the L×L attention matmuls. Encoder–decoders
+ * run their decoder parts on `decoderTokens` (the labels' length), cross-attention spanning the encoder's.
+ */
+export function forwardMacs(b: HfBreakdown, tokens: number, decoderTokens = tokens): number {
   let macs = 0;
-  for (const p of b.pieces) macs += p.perSample ? p.macsPerToken : p.macsPerToken * (p.fixedTokens ?? tokens);
+  for (const p of b.pieces)
+    macs += p.perSample ? p.macsPerToken : p.macsPerToken * (p.fixedTokens ?? (p.decoder ? decoderTokens : tokens));
   for (const k of b.blocks) {
-    const t = k.fixedTokens ?? tokens;
+    const t = k.fixedTokens ?? (k.decoder ? decoderTokens : tokens);
     // Eager/SDPA-math attention computes the full L×L score and weighted-sum matrices (a causal mask
     // zeroes half of them after the fact), so both matmuls are charged in full.
-    const attn = 2 * t * t * k.attnInner + 2 * t * (k.crossTokens ?? t) * (k.crossAttnInner ?? 0);
+    const attn = 2 * t * t * k.attnInner + 2 * t * (k.crossTokens ?? tokens) * (k.crossAttnInner ?? 0);
     macs += k.count * (k.macsPerToken * t + attn);
   }
   return macs;

@@ -143,22 +143,27 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
       path: ["decoder", "block"],
       count: dec,
       paramsEach: 8 * d * inner + ffn + 3 * d,
-      macsPerToken: 8 * d * inner + ffn,
+      // Cross-attention k/v project the encoder's tokens: charged below, per encoder token.
+      macsPerToken: 6 * d * inner + ffn,
+      decoder: true,
       attnInner: inner,
       crossAttnInner: inner,
       linears: [...attnL, ...attnL, ...ffnL],
       firstExtra: bias,
     });
-    pieces.push({ path: ["decoder", "final_layer_norm"], params: d, macsPerToken: 0 });
-    if (task === "seq2seq-lm" || task === "causal-lm") head(["lm_head"], c.tied ? 0 : V * d, V * d, false, !c.tied);
-    else if (task !== "base") return null;
+    pieces.push({ path: ["decoder", "cross_kv"], params: 0, macsPerToken: 2 * d * inner * dec });
+    pieces.push({ path: ["decoder", "final_layer_norm"], params: d, macsPerToken: 0, decoder: true });
+    if (task === "seq2seq-lm" || task === "causal-lm") {
+      head(["lm_head"], c.tied ? 0 : V * d, V * d, false, !c.tied);
+      pieces[pieces.length - 1].decoder = true;
+    } else if (task !== "base") return null;
     return {
       prefix: null,
       pieces,
       blocks,
       task,
       numLabels: n,
-      notes: ["encoder and decoder both priced at the script's sequence length"],
+      notes: ["decoder priced at the labels' length when the script sets it, else at the input length"],
     };
   }
   if (f === "bart") {
@@ -193,19 +198,24 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
     });
     blocks.push({
       path: ["model", "decoder", "layers"],
+      decoder: true,
       count: dec,
       paramsEach: 2 * attn + ffn + 3 * LN(d),
-      macsPerToken: 8 * d * d + 2 * d * ff,
+      macsPerToken: 6 * d * d + 2 * d * ff,
       attnInner: d,
       crossAttnInner: d,
       linears: [...names.slice(0, 4), ...names],
     });
-    if (task === "seq2seq-lm") head(["lm_head"], 0, V * d);
-    else if (task === "sequence-classification")
+    // Cross-attention k/v project the encoder's tokens once per decoder layer.
+    pieces.push({ path: ["model", "decoder", "cross_kv"], params: 0, macsPerToken: 2 * d * d * dec });
+    if (task === "seq2seq-lm") {
+      head(["lm_head"], 0, V * d);
+      pieces[pieces.length - 1].decoder = true;
+    } else if (task === "sequence-classification")
       head(["classification_head"], lin(d, d) + lin(d, n), d * d + d * n, true);
     else if (task !== "base") return null;
     return finish("model", pieces, blocks, task, n, [
-      "encoder and decoder both priced at the script's sequence length",
+      "decoder priced at the labels' length when the script sets it, else at the input length",
     ]);
   }
   if (f === "whisper") {

@@ -20,6 +20,8 @@ export interface HfModelInfo {
   sized: HfSized;
   /** Extra MACs per token from LoRA adapters (r × (in + out) per wrapped linear). */
   loraMacsPerToken: number;
+  /** Decoder (labels) length of the traced forward of an encoder–decoder, when it differs from the input's. */
+  decoderTokens?: number;
   /** Where each piece/block of the breakdown lives in the tree, for per-layer MACs. */
   slots: Array<{ mod: ModuleState; part: HfPiece | HfBlock }>;
 }
@@ -163,6 +165,13 @@ function hfForward(ip: Interp, [self, x]: Value[], kw: Map<string, Value>, node:
     });
   if (!ip.forwardStats) return unknown(`outputs of ${info.req.checkpoint ?? info.req.className}`, node);
   const tokens = tokensOf(ip, info, input, node);
+  // Encoder–decoders: the decoder runs on the labels (or decoder_input_ids) length.
+  const target = kw.get("labels") ?? kw.get("decoder_input_ids");
+  const decTokens =
+    ["t5", "bart"].includes(info.sized.row.family) && target?.k === "tensor" && target.shape?.length === 2
+      ? target.shape[1]
+      : tokens;
+  if (decTokens !== tokens) info.decoderTokens = decTokens;
   const batch = input?.k === "tensor" && input.shape ? input.shape[0] : 1;
   if (ip.forwardStats) {
     for (const { mod, part } of info.slots) {
@@ -170,7 +179,7 @@ function hfForward(ip: Interp, [self, x]: Value[], kw: Map<string, Value>, node:
         "count" in part
           ? { prefix: null, pieces: [], blocks: [part], task: "", numLabels: 0, notes: [] }
           : { prefix: null, pieces: [part], blocks: [], task: "", numLabels: 0, notes: [] };
-      const macs = forwardMacs(one, tokens) * batch;
+      const macs = forwardMacs(one, tokens, decTokens) * batch;
       const s = ip.forwardStats.get(mod) ?? { calls: 0, macs: 0, inputShape: null, outputShape: null };
       s.calls += 1;
       s.macs += macs;

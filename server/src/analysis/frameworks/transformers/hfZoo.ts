@@ -56,7 +56,8 @@ export interface HfSized {
   breakdown: HfBreakdown;
   params: number;
   nonEmbeddingParams: number;
-  macsAt: (tokens: number) => number;
+  /** Forward MACs per sample at a sequence length (and, for encoder–decoders, a decoder length). */
+  macsAt: (tokens: number, decoderTokens?: number) => number;
 }
 
 export function sizeCheckpoint(row: HfRow, task: string, numLabels: number | null): HfSized | null {
@@ -68,7 +69,7 @@ export function sizeCheckpoint(row: HfRow, task: string, numLabels: number | nul
     breakdown: b,
     params,
     nonEmbeddingParams: params - embeddingParams(b),
-    macsAt: (t) => forwardMacs(b, t),
+    macsAt: (t, d) => forwardMacs(b, t, d ?? t),
   };
 }
 

@@ -31,6 +31,8 @@ export interface TokenCall {
   tokens: number | null;
   /** How the length was decided, for notes ("padding='max_length', max_length=128"). */
   how: string;
+  /** `tokenizer(text_target=...)`: the labels of a seq2seq model, not its input. */
+  target?: boolean;
 }
 
 /** Tokenizer calls made during this analysis, in order (map() reads the ones its function made). */
@@ -113,6 +115,7 @@ function batchOf(text: Value | undefined): number | null {
 
 function encode(ip: Interp, self: NativeV, args: Value[], kw: Kw, node: Node | null): Value {
   const call = tokenLength(kw, (self.data.modelMaxLength as number | null) ?? null);
+  if (kw.has("text_target") && !kw.has("text") && args.length === 0) call.target = true;
   tokenCalls(ip).push(call);
   const inst = { k: "instance" as const, cls: encodingClass(ip), attrs: new Map<string, Value>(), mod: null };
   const pt = asString(kw.get("return_tensors")) !== null;

@@ -128,7 +128,15 @@ function traceHfOnBatch(
   }
   const t = tensor([1, tokens], "int64");
   t.origin = origin;
-  callModule(ip, model, [t], new Map(), node);
+  // Seq2seq: the decoder runs on the labels column's length when the preprocessing fixed it.
+  const kw = new Map<string, Value>();
+  const labels =
+    ds?.sample.k === "dict"
+      ? [...ds.sample.map.values()].find(([k]) => k.k === "str" && k.v === "labels")?.[1]
+      : undefined;
+  if (labels?.k === "tensor" && labels.shape?.length === 1 && labels.shape[0] !== tokens)
+    kw.set("labels", tensor([1, labels.shape[0]], "int64"));
+  callModule(ip, model, [t], kw, node);
 }
 
 function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: number | null): Value {

@@ -39,6 +39,7 @@ export function pretrainedRefOf(m: ModuleState): PretrainedRef | undefined {
       task: hf.sized.breakdown.task,
       numLabels: hf.sized.breakdown.numLabels,
       weights: hf.req.pretrained,
+      ...(hf.decoderTokens ? { decoderTokens: hf.decoderTokens } : {}),
     };
   if (m.zoo) {
     // torchvision builders load weights with weights=... (or the deprecated pretrained=True).
@@ -69,7 +70,7 @@ export function smallerModelFor(model: ModelCost, tokensPerSample: number | null
       ...base,
       params: s.params,
       trainableParams: Math.round(s.params * share),
-      forwardFlops: 2 * s.macsAt(tokens),
+      forwardFlops: 2 * s.macsAt(tokens, ref.decoderTokens),
     };
   }
   const from = TORCHVISION_ZOO[ref.name];
