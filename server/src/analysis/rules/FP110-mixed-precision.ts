@@ -86,7 +86,11 @@ function autocastFix(ctx: RuleContext, run: RunEstimate, half: "bf16" | "fp16"):
   const backStmt = enclosingStatement(nodeAt(ctx.tree, backward.range));
   const fwdStmt = enclosingStatement(nodeAt(ctx.tree, forward.range));
   if (!backStmt || !fwdStmt || backStmt.parent?.id !== fwdStmt.parent?.id) return none;
-  const last = backStmt.previousNamedSibling;
+  let last = backStmt.previousNamedSibling;
+  // `optimizer.zero_grad()` between the loss and backward is no part of the forward: leave it outside.
+  while (last && last.startIndex > fwdStmt.startIndex && /\.zero_grad\(/.test(last.text)) {
+    last = last.previousNamedSibling;
+  }
   if (!last || last.startIndex < fwdStmt.startIndex) return none;
   const style = detectStyle(ctx.text);
   const torch = ensureModuleImport(ctx.tree, style, "torch");
@@ -126,7 +130,12 @@ function lossScalingEdits(
     stepFn?.type === "attribute" && stepFn.childForFieldName("attribute")?.text === "step"
       ? stepFn.childForFieldName("object")
       : null;
-  const outer = backward.loops[0] ? enclosingStatement(nodeAt(ctx.tree, backward.loops[0].range)) : null;
+  // The scaler goes before the outermost loop in the backward's own function: an epoch loop in the
+  // caller would put it out of the training step's scope (a NameError at the first step).
+  const fnOf = (n: Node | null) => ancestor(n, "function_definition")?.id ?? -1;
+  const home = fnOf(backStmt);
+  const outerLoop = backward.loops.find((l) => fnOf(nodeAt(ctx.tree, l.range)) === home);
+  const outer = outerLoop ? enclosingStatement(nodeAt(ctx.tree, outerLoop.range)) : null;
   if (!call || !lossExpr || !stepStmt || !optimizer || !outer || stepStmt.startIndex < backStmt.endIndex) return null;
   const style = detectStyle(ctx.text);
   const stepIndent = lineIndent(ctx.text, stepStmt);

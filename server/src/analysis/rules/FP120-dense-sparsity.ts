@@ -21,6 +21,13 @@ export const LARGE_DENSE_WEIGHTS = 1_000_000;
 
 const DENSE = new Set(["Linear", "Dense"]);
 
+/**
+ * The 2:4 what-if scales all of the run's compute; when the large dense layers are under half of
+ * the forward pass it would mostly price layers the fix does not touch (a ResNet's 2M-weight
+ * classifier is 0.05% of its MACs), so the rule stays quiet there.
+ */
+export const MIN_DENSE_MAC_SHARE = 0.5;
+
 /** Code that already prunes or sparsifies: the finding is answered. */
 const ALREADY_SPARSE = /\bto_sparse_semi_structured\b|\bprune\.\w+\(|\bprune_low_magnitude\b|\bASP\.\w+\(/;
 
@@ -34,6 +41,8 @@ export const denseSparsity: Rule = {
     for (const model of ctx.models) {
       const large = model.layers.filter((l) => DENSE.has(l.type) && l.params >= LARGE_DENSE_WEIGHTS);
       if (large.length === 0) continue;
+      const share = denseMacShare(model, large);
+      if (share !== null && share < MIN_DENSE_MAC_SHARE) continue;
       const run = ctx.runs.find((r) => r.spec.model === model.name) ?? (ctx.runs.length === 1 ? ctx.runs[0] : null);
       const w = run ? whatIf(run, "sparsity-2of4") : null;
       // A priced run on a device without sparse tensor cores has nothing to gain: no finding.
@@ -41,13 +50,13 @@ export const denseSparsity: Rule = {
       const saving = run && w ? describeSaving(run, w) : null;
       const denseParams = large.reduce((s, l) => s + l.params, 0);
       const names = large.map((l) => `${l.path} ${compact(l.params)}`).join(", ");
-      const macShare = denseMacShare(model, large);
+      const macShare = share === null ? "" : `; these layers are ${Math.round(share * 100)}% of forward MACs`;
       const priced = saving
-        ? `2:4 semi-structured sparsity ${saving} on ${run!.deviceName}, if every matmul ran sparse${macShare}`
+        ? `${w!.title} ${saving} on ${run!.deviceName}, if every matmul ran sparse${macShare}`
         : "2:4 semi-structured sparsity can run them up to 2× faster on Ampere+ sparse tensor cores (not priced: no priced training run)";
       const fix = model.framework === "pytorch" ? validated(ctx, pruneFix(ctx, model, large)) : null;
       out.push({
-        message: `${model.name}: ${large.length} large dense layer${large.length > 1 ? "s" : ""} (${names}) hold ${compact(denseParams)} of ${compact(model.params)} parameters: ${priced}. Unstructured pruning saves no time on dense GPUs — zeros are still multiplied`,
+        message: `${model.name}: ${large.length} large dense layer${large.length > 1 ? "s" : ""} (${names}) ${large.length > 1 ? "hold" : "holds"} ${compact(denseParams)} of ${compact(model.params)} parameters: ${priced}. Unstructured pruning saves no time on dense GPUs — zeros are still multiplied`,
         range: large[0].range && !large[0].file ? large[0].range : model.range,
         fixes: fix ? [fix] : [],
       });
@@ -56,11 +65,10 @@ export const denseSparsity: Rule = {
   },
 };
 
-/** "; these layers are 62% of forward MACs" — how much of the what-if's assumption holds. */
-function denseMacShare(model: ModelCost, large: LayerCost[]): string {
-  if (!model.forwardMacs) return "";
-  const macs = large.reduce((s, l) => s + (l.macs ?? 0), 0);
-  return macs > 0 ? `; these layers are ${Math.round((macs / model.forwardMacs) * 100)}% of forward MACs` : "";
+/** The large dense layers' share of the forward MACs — how much of the what-if's assumption holds; null when untraced. */
+function denseMacShare(model: ModelCost, large: LayerCost[]): number | null {
+  if (!model.forwardMacs || large.some((l) => l.macs === null)) return null;
+  return large.reduce((s, l) => s + (l.macs ?? 0), 0) / model.forwardMacs;
 }
 
 /**

@@ -17,6 +17,13 @@ const HAS_INT8 = /\bquantize_dynamic\b|\bTFLiteConverter\b|\bprepare_qat\w*\b|\b
 /** Dynamic quantisation (torch.ao.quantization.quantize_dynamic) replaces these modules. */
 const DYNAMIC_TYPES = new Set(["Linear", "LSTM", "GRU"]);
 
+/**
+ * Least share of the model's weights that dynamic quantisation must reach for the finding: an
+ * embedding-dominated model with a small Linear head would shrink by a few percent, not worth a
+ * conversion step (a design threshold, not a measured one).
+ */
+export const MIN_QUANTISED_SHARE = 0.25;
+
 /** Bytes per weight: fp32 4, int8 1 (PyTorch / TFLite quantisation docs). */
 const FP32_BYTES = 4;
 const INT8_BYTES = 1;
@@ -53,6 +60,7 @@ function torchMessage(model: ModelCost): string | null {
   const layers = model.layers.filter((l) => DYNAMIC_TYPES.has(l.type));
   if (layers.length === 0) return null;
   const weights = layers.reduce((s, l) => s + (linearWeights(l) ?? l.params), 0);
+  if (model.params === 0 || weights / model.params < MIN_QUANTISED_SHARE) return null;
   const total = model.params * FP32_BYTES;
   const after = total - weights * (FP32_BYTES - INT8_BYTES);
   return (
