@@ -16,6 +16,7 @@ import { argparseModule } from "./argparse";
 import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
 import type { Interp } from "./interp";
+import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
 import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
 import {
@@ -145,6 +146,8 @@ function numpyModule(): Value {
     exp: num(Math.exp),
     ceil: num(Math.ceil),
     floor: num(Math.floor),
+    // Array shaping for data preparation (Keras scripts): frameworks/keras/runtime/numpyArrays.ts.
+    ...numpyArrayFunctions(),
   });
 }
 

@@ -4,6 +4,7 @@
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../evaluate/interp";
 import { builtin, float, NONE, type TensorV, truthy, unknown, type Value } from "../../evaluate/values";
+import { numpyDtype } from "../keras/runtime/numpyArrays";
 import { precisionOfDtype } from "./events";
 
 const SAME_TENSOR = new Set([
@@ -42,6 +43,9 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
     return builtin("Tensor.item", (_ip, _a, _kw, n) => unknown("a tensor's value at run time", n ?? node));
   if (name === "tolist" || name === "numpy")
     return builtin(`Tensor.${name}`, (_ip, _a, _kw, n) => unknown("a tensor's values at run time", n ?? node));
+  // numpy's astype (Keras data preparation): same array, new dtype.
+  if (name === "astype")
+    return builtin("ndarray.astype", (_ip, [d]) => ({ ...t, dtype: numpyDtype(d) ?? t.dtype, param: null }));
   if (!SAME_TENSOR.has(name)) return undefined;
   void ip;
   return builtin(`Tensor.${name}`, (_ip, args, kw) => {

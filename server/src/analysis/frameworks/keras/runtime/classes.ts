@@ -15,6 +15,7 @@ import {
   type NativeFn,
   TRUE,
   type TensorV,
+  unknown,
   type Value,
 } from "../../../evaluate/values";
 import { bindKerasArgs, constructedTrainable, type KArg, type Shape } from "../kerasLayerSpec";
@@ -247,8 +248,11 @@ export function catalogClass(ip: Interp, name: string): ClassV | undefined {
 }
 
 /** keras.Input(shape=..., dtype=...) → a symbolic tensor with a None batch. */
-export const kerasInput: NativeFn = (ip, args, kw) => {
+export const kerasInput: NativeFn = (ip, args, kw, node) => {
   const shapeV = kw.get("shape") ?? args[0];
+  // An unresolved shape (data the interpreter could not size) leaves the model unbuilt rather than scalar.
+  if (shapeV && shapeV.k !== "tuple" && shapeV.k !== "list" && shapeV.k !== "none")
+    return unknown("keras.Input: the shape is unknown", node);
   const shape = shapeV && (shapeV.k === "tuple" || shapeV.k === "list") ? shapeV.items.map((d) => asInt(d)) : [];
   const dt = kw.get("dtype");
   return kerasTensor(ip, shape, null, dt?.k === "str" ? dt.v : "float32");
