@@ -11,7 +11,7 @@ import { exact } from "../../server/src/analysis/format";
 import { reportViewModel } from "../../extension/src/report/reportModel";
 import { type CodeServer, installCodeServer, startCodeServer } from "./codeServer";
 import { analyzeExample, EXAMPLES, fixedText, hintAt, lineOf, modelLens, runLens } from "./expected";
-import { ARTIFACTS, Workbench } from "./workbench";
+import { ARTIFACTS, Workbench, waitForFileText } from "./workbench";
 
 const CHROMIUM = "/usr/bin/chromium";
 // Activation, server start and the first analysis all happen after the page loads.
@@ -201,7 +201,8 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
       await wb.editorLine("bf16=True").waitFor();
       await wb.runCommand("File: Save");
       await wb.page.locator(".tabs-container .tab.active.dirty").waitFor({ state: "detached" });
-      assert.equal(readFileSync(join(server.workspace, HF), "utf8"), fixed);
+      const saved = await waitForFileText(join(server.workspace, HF), (t) => t !== text, UPDATE_TIMEOUT_MS);
+      assert.equal(saved, fixed);
       // The server re-analyses the fixed text: FP110 goes and the run is priced in bf16.
       await fp110.waitFor({ state: "detached", timeout: UPDATE_TIMEOUT_MS });
       const { analysis: now } = await analyzeExample(HF, { region: REGION }, fixed);

@@ -1,7 +1,8 @@
 // Playwright helpers for driving the VS Code workbench in code-server: the command palette, Go to
 // Line, opening files from the Explorer, quick-pick rows, screenshots and the report webview's frame.
 // Every wait is on a DOM condition with a timeout, never a fixed sleep.
-import { join } from "node:path";
+import { readFileSync, watch } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Frame, FrameLocator, Locator, Page } from "playwright-core";
 
 export const ARTIFACTS = join(process.cwd(), "test", "e2e", ".artifacts");
@@ -95,4 +96,35 @@ export class Workbench {
     if (!frame) throw new Error("the report's canvas has no frame");
     return frame;
   }
+}
+
+/**
+ * Resolves with the file's text once `accept` holds, woken by file-system events on its folder
+ * (the save lands after the tab's dirty mark clears), rejecting with the last text after `timeoutMs`.
+ */
+export function waitForFileText(path: string, accept: (text: string) => boolean, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const read = () => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch {
+        return "";
+      }
+    };
+    const watcher = watch(dirname(path), (_event, name) => {
+      if (name === basename(path)) check();
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path} did not reach the expected text in ${timeoutMs} ms; it holds:\n${read()}`));
+    }, timeoutMs);
+    const check = () => {
+      const text = read();
+      if (!accept(text)) return;
+      clearTimeout(timer);
+      watcher.close();
+      resolve(text);
+    };
+    check();
+  });
 }
