@@ -12,12 +12,15 @@ import { modelLensTitle, runLensTitle } from "../../server/src/lsp/codeLens";
 import { inlayHintsFor } from "../../server/src/lsp/inlayHints";
 import { DEFAULT_SETTINGS, type Settings } from "../../server/src/shared/settings";
 
-export const EXAMPLES = join(process.cwd(), "examples");
+// The repository root: the cwd under node --test, FOOTPRINT_ROOT inside VS Code's extension host
+// (test/vscode/runTest.ts sets it), where the cwd is VS Code's.
+const ROOT = process.env.FOOTPRINT_ROOT ?? process.cwd();
+export const EXAMPLES = join(ROOT, "examples");
 
 let analyzer: Analyzer | undefined;
 
 export async function analyzeExample(name: string, overrides: Partial<Settings> = {}, text?: string) {
-  analyzer ??= new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+  analyzer ??= new Analyzer(await loadPythonParser(join(ROOT, "grammars")));
   const source = text ?? readFileSync(join(EXAMPLES, name), "utf8");
   // The examples import no workspace files, so an empty reader sees what the server sees.
   const { analysis } = analyzer.analyze({

@@ -2,6 +2,8 @@
 // The only failure this runner turns into a skip is "VS Code cannot be downloaded here" (no network);
 // once VS Code is available, every failure of the suite is a failure (exit 1).
 import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { downloadAndUnzipVSCode, runTests } from "@vscode/test-electron";
 import { build } from "esbuild";
@@ -56,6 +58,9 @@ async function main(): Promise<number> {
     target: "node20",
     external: ["vscode"],
     logLevel: "warning",
+    // The suite computes expected values with the core, which loads web-tree-sitter (see build.mjs).
+    define: { "import.meta.url": "__bundleFileUrl" },
+    banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
   });
 
   const executable = await vscodeExecutable();
@@ -64,12 +69,21 @@ async function main(): Promise<number> {
     console.error("test:vscode needs a display on Linux: run it as `xvfb-run -a npm run test:vscode`.");
     return 1;
   }
-  await runTests({
-    vscodeExecutablePath: executable,
-    extensionDevelopmentPath: root,
-    extensionTestsPath: suite,
-    launchArgs: [join(root, "examples"), "--disable-extensions", "--disable-workspace-trust", "--skip-welcome"],
-  });
+  // A copy of the examples: the suite applies a quick-fix and writes workspace settings there.
+  const workspace = mkdtempSync(join(tmpdir(), "footprint-vscode-"));
+  cpSync(join(root, "examples"), workspace, { recursive: true });
+  try {
+    await runTests({
+      vscodeExecutablePath: executable,
+      extensionDevelopmentPath: root,
+      extensionTestsPath: suite,
+      // Where the suite finds grammars/ and examples/ for the core's expected values.
+      extensionTestsEnv: { FOOTPRINT_ROOT: root },
+      launchArgs: [workspace, "--disable-extensions", "--disable-workspace-trust", "--skip-welcome"],
+    });
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
   console.log("test:vscode: suite passed");
   return 0;
 }
