@@ -86,6 +86,11 @@ MODELS: Dict[str, Dict[str, Any]] = {
     "efficientnetv2_rw_s": {"build": "published", "head": "classifier", "inFeatures": 1792, "side": 288, "pub": (23.94, 4.91)},
 }
 SMALL = 10
+# timm's *_patch16_384 models are the *_patch16_224 architectures at img_size=384: their published rows
+# (SOURCE: params M, GMACs) check the 384 builds.
+PUBLISHED_384 = {"tiny": (5.79, 4.7), "small": (22.2, 15.52), "base": (86.86, 55.54), "large": (304.72, 191.21)}
+# img_size values a timm ViT can be created at, each built and counted (multiples of the 16-px patch).
+VIT_SIDES = [224, 256, 288, 320, 384, 448, 512]
 
 
 def resnet_d(base: torch.nn.Module) -> torch.nn.Module:
@@ -126,6 +131,55 @@ def stem_of(model: torch.nn.Module) -> Tuple[str, torch.nn.Conv2d]:
     return next((p, m) for p, m in model.named_modules() if isinstance(m, torch.nn.Conv2d) and m.in_channels == 3)
 
 
+def timm_children(spec: Dict[str, Any], big: torch.nn.Module, tv_head_path: str, head: torch.nn.Linear, default_by_path: Dict[str, int]) -> List[Dict[str, Any]]:
+    # timm's module tree: the torchvision body children, then timm's head container holding the classifier.
+    timm_top = spec["head"].split(".")[0]
+    tv_top = tv_head_path.split(".")[0]
+    children: List[Dict[str, Any]] = []
+    for child_name, child in big.named_children():
+        child_macs = sum(v for p, v in default_by_path.items() if p == child_name or p.startswith(child_name + "."))
+        row = {"path": child_name, "type": type(child).__name__, "params": param_count(child), "macs": child_macs}
+        if child_name != tv_top:
+            children.append(row)
+            continue
+        head_params = head.in_features * 1000 + 1000
+        leftover = row["params"] - head_params
+        if timm_top == spec["head"] and leftover > 0:
+            # e.g. MobileNetV3: torchvision's classifier[0] is timm's conv_head (same weights, 1x1 conv).
+            children.append({"path": spec["preHead"], "type": "Module", "params": leftover, "macs": child_macs - 1000 * head.in_features})
+            children.append({"path": timm_top, "type": "Linear", "params": head_params, "macs": 1000 * head.in_features})
+        else:
+            children.append({"path": timm_top, "type": "Linear" if timm_top == spec["head"] else "ClassifierHead", "params": row["params"], "macs": child_macs})
+    return children
+
+
+def vit_sizes(spec: Dict[str, Any]) -> Dict[str, Any]:
+    """timm's ViTs take img_size at creation: the position embedding grows with the patch count, and so do
+    the MACs. Each size is a real build (patch 16 divides every side listed)."""
+    out: Dict[str, Any] = {}
+    for side in VIT_SIDES:
+        model = VisionTransformer(image_size=side, patch_size=16, num_classes=1000, **VIT[spec["vit"]]).eval()
+        tv_head_path, head = classifier_of(model)
+        stem_path, _ = stem_of(model)
+        meta = model.to("meta")
+        total, by_path = count_meta(meta, side)
+        params = param_count(model)
+        published = {}
+        if side == 384:
+            pub_params, pub_gmacs = PUBLISHED_384[spec["vit"]]
+            if round(params / 1e6, 2) != pub_params:
+                raise AssertionError(f"vit {spec['vit']} at 384: built {params}, timm publishes {pub_params}M")
+            name = f"vit_{spec['vit']}_patch16_384"  # the published row of this architecture at 384
+            published = {"published": {"model": name, "params": pub_params, "gmacs": pub_gmacs, "source": SOURCE}}
+        out[str(side)] = {
+            **published,
+            "params": params,
+            "children": timm_children(spec, model, tv_head_path, head, by_path),
+            "macs": {"macs": total, "headMacsPerClass": head.in_features, "stemMacsPerInChannel": by_path.get(stem_path, 0) // 3},
+        }
+    return out
+
+
 def built_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
     big, small = build(spec, 1000), build(spec, SMALL)
     tv_head_path, head = classifier_of(big)
@@ -147,24 +201,7 @@ def built_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
         macs[str(side)] = {"macs": total, "headMacsPerClass": head.in_features, "stemMacsPerInChannel": stem_macs // 3}
         if side == spec["side"]:
             default_by_path = by_path
-    # timm's module tree: the torchvision body children, then timm's head container holding the classifier.
-    timm_top = spec["head"].split(".")[0]
-    tv_top = tv_head_path.split(".")[0]
-    children: List[Dict[str, Any]] = []
-    for child_name, child in big.named_children():
-        child_macs = sum(v for p, v in default_by_path.items() if p == child_name or p.startswith(child_name + "."))
-        row = {"path": child_name, "type": type(child).__name__, "params": param_count(child), "macs": child_macs}
-        if child_name != tv_top:
-            children.append(row)
-            continue
-        head_params = head.in_features * 1000 + 1000
-        leftover = row["params"] - head_params
-        if timm_top == spec["head"] and leftover > 0:
-            # e.g. MobileNetV3: torchvision's classifier[0] is timm's conv_head (same weights, 1x1 conv).
-            children.append({"path": spec["preHead"], "type": "Module", "params": leftover, "macs": child_macs - 1000 * head.in_features})
-            children.append({"path": timm_top, "type": "Linear", "params": head_params, "macs": 1000 * head.in_features})
-        else:
-            children.append({"path": timm_top, "type": "Linear" if timm_top == spec["head"] else "ClassifierHead", "params": row["params"], "macs": child_macs})
+    children = timm_children(spec, big, tv_head_path, head, default_by_path)
     pub_params, pub_gmacs = spec["pub"]
     if round(params / 1e6, 2) != pub_params:
         raise AssertionError(f"{name}: built {params} params, timm publishes {pub_params}M")
@@ -183,6 +220,7 @@ def built_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
         "macs": macs,
         "published": {"params": pub_params, "gmacs": pub_gmacs, "resolution": spec["side"], "source": SOURCE},
         "resolutionSource": CFG_SOURCE,
+        **({"imgSizes": vit_sizes(spec)} if spec["build"] == "vit" else {}),
     }
 
 
@@ -215,6 +253,7 @@ def generate() -> Dict[str, Any]:
     skip_weight_init()
     models = {}
     for name, spec in MODELS.items():
+        spec = {**spec, "name": name}
         models[name] = published_entry(name, spec) if spec["build"] == "published" else built_entry(name, spec)
     return {
         "source": "test/oracle/timm_zoo.py: timm architectures built in real torch "

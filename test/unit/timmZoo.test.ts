@@ -144,3 +144,35 @@ for x, y in DataLoader(train, batch_size=32):
     assert.equal(m.forwardMacs, row.macs - row.headMacsPerClass * 1000 + row.headMacsPerClass * 100);
   });
 });
+
+describe("timm ViT img_size", () => {
+  it("each built size agrees with timm's published *_patch16_384 rows", () => {
+    let checked = 0;
+    for (const [name, r] of Object.entries(rows)) {
+      for (const s of Object.values(r.imgSizes ?? {})) {
+        if (!s.published) continue;
+        checked++;
+        assert.equal(Math.round(s.params / 1e4) / 100, s.published.params, `${name} as ${s.published.model}`);
+        const ratio = s.macs.macs / 1e9 / s.published.gmacs;
+        assert.ok(ratio > 0.99 && ratio < 1.005, `${name}: ${ratio}`);
+      }
+    }
+    assert.ok(checked >= 4);
+  });
+
+  it("create_model(..., img_size=384) grows the position embedding and prices 384-px inputs", async () => {
+    const r = rows.vit_base_patch16_224;
+    const s = r.imgSizes!["384"];
+    const facts = await run(`
+import timm, torch
+model = timm.create_model("vit_base_patch16_224", pretrained=True, num_classes=10, img_size=384)
+model(torch.randn(8, 3, 384, 384))
+odd = timm.create_model("vit_base_patch16_224", img_size=400)
+`);
+    const m = model(facts, "model");
+    assert.equal(m.params, s.params - linearParams(768, 1000) + linearParams(768, 10));
+    assert.equal(m.forwardMacs, s.macs.macs - 768 * 1000 + 768 * 10);
+    assert.equal(model(facts, "odd").params, r.params);
+    assert.ok(facts.unknowns.some((u) => /img_size 400 is not tabulated \(built at 224, 256/.test(u.message)));
+  });
+});

@@ -67,7 +67,15 @@ function createModel(ip: Interp, args: Value[], kw: Kw, node: Node | null): Valu
   const classes = classesArg && classesArg.k !== "none" ? asInt(classesArg) : 1000;
   const inChans = asInt(kw.get("in_chans")) ?? 3;
   if (classes === null) return unknown(`timm.create_model('${name}'): num_classes is unknown`, node);
-  const { entry, stemKnown } = timmEntry(row, inChans);
+  const imgArg = kw.get("img_size");
+  const imgSize =
+    imgArg && imgArg.k !== "none" ? (asInt(imgArg) ?? asInt(imgArg.k === "tuple" ? imgArg.items[0] : undefined)) : null;
+  if (imgArg && imgArg.k !== "none" && (imgSize === null || !row.imgSizes?.[String(imgSize)]))
+    ip.note(
+      `timm ${name}: img_size ${imgSize ?? "unknown"} is not tabulated (${row.imgSizes ? `built at ${Object.keys(row.imgSizes).join(", ")}` : "only its default"}); sized at ${row.defaultResolution}`,
+      node,
+    );
+  const { entry, stemKnown } = timmEntry(row, inChans, imgSize ?? undefined);
   if (!stemKnown)
     ip.note(
       `timm ${name}: in_chans=${inChans} changes a stem this catalog row does not describe (published figures only)`,

@@ -20,6 +20,16 @@ export interface TimmRow {
   macsScaling?: string;
   published: { params: number; gmacs: number; resolution: number; source: string };
   resolutionSource: string;
+  /** ViTs: the model built at each img_size timm accepts (position embedding and MACs grow with the patch count). */
+  imgSizes?: Record<
+    string,
+    {
+      params: number;
+      children: TimmRow["children"];
+      macs: TimmRow["macs"][string];
+      published?: { model: string; params: number; gmacs: number; source: string };
+    }
+  >;
 }
 
 const ROWS = (catalog as unknown as { models: Record<string, TimmRow> }).models;
@@ -68,7 +78,10 @@ export function nearestTimmNames(name: string, count = 3): string[] {
  * the stem conv: (inChans − 3) × out × kh × kw / groups weights, and MACs in proportion to its input channels
  * (the oracle records the stem's MACs per input channel at each side). Published-only rows know no stem.
  */
-export function timmEntry(row: TimmRow, inChans: number): { entry: ZooEntry; stemKnown: boolean } {
+export function timmEntry(row: TimmRow, inChans: number, imgSize?: number): { entry: ZooEntry; stemKnown: boolean } {
+  const sized = imgSize !== undefined ? row.imgSizes?.[String(imgSize)] : undefined;
+  if (sized)
+    row = { ...row, children: sized.children, macs: { [String(imgSize)]: sized.macs }, defaultResolution: imgSize! };
   const extra = inChans - 3;
   const stemKnown = extra === 0 || row.stem !== undefined;
   const stemParams =
