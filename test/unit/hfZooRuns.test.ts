@@ -159,3 +159,12 @@ test("t5_xsum_seq2seq.py: the encoder runs at the source length, the decoder at 
   const alt = r.spec.smallerModel!;
   assert.equal(alt.forwardFlops, 2 * sized("t5-small", "seq2seq-lm", null).macsAt(src, tgt));
 });
+
+test("a model the script never runs: the hint asks for tokens, and the input directive sizes the forward", async () => {
+  const bare = 'from transformers import AutoModel\nmodel = AutoModel.from_pretrained("bert-base-uncased")\n';
+  const m = only((await run(bare)).models);
+  assert.equal(m.forwardFlops, null);
+  assert.match(m.unknowns.map((u) => u.hint ?? "").join(" "), /input 128/);
+  const withInput = only((await run(bare.replace("model =", "# footprint: input 256\nmodel ="))).models);
+  assert.equal(withInput.forwardFlops, 2 * sized("bert-base-uncased", "base", null).macsAt(256));
+});

@@ -77,6 +77,8 @@ export interface HfPiece {
   head?: boolean;
   /** Word/position/type embedding tables: what "non-embedding parameters" leave out. */
   embedding?: boolean;
+  /** torch class of the leaf module ("Embedding"), so input hints and layer tables read like the real model. */
+  type?: string;
   /** Runs on the decoder's (target) tokens of an encoder–decoder. */
   decoder?: boolean;
 }
@@ -183,12 +185,21 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
     });
     pieces.push({ path: [prefix, "layernorm"], params: LN(h), macsPerToken: 0, fixedTokens: patches + 1 });
   } else {
-    pieces.push({
-      path: [prefix, "embeddings"],
-      params: (V + P + (c.typeVocab ?? 0)) * E,
-      macsPerToken: 0,
-      embedding: true,
-    });
+    // word / position / token-type tables at transformers' own names (DeBERTa-v3 has only the first).
+    const tables: Array<[string, number]> = [
+      ["word_embeddings", V],
+      ["position_embeddings", P],
+      ["token_type_embeddings", c.typeVocab ?? 0],
+    ];
+    for (const [name, rows] of tables)
+      if (rows > 0)
+        pieces.push({
+          path: [prefix, "embeddings", name],
+          params: rows * E,
+          macsPerToken: 0,
+          embedding: true,
+          type: "Embedding",
+        });
     pieces.push({ path: [prefix, "embeddings", "LayerNorm"], params: LN(E), macsPerToken: 0 });
     if (f === "albert")
       pieces.push({ path: [prefix, "encoder", "embedding_hidden_mapping_in"], params: lin(E, h), macsPerToken: E * h });

@@ -34,8 +34,14 @@ export function decoderFamily(c: HfConfig, task: string, n: number): HfBreakdown
   const gpt2 = f === "gpt2";
   const prefix = gpt2 ? "transformer" : "model";
   if (gpt2) {
-    pieces.push({ path: [prefix, "wte"], params: V * h, macsPerToken: 0, embedding: true });
-    pieces.push({ path: [prefix, "wpe"], params: c.maxPositions * h, macsPerToken: 0, embedding: true });
+    pieces.push({ path: [prefix, "wte"], params: V * h, macsPerToken: 0, embedding: true, type: "Embedding" });
+    pieces.push({
+      path: [prefix, "wpe"],
+      params: c.maxPositions * h,
+      macsPerToken: 0,
+      embedding: true,
+      type: "Embedding",
+    });
     blocks.push({
       path: [prefix, "h"],
       count: c.layers,
@@ -51,7 +57,7 @@ export function decoderFamily(c: HfConfig, task: string, n: number): HfBreakdown
     const hd = c.headDim ?? h / a;
     const q = a * hd;
     const k = kv * hd;
-    pieces.push({ path: [prefix, "embed_tokens"], params: V * h, macsPerToken: 0, embedding: true });
+    pieces.push({ path: [prefix, "embed_tokens"], params: V * h, macsPerToken: 0, embedding: true, type: "Embedding" });
     let block: Omit<HfBlock, "path" | "count" | "attnInner">;
     if (f === "phi") {
       // PhiDecoderLayer: one LayerNorm, biased q/k/v/dense, and a parallel fc1/fc2 MLP.
@@ -128,7 +134,7 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
     const ffnL = c.gated ? [L("wi_0", d, ff), L("wi_1", d, ff), L("wo", ff, d)] : [L("wi", d, ff), L("wo", ff, d)];
     const attnL = [L("q", d, inner), L("k", d, inner), L("v", d, inner), L("o", inner, d)];
     const bias = (c.relBuckets ?? 32) * c.heads;
-    pieces.push({ path: ["shared"], params: V * d, macsPerToken: 0, embedding: true });
+    pieces.push({ path: ["shared"], params: V * d, macsPerToken: 0, embedding: true, type: "Embedding" });
     blocks.push({
       path: ["encoder", "block"],
       count: c.layers,
@@ -177,7 +183,7 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
       L("fc1", d, ff),
       L("fc2", ff, d),
     ];
-    pieces.push({ path: ["model", "shared"], params: V * d, macsPerToken: 0, embedding: true });
+    pieces.push({ path: ["model", "shared"], params: V * d, macsPerToken: 0, embedding: true, type: "Embedding" });
     for (const side of ["encoder", "decoder"]) {
       // BartLearnedPositionalEmbedding keeps 2 extra rows (offset 2) past max_position_embeddings.
       pieces.push({
@@ -260,7 +266,13 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
       fixedTokens: frames,
     });
     pieces.push({ path: ["model", "encoder", "layer_norm"], params: LN(d), macsPerToken: 0 });
-    pieces.push({ path: ["model", "decoder", "embed_tokens"], params: V * d, macsPerToken: 0, embedding: true });
+    pieces.push({
+      path: ["model", "decoder", "embed_tokens"],
+      params: V * d,
+      macsPerToken: 0,
+      embedding: true,
+      type: "Embedding",
+    });
     pieces.push({
       path: ["model", "decoder", "embed_positions"],
       params: c.maxPositions * d,

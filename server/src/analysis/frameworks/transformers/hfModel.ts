@@ -94,12 +94,12 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
     }),
   );
   const slots: HfModelInfo["slots"] = [];
-  const at = (path: string[]): InstanceV => {
+  const at = (path: string[], leafType?: string): InstanceV => {
     let cur = root;
-    for (const seg of path) {
+    for (const [i, seg] of path.entries()) {
       let next = cur.mod!.children.get(seg);
       if (!next) {
-        next = newModule(ip, blockClass(seg), node);
+        next = newModule(ip, blockClass(i === path.length - 1 && leafType ? leafType : seg), node);
         cur.mod!.children.set(seg, next);
       }
       cur = next;
@@ -112,7 +112,7 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
     m.mod!.params.set(name, makeParam([n]));
   };
   for (const p of sized.breakdown.pieces) {
-    const m = at(p.path);
+    const m = at(p.path, p.type);
     addParam(m, p.params);
     slots.push({ mod: m.mod!, part: p });
   }
