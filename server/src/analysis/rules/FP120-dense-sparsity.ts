@@ -49,7 +49,11 @@ export const denseSparsity: Rule = {
       if (run?.timeHours && !w) continue;
       const saving = run && w ? describeSaving(run, w) : null;
       const denseParams = large.reduce((s, l) => s + l.params, 0);
-      const names = large.map((l) => `${l.path} ${compact(l.params)}`).join(", ");
+      const names =
+        large
+          .slice(0, 4)
+          .map((l) => `${l.path} ${compact(l.params)}`)
+          .join(", ") + (large.length > 4 ? `, +${large.length - 4} more` : "");
       const macShare = share === null ? "" : `; these layers are ${Math.round(share * 100)}% of forward MACs`;
       const priced = saving
         ? `${w!.title} ${saving} on ${run!.deviceName}, if every matmul ran sparse${macShare}`

@@ -1,0 +1,156 @@
+// Every rule FP110–FP190 on real-looking scripts through the whole pipeline: at least three where it
+// must fire and three where it must stay quiet, including already-efficient scripts (autocast on,
+// no_grad evaluation, early stopping, workers + pinned memory, an int8 export) and fixed goldens.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { resolveSettings } from "../../server/src/shared/settings";
+
+const DIR = join(process.cwd(), "test", "fixtures", "rules");
+type Settings = Record<string, unknown>;
+/** [fixture under test/fixtures/rules, settings] */
+type Case = [string, Settings?];
+
+const A100 = { device: "a100" };
+const EXPECT: Record<string, { fires: Case[]; quiet: Case[] }> = {
+  FP110: {
+    fires: [
+      ["golden/fp110_torch_bf16.before.py", A100],
+      ["golden/fp110_torch_fp16_t4.before.py", { device: "t4" }],
+      ["golden/fp110_keras_policy.before.py", A100],
+      ["golden/fp110_hf_bf16.before.py", A100],
+      ["golden/fp110_lightning_precision.before.py", A100],
+    ],
+    quiet: [
+      ["golden/fp110_torch_bf16.after.py", A100],
+      ["golden/fp110_torch_fp16_t4.after.py", { device: "t4" }],
+      ["golden/fp110_hf_bf16.after.py", A100],
+      ["golden/fp110_lightning_precision.after.py", A100],
+      ["cases/clean_torch.py", A100],
+      ["cases/clean_keras.py", A100],
+    ],
+  },
+  FP120: {
+    fires: [
+      ["golden/fp120_mlp_prune.before.py", A100],
+      ["cases/fp120_transformer_ffn.py", A100],
+      ["cases/fp120_keras_wide_dense.py", A100],
+    ],
+    quiet: [
+      ["golden/fp120_mlp_prune.after.py", A100],
+      // A ResNet-50's 2M-weight classifier is a sliver of its forward MACs.
+      ["golden/fp110_torch_bf16.before.py", A100],
+      // Volta has no sparse tensor cores: nothing to gain.
+      ["cases/fp120_transformer_ffn.py", { device: "v100" }],
+      ["golden/fp140_eval_no_grad.before.py", A100],
+    ],
+  },
+  FP140: {
+    fires: [["golden/fp140_eval_no_grad.before.py"], ["cases/fp140_val_loss.py"], ["mnist_gpu_fp32.py", A100]],
+    quiet: [
+      ["golden/fp140_eval_no_grad.after.py"],
+      ["cases/clean_torch.py", A100],
+      ["golden/fp110_torch_bf16.before.py", A100],
+    ],
+  },
+  FP150: {
+    fires: [
+      ["golden/fp150_double.before.py", A100],
+      ["golden/ignore_line_fp150.before.py", A100],
+      ["cases/fp150_to_float64.py", A100],
+    ],
+    quiet: [
+      ["golden/fp150_double.after.py", A100],
+      ["golden/ignore_line_fp150.after.py", A100],
+      ["cases/clean_torch.py", A100],
+    ],
+  },
+  FP160: {
+    fires: [
+      ["golden/fp160_keras_early_stopping.before.py", A100],
+      ["golden/ignore_file_fp170.before.py", A100],
+      ["mnist_gpu_fp32.py", A100],
+    ],
+    quiet: [
+      ["golden/fp160_keras_early_stopping.after.py", A100],
+      ["cases/clean_torch.py", A100],
+      ["cases/clean_keras.py", A100],
+    ],
+  },
+  FP170: {
+    fires: [
+      ["golden/fp170_loader_workers.before.py", A100],
+      ["golden/ignore_file_fp170.before.py", A100],
+      ["mnist_gpu_fp32.py", A100],
+    ],
+    quiet: [
+      ["golden/fp170_loader_workers.after.py", A100],
+      ["golden/ignore_file_fp170.after.py", A100],
+      ["cases/clean_torch.py", A100],
+      ["golden/fp110_torch_bf16.before.py", A100],
+    ],
+  },
+  FP180: {
+    fires: [
+      ["golden/fp180_torch_int8.before.py"],
+      ["golden/fp180_keras_tflite.before.py"],
+      ["mnist_gpu_fp32.py", A100],
+    ],
+    quiet: [
+      ["golden/fp180_torch_int8.after.py"],
+      ["golden/fp180_keras_tflite.after.py"],
+      ["cases/clean_torch.py", A100],
+      ["cases/clean_keras.py", A100],
+      // Saves inside the epoch loop are checkpoints, not deployment.
+      ["golden/fp110_torch_bf16.before.py", A100],
+    ],
+  },
+  FP190: {
+    fires: [
+      ["golden/fp110_torch_bf16.before.py", A100],
+      ["cases/clean_torch.py", A100],
+      ["cases/clean_keras.py", A100],
+    ],
+    quiet: [
+      ["cases/clean_torch.py", { ...A100, region: "SWE" }],
+      ["golden/fp110_torch_bf16.before.py", { ...A100, gridIntensity: 20 }],
+      ["golden/fp140_eval_no_grad.before.py", A100],
+    ],
+  },
+};
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+
+function codes(file: string, settings: Settings = {}): Set<string> {
+  const path = join(DIR, file);
+  const { analysis, tree } = analyzer.analyze({
+    path,
+    text: readFileSync(path, "utf8"),
+    settings: resolveSettings(settings).settings,
+    workspace: EMPTY_WORKSPACE,
+  });
+  tree?.delete();
+  assert.deepEqual(analysis.syntaxErrors, [], `${file} does not parse`);
+  return new Set(analysis.findings.map((f) => f.code));
+}
+
+for (const [code, { fires, quiet }] of Object.entries(EXPECT)) {
+  describe(`${code} on fixtures`, () => {
+    it("has at least three positive and three negative fixtures", () => {
+      assert.ok(fires.length >= 3 && quiet.length >= 3);
+    });
+    for (const [file, settings] of fires) {
+      it(`fires on ${file} ${JSON.stringify(settings ?? {})}`, () => assert.ok(codes(file, settings).has(code)));
+    }
+    for (const [file, settings] of quiet) {
+      it(`stays quiet on ${file} ${JSON.stringify(settings ?? {})}`, () => assert.ok(!codes(file, settings).has(code)));
+    }
+  });
+}
