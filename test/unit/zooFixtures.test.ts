@@ -158,3 +158,16 @@ describe("timm fixtures", () => {
     assert.equal(run.spec.epochs, 8);
   });
 });
+
+describe("torchvision.models.get_model", () => {
+  it("builds the named zoo model with its keywords", () => {
+    const a = analyzer.analyze({
+      path: "/w/g.py",
+      text: `import torchvision\nmodel = torchvision.models.get_model("resnet18", weights=None, num_classes=10)\n`,
+      settings: DEFAULT_SETTINGS,
+      workspace: EMPTY_WORKSPACE,
+    }).analysis;
+    const tv = TV.resnet18 as TvRow & { paramsAt10Classes: number };
+    assert.equal(a.models.find((x) => x.name === "model")?.params, tv.paramsAt10Classes);
+  });
+});

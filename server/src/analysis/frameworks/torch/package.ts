@@ -209,6 +209,15 @@ function resolve(ip: Interp, reg: TorchRegistry, qual: string): Value | undefine
     resolve(ip, reg, "torch.nn.Linear");
     v = builtin(qual, fastRcnnPredictor);
   }
+  if (!v && qual === "torchvision.models.get_model") {
+    // models.get_model("resnet50", weights=..., num_classes=...) is the builder of that name.
+    v = builtin(qual, (ip2, [nameArg, ...rest], kw, node) => {
+      const n = nameArg?.k === "str" ? nameArg.v : "";
+      return hasZooModel(n)
+        ? callValue(ip2, resolve(ip2, reg, `torchvision.models.${n}`)!, rest, kw, node)
+        : unknown(`torchvision.models.get_model('${n}') is not in the zoo`, node);
+    });
+  }
   if (!v && qual === "torch.hub.load") {
     // torch.hub.load("pytorch/vision", "resnet50", ...) is the torchvision builder of that name.
     v = builtin(qual, (ip2, [repo, model, ...rest], kw, node) => {
