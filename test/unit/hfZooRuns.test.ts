@@ -53,6 +53,12 @@ test("examples/hf_sst2_finetune.py: BERT for SST-2 is sized, traced at max_lengt
   const L = num(text, /MAX_LENGTH = (\d+)/);
   assert.deepEqual(m.inputShape, [L]);
   assert.equal(m.forwardFlops, 2 * sized("bert-base-uncased", "sequence-classification", labels).macsAt(L));
+  // Per-layer MACs (each BertLayer, the pooler, the classifier) add up to the model's.
+  assert.equal(
+    m.layers.reduce((x, l) => x + (l.macs ?? 0), 0),
+    m.forwardMacs,
+  );
+  assert.equal(m.layers.filter((l) => l.type === "BertLayer" && l.macs && l.macs > 0).length, 12);
   const r = only(a.runs);
   assert.ok(r.energyKWh && r.co2eKg && r.energyKWh.low > 0);
   // The forward trace prices the run; 6·N·D is reported beside it as the cross-check.

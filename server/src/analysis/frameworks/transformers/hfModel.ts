@@ -121,7 +121,7 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
     const list = newModule(ip, reg.containers.ModuleList, node);
     parent.mod!.children.set(b.path[b.path.length - 1], list);
     for (let i = 0; i < (b.shared ? 1 : b.count); i++) {
-      const layer = newModule(ip, blockClass(`${sized.row.family}Layer`), node);
+      const layer = newModule(ip, blockClass(layerClass(sized.row.family, b.path)), node);
       addParam(layer, b.paramsEach + (i === 0 ? (b.firstExtra ?? 0) : 0));
       list.mod!.children.set(String(i), layer);
     }
@@ -129,6 +129,30 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
   }
   INFO.set(root.mod!, { req, sized, loraMacsPerToken: 0, slots });
   return root;
+}
+
+/** transformers' class of one repeated layer, as its modeling file names it (shown in layer tables). */
+function layerClass(family: string, path: string[]): string {
+  const side = path.includes("decoder") ? "Decoder" : "Encoder";
+  const names: Record<string, string> = {
+    bert: "BertLayer",
+    roberta: "RobertaLayer",
+    distilbert: "TransformerBlock",
+    albert: "AlbertLayerGroup",
+    "deberta-v2": "DebertaV2Layer",
+    vit: "ViTLayer",
+    gpt2: "GPT2Block",
+    llama: "LlamaDecoderLayer",
+    mistral: "MistralDecoderLayer",
+    qwen2: "Qwen2DecoderLayer",
+    phi: "PhiDecoderLayer",
+    phi3: "Phi3DecoderLayer",
+    t5: "T5Block",
+    bart: `Bart${side}Layer`,
+    whisper: `Whisper${side}Layer`,
+    clip: "CLIPEncoderLayer",
+  };
+  return names[family] ?? `${family}Layer`;
 }
 
 /** The sequence length of a call: the input_ids' last dimension, else the checkpoint's maximum (noted). */
@@ -180,11 +204,16 @@ function hfForward(ip: Interp, [self, x]: Value[], kw: Map<string, Value>, node:
           ? { prefix: null, pieces: [], blocks: [part], task: "", numLabels: 0, notes: [] }
           : { prefix: null, pieces: [part], blocks: [], task: "", numLabels: 0, notes: [] };
       const macs = forwardMacs(one, tokens, decTokens) * batch;
-      const s = ip.forwardStats.get(mod) ?? { calls: 0, macs: 0, inputShape: null, outputShape: null };
-      s.calls += 1;
-      s.macs += macs;
-      ip.forwardStats.set(mod, s);
       ip.forwardMacs += macs;
+      // A stack's MACs go to its layers (ALBERT's one shared layer runs `count` times).
+      const layers = "count" in part ? [...mod.children.values()].flatMap((c) => (c.mod ? [c.mod] : [])) : [mod];
+      const calls = "count" in part ? part.count / layers.length : 1;
+      for (const m of layers) {
+        const s = ip.forwardStats.get(m) ?? { calls: 0, macs: 0, inputShape: null, outputShape: null };
+        s.calls += calls;
+        s.macs += macs / layers.length;
+        ip.forwardStats.set(m, s);
+      }
     }
     const lora = info.loraMacsPerToken * tokens * batch;
     if (lora > 0) {
