@@ -97,3 +97,18 @@ test("FP130 stays quiet for models trained from scratch and for checkpoints with
   assert.ok(!analyze(noWeights).findings.some((x) => x.code === "FP130"));
   assert.ok(!analyze(read("test/fixtures/hf/llama_lora_sft.py")).findings.some((x) => x.code === "FP130"));
 });
+
+test("an org-prefixed checkpoint is swapped for the alternative's org-prefixed name; frozen layers stay frozen in share", () => {
+  const text = read("test/fixtures/hf/roberta_mnli_frozen.py");
+  const a = analyze(text);
+  const f = a.findings.find((x) => x.code === "FP130");
+  assert.ok(f);
+  const fixed = applyEdits(text, f.fixes[0].edits);
+  assert.match(fixed, /CHECKPOINT = "distilbert\/distilroberta-base"/);
+  const alt = a.runs[0].spec.smallerModel!;
+  const b = analyze(fixed);
+  assert.equal(b.models[0].params, alt.params);
+  // The what-if keeps the original's trainable share; the fixed script freezes its own 6 of 6 layers.
+  const m = a.models[0];
+  assert.equal(alt.trainableParams, Math.round((alt.params * m.trainableParams) / m.params));
+});
