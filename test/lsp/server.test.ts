@@ -29,13 +29,13 @@ describe("language server over stdio", () => {
   });
   after(() => lsp.kill());
 
-  it("announces incremental sync, hover, inlay hints, CodeLens and quick-fixes", () => {
+  it("announces incremental sync, hover, inlay hints, CodeLens, quick-fixes and fix-all", () => {
     const caps = init.capabilities;
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental });
     assert.equal(caps.hoverProvider, true);
     assert.equal(caps.inlayHintProvider, true);
     assert.deepEqual(caps.codeLensProvider, { resolveProvider: false });
-    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ["quickfix"] });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ["quickfix", "source.fixAll.footprint"] });
     assert.equal(init.serverInfo?.name, "footprint-lint");
   });
 
