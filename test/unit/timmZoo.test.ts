@@ -176,3 +176,15 @@ odd = timm.create_model("vit_base_patch16_224", img_size=400)
     assert.ok(facts.unknowns.some((u) => /img_size 400 is not tabulated \(built at 224, 256/.test(u.message)));
   });
 });
+
+describe("timm features_only", () => {
+  it("is sized without the classifier and says what it does not know", async () => {
+    const r = rows.resnet50;
+    const facts = await run(`
+import timm
+backbone = timm.create_model("resnet50", pretrained=True, features_only=True, out_indices=(1, 2, 3, 4))
+`);
+    assert.equal(model(facts, "backbone").params, r.params - linearParams(r.head.inFeatures, 1000));
+    assert.ok(facts.unknowns.some((u) => /features_only=True is sized as num_classes=0/.test(u.message)));
+  });
+});

@@ -64,7 +64,15 @@ function createModel(ip: Interp, args: Value[], kw: Kw, node: Node | null): Valu
   }
   const { name, row } = found;
   const classesArg = kw.get("num_classes");
-  const classes = classesArg && classesArg.k !== "none" ? asInt(classesArg) : 1000;
+  const featuresOnly = kw.get("features_only");
+  const pyramid = featuresOnly ? truthy(featuresOnly) === true : false;
+  // features_only=True drops the classifier (and the last stages' pooling); its per-stage feature maps are not modelled.
+  if (pyramid)
+    ip.note(
+      `timm ${name}: features_only=True is sized as num_classes=0: the classifier is removed, but layers timm also drops after the last stage (a conv_head, a head norm) are still counted, and the per-stage outputs are not modelled`,
+      node,
+    );
+  const classes = pyramid ? 0 : classesArg && classesArg.k !== "none" ? asInt(classesArg) : 1000;
   const inChans = asInt(kw.get("in_chans")) ?? 3;
   if (classes === null) return unknown(`timm.create_model('${name}'): num_classes is unknown`, node);
   const imgArg = kw.get("img_size");
