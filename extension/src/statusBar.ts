@@ -1,23 +1,9 @@
-// Status bar item: the active Python file's total (parameters, training energy), refreshed when
+// Status bar item: the active Python file's total (parameters, training energy and CO2e), refreshed when
 // the active editor or its diagnostics change; clicking opens the report.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { compact, range } from "../../server/src/analysis/format";
-import type { Interval } from "../../server/src/analysis/types";
 import { REPORT_REQUEST, type ReportResult, SHOW_REPORT_COMMAND } from "../../server/src/shared/protocol";
-
-function sum(intervals: Array<Interval | null>): Interval | null {
-  const known = intervals.filter((i): i is Interval => i !== null);
-  if (known.length === 0) return null;
-  return { low: known.reduce((s, i) => s + i.low, 0), high: known.reduce((s, i) => s + i.high, 0) };
-}
-
-export function statusText(analysis: NonNullable<ReportResult>): string | null {
-  if (analysis.models.length === 0 && analysis.runs.length === 0) return null;
-  const params = analysis.models.reduce((s, m) => s + m.params, 0);
-  const energy = sum(analysis.runs.map((r) => r.energyKWh));
-  return `$(pulse) ${compact(params)} params${energy ? ` · ${range(energy, "kWh")}` : ""}`;
-}
+import { statusText } from "./statusText";
 
 export function createStatusBar(client: () => LanguageClient | undefined): vscode.Disposable {
   const item = vscode.window.createStatusBarItem("footprint.estimate", vscode.StatusBarAlignment.Right, 100);
@@ -47,7 +33,7 @@ export function createStatusBar(client: () => LanguageClient | undefined): vscod
     }
     item.text = text;
     item.tooltip =
-      "Footprint: parameters of the models in this file and the estimated training energy. Click for the report.";
+      "Footprint: parameters of the models in this file and the estimated training energy and emissions. Click for the report.";
     item.show();
   };
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium } from "playwright-core";
-import { exact } from "../../server/src/analysis/format";
+import { exact, range } from "../../server/src/analysis/format";
 import { reportViewModel } from "../../extension/src/report/reportModel";
 import { type CodeServer, installCodeServer, startCodeServer } from "./codeServer";
 import { analyzeExample, EXAMPLES, fixedText, hintAt, lineOf, modelLens, runLens } from "./expected";
@@ -181,6 +181,9 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
       await wb.chooseRow(`.quick-input-list .monaco-list-row[aria-label^="${REGION}"]`, REGION);
       await wb.chooseRow(".quick-input-list .monaco-list-row", "this workspace's settings");
       await wb.codeLens(afterLens).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      // The status bar's total follows: the run's CO2e at the French grid.
+      const co2e = range(there.analysis.runs[0].co2eKg!, "kg CO2e");
+      await wb.page.locator(".statusbar-item", { hasText: co2e }).first().waitFor({ timeout: UPDATE_TIMEOUT_MS });
       const settings = JSON.parse(readFileSync(join(server.workspace, ".vscode", "settings.json"), "utf8"));
       assert.equal(settings["footprint.region"], REGION);
       await wb.shot("08-region-changed");

@@ -20,7 +20,10 @@ export function runLensTitle(r: RunEstimate): string {
     r.co2eKg ? range(r.co2eKg, "kg CO2e") : null,
   ].filter(Boolean);
   const where = r.deviceName ? ` on ${r.deviceCount > 1 ? `${r.deviceCount} × ` : ""}${r.deviceName}` : "";
-  return parts.length > 0 ? `Training: ${parts.join(" · ")}${where}` : "Training run: cost unknown (see report)";
+  // The lens opens the report: say so, as the title is the only thing a user sees of it.
+  return parts.length > 0
+    ? `Training: ${parts.join(" · ")}${where} — Show report`
+    : "Training run: cost unknown — Show report";
 }
 
 export function codeLensesFor(uri: string, analysis: FileAnalysis): CodeLens[] {
