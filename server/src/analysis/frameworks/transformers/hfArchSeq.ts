@@ -1,13 +1,14 @@
 // Decoder-only (GPT-2, Llama/Mistral/Qwen2 gated-MLP with grouped-query attention, Phi, Phi-3) and
-// encoder–decoder / two-tower families (T5, BART, Whisper, CLIP): parameters and MACs per token
-// from config.json values, with module paths as transformers names them.
+// encoder–decoder families (T5, BART; Whisper and CLIP in hfArchAudioVision.ts): parameters and
+// MACs per token from config.json values, with module paths as transformers names them.
 import type { HfBlock, HfBreakdown, HfConfig, HfLinear, HfPiece } from "./hfArch";
+import { audioVisionFamily } from "./hfArchAudioVision";
 
 const lin = (i: number, o: number, bias = true) => i * o + (bias ? o : 0);
 const LN = (h: number) => 2 * h;
 const L = (name: string, i: number, o: number): HfLinear => ({ name, in: i, out: o });
 
-function finish(
+export function finish(
   prefix: string | null,
   pieces: HfPiece[],
   blocks: HfBlock[],
@@ -224,141 +225,6 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
       "decoder priced at the labels' length when the script sets it, else at the input length",
     ]);
   }
-  if (f === "whisper") {
-    // 30 s of audio: 3000 log-mel frames, halved by conv2's stride to 1500 encoder positions.
-    const mel = c.vocab > 0 ? 80 : 0;
-    const frames = 1500;
-    const attn = 4 * d * d + 3 * d; // k_proj has no bias
-    const ffn = lin(d, ff) + lin(ff, d);
-    const names = [
-      L("q_proj", d, d),
-      L("k_proj", d, d),
-      L("v_proj", d, d),
-      L("out_proj", d, d),
-      L("fc1", d, ff),
-      L("fc2", ff, d),
-    ];
-    pieces.push({
-      path: ["model", "encoder", "conv1"],
-      params: lin(mel * 3, d),
-      macsPerToken: mel * 3 * d,
-      fixedTokens: 2 * frames,
-    });
-    pieces.push({
-      path: ["model", "encoder", "conv2"],
-      params: lin(3 * d, d),
-      macsPerToken: 3 * d * d,
-      fixedTokens: frames,
-    });
-    pieces.push({
-      path: ["model", "encoder", "embed_positions"],
-      params: frames * d,
-      macsPerToken: 0,
-      embedding: true,
-    });
-    blocks.push({
-      path: ["model", "encoder", "layers"],
-      count: c.layers,
-      paramsEach: attn + ffn + 2 * LN(d),
-      macsPerToken: 4 * d * d + 2 * d * ff,
-      attnInner: d,
-      linears: names,
-      fixedTokens: frames,
-    });
-    pieces.push({ path: ["model", "encoder", "layer_norm"], params: LN(d), macsPerToken: 0 });
-    pieces.push({
-      path: ["model", "decoder", "embed_tokens"],
-      params: V * d,
-      macsPerToken: 0,
-      embedding: true,
-      type: "Embedding",
-    });
-    pieces.push({
-      path: ["model", "decoder", "embed_positions"],
-      params: c.maxPositions * d,
-      macsPerToken: 0,
-      embedding: true,
-    });
-    // Cross-attention keys/values are projected once per encoder frame; the score matmuls span 1500 frames.
-    pieces.push({
-      path: ["model", "decoder", "cross_kv"],
-      params: 0,
-      macsPerToken: 2 * d * d * frames * dec,
-      perSample: true,
-    });
-    blocks.push({
-      path: ["model", "decoder", "layers"],
-      count: dec,
-      paramsEach: 2 * attn + ffn + 3 * LN(d),
-      macsPerToken: 6 * d * d + 2 * d * ff,
-      attnInner: d,
-      crossAttnInner: d,
-      crossTokens: frames,
-      linears: [...names.slice(0, 4), ...names],
-    });
-    pieces.push({ path: ["model", "decoder", "layer_norm"], params: LN(d), macsPerToken: 0 });
-    const notes = ["audio input taken as Whisper's fixed 30 s window (1500 encoder positions)"];
-    if (task === "seq2seq-lm") head(["proj_out"], 0, V * d);
-    else if (task !== "base") return null;
-    return finish("model", pieces, blocks, task, n, notes);
-  }
-  if (f === "clip" && c.vision) {
-    // CLIPModel: a text tower (causal, 77 positions) and a vision tower on (224/32)² + 1 = 50 tokens.
-    const v = c.vision;
-    const patches = (v.imageSize / v.patchSize) ** 2;
-    const layer = (h: number, I: number) => ({
-      paramsEach: 4 * lin(h, h) + lin(h, I) + lin(I, h) + 2 * LN(h),
-      macsPerToken: 4 * h * h + 2 * h * I,
-      linears: [
-        L("q_proj", h, h),
-        L("k_proj", h, h),
-        L("v_proj", h, h),
-        L("out_proj", h, h),
-        L("fc1", h, I),
-        L("fc2", I, h),
-      ],
-    });
-    pieces.push({
-      path: ["text_model", "embeddings"],
-      params: (V + c.maxPositions) * d,
-      macsPerToken: 0,
-      embedding: true,
-    });
-    blocks.push({ path: ["text_model", "encoder", "layers"], count: c.layers, attnInner: d, ...layer(d, ff) });
-    pieces.push({ path: ["text_model", "final_layer_norm"], params: LN(d), macsPerToken: 0 });
-    const pp = 3 * v.patchSize * v.patchSize;
-    pieces.push({
-      path: ["vision_model", "embeddings", "patch_embedding"],
-      params: pp * v.hidden,
-      macsPerToken: pp * v.hidden,
-      fixedTokens: patches,
-    });
-    pieces.push({
-      path: ["vision_model", "embeddings"],
-      params: v.hidden + (patches + 1) * v.hidden,
-      macsPerToken: 0,
-      embedding: true,
-    });
-    pieces.push({ path: ["vision_model", "pre_layrnorm"], params: LN(v.hidden), macsPerToken: 0 });
-    blocks.push({
-      path: ["vision_model", "encoder", "layers"],
-      count: v.layers,
-      attnInner: v.hidden,
-      fixedTokens: patches + 1,
-      ...layer(v.hidden, v.intermediate),
-    });
-    pieces.push({ path: ["vision_model", "post_layernorm"], params: LN(v.hidden), macsPerToken: 0 });
-    const proj = c.projectionDim ?? 512;
-    pieces.push({
-      path: ["visual_projection"],
-      params: v.hidden * proj,
-      macsPerToken: v.hidden * proj,
-      perSample: true,
-    });
-    pieces.push({ path: ["text_projection"], params: d * proj, macsPerToken: d * proj, perSample: true });
-    pieces.push({ path: ["logit_scale"], params: 1, macsPerToken: 0, perSample: true });
-    if (task !== "base") return null;
-    return { prefix: null, pieces, blocks, task, numLabels: n, notes: ["one image and one text per sample"] };
-  }
+  if (f === "whisper" || f === "clip") return audioVisionFamily(c, task, n);
   return null;
 }
