@@ -73,10 +73,8 @@ for (const [stem, models] of Object.entries(expected.fixtures)) {
         if (err <= 0.02) flopsClose.push(`${stem}.${name}`);
         else misses.push(`${stem}.${name}: MACs ${got.forwardMacs} vs ${want.forwardMacs}`);
       }
-      // A published summary total must match whenever the catalog computed the model itself
-      // (keras.applications models wait for the zoo and say so in their unknowns).
-      const fromZoo = got.unknowns.some((u) => /model zoo/.test(u.message));
-      if (want.published && !fromZoo) assert.equal(got.params, want.published.params, want.published.source);
+      // A published summary total must match (keras.applications models through the catalog too).
+      if (want.published) assert.equal(got.params, want.published.params, want.published.source);
     });
   }
 }
@@ -90,9 +88,10 @@ test("accuracy over the Keras fixtures", () => {
     .filter((m) => m.params && m.forwardMacs !== null).length;
   console.log(`keras params exact ${paramsExact.length}/${total}, FLOPs within 2% ${flopsClose.length}/${withMacs}`);
   for (const m of misses) console.log(`  miss: ${m}`);
-  // Floors at the measured level (21 of 26 params, 19 FLOPs): a regression fails; raise them as gaps close.
-  assert.ok(paramsExact.length >= 21, `params exact ${paramsExact.length}`);
-  assert.ok(flopsClose.length >= 19, `FLOPs within 2% ${flopsClose.length}`);
+  // The issue's target: parameters exact on at least 95% of the Keras fixture models, and FLOPs by the
+  // same formulas (within 2%) on as many; measured: every one.
+  assert.ok(paramsExact.length >= Math.ceil(0.95 * total), `params exact ${paramsExact.length}/${total}`);
+  assert.ok(flopsClose.length >= Math.ceil(0.95 * withMacs), `FLOPs within 2% ${flopsClose.length}/${withMacs}`);
 });
 
 test("fit() becomes a kerasFit event with epochs, batch size, samples and callbacks", () => {

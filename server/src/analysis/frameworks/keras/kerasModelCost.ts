@@ -84,7 +84,10 @@ export function kerasModelCosts(ip: Interp): ModelCost[] {
   const names = boundNames(ip);
   const out: ModelCost[] = [];
   for (const st of ks.layers.values()) {
-    if (!isModelKind(st.kind) || inner.has(st) || !st.site) continue;
+    if (!isModelKind(st.kind) || !st.site) continue;
+    // A keras.applications base the script names (`base_model = MobileNetV2(...)`) is reported on its
+    // own as well as inside the model that wraps it, as Keras' own summary of base_model would be.
+    if (inner.has(st) && !(st.kind === "zoo" && names.has(st))) continue;
     // An unbuilt helper model that the script never binds at top level is not a model it trains.
     if (st.graph.length === 0 && !names.has(st) && st.kind !== "zoo") continue;
     out.push(modelCost(ip, st, names.get(st) ?? null));
@@ -102,6 +105,13 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
     params += t.params;
     trainable += t.trainable;
     if (t.layer.problem) unknowns.push({ message: t.layer.problem, range: t.layer.site });
+    if (t.layer.zoo?.approximation) unknowns.push({ message: t.layer.zoo.approximation, range: t.layer.site });
+    if (t.layer !== st && t.layer.zoo?.note) unknowns.push({ message: t.layer.zoo.note, range: t.layer.site });
+    if (t.layer.zoo?.layerProxy?.attrs.has("trainable"))
+      unknowns.push({
+        message: `${t.layer.className}: trainable flags set on individual layers of a keras.applications model are not modelled; it counts as wholly ${t.trainable > 0 ? "trainable" : "frozen"} (its own .trainable)`,
+        range: t.layer.site,
+      });
     if (t.layer === st || isModelKind(t.layer.kind) || t.layer.kind === "custom") {
       if (t.params === 0) continue;
     }
@@ -124,7 +134,7 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
       hint: INPUT_HINT,
     });
   }
-  if (st.zoo) unknowns.push({ message: st.zoo.note, range: st.site });
+  if (st.zoo?.note) unknowns.push({ message: st.zoo.note, range: st.site });
   let macs = st.graph.length ? sumMacs(st.graph) : null;
   if (macs === null && st.graph.length) macs = replayOnFitShape(ip, st);
   const first = st.graph[0];

@@ -9,6 +9,7 @@ import { callValue } from "../../../evaluate/calls/call";
 import { lookupClassAttr } from "../../../evaluate/classes";
 import type { Interp } from "../../../evaluate/interp";
 import { int, type Kw, NONE, type TensorV, tuple, unknown, type Value } from "../../../evaluate/values";
+import { appForward } from "../applications";
 import { type KArg, type Shape, UNKNOWN } from "../kerasLayerSpec";
 import { type CallRecord, kerasState, type LayerState } from "./state";
 import { kerasTensor, mapTensors, sampleShape, tensorsIn } from "./tensors";
@@ -119,6 +120,23 @@ function callGraph(ip: Interp, st: LayerState, args: Value[], node: Node | null)
   return st.outputs ? mapTensors(st.outputs, (t) => mapping.get(t) ?? t) : unknown("model outputs unknown", node);
 }
 
+/** A keras.applications model on its input: output shape and MACs from the catalog at that input side. */
+function callZoo(ip: Interp, st: LayerState, rec: CallRecord, node: Node | null): Value {
+  const app = st.zoo?.app;
+  const shape = rec.inputShapes[0];
+  if (!app || !shape) {
+    rec.ownMacs = null;
+    return unknown(`${st.className} output shape is not modelled`, node);
+  }
+  const f = appForward(st.className, app.row, app.config, shape);
+  rec.ownMacs = f.macs;
+  if (f.approximation && st.zoo) {
+    st.zoo.approximation = f.approximation;
+    ip.note(f.approximation, node);
+  }
+  return kerasTensor(ip, f.output, rec);
+}
+
 /** `layer(*args, **kw)` for every Keras layer and model. */
 export function callLayer(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: Node | null): Value {
   if (st.kind === "catalog") return callCatalog(ip, st, args, kw, node);
@@ -132,10 +150,7 @@ export function callLayer(ip: Interp, st: LayerState, args: Value[], kw: Kw, nod
       if (st.seqInput === null && inputs[0]) st.seqInput = sampleShape(ip, inputs[0]);
       return callGraph(ip, st, args, node);
     }
-    if (st.kind === "zoo") {
-      rec.ownMacs = st.zoo?.macs ?? null;
-      return unknown(`${st.className} output shape is not modelled`, node);
-    }
+    if (st.kind === "zoo") return callZoo(ip, st, rec, node);
     return callUserCall(ip, st, args, kw, node);
   });
   rec.outputs = tensorsIn(out);
@@ -148,7 +163,10 @@ export function callLayer(ip: Interp, st: LayerState, args: Value[], kw: Kw, nod
   });
   // A subclassed or Sequential model called at top level (by the script or by fit) is defined by
   // that call: the weights it built and the layers it ran.
-  if (atTop && (st.kind === "sequential" || (st.kind === "subclass" && st.graph.length === 0))) st.graph = [rec];
+  // A later call on data the interpreter could not size (no tensor) does not replace a known graph.
+  const sized = inputs.length > 0 || st.graph.length === 0;
+  if (atTop && sized && (st.kind === "sequential" || (st.kind === "subclass" && st.graph.length === 0)))
+    st.graph = [rec];
   return out;
 }
 

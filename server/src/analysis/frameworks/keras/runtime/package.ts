@@ -6,7 +6,8 @@ import { fn, nativeModule, opaque } from "../../../evaluate/nativeHelpers";
 import { asInt, builtin, int, NONE, tensor, tuple, unknown, type Value } from "../../../evaluate/values";
 import { MERGE_FUNCTIONS } from "../layers/index";
 import { sampleShape } from "./tensors";
-import { catalogClass, ensureState, inputLayerClass, kerasClasses, kerasInput, mergeFunction } from "./classes";
+import { applicationsModule } from "./applications";
+import { catalogClass, inputLayerClass, kerasClasses, kerasInput, mergeFunction } from "./classes";
 import {
   callback,
   fromTensorSlices,
@@ -29,19 +30,6 @@ const DATASETS = [
   "boston_housing",
   "california_housing",
 ];
-
-/** keras.applications.X(...): a zoo model whose weights the catalog cannot build layer by layer. */
-function application(name: string): Value {
-  return fn(`keras.applications.${name}`, (ip, _args, _kw, node) => {
-    const k = kerasClasses(ip);
-    const inst = { k: "instance" as const, cls: k.Model, attrs: new Map(), mod: null };
-    const st = ensureState(ip, inst, node, "zoo");
-    st.className = name;
-    st.zoo = { name, params: null, macs: null, note: `keras.applications.${name}: parameters come from the model zoo` };
-    ip.note(`keras.applications.${name}: its parameters and FLOPs are not tabulated here yet`, node);
-    return inst;
-  });
-}
 
 /** keras.ops pieces custom layers use to size things: shape() (None batch) and arange(). */
 function opsModule(): Value {
@@ -84,9 +72,7 @@ function kerasModule(ip: Interp): Value {
     image_dataset_from_directory: imageDatasetFromDirectory,
   });
   const mixed = nativeModule("keras.mixed_precision", { set_global_policy: setGlobalPolicy, Policy: policyClass });
-  const applications = nativeModule("keras.applications", {}, (attr) =>
-    /^[A-Z]/.test(attr) ? application(attr) : opaque(`keras.applications.${attr}`),
-  );
+  const applications = applicationsModule();
   return nativeModule(
     "keras",
     {
@@ -122,7 +108,17 @@ export function tensorflowRoot(ip: Interp): Value {
     AUTOTUNE: NONE,
   });
   const identity = fn("tf.function", (_ip, [f]) => f ?? NONE);
-  return nativeModule("tensorflow", { keras: kerasModule(ip), data, newaxis: NONE, function: identity }, (attr) =>
-    opaque(`tensorflow.${attr}`),
+  // tf.random.normal([batch, dim]): noise fed to generators (GAN loops); values never computed.
+  const sized = (name: string) =>
+    fn(`tf.random.${name}`, (_ip, [shape], kw) => {
+      const s = kw.get("shape") ?? shape;
+      const dims = s && (s.k === "list" || s.k === "tuple") ? s.items.map(asInt) : null;
+      return tensor(dims?.every((d): d is number => d !== null) ? dims : null);
+    });
+  const random = nativeModule("tensorflow.random", { normal: sized("normal"), uniform: sized("uniform") });
+  return nativeModule(
+    "tensorflow",
+    { keras: kerasModule(ip), data, random, newaxis: NONE, function: identity },
+    (attr) => opaque(`tensorflow.${attr}`),
   );
 }

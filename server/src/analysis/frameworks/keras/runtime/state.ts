@@ -6,6 +6,7 @@ import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../../evaluate/interp";
 import type { InstanceV, TensorV, Value } from "../../../evaluate/values";
 import type { Range } from "../../../types";
+import type { AppConfig, KerasAppRow } from "../applications";
 import type { BuildResult, KArgs, KerasLayerSpec, Shape } from "../kerasLayerSpec";
 
 export type LayerKind = "catalog" | "custom" | "sequential" | "functional" | "subclass" | "zoo";
@@ -34,7 +35,19 @@ export interface LayerState {
   /** The graph of calls that make up this model (functional/sequential/subclass). */
   graph: CallRecord[];
   /** Zoo model: name and its tabulated numbers, when the zoo knows them. */
-  zoo: { name: string; params: number | null; macs: number | null; note: string } | null;
+  zoo: {
+    name: string;
+    params: number | null;
+    macs: number | null;
+    /** Said with the model's costs (empty when the catalog gives exact numbers). */
+    note: string;
+    /** keras.applications catalog row and the constructor's head choice. */
+    app?: { row: KerasAppRow; config: AppConfig };
+    /** How a call's MACs were approximated (an input side the catalog does not tabulate). */
+    approximation?: string | null;
+    /** The stand-in layer that loops over `base.layers` reach (its `trainable` is reported, not applied). */
+    layerProxy?: InstanceV;
+  } | null;
   /** Per-sample input shape of the training data passed to fit() (fixes None axes for MACs). */
   fitInput: Shape[] | null;
 }
