@@ -64,3 +64,19 @@ test("every catalog family has peft's default target modules, each naming a line
       );
   }
 });
+
+test("num_parameters(only_trainable=True) and print_trainable_parameters() on a LoRA model", async () => {
+  const text = [
+    "import torch.nn as nn",
+    "from peft import LoraConfig, get_peft_model",
+    "from transformers import AutoModelForCausalLM",
+    'model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")',
+    'model = get_peft_model(model, LoraConfig(r=16, target_modules=["q_proj", "v_proj"]))',
+    "model.print_trainable_parameters()",
+    "probe = nn.Linear(model.num_parameters(only_trainable=True), 1, bias=False)",
+    "",
+  ].join("\n");
+  const facts = await run(text);
+  assert.equal(model(facts, "probe").params, 8388608);
+  assert.ok(!facts.unknowns.some((u) => /print_trainable_parameters/.test(u.message)));
+});

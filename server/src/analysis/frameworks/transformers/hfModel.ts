@@ -8,7 +8,7 @@ import type { Interp } from "../../evaluate/interp";
 import { nativeObject } from "../../evaluate/nativeHelpers";
 import { builtin, type ClassV, type InstanceV, int, NONE, unknown, type Value } from "../../evaluate/values";
 import { attachModuleState } from "../torch/moduleAttrs";
-import { makeParam, type ModuleState } from "../torch/moduleState";
+import { makeParam, type ModuleState, namedParameters } from "../torch/moduleState";
 import { torchRoot } from "../torch/package";
 import { forwardMacs, type HfBlock, type HfPiece } from "./hfArch";
 import { defaultTokens, type HfSized } from "./hfZoo";
@@ -69,7 +69,17 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
         return NONE;
       }),
     ],
-    ["num_parameters", builtin("num_parameters", (_ip, _a, kw) => int(kw.get("only_trainable") ? -1 : sized.params))],
+    [
+      "num_parameters",
+      builtin("num_parameters", (_ip, [self], kw) => {
+        const only = kw.get("only_trainable");
+        const ps = self?.k === "instance" && self.mod ? namedParameters(self.mod) : [];
+        const on = only?.k === "bool" && only.v;
+        return int(ps.reduce((a, [, p]) => a + (on && !p.requiresGrad ? 0 : p.numel), 0));
+      }),
+    ],
+    // peft's PeftModel method; the counts are in the model's report.
+    ["print_trainable_parameters", builtin("print_trainable_parameters", () => NONE)],
   ]);
   const root = newModule(
     ip,
