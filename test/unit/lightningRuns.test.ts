@@ -8,6 +8,7 @@ import { before, test } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import type { TraceEvent } from "../../server/src/analysis/evaluate/trace";
 import { deviceCount, lightningPrecision } from "../../server/src/analysis/frameworks/lightning/trainer";
+import { sampleCounts } from "../../server/src/analysis/footprint/energyModel";
 import { priceRun } from "../../server/src/analysis/footprint/priceRun";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
@@ -154,4 +155,52 @@ test("precision and devices tables follow the Lightning Trainer docs", () => {
   assert.equal(deviceCount(s("auto")), null);
   assert.equal(deviceCount(n(-1)), null);
   assert.equal(deviceCount(s("8")), 8);
+});
+
+test("accumulate_grad_batches, the validation loop (val_check_interval, limit_val_batches) and EarlyStopping", () => {
+  const text = read("test/fixtures/runs/lightning/text_classifier_accumulate.py");
+  const a = analyze(text);
+  assert.equal(a.runs.length, 1);
+  const { spec } = a.runs[0];
+  assert.equal(spec.gradientAccumulation, scriptNumber(text, /accumulate_grad_batches=(\d+)/));
+  assert.equal(spec.trainSamples, scriptNumber(text, /\[(\d+), \d+\]\)/));
+  // Lightning: limit_val_batches=0.25 keeps int(batches × 0.25) batches of the 256-sample val loader;
+  // val_check_interval=0.5 validates twice per training epoch.
+  const val = scriptNumber(text, /\[\d+, (\d+)\]\)/);
+  const valBatch = scriptNumber(text, /DataLoader\(val, batch_size=(\d+)/);
+  const kept = Math.floor(Math.ceil(val / valBatch) * scriptNumber(text, /limit_val_batches=([\d.]+)/));
+  assert.equal(spec.valSamples, kept * valBatch * Math.round(1 / scriptNumber(text, /val_check_interval=([\d.]+)/)));
+  assert.ok(spec.evidence.includes("EarlyStopping callback: the epoch count is an upper bound"));
+  assert.ok(!a.findings.some((f) => f.code === "FP160"), "early stopping present: no FP160");
+  // Validation forwards are priced: the same run without a validation loop costs less.
+  const noVal = analyze(text.replace(/\n {4}def validation_step[\s\S]*?prog_bar=True\)\n/, "\n"));
+  assert.equal(noVal.runs[0].spec.valSamples, null);
+  const flops = (r: (typeof a.runs)[number]) => r.trainFlops?.low ?? 0;
+  assert.ok(flops(a.runs[0]) > flops(noVal.runs[0]));
+});
+
+test("max_steps with gradient accumulation counts optimizer steps; check_val_every_n_epoch spaces validation", async () => {
+  const loader = `DataLoader(MNIST("data", train=True, download=True, transform=transforms.ToTensor()), batch_size=32)`;
+  const withVal = MODULE.replace(
+    "    def configure_optimizers",
+    `    def validation_step(self, batch, batch_idx):\n        return None\n\n    def val_dataloader(self):\n        return DataLoader(MNIST("data", train=False, transform=transforms.ToTensor()), batch_size=100)\n\n    def configure_optimizers`,
+  );
+  const r = await run(
+    `${withVal}\nL.Trainer(max_steps=1000, accumulate_grad_batches=8, check_val_every_n_epoch=5).fit(Classifier(), ${loader})`,
+  );
+  const e = fitEvent(r.trace);
+  assert.equal(e.accumulate, 8);
+  assert.equal(e.valPerEpoch, 1 / 5);
+  const test10k = findDataset("torchvision.datasets.MNIST", { train: false });
+  assert.equal(e.valLoader?.dataset?.samples, test10k?.samples);
+  // Priced samples: 1000 optimizer steps × 8 accumulated batches × 32; validation every 5th epoch of those.
+  const a = analyze(
+    `${withVal}\nL.Trainer(max_steps=1000, accumulate_grad_batches=8, check_val_every_n_epoch=5).fit(Classifier(), ${loader})`,
+  );
+  const counts = sampleCounts(a.runs[0].spec, 1);
+  assert.ok("train" in counts);
+  assert.equal(counts.train, 1000 * 8 * 32);
+  const mnist = findDataset("torchvision.datasets.MNIST", { train: true });
+  assert.ok(mnist?.samples && test10k?.samples);
+  assert.equal(counts.eval, Math.round(((1000 * 8 * 32) / mnist.samples) * (test10k.samples / 5)));
 });

@@ -93,6 +93,14 @@ export type TraceEvent =
       devices: number | null;
       accelerator: string | null;
       loader: LoaderInfo | null;
+      /** `accumulate_grad_batches` (Lightning default 1). */
+      accumulate: number | null;
+      /** The validation loader Lightning runs (only when the module defines validation_step), after limit_val_batches. */
+      valLoader: LoaderInfo | null;
+      /** Validation passes per training epoch (check_val_every_n_epoch, val_check_interval). */
+      valPerEpoch: number;
+      /** Class names of the Trainer's callbacks ("EarlyStopping", ...). */
+      callbacks: string[];
     })
   /** `torch.save`, `model.save`, `torch.jit.script/trace`, `torch.onnx.export` for deployment rules. */
   | (EventBase & { kind: "save"; modelId: number | null; how: string })

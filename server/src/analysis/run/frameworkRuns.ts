@@ -125,6 +125,20 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
     if (e.maxEpochs !== null) spec.evidence.push(`max_epochs ${e.maxEpochs} also set; max_steps priced`);
   } else spec.epochs = orDefault(spec, "max_epochs", e.maxEpochs, FRAMEWORK_DEFAULTS.lightningEpochs);
   applyLoader(spec, e.loader);
+  if (e.accumulate !== null && e.accumulate > 1) {
+    spec.gradientAccumulation = e.accumulate;
+    spec.evidence.push(`accumulate_grad_batches ${e.accumulate} (max_steps counts optimizer steps)`);
+  }
+  const val = e.valLoader?.dataset?.samples ?? null;
+  if (val !== null && e.valPerEpoch > 0) {
+    spec.valSamples = Math.round(val * e.valPerEpoch);
+    const passes = e.valPerEpoch === 1 ? "per epoch" : `× ${+e.valPerEpoch.toFixed(3)} passes per epoch`;
+    spec.evidence.push(
+      `${val.toLocaleString("en-US")} validation samples ${passes}: ${e.valLoader?.dataset?.name ?? "validation loader"} (line ${line(e.valLoader?.range ?? e.range)})`,
+    );
+  } else if (e.valLoader) spec.evidence.push("validation loader of unknown size: validation cost left out");
+  if (e.callbacks.includes("EarlyStopping"))
+    spec.evidence.push("EarlyStopping callback: the epoch count is an upper bound");
   if (e.devices !== null || e.accelerator !== null) {
     const kind = /tpu/i.test(e.accelerator ?? "")
       ? "tpu"

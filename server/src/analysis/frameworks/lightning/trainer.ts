@@ -67,41 +67,76 @@ function loaderOf(v: Value | undefined): NativeV | null {
   return null;
 }
 
-/** `limit_train_batches`: a float is a fraction of the batches, an int a number of batches (Lightning docs). */
-function limitLoader(info: LoaderInfo, trips: number | null, limit: Value | undefined): LoaderInfo {
+/** `limit_train_batches` / `limit_val_batches`: a float is a fraction of the batches, an int a number of batches (Lightning docs). */
+function limitLoader(
+  info: LoaderInfo,
+  trips: number | null,
+  limit: Value | undefined,
+  flag = "limit_train_batches",
+): LoaderInfo {
   if (!limit || limit.k !== "num" || !info.dataset || info.batchSize === null || trips === null) return info;
   const batches = limit.int ? Math.min(trips, limit.v) : Math.floor(trips * limit.v);
   if (batches >= trips) return info;
   const samples = Math.min(info.dataset.samples ?? Number.POSITIVE_INFINITY, batches * info.batchSize);
-  const name = `${info.dataset.name ?? "dataset"} (limit_train_batches=${limit.v})`;
+  const name = `${info.dataset.name ?? "dataset"} (${flag}=${limit.v})`;
   return { ...info, dataset: { ...info.dataset, name, samples } };
 }
 
-/** The training loader `fit` would use: argument, datamodule hooks, else the module's own hook. */
-function trainLoader(
+/** The loaders `fit` would use: arguments, datamodule hooks, else the module's own hooks. */
+function fitLoaders(
   ip: Interp,
   model: Value,
   args: Value[],
   kw: Kw,
   trainer: NativeV,
   node: Node | null,
-): Value | null {
+): { train: Value | null; val: Value | null } {
   let dl: Value | undefined = kw.get("train_dataloaders") ?? kw.get("train_dataloader") ?? args[0];
+  const val: Value | undefined = kw.get("val_dataloaders") ?? args[1];
   let dm = kw.get("datamodule");
   if (!dm && isDataModule(dl)) {
     dm = dl;
     dl = undefined;
   }
-  if (dl && dl.k !== "none") return dl;
+  // Lightning runs the validation loop only when the module defines validation_step.
+  const validates = model.k === "instance" && lookupClassAttr(model.cls, "validation_step")?.k === "func";
+  const hook = (owner: Value, name: string): Value | null =>
+    owner.k === "instance" && lookupClassAttr(owner.cls, name)?.k === "func"
+      ? callMethod(ip, owner, name, [], node)
+      : null;
+  if (dl && dl.k !== "none")
+    return { train: dl, val: validates ? (val && val.k !== "none" ? val : hook(model, "val_dataloader")) : null };
   if (dm && dm.k === "instance") {
     dm.attrs.set("trainer", trainer);
     callMethod(ip, dm, "prepare_data", [], node);
     callMethod(ip, dm, "setup", [], node, new Map([["stage", str("fit")]]));
-    return callMethod(ip, dm, "train_dataloader", [], node);
+    return { train: hook(dm, "train_dataloader"), val: validates ? hook(dm, "val_dataloader") : null };
   }
-  if (model.k === "instance" && lookupClassAttr(model.cls, "train_dataloader")?.k === "func")
-    return callMethod(ip, model, "train_dataloader", [], node);
-  return null;
+  return { train: hook(model, "train_dataloader"), val: validates ? hook(model, "val_dataloader") : null };
+}
+
+/**
+ * Validation passes per training epoch: `check_val_every_n_epoch` (default 1) spaces them out;
+ * `val_check_interval` as a float < 1 runs 1/v per epoch, as an int every N training batches
+ * (Lightning Trainer docs).
+ */
+function validationsPerEpoch(tkw: Kw, trainBatches: number | null): number {
+  const every = asInt(tkw.get("check_val_every_n_epoch"));
+  const interval = tkw.get("val_check_interval");
+  let perEpoch = 1;
+  if (interval?.k === "num" && interval.v > 0) {
+    if (!interval.int && interval.v < 1) perEpoch = Math.floor(1 / interval.v);
+    else if (interval.int && trainBatches !== null) perEpoch = Math.max(1, Math.floor(trainBatches / interval.v));
+  }
+  return every !== null && every > 1 ? perEpoch / every : perEpoch;
+}
+
+/** Callback class names handed to the Trainer, for run evidence and the early-stopping rule. */
+function callbackNames(v: Value | undefined): string[] {
+  const items = v && (v.k === "list" || v.k === "tuple") ? v.items : v && v.k !== "none" ? [v] : [];
+  return items.map((c) =>
+    c.k === "native" ? (c.type.split(".").pop() ?? c.type) : c.k === "instance" ? c.cls.name : "unknown",
+  );
 }
 
 /** configure_optimizers' optimizer (for `self.optimizers()`), whatever shape it is returned in. */
@@ -129,8 +164,9 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
   const tkw = trainer.data.kw as Kw;
   const model = kw.get("model") ?? args[0] ?? NONE;
   if (model.k === "instance") model.attrs.set("trainer", trainer);
-  const loaderV = trainLoader(ip, model, args.slice(1), kw, trainer, node);
-  const loader = loaderOf(loaderV ?? undefined);
+  const loaders = fitLoaders(ip, model, args.slice(1), kw, trainer, node);
+  const loader = loaderOf(loaders.train ?? undefined);
+  const valLoader = loaderOf(loaders.val ?? undefined);
   if (!loader)
     ip.note(
       "the training DataLoader of this fit is not known",
@@ -168,6 +204,17 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
       devices: devices !== null ? devices * Math.max(1, nodes) : null,
       accelerator,
       loader: info ? limitLoader(info, loader?.loop?.tripCount ?? null, tkw.get("limit_train_batches")) : null,
+      accumulate: asInt(tkw.get("accumulate_grad_batches")),
+      valLoader: valLoader?.loop?.loader
+        ? limitLoader(
+            valLoader.loop.loader,
+            valLoader.loop.tripCount ?? null,
+            tkw.get("limit_val_batches"),
+            "limit_val_batches",
+          )
+        : null,
+      valPerEpoch: validationsPerEpoch(tkw, loader?.loop?.tripCount ?? null),
+      callbacks: callbackNames(tkw.get("callbacks")),
     },
     node,
   );
