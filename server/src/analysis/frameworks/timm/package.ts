@@ -104,12 +104,10 @@ function createModel(ip: Interp, args: Value[], kw: Kw, node: Node | null): Valu
   const root = built;
   if (classes === 0) setClassifier(ip, root, row, 0, node);
   // ModuleState.zoo marks a torchvision builder (FP130 reads it as one and proposes torchvision swaps);
-  // a timm model is not one, so it carries its name and weights as instance attributes instead.
+  // a timm model is not one, so it has none (FP130 does not cover timm yet: docs/ZOO.md).
   root.mod!.zoo = undefined;
-  const pretrained = kw.get("pretrained");
   root.attrs.set("num_classes", int(classes));
   root.attrs.set("num_features", int(row.head.inFeatures));
-  root.attrs.set("pretrained", bool(pretrained ? truthy(pretrained) === true : false));
   root.attrs.set("pretrained_cfg", timmCfg(row));
   root.attrs.set("default_cfg", timmCfg(row));
   root.attrs.set(
