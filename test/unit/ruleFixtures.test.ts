@@ -39,9 +39,11 @@ const EXPECT: Record<string, { fires: Case[]; quiet: Case[] }> = {
       ["golden/fp120_mlp_prune.before.py", A100],
       ["cases/fp120_transformer_ffn.py", A100],
       ["cases/fp120_keras_wide_dense.py", A100],
+      ["golden/fp120_semi_structured.before.py", A100],
     ],
     quiet: [
       ["golden/fp120_mlp_prune.after.py", A100],
+      ["golden/fp120_semi_structured.after.py", A100],
       // A ResNet-50's 2M-weight classifier is a sliver of its forward MACs.
       ["golden/fp110_torch_bf16.before.py", A100],
       // Volta has no sparse tensor cores: nothing to gain.

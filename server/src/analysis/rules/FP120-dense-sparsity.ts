@@ -1,13 +1,10 @@
 // FP120: large dense (Linear / Dense) layers that 2:4 semi-structured sparsity could run on sparse
 // tensor cores. Priced with the footprint model's 2:4 what-if; says plainly that masks alone
 // (unstructured pruning) save no time on dense GPU kernels. PyTorch gets a torch.nn.utils.prune fix.
-import { ensureFromImport, ensureModuleImport } from "../fixes/imports";
-import { insertLinesAfter } from "../fixes/insertLines";
-import { detectStyle, quoted } from "../fixes/pythonStyle";
 import { compact } from "../format";
-import type { Fix, LayerCost, ModelCost } from "../types";
-import { enclosingStatement, nodeAt } from "./astLookup";
-import type { Rule, RuleContext } from "./rule";
+import type { LayerCost, ModelCost } from "../types";
+import { pruneFix, semiStructuredFix } from "./FP120-sparsity-fixes";
+import type { Rule } from "./rule";
 import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
 
@@ -58,7 +55,10 @@ export const denseSparsity: Rule = {
       const priced = saving
         ? `${w!.title} ${saving} on ${run!.deviceName}, if every matmul ran sparse${macShare}`
         : "2:4 semi-structured sparsity can run them up to 2× faster on Ampere+ sparse tensor cores (not priced: no priced training run)";
-      const fix = model.framework === "pytorch" ? validated(ctx, pruneFix(ctx, model, large)) : null;
+      // A trained model gets masks to fine-tune with; an inference-only fp16/bf16 GPU model can go
+      // straight to semi-structured weights (the masks alone would run dense kernels).
+      const build = run ? pruneFix : semiStructuredFix;
+      const fix = model.framework === "pytorch" ? validated(ctx, build(ctx, model, large)) : null;
       out.push({
         message: `${model.name}: ${large.length} large dense layer${large.length > 1 ? "s" : ""} (${names}) ${large.length > 1 ? "hold" : "holds"} ${compact(denseParams)} of ${compact(model.params)} parameters: ${priced}. Unstructured pruning saves no time on dense GPUs — zeros are still multiplied`,
         range: large[0].range && !large[0].file ? large[0].range : model.range,
@@ -73,44 +73,4 @@ export const denseSparsity: Rule = {
 function denseMacShare(model: ModelCost, large: LayerCost[]): number | null {
   if (!model.forwardMacs || large.some((l) => l.macs === null)) return null;
   return large.reduce((s, l) => s + (l.macs ?? 0), 0) / model.forwardMacs;
-}
-
-/**
- * After the model is built: a magnitude 2:4 mask (the 2 largest of every 4 weights along the
- * input dimension) on each large Linear, applied with prune.custom_from_mask so training keeps
- * the pattern. Layers whose input size is not a multiple of 4 cannot take the pattern.
- */
-function pruneFix(ctx: RuleContext, model: ModelCost, large: LayerCost[]): Fix {
-  const none: Fix = { title: "", edits: [] };
-  const paths = large.filter((l) => (l.inputShape?.at(-1) ?? 0) % 4 === 0).map((l) => l.path);
-  const stmt = enclosingStatement(nodeAt(ctx.tree, model.range));
-  // Only right after `name = ...` binds the model: after a `return` the code would never run.
-  const assign = stmt?.type === "expression_statement" ? stmt.firstNamedChild : null;
-  if (paths.length === 0 || !stmt || assign?.type !== "assignment") return none;
-  if (assign.childForFieldName("left")?.text !== model.name) return none;
-  const style = detectStyle(ctx.text);
-  const torch = ensureModuleImport(ctx.tree, style, "torch");
-  const prune = ensureFromImport(ctx.tree, style, "torch.nn.utils", "prune");
-  const t = torch.name;
-  const q = (s: string) => quoted(style, s);
-  const tuple = `(${paths.map(q).join(", ")}${paths.length === 1 ? "," : ""})`;
-  const lines = [
-    "# 2:4 sparsity: keep the 2 largest of every 4 weights; fine-tune with the masks, then convert",
-    "# with torch.sparse.to_sparse_semi_structured (torch >= 2.1, Ampere+ GPU) to run on sparse tensor cores",
-    `for name in ${tuple}:`,
-    `    layer = ${model.name}.get_submodule(name)`,
-    "    groups = layer.weight.detach().abs().reshape(-1, 4)",
-    `    mask = ${t}.zeros_like(groups, dtype=${t}.bool).scatter_(1, groups.topk(2, dim=1).indices, True)`,
-    `    ${prune.name}.custom_from_mask(layer, ${q("weight")}, mask.reshape(layer.weight.shape))`,
-  ];
-  const edits = [insertLinesAfter(ctx.text, style, stmt, lines)];
-  // Both imports land on the same line: one edit, so their order is fixed.
-  const imports = [torch.edit, prune.edit].filter((e) => e !== null);
-  if (imports.length === 2) edits.push({ range: imports[0].range, newText: imports[0].newText + imports[1].newText });
-  else edits.push(...imports);
-  return {
-    title: `Prune ${paths.join(", ")} to the 2:4 pattern with torch.nn.utils.prune (sparse speed-up needs torch ≥ 2.1 and an Ampere+ GPU)`,
-    edits,
-    isPreferred: true,
-  };
 }
