@@ -174,3 +174,16 @@ test("a model the script never runs: the hint asks for tokens, and the input dir
   const withInput = only((await run(bare.replace("model =", "# footprint: input 256\nmodel ="))).models);
   assert.equal(withInput.forwardFlops, 2 * sized("bert-base-uncased", "base", null).macsAt(256));
 });
+
+test("model.base_model is the body under the head: freezing it leaves DistilBERT's pre_classifier + classifier", async () => {
+  const text = [
+    "from transformers import AutoModelForSequenceClassification",
+    'model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=2)',
+    "for p in model.base_model.parameters():",
+    "    p.requires_grad = False",
+    "",
+  ].join("\n");
+  const m = only((await run(text)).models);
+  assert.equal(m.params, truth("distilbert-base-uncased") + 768 * 768 + 768 + 768 * 2 + 2);
+  assert.equal(m.trainableParams, 768 * 768 + 768 + 768 * 2 + 2);
+});

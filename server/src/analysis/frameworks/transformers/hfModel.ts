@@ -137,6 +137,9 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
     }
     slots.push({ mod: list.mod!, part: b });
   }
+  // `model.base_model` is the body under a task head (`model.bert`, `model.transformer`), or the model itself.
+  const prefix = sized.breakdown.prefix;
+  root.attrs.set("base_model", (prefix && root.mod!.children.get(prefix)) || root);
   INFO.set(root.mod!, { req, sized, loraMacsPerToken: 0, slots });
   return root;
 }
