@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { describeSaving, whatIf } from "../../server/src/analysis/rules/savings";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
 import { resolveSettings } from "../../server/src/shared/settings";
 
@@ -156,3 +157,37 @@ for (const [code, { fires, quiet }] of Object.entries(EXPECT)) {
     }
   });
 }
+
+/** The whole analysis of a fixture, for tests that read messages. */
+function analysisOf(file: string, settings: Settings = {}) {
+  const path = join(DIR, file);
+  const { analysis, tree } = analyzer.analyze({
+    path,
+    text: readFileSync(path, "utf8"),
+    settings: resolveSettings(settings).settings,
+    workspace: EMPTY_WORKSPACE,
+  });
+  tree?.delete();
+  return analysis;
+}
+
+describe("priced messages quote the footprint model's what-ifs", () => {
+  it("FP120 quotes the 2:4 sparsity what-if of its run and says unstructured pruning saves nothing", () => {
+    const a = analysisOf("golden/fp120_mlp_prune.before.py", A100);
+    const run = a.runs[0];
+    const saving = describeSaving(run, whatIf(run, "sparsity-2of4"));
+    assert.ok(saving, "the run has a priced sparsity what-if");
+    const msg = a.findings.find((f) => f.code === "FP120")!.message;
+    assert.ok(msg.includes(saving), `${msg} lacks ${saving}`);
+    assert.match(msg, /Unstructured pruning saves no time on dense GPUs/);
+  });
+
+  it("FP170 prices the training loader with the loader-workers what-if and says the eval loader is not priced", () => {
+    const a = analysisOf("mnist_gpu_fp32.py", A100);
+    const run = a.runs[0];
+    const saving = describeSaving(run, whatIf(run, "loader-workers"))!;
+    const [train, test] = a.findings.filter((f) => f.code === "FP170");
+    assert.ok(train.message.includes(saving), train.message);
+    assert.match(test.message, /not priced: the estimate covers the training loop/);
+  });
+});

@@ -3,8 +3,9 @@
 import { setKeywordArgument } from "../fixes/codeShapes";
 import { detectStyle } from "../fixes/pythonStyle";
 import type { TextEdit } from "../types";
-import { callAt } from "./astLookup";
+import { callAt, sameRange } from "./astLookup";
 import type { Rule } from "./rule";
+import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
 
 /** Workers the fix proposes: PyTorch's DataLoader docs use 4 in their examples; a per-GPU starting point, not a tuned value. */
@@ -15,8 +16,12 @@ export const starvedLoader: Rule = {
   title: "Data loader starves the GPU",
   defaultSeverity: "warning",
   check(ctx) {
-    const onGpu = ctx.runs.some((r) => r.spec.framework === "pytorch" && r.spec.device?.kind === "gpu");
-    if (!onGpu) return [];
+    const gpuRuns = ctx.runs.filter((r) => r.spec.framework === "pytorch" && r.spec.device?.kind === "gpu");
+    if (gpuRuns.length === 0) return [];
+    // The loaders the training steps iterate: the footprint model prices more workers for those.
+    const trainLoaders = ctx.facts.trace.flatMap((e) =>
+      e.kind === "backward" ? e.loops.flatMap((l) => (l.loader ? [l.loader.range] : [])) : [],
+    );
     const out = [];
     for (const e of ctx.facts.trace) {
       if (e.kind !== "loader") continue;
@@ -56,8 +61,11 @@ export const starvedLoader: Rule = {
       ]
         .filter(Boolean)
         .join(" and ");
+      const feedsTraining = trainLoaders.some((r) => sameRange(r, e.loader.range));
+      const run = feedsTraining ? gpuRuns.find((r) => whatIf(r, "loader-workers")) : undefined;
+      const saving = run ? describeSaving(run, whatIf(run, "loader-workers")) : null;
       out.push({
-        message: `DataLoader ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute`,
+        message: `DataLoader ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute${saving ? ` (${saving} with ${SUGGESTED_WORKERS} workers on ${run!.deviceName})` : feedsTraining ? "" : " (not priced: the estimate covers the training loop, not this loader)"}`,
         range: e.loader.range,
         fixes: fix ? [fix] : [],
       });
