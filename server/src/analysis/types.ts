@@ -172,7 +172,30 @@ export interface RunEstimate {
   deviceCount: number;
   assumptions: Assumption[];
   whatIfs: WhatIf[];
+  /** Serving the trained model (per INFERENCE_VOLUME forward passes); null when its forward FLOPs are unknown. */
+  inference?: InferenceEstimate | null;
   unknowns: Unknown[];
+}
+
+/** One way to serve the trained model, priced for the estimate's volume of forward passes. */
+export interface InferenceOption {
+  id: string;
+  title: string;
+  device: string;
+  precision: Precision;
+  energyKWh: Interval;
+  co2eKg: Interval;
+  joulesPerInference: Interval;
+  note: string;
+}
+
+/** Serving cost of a run's model: the training device at its precision, int8 there, and a low-power int8 target. */
+export interface InferenceEstimate {
+  inferences: number;
+  forwardFlops: number;
+  options: InferenceOption[];
+  /** Targets left out, with why ("3.5 GB of int8 weights ..."). */
+  notOffered: string[];
 }
 
 export interface TextEdit {

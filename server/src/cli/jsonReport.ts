@@ -60,6 +60,7 @@ function runJson(r: RunEstimate) {
     trials: s.trials,
     method: r.method,
     trainFlops: r.trainFlops,
+    inference: r.inference ?? null,
     unknowns: [...s.unknowns, ...r.unknowns].map(unknownText),
   };
 }

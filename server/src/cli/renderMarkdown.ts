@@ -84,6 +84,15 @@ function runSection(r: RunEstimate): string[] {
       );
     }
   }
+  if (r.inference && (r.inference.options.length > 0 || r.inference.notOffered.length > 0)) {
+    out.push("", `Serving the trained model, per ${exact(r.inference.inferences)} inferences:`, "");
+    out.push("| target | energy | CO2e | per inference | notes |", "|---|---|---|---|---|");
+    for (const o of r.inference.options)
+      out.push(
+        `| ${esc(o.title)} | ${range(o.energyKWh, "kWh")} | ${range(o.co2eKg, "kg")} | ${range(o.joulesPerInference, "J")} | ${esc(o.note)} |`,
+      );
+    for (const n of r.inference.notOffered) out.push(`| not offered | – | – | – | ${esc(n)} |`);
+  }
   out.push(...unknowns([...s.unknowns, ...r.unknowns]));
   return out;
 }

@@ -146,6 +146,11 @@ export function runHover(run: RunEstimate): string {
     });
     out.push(["**What if**", ...lines].join("\n"));
   }
+  const serving = run.inference?.options ?? [];
+  if (serving.length) {
+    const lines = serving.map((o) => `- ${o.title}: ${range(o.energyKWh, "kWh")} · ${range(o.co2eKg, "kg CO2e")}`);
+    out.push([`**Serving it** (per ${exact(run.inference?.inferences ?? 0)} inferences)`, ...lines].join("\n"));
+  }
   const unknown = unknownLines([...spec.unknowns, ...run.unknowns]);
   if (unknown.length) out.push(unknown.join("\n"));
   return out.join("\n\n");

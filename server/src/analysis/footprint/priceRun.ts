@@ -8,6 +8,7 @@ import { defaultDeviceForKind, findDevice, peakFor } from "./devices";
 import { defaultMfu, hostPowerW, type ModelInputs, priceWith, tf32ShareFor } from "./energyModel";
 import { type GridChoice, resolveGrid } from "./grid";
 import { point } from "./interval";
+import { priceInference } from "./inference";
 import { buildWhatIfs } from "./whatIfs";
 
 /** The directive that fills each missing input, for Unknown hints. */
@@ -204,6 +205,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
     deviceCount: count,
     assumptions,
     whatIfs: buildWhatIfs({ spec, inputs, base, grid }),
+    inference: priceInference(spec, inputs),
     unknowns,
   };
 }
