@@ -153,6 +153,22 @@ def timm_children(spec: Dict[str, Any], big: torch.nn.Module, tv_head_path: str,
     return children
 
 
+def vit_tree(model: torch.nn.Module, by_path: Dict[str, int]) -> Tuple[int, List[Dict[str, Any]]]:
+    """timm's ViT attribute names over torchvision's modules (same parameters): cls_token and pos_embed
+    on the root, patch_embed (conv_proj), blocks (encoder.layers, one per depth), norm (encoder.ln), head."""
+    def macs(prefix: str) -> int:
+        return sum(v for p, v in by_path.items() if p == prefix or p.startswith(prefix + "."))
+
+    root = own_param_count(model) + own_param_count(model.encoder)  # class token + position embedding
+    head_params = param_count(model.heads)
+    return root, [
+        {"path": "patch_embed", "type": "PatchEmbed", "params": param_count(model.conv_proj), "macs": macs("conv_proj")},
+        {"path": "blocks", "type": "Sequential", "params": param_count(model.encoder.layers), "macs": macs("encoder.layers"), "count": len(model.encoder.layers)},
+        {"path": "norm", "type": "LayerNorm", "params": param_count(model.encoder.ln), "macs": macs("encoder.ln")},
+        {"path": "head", "type": "Linear", "params": head_params, "macs": macs("heads")},
+    ]
+
+
 def vit_sizes(spec: Dict[str, Any]) -> Dict[str, Any]:
     """timm's ViTs take img_size at creation: the position embedding grows with the patch count, and so do
     the MACs. Each size is a real build (patch 16 divides every side listed)."""
@@ -174,7 +190,8 @@ def vit_sizes(spec: Dict[str, Any]) -> Dict[str, Any]:
         out[str(side)] = {
             **published,
             "params": params,
-            "children": timm_children(spec, model, tv_head_path, head, by_path),
+            "rootParams": vit_tree(model, by_path)[0],
+            "children": vit_tree(model, by_path)[1],
             "macs": {"macs": total, "headMacsPerClass": head.in_features, "stemMacsPerInChannel": by_path.get(stem_path, 0) // 3},
         }
     return out
@@ -201,7 +218,10 @@ def built_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
         macs[str(side)] = {"macs": total, "headMacsPerClass": head.in_features, "stemMacsPerInChannel": stem_macs // 3}
         if side == spec["side"]:
             default_by_path = by_path
-    children = timm_children(spec, big, tv_head_path, head, default_by_path)
+    if spec["build"] == "vit":
+        root_params, children = vit_tree(big, default_by_path)
+    else:
+        root_params, children = own_param_count(big), timm_children(spec, big, tv_head_path, head, default_by_path)
     pub_params, pub_gmacs = spec["pub"]
     if round(params / 1e6, 2) != pub_params:
         raise AssertionError(f"{name}: built {params} params, timm publishes {pub_params}M")
@@ -213,7 +233,7 @@ def built_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
         "paramsAt10Classes": params10,
         "head": {"path": spec["head"], "type": "Linear", "inFeatures": head.in_features, "outFeatures": 1000, "bias": True},
         "stem": {"outChannels": stem.out_channels, "kernelSize": list(stem.kernel_size), "groups": stem.groups},
-        "rootParams": own_param_count(big),
+        "rootParams": root_params,
         "children": children,
         "defaultResolution": spec["side"],
         "fixedResolution": bool(spec.get("fixed") or spec["build"] == "vit"),

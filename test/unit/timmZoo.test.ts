@@ -188,3 +188,27 @@ backbone = timm.create_model("resnet50", pretrained=True, features_only=True, ou
     assert.ok(facts.unknowns.some((u) => /features_only=True is sized as num_classes=0/.test(u.message)));
   });
 });
+
+describe("timm ViT module names", () => {
+  it("blocks is one module per depth, so freezing all but the last blocks leaves those and the head trainable", async () => {
+    const r = rows.vit_small_patch16_224;
+    const blocks = r.children.find((c) => c.path === "blocks")!;
+    const facts = await run(`
+import timm, torch
+model = timm.create_model("vit_small_patch16_224", pretrained=True, num_classes=5)
+for p in model.parameters():
+    p.requires_grad = False
+for blk in model.blocks[-2:]:
+    for p in blk.parameters():
+        p.requires_grad = True
+for p in model.head.parameters():
+    p.requires_grad = True
+model(torch.randn(2, 3, 224, 224))
+`);
+    const m = model(facts, "model");
+    assert.equal(m.params, r.params - linearParams(384, 1000) + linearParams(384, 5));
+    assert.equal(m.trainableParams, (2 * blocks.params) / blocks.count! + linearParams(384, 5));
+    const row = r.macs["224"];
+    assert.equal(m.forwardMacs, row.macs - 384 * 1000 + 384 * 5);
+  });
+});

@@ -5,6 +5,7 @@
 import type { Node } from "web-tree-sitter";
 import { getAttr } from "../../evaluate/attributes";
 import { callValue } from "../../evaluate/calls/call";
+import { makeClass } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule } from "../../evaluate/nativeHelpers";
 import {
@@ -25,6 +26,8 @@ import {
   unknown,
   type Value,
 } from "../../evaluate/values";
+import { attachModuleState } from "../torch/moduleAttrs";
+import { makeParam } from "../torch/moduleState";
 import { torchRoot, torchvisionRoot } from "../torch/package";
 import { childAt, makeHead, zooModelFactory } from "../torch/zoo";
 import { findTimmModel, nearestTimmNames, type TimmRow, timmEntry, timmRows } from "./timmZoo";
@@ -103,6 +106,7 @@ function createModel(ip: Interp, args: Value[], kw: Kw, node: Node | null): Valu
   if (built.k !== "instance" || !built.mod) return built;
   const root = built;
   if (classes === 0) setClassifier(ip, root, row, 0, node);
+  for (const c of row.children) if (c.count) splitBlocks(ip, root, c.path, c.params / c.count, c.count, node);
   // ModuleState.zoo marks a torchvision builder (FP130 reads it as one and proposes torchvision swaps);
   // a timm model is not one, so it has none (FP130 does not cover timm yet: docs/ZOO.md).
   root.mod!.zoo = undefined;
@@ -124,6 +128,22 @@ function createModel(ip: Interp, args: Value[], kw: Kw, node: Node | null): Valu
     }),
   );
   return root;
+}
+
+/**
+ * A stack of identical blocks (a ViT's depth) as an nn.Sequential of `count` modules with equal parameters,
+ * so `model.blocks[-1]` and freezing `model.blocks[:8]` work; the stack's MACs stay on the Sequential.
+ */
+function splitBlocks(ip: Interp, root: InstanceV, path: string, per: number, count: number, node: Node | null): void {
+  const blockCls = makeClass("Block", [ip.torch!.moduleClass], new Map(), { qualname: "timm.models.Block" });
+  const blocks: Value[] = Array.from({ length: count }, () => {
+    const b: InstanceV = { k: "instance", cls: blockCls, attrs: new Map(), mod: null };
+    attachModuleState(ip, b, node);
+    b.mod!.params.set("weight", makeParam([per]));
+    return b;
+  });
+  const seq = callValue(ip, torchNn(ip, "Sequential", node), blocks, new Map(), node);
+  if (seq.k === "instance" && seq.mod) root.mod!.children.set(path, seq);
 }
 
 /** The fields of timm's pretrained_cfg that scripts read to size their transforms. */

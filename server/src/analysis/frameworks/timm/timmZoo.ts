@@ -13,7 +13,8 @@ export interface TimmRow {
   head: { path: string; type: string; inFeatures: number; outFeatures: number; bias: boolean };
   stem?: { outChannels: number; kernelSize: number[]; groups: number };
   rootParams: number;
-  children: Array<{ path: string; type: string; params: number; macs: number }>;
+  /** Top-level modules; `count` marks a stack of identical blocks (a ViT's `blocks`, one per depth). */
+  children: Array<{ path: string; type: string; params: number; macs: number; count?: number }>;
   defaultResolution: number;
   fixedResolution: boolean;
   macs: Record<string, { macs: number; headMacsPerClass: number; stemMacsPerInChannel?: number }>;
@@ -25,6 +26,7 @@ export interface TimmRow {
     string,
     {
       params: number;
+      rootParams: number;
       children: TimmRow["children"];
       macs: TimmRow["macs"][string];
       published?: { model: string; params: number; gmacs: number; source: string };
@@ -81,7 +83,13 @@ export function nearestTimmNames(name: string, count = 3): string[] {
 export function timmEntry(row: TimmRow, inChans: number, imgSize?: number): { entry: ZooEntry; stemKnown: boolean } {
   const sized = imgSize !== undefined ? row.imgSizes?.[String(imgSize)] : undefined;
   if (sized)
-    row = { ...row, children: sized.children, macs: { [String(imgSize)]: sized.macs }, defaultResolution: imgSize! };
+    row = {
+      ...row,
+      rootParams: sized.rootParams,
+      children: sized.children,
+      macs: { [String(imgSize)]: sized.macs },
+      defaultResolution: imgSize!,
+    };
   const extra = inChans - 3;
   const stemKnown = extra === 0 || row.stem !== undefined;
   const stemParams =
