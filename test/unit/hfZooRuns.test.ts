@@ -187,3 +187,29 @@ test("model.base_model is the body under the head: freezing it leaves DistilBERT
   assert.equal(m.params, truth("distilbert-base-uncased") + 768 * 768 + 768 + 768 * 2 + 2);
   assert.equal(m.trainableParams, 768 * 768 + 768 + 768 * 2 + 2);
 });
+
+test("from_pretrained(torch_dtype=torch.bfloat16) in a hand-written loop trains in bf16 (no mixed-precision finding)", () => {
+  const text = [
+    "import torch",
+    "from transformers import AutoModelForCausalLM",
+    'model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B", torch_dtype=torch.bfloat16).cuda()',
+    "opt = torch.optim.AdamW(model.parameters(), lr=1e-5)",
+    "ids = torch.randint(0, 151936, (8, 1024))",
+    "# footprint: samples 8000",
+    "for step in range(1000):",
+    "    loss = model(ids).loss",
+    "    loss.backward()",
+    "    opt.step()",
+    "",
+  ].join("\n");
+  const a = analyzer.analyze({
+    path: "/w/x.py",
+    text,
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  }).analysis;
+  const r = only(a.runs);
+  assert.equal(r.spec.precision, "bf16");
+  assert.equal(only(a.models).forwardFlops, 2 * sized("Qwen/Qwen2.5-0.5B", "causal-lm", null).macsAt(1024));
+  assert.ok(!a.findings.some((f) => f.code === "FP110"));
+});

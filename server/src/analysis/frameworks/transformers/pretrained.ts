@@ -51,7 +51,15 @@ export function pretrainedModel(ip: Interp, req: PretrainedRequest, node: Node |
   const sized = row ? sizeCheckpoint(row, req.task, req.numLabels) : null;
   if (row && sized) {
     if (sized.breakdown.task !== req.task) ip.note(`${req.className}: head priced as ${sized.breakdown.task}`, node);
-    return buildHfModel(ip, req, sized, node);
+    const model = buildHfModel(ip, req, sized, node);
+    // from_pretrained(torch_dtype=torch.bfloat16): the weights, and so the training math, are in that dtype.
+    const p = precisionOfDtype(req.kw.get("torch_dtype") ?? req.kw.get("dtype"));
+    if (p && p !== "fp32")
+      ip.event(
+        { kind: "precision", precision: p, how: `from_pretrained(torch_dtype=${p})`, modelId: model.mod!.id },
+        node,
+      );
+    return model;
   }
   ip.note(
     row
