@@ -203,11 +203,14 @@ for blk in model.blocks[-2:]:
         p.requires_grad = True
 for p in model.head.parameters():
     p.requires_grad = True
+model.pos_embed.requires_grad = True
 model(torch.randn(2, 3, 224, 224))
 `);
     const m = model(facts, "model");
     assert.equal(m.params, r.params - linearParams(384, 1000) + linearParams(384, 5));
-    assert.equal(m.trainableParams, (2 * blocks.params) / blocks.count! + linearParams(384, 5));
+    // pos_embed: one 384-wide embedding per 16-px patch of 224 px plus the class token.
+    const posEmbed = ((224 / 16) ** 2 + 1) * 384;
+    assert.equal(m.trainableParams, (2 * blocks.params) / blocks.count! + linearParams(384, 5) + posEmbed);
     const row = r.macs["224"];
     assert.equal(m.forwardMacs, row.macs - 384 * 1000 + 384 * 5);
   });

@@ -107,6 +107,14 @@ function createModel(ip: Interp, args: Value[], kw: Kw, node: Node | null): Valu
   const root = built;
   if (classes === 0) setClassifier(ip, root, row, 0, node);
   for (const c of row.children) if (c.count) splitBlocks(ip, root, c.path, c.params / c.count, c.count, node);
+  if (row.children.some((c) => c.path === "patch_embed") && root.mod!.params.has("class_token")) {
+    // ViT root parameters are timm's cls_token (one embedding) and pos_embed (one per patch plus the class token).
+    const width = row.head.inFeatures;
+    const rootParams = root.mod!.params.get("class_token")?.shape.reduce((a, b) => a * b, 1) ?? 0;
+    root.mod!.params.delete("class_token");
+    root.mod!.params.set("cls_token", makeParam([1, 1, width]));
+    root.mod!.params.set("pos_embed", makeParam([1, (rootParams - width) / width, width]));
+  }
   // ModuleState.zoo marks a torchvision builder (FP130 reads it as one and proposes torchvision swaps);
   // a timm model is not one, so it has none (FP130 does not cover timm yet: docs/ZOO.md).
   root.mod!.zoo = undefined;
