@@ -208,8 +208,9 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
       await wb.editorLine("bf16=True").waitFor();
       await wb.runCommand("File: Save");
       await wb.page.locator(".tabs-container .tab.active.dirty").waitFor({ state: "detached" });
-      const saved = await waitForFileText(join(server.workspace, HF), (t) => t !== text, UPDATE_TIMEOUT_MS);
-      assert.equal(saved, fixed);
+      // A save truncates then writes, so only the full fixed text ends the wait; a wrong edit times
+      // out with the text the file holds.
+      await waitForFileText(join(server.workspace, HF), (t) => t === fixed, UPDATE_TIMEOUT_MS);
       // The server re-analyses the fixed text: FP110 goes and the run is priced in bf16.
       await fp110.waitFor({ state: "detached", timeout: UPDATE_TIMEOUT_MS });
       const { analysis: now } = await analyzeExample(HF, { region: REGION }, fixed);
