@@ -88,6 +88,8 @@ export function kerasTfliteFix(ctx: RuleContext, e: SaveEvent, model: ModelCost)
   const q = (s: string) => quoted(style, s);
   const path = int8Path(positional(saveCall, 0), "model_int8.tflite", "_int8.tflite");
   const lines = [
+    // A blank line before the nested def, as PEP 8 (E306) asks.
+    "",
     "# Full-int8 TFLite model (weights and activations), the format the Edge TPU compiler accepts",
     "def representative_data():",
     `    for sample in ${x.text}[:100]:`,
