@@ -1,6 +1,6 @@
 // The `transformers`, `trl` and `peft` namespaces: resolves a name a script imports to the
 // native class or function modelled in this folder (Trainer, TrainingArguments, tokenizers,
-// data collators, model classes with from_pretrained, schedulers). `accelerate` is not modelled:
+// data collators, model classes with from_pretrained, schedulers; peft in peftLora.ts). `accelerate` is not modelled:
 // an Accelerator loop is a plain PyTorch loop to run detection and is seen through its backward.
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";

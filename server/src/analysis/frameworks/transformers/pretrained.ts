@@ -43,14 +43,13 @@ export function taskOf(className: string): string {
 }
 
 /**
- * The model value for a checkpoint. A zoo lookup plugs in here: return its model value (a torch
- * module tree, or a native whose `data.modelId` is the ModelCost id) when it knows the checkpoint.
+ * The model value for a checkpoint: a module tree sized from the Hugging Face catalog for the head
+ * the class asks for, else a library object whose size is noted as unknown.
  */
 export function pretrainedModel(ip: Interp, req: PretrainedRequest, node: Node | null): Value {
   const row = req.checkpoint ? findCheckpoint(req.checkpoint) : undefined;
   const sized = row ? sizeCheckpoint(row, req.task, req.numLabels) : null;
   if (row && sized) {
-    if (sized.breakdown.task !== req.task) ip.note(`${req.className}: head priced as ${sized.breakdown.task}`, node);
     const model = buildHfModel(ip, req, sized, node);
     // from_pretrained(torch_dtype=torch.bfloat16): the weights, and so the training math, are in that dtype.
     const p = precisionOfDtype(req.kw.get("torch_dtype") ?? req.kw.get("dtype"));
