@@ -3,7 +3,7 @@
 // message prices the alternative with the run's own schedule and quotes the published quality
 // delta; the fix swaps the checkpoint string (every identical literal, so a tokenizer loaded from
 // the same name follows) or the torchvision builder and its weights enum.
-import type { Node } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
 import { findCheckpoint } from "../frameworks/transformers/hfZoo";
 import { sig } from "../format";
 import type { Fix, ModelCost, SmallerModel, TextEdit } from "../types";
@@ -46,10 +46,24 @@ const rangeOf = (n: Node) => ({
   end: { line: n.endPosition.row, character: n.endPosition.column },
 });
 
-// Only the nodes of one type, found by tree-sitter in one call: a JS walk over every node's
-// namedChildren, once per finding, was 88% of a 10,000-line analysis in --cpu-prof of the bench.
-function walk(n: Node, type: string, visit: (n: Node) => void): void {
-  for (const d of n.descendantsOfType(type)) if (d) visit(d);
+// The nodes of one type and their text, found once per tree: every finding's fix looks for its
+// checkpoint name, and a JS walk over all nodes per finding was 88% of a 10,000-line analysis
+// in --cpu-prof of the bench (descendantsOfType per finding still 54%). `pick` maps a found node
+// to the one that is edited (a string's first string_content).
+const found = new WeakMap<Tree, Map<string, Array<{ node: Node; text: string }>>>();
+function nodesOf(tree: Tree, type: string, pick: (n: Node) => Node | null = (n) => n) {
+  let byType = found.get(tree);
+  if (!byType) found.set(tree, (byType = new Map()));
+  let list = byType.get(type);
+  if (!list) {
+    list = [];
+    for (const d of tree.rootNode.descendantsOfType(type)) {
+      const node = d ? pick(d) : null;
+      if (node) list.push({ node, text: node.text });
+    }
+    byType.set(type, list);
+  }
+  return list;
 }
 
 function swapFix(ctx: RuleContext, model: ModelCost, s: SmallerModel): Fix {
@@ -59,25 +73,24 @@ function swapFix(ctx: RuleContext, model: ModelCost, s: SmallerModel): Fix {
     // Written with an org prefix ("google-bert/…") → the alternative's org-prefixed name, else the short one.
     const alt = findCheckpoint(s.to);
     const name = ref.name.includes("/") ? (alt?.aliases.find((a) => a.includes("/")) ?? s.to) : s.to;
-    walk(ctx.tree.rootNode, "string", (n) => {
-      const body = n.namedChildren.find((c) => c?.type === "string_content");
-      if (body && body.text === ref.name) edits.push({ range: rangeOf(body), newText: name });
-    });
+    const firstContent = (n: Node) => n.namedChildren.find((c) => c?.type === "string_content") ?? null;
+    for (const { node, text } of nodesOf(ctx.tree, "string", firstContent))
+      if (text === ref.name) edits.push({ range: rangeOf(node), newText: name });
     return { title: `Fine-tune ${name} instead of ${ref.name}`, edits, isPreferred: false };
   }
   // torchvision: the builder name and its weights enum wherever they appear (imports included).
   const fromEnum = enumOf(ref.name);
   const [toEnum, toMember] = (s.weights ?? "").split(".");
-  walk(ctx.tree.rootNode, "identifier", (n) => {
-    if (n.text === ref.name) edits.push({ range: rangeOf(n), newText: s.to });
-    else if (fromEnum && n.text === fromEnum && toEnum) {
+  for (const { node: n, text } of nodesOf(ctx.tree, "identifier")) {
+    if (text === ref.name) edits.push({ range: rangeOf(n), newText: s.to });
+    else if (fromEnum && text === fromEnum && toEnum) {
       edits.push({ range: rangeOf(n), newText: toEnum });
       // A pinned member (IMAGENET1K_V2) may not exist for the alternative: use the one the data names.
       const member = n.parent?.type === "attribute" ? n.parent.childForFieldName("attribute") : null;
       if (member && member.id !== n.id && member.text !== "DEFAULT" && toMember)
         edits.push({ range: rangeOf(member), newText: toMember });
     }
-  });
+  }
   return { title: `Fine-tune ${s.to} instead of ${ref.name}`, edits, isPreferred: false };
 }
 
