@@ -98,3 +98,10 @@ test("FLOPs per token: linear MACs = non-embedding weights; attention adds 2Â·LÂ
   // N also holds biases and LayerNorms (0.1% of it), which the MAC count leaves out.
   assert.ok(Math.abs(2 * perToken - (2 * g.nonEmbeddingParams + 4 * 12 * L * 768)) / (2 * perToken) < 0.005);
 });
+
+test("distilbert-base-cased differs from the exact uncased count by its vocabulary only", () => {
+  const uncased = truth.find((t) => t.model === "distilbert-base-uncased")!.exact;
+  const cased = findCheckpoint("distilbert-base-cased")!.config;
+  const uncasedVocab = findCheckpoint("distilbert-base-uncased")!.config.vocab;
+  assert.equal(sized("distilbert-base-cased", "base").params, uncased - (uncasedVocab - cased.vocab) * cased.hidden);
+});
