@@ -9,7 +9,7 @@ import type { PythonParser } from "./parse/loadParser";
 import { nodeRange } from "./parse/nodes";
 import { runRules } from "./rules";
 import { detectRuns } from "./run/detectRuns";
-import type { FileAnalysis, Range } from "./types";
+import type { FileAnalysis, Range, Unknown } from "./types";
 import type { WorkspaceReader } from "./workspace";
 
 export interface AnalyzeInput {
@@ -95,6 +95,7 @@ export class Analyzer {
     }
     analysis.models = facts.models;
     analysis.steps = facts.steps;
+    surfaceUnknowns(analysis, facts);
     try {
       analysis.runs = detectRuns(facts, directives, tree).map((spec) => priceRun(spec, input.settings));
     } catch (err) {
@@ -159,4 +160,19 @@ export function collectSyntaxErrors(root: Node, cap = 50): Range[] {
     descend = true;
   }
   return out;
+}
+
+/**
+ * The interpreter's notes that no model carries: file-level stops (budget, nesting) become notices;
+ * ranged ones go to `unknowns` so the reports can say what was not resolved and where.
+ */
+function surfaceUnknowns(analysis: FileAnalysis, facts: ProgramFacts): void {
+  const onModels = new Set(facts.models.flatMap((m) => m.unknowns.map((u) => u.message)));
+  const rest: Unknown[] = [];
+  for (const u of facts.unknowns) {
+    if (onModels.has(u.message)) continue;
+    if (u.range === null) analysis.notices.push(u.hint ? `${u.message} (${u.hint})` : u.message);
+    else rest.push(u);
+  }
+  if (rest.length > 0) analysis.unknowns = rest;
 }

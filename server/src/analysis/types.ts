@@ -227,6 +227,11 @@ export interface FileAnalysis {
   syntaxErrors: Range[];
   /** File-level notes: budget exhausted, file too large, not Python... */
   notices: string[];
+  /**
+   * What the script run could not resolve outside any model or run (an unsized dataset on disk, a
+   * function missing from the torch tables, an import that does not resolve), each with its line.
+   */
+  unknowns?: Unknown[];
   /** Interpreter steps used, for budgets and benchmarks. */
   steps: number;
 }

@@ -81,6 +81,7 @@ function fileJson(f: FileAnalysis) {
       fixes: x.fixes.map((fix) => fix.title),
     })),
     notices: f.notices,
+    unknowns: (f.unknowns ?? []).map((u) => `line ${u.range ? u.range.start.line + 1 : "?"}: ${unknownText(u)}`),
     syntaxErrors: f.syntaxErrors.length,
   };
 }

@@ -107,6 +107,7 @@ export function fileMarkdown(f: FileAnalysis): string[] {
   for (const n of f.notices) out.push("", `> ${n}`);
   if (f.models.length > 0) out.push("", ...f.models.flatMap((m) => [...modelSection(m), ""]));
   if (f.runs.length > 0) out.push("", ...f.runs.flatMap((r) => [...runSection(r), ""]));
+  out.push(...unknowns(f.unknowns ?? []));
   if (f.findings.length > 0) {
     out.push("", "### Findings", "");
     for (const x of f.findings)

@@ -58,6 +58,10 @@ function fileSection(f: FileAnalysis): string[] {
     }
   }
   for (const n of f.notices) out.push(`  note: ${n}`);
+  for (const u of f.unknowns ?? [])
+    out.push(
+      `  not known: line ${u.range ? u.range.start.line + 1 : "?"}: ${u.message}${u.hint ? ` — ${u.hint}` : ""}`,
+    );
   if (f.models.length === 0 && f.runs.length === 0 && f.findings.length === 0 && f.notices.length === 0) {
     out.push("  no models or training runs found");
   }

@@ -1,0 +1,77 @@
+// The interpreter's notes that no model carries reach the user: ranged ones as FileAnalysis.unknowns
+// (with their line, in the CLI and Markdown reports), file-level stops (step budget) as notices.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { DEFAULT_BUDGET } from "../../server/src/analysis/evaluate";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { markdownReport } from "../../server/src/cli/renderMarkdown";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+
+const SCRIPT = `import torch
+from torch import nn
+import tensorflow as tf
+
+train_ds = tf.keras.utils.image_dataset_from_directory("flowers/train", image_size=(180, 180), batch_size=32)
+raw = torch.frombuffer(bytearray(open("weights.bin", "rb").read()), dtype=torch.float32)
+model = nn.Sequential(nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 2))
+`;
+
+test("script-level unknowns keep their line and hint; those on a model are not repeated", () => {
+  const { analysis } = analyzer.analyze({
+    path: "/w/train.py",
+    text: SCRIPT,
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  });
+  const lines = SCRIPT.split("\n");
+  const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle));
+  const u = analysis.unknowns ?? [];
+  const images = u.find((x) => /image_dataset_from_directory/.test(x.message));
+  assert.ok(images, JSON.stringify(u));
+  assert.equal(images.range?.start.line, lineOf("image_dataset_from_directory"));
+  const frombuffer = u.find((x) => /torch\.frombuffer/.test(x.message));
+  assert.ok(frombuffer);
+  assert.equal(frombuffer.range?.start.line, lineOf("frombuffer"));
+  const onModels = new Set(analysis.models.flatMap((m) => m.unknowns.map((x) => x.message)));
+  assert.ok(u.every((x) => !onModels.has(x.message)));
+  const md = markdownReport([analysis]);
+  assert.ok(md.includes(`- ${images.message} (line ${lineOf("image_dataset_from_directory") + 1})`), md);
+});
+
+test("a step-budget stop is a file notice, and the models built before it are kept", () => {
+  const text = "from torch import nn\nnet = nn.Linear(4, 2)\ni = 0\nwhile True:\n    i += 1\n";
+  const { analysis } = analyzer.analyze({
+    path: "/w/loop.py",
+    text,
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+    budget: { ...DEFAULT_BUDGET, maxSteps: 5_000 },
+  });
+  assert.ok(
+    analysis.notices.some((n) => /analysis stopped after 5,000 steps \(budget\)/.test(n)),
+    JSON.stringify(analysis.notices),
+  );
+  assert.equal(analysis.models.find((m) => m.name === "net")?.params, 4 * 2 + 2);
+  assert.equal(analysis.unknowns, undefined);
+});
+
+test("an empty `while True` stops at its iteration cap with an unknown on the loop's line", () => {
+  const text = "from torch import nn\nnet = nn.Linear(4, 2)\nwhile True:\n    pass\n";
+  const { analysis } = analyzer.analyze({
+    path: "/w/spin.py",
+    text,
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  });
+  const spin = analysis.unknowns?.find((u) => /while loop still running/.test(u.message));
+  assert.equal(spin?.range?.start.line, 2);
+  assert.equal(analysis.models.find((m) => m.name === "net")?.params, 10);
+});
