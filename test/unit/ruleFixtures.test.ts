@@ -2,13 +2,15 @@
 // must fire and three where it must stay quiet, including already-efficient scripts (autocast on,
 // no_grad evaluation, early stopping, workers + pinned memory, an int8 export) and fixed goldens.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import { describeSaving, whatIf } from "../../server/src/analysis/rules/savings";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { readProjectSettings } from "../../server/src/shared/pyproject";
 import { resolveSettings } from "../../server/src/shared/settings";
 
 const DIR = join(process.cwd(), "test", "fixtures", "rules");
@@ -189,5 +191,24 @@ describe("priced messages quote the footprint model's what-ifs", () => {
     const [train, test] = a.findings.filter((f) => f.code === "FP170");
     assert.ok(train.message.includes(saving), train.message);
     assert.match(test.message, /not priced: the estimate covers the training loop/);
+  });
+});
+
+describe("rules switched and re-graded from [tool.footprint]", () => {
+  it("turns FP120 off and makes FP180 a warning from pyproject.toml", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fp-rules-"));
+    const toml = join(dir, "pyproject.toml");
+    writeFileSync(
+      toml,
+      '[tool.footprint]\ndevice = "a100"\n\n[tool.footprint.rules]\nFP120 = "off"\nFP180 = "warning"\n',
+    );
+    const project = readProjectSettings(toml);
+    assert.deepEqual(project.problems, []);
+    const base = analysisOf("golden/fp120_mlp_prune.before.py", A100);
+    assert.ok(base.findings.some((f) => f.code === "FP120"));
+    const switched = analysisOf("golden/fp120_mlp_prune.before.py", project.values!);
+    assert.ok(!switched.findings.some((f) => f.code === "FP120"));
+    const fp180 = analysisOf("mnist_gpu_fp32.py", project.values!).findings.find((f) => f.code === "FP180")!;
+    assert.equal(fp180.severity, "warning");
   });
 });
