@@ -39,7 +39,8 @@ export const int8Export: Rule = {
     for (const e of ctx.facts.trace) {
       // A save inside a loop is a checkpoint; the deployment save comes after training.
       if (e.kind !== "save" || !DEPLOY_SAVES.has(e.how) || e.loops.length > 0) continue;
-      const model = ctx.models.find((m) => m.id === e.modelId) ?? (ctx.models.length === 1 ? ctx.models[0] : null);
+      // Only saves of a known model: `torch.save(optimizer.state_dict())` or a checkpoint dict is not one.
+      const model = e.modelId === null ? null : ctx.models.find((m) => m.id === e.modelId);
       if (!model || seen.has(model.id)) continue;
       const keras = model.framework === "keras";
       if (keras !== (e.how === "model.save")) continue;
