@@ -92,6 +92,16 @@ describe("lookupZooModel", () => {
     }
   });
 
+  it("keras.applications rows: params and include_top MACs at the default input equal the Keras oracle", () => {
+    const k = load("keras_applications.json").models as Record<string, Json>;
+    for (const [name, r] of Object.entries(k)) {
+      const info = lookupZooModel("keras", name)!;
+      assert.equal(info.params, r.params, name);
+      assert.equal(info.forwardMacs, r.macsTopAtDefault ?? null, name);
+      assert.ok(info.source.includes("Keras"), name);
+    }
+  });
+
   it("a name in two libraries answers from both; resnet50 is the same network in each", () => {
     const both = findZooModel("resnet50");
     assert.deepEqual(both.map((m) => m.library).sort(), ["timm", "torchvision"]);

@@ -1,11 +1,13 @@
-// The zoo-wide lookup: "what is model X from library L" across every catalogued library, as one
-// summary shape (params at the default head, MACs per sample at the default input, exactness, source).
+// The zoo-wide lookup: "what is model X from library L" across every catalogued library (torchvision,
+// timm, Hugging Face, keras.applications), as one summary shape (params at the default head, MACs per
+// sample at the default input, exactness, source).
 // Each library's catalog stays in its own module; this file only adapts them. A library joins by adding
 // an adapter to CATALOGS (or, from outside the core's static list, through registerZooCatalog).
 import { timmRows } from "../timm/timmZoo";
 import type { ZooEntry } from "../torch/zoo";
 import { TORCHVISION_ZOO } from "../torch/zooData";
 import { hfRows } from "../transformers/hfZoo";
+import kerasData from "./data/keras_applications.json";
 
 export interface ZooModelInfo {
   library: string;
@@ -100,7 +102,36 @@ const huggingface: ZooCatalog = {
   },
 };
 
-const CATALOGS: ZooCatalog[] = [torchvision, timm, huggingface];
+/** keras.applications rows (data/keras_applications.json, generated in real Keras by its oracle): include_top=True at 1000 classes. */
+interface KerasRow {
+  defaultInput: number[];
+  params: number;
+  macsTopAtDefault?: number;
+  published?: { params: number; exact: boolean; source: string };
+}
+const KERAS = kerasData as unknown as { source: string; models: Record<string, KerasRow> };
+
+const keras: ZooCatalog = {
+  library: "keras",
+  names: () => Object.keys(KERAS.models),
+  find: (name) => {
+    const r = KERAS.models[name];
+    if (!r) return undefined;
+    return {
+      library: "keras",
+      name,
+      kind: "classification",
+      params: r.params,
+      exact: true,
+      paramsTolerance: 0,
+      forwardMacs: r.macsTopAtDefault ?? null,
+      defaultInput: r.defaultInput.join("×"),
+      source: `${KERAS.source}${r.published ? `; checked against ${r.published.source}` : ""}`,
+    };
+  },
+};
+
+const CATALOGS: ZooCatalog[] = [torchvision, timm, huggingface, keras];
 
 /** Adds a catalog (a library whose module cannot be listed above); a later one with the same library replaces it. */
 export function registerZooCatalog(catalog: ZooCatalog): void {
