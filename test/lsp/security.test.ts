@@ -70,7 +70,7 @@ describe("security: the bundled server", () => {
 
   it("serves a session without spawning, connecting or reading outside its bundle and the workspace", async () => {
     const example = readFileSync(join(ROOT, "examples", "mnist_cnn.py"), "utf8");
-    const escape = [
+    const escaping = [
       "import sys, runpy, torch",
       "from ..secret import SECRET as a",
       "from pkg.link import SECRET as b",
@@ -82,9 +82,9 @@ describe("security: the bundled server", () => {
     ].join("\n");
     const uris = [fileUri(join(ws, "train.py")), fileUri(join(ws, "pkg", "escape.py"))];
     writeFileSync(join(ws, "train.py"), example);
-    writeFileSync(join(ws, "pkg", "escape.py"), escape);
+    writeFileSync(join(ws, "pkg", "escape.py"), escaping);
     await lsp.open(uris[0], example);
-    await lsp.open(uris[1], escape);
+    await lsp.open(uris[1], escaping);
     const whole = { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } };
     for (const uri of uris) {
       const at = { textDocument: { uri }, position: { line: 5, character: 4 } };
