@@ -6,16 +6,19 @@ import { loadPythonParser } from "../server/src/analysis/parse/loadParser";
 import { analysisRows } from "./bench/analysisBench";
 import { lspRows } from "./bench/lspBench";
 import { runtimeRows } from "./bench/runtimeBench";
-import { machine, printTable, type Row } from "./bench/stats";
+import { load, machine, printTable, type Row } from "./bench/stats";
 
 async function main(): Promise<void> {
-  console.log(`Footprint Lint benchmarks — ${new Date().toISOString().slice(0, 10)} — ${machine()}\n`);
+  console.log(
+    `Footprint Lint benchmarks — ${new Date().toISOString().slice(0, 10)} — ${machine()} — ${load()} at start\n`,
+  );
   const analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
   // `npm run bench -- analysis` runs only the core rows (quick, and what --cpu-prof is pointed at).
   const only = process.argv[2];
   const rows: Row[] = [...analysisRows(analyzer)];
   if (only !== "analysis") rows.push(...(await lspRows()), ...(await runtimeRows()));
   printTable(rows);
+  console.log(`\n${load()} at end`);
 }
 
 main().catch((err) => {

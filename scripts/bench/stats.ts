@@ -1,5 +1,5 @@
 // Timing helpers for the benchmarks: repeated runs, median / p95 / p99, and the printed table.
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 
 export interface Row {
   what: string;
@@ -33,6 +33,13 @@ export const ms = (x: number) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) 
 export function machine(): string {
   const c = cpus();
   return `${c.length} × ${c[0]?.model.trim() ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
+}
+
+/** 1/5/15-minute load averages: on a shared machine, timings mean little without them. */
+export function load(): string {
+  return `load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`;
 }
 
 export function printTable(rows: Row[]): void {
