@@ -78,3 +78,18 @@ describe("golden quick-fixes", () => {
     });
   }
 });
+
+/** The same script written with tab indentation and CRLF line endings. */
+const tabsCrlf = (t: string) => t.replace(/^(?: {4})+/gm, (m) => "\t".repeat(m.length / 4)).replace(/\n/g, "\r\n");
+
+describe("golden quick-fixes keep a tab-indented, CRLF file's style", () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const path = join(DIR, `${c.name}.before.py`);
+      const text = tabsCrlf(readFileSync(path, "utf8"));
+      const fix = pick(analyze(path, text, c.settings).findings, c);
+      assert.ok(fix, `${c.code} fix missing on the tab/CRLF ${c.name}`);
+      assert.equal(applyEdits(text, fix.edits), tabsCrlf(readFileSync(join(DIR, `${c.name}.after.py`), "utf8")));
+    });
+  }
+});
