@@ -71,9 +71,10 @@ describe("editor surfaces over stdio (pyproject region, editor PUE)", () => {
     assert.ok(Math.abs(run.co2eKg.high - (run.energyKWh.high * FRA) / 1000) < 1e-12);
     const text = await hover(mnist.uri, mnist.text, "for epoch in range(");
     const line = (start: string) => text.split("\n").find((l) => l.startsWith(start)) ?? `(no line "${start}")`;
-    // The grid is the project file's region. Its label reads "from your settings": priceRun marks
-    // editor and project-file values alike as "setting", so the label is not asserted here.
-    assert.match(line("- grid intensity"), new RegExp(`: ${FRA} \\(FRA\\) _\\(`));
+    assert.equal(
+      line("- grid intensity"),
+      `- grid intensity (gCO2e/kWh): ${FRA} (FRA) _(from pyproject.toml [tool.footprint])_`,
+    );
     assert.equal(line("- PUE:"), "- PUE: 1.2 _(from your settings)_");
     assert.equal(line("- epochs:"), `- epochs: ${run.spec.epochs} _(from the script)_`);
     const mfu = run.assumptions.find((a) => a.name === "model FLOPs utilisation")?.value;

@@ -57,7 +57,12 @@ export function runCheck(analyzer: Analyzer, options: CheckOptions, files: strin
       for (const p of project.problems) warn(p);
       const resolved = resolveSettings(project.values, options.settings);
       for (const p of resolved.problems) warn(project.file ? `${displayPath(project.file)}: ${p}` : p);
-      s = resolved.settings;
+      // Keys of the project file that no CLI flag overrides: their assumptions say "project".
+      const flags = (options.settings ?? {}) as Record<string, unknown>;
+      const fromProject = Object.keys(project.values ?? {}).filter(
+        (k): k is keyof Settings => k in resolved.settings && flags[k] === undefined,
+      );
+      s = fromProject.length > 0 ? { ...resolved.settings, fromProject } : resolved.settings;
       settingsByDir.set(dir, s);
     }
     return s;

@@ -94,7 +94,9 @@ export class SettingsProvider {
     const resolved = resolveSettings(...layers);
     problems.push(...resolved.problems);
     this.report(problems);
-    return resolved.settings;
+    // The project layer is applied last, so every key it holds is the project file's value.
+    const fromProject = Object.keys(layers[1] ?? {}).filter((k): k is keyof Settings => k in resolved.settings);
+    return fromProject.length > 0 ? { ...resolved.settings, fromProject } : resolved.settings;
   }
 
   private report(problems: string[]): void {

@@ -20,6 +20,8 @@ export interface Settings {
   codeLens: boolean;
   /** Per-rule severity overrides: { "FP110": "off" }. */
   rules: Record<string, RuleSeverity>;
+  /** Keys whose value came from pyproject.toml [tool.footprint], so assumptions can say "project"; absent = none. */
+  fromProject?: ReadonlyArray<keyof Settings>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -38,6 +38,9 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
   const unknowns: Unknown[] = [];
   const say = (a: Assumption) => assumptions.push(a);
   const isDefault = <K extends keyof Settings>(k: K) => settings[k] === DEFAULT_SETTINGS[k];
+  // A value that is not the default came from pyproject.toml [tool.footprint] or the editor/CLI.
+  const setBy = (k: keyof Settings): Assumption["source"] =>
+    settings.fromProject?.includes(k) ? "project" : "setting";
 
   // Device: a directive names an id; a script names only a kind (cuda/cpu/mps/tpu); else settings.
   const settingsDevice = findDevice(settings.device);
@@ -50,7 +53,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
   }
   const fallback = settingsDevice ?? (findDevice(DEFAULT_SETTINGS.device) as DeviceRow);
   let device = fallback;
-  let deviceSource: Assumption["source"] = isDefault("device") ? "default" : "setting";
+  let deviceSource: Assumption["source"] = isDefault("device") ? "default" : setBy("device");
   if (spec.device?.id) {
     const named = findDevice(spec.device.id);
     if (named) {
@@ -82,7 +85,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
         : "script"
       : isDefault("deviceCount")
         ? "default"
-        : "setting";
+        : setBy("deviceCount");
   say({ name: "device", value: device.name, source: deviceSource, citation: `${device.source} (${device.sourceUrl})` });
   say({ name: "device count", value: String(count), source: countSource });
 
@@ -107,7 +110,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
   say({
     name: "model FLOPs utilisation",
     value: fmt(mfu.value),
-    source: settings.mfu !== null ? "setting" : "default",
+    source: settings.mfu !== null ? setBy("mfu") : "default",
     citation: mfu.source,
   });
   say({
@@ -133,7 +136,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
   say({
     name: "PUE",
     value: fmt(pue),
-    source: settings.pue !== null ? "setting" : "default",
+    source: settings.pue !== null ? setBy("pue") : "default",
     citation: settings.pue !== null ? undefined : PUE.source,
   });
 
@@ -141,7 +144,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
   let gridG: number;
   if (settings.gridIntensity !== null) {
     gridG = settings.gridIntensity;
-    say({ name: "grid intensity (gCO2e/kWh)", value: String(gridG), source: "setting" });
+    say({ name: "grid intensity (gCO2e/kWh)", value: String(gridG), source: setBy("gridIntensity") });
   } else {
     grid = resolveGrid(settings.region);
     if (!grid) {
@@ -156,7 +159,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
     say({
       name: "grid intensity (gCO2e/kWh)",
       value: `${gridG} (${grid.label})${grid.alternatives ? `; other datasets: ${grid.alternatives}` : ""}`,
-      source: isDefault("region") ? "default" : "setting",
+      source: isDefault("region") ? "default" : setBy("region"),
       citation: grid.citation,
     });
   }
