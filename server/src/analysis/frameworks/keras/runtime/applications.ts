@@ -98,8 +98,16 @@ function construct(ip: Interp, name: string, kw: Kw, node: Node | null): Value {
   st.inst.attrs.set("pretrained_weights", weights ?? NONE);
   const given = kw.get("input_tensor");
   const declared = shapeArg(kw.get("input_shape"));
-  if (config.includeTop && declared && (declared[0] !== row.defaultInput[0] || declared[1] !== row.defaultInput[1]))
-    st.zoo.note = `keras.applications.${name}: include_top=True at ${declared.join("×")}; the head is counted as at the catalogued default ${row.defaultInput.join("×")}`;
+  // A pooled classifier does not depend on the input side; a head with hidden layers may (VGG flattens the
+  // feature map into fc1), and the catalog holds it at the default input only.
+  const sideDependent = row.head.fixedParams > 0;
+  if (
+    config.includeTop &&
+    sideDependent &&
+    declared &&
+    (declared[0] !== row.defaultInput[0] || declared[1] !== row.defaultInput[1])
+  )
+    st.zoo.note = `keras.applications.${name}: include_top=True at ${declared.join("×")}; its head is counted as at the catalogued default ${row.defaultInput.join("×")} (exact unless the head flattens the feature map, as VGG's fc1 does)`;
   if (given?.k === "tensor") buildOnInput(ip, st, given, node);
   else {
     // Without input_shape Keras builds a headless model on (None, None, 3) and a full one on its default input.
