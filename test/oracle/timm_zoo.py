@@ -86,6 +86,18 @@ MODELS: Dict[str, Dict[str, Any]] = {
     "efficientnetv2_rw_s": {"build": "published", "head": "classifier", "inFeatures": 1792, "side": 288, "pub": (23.94, 4.91)},
 }
 SMALL = 10
+# timm's model class per name prefix (the class each family's builder in timm/models/<family>.py returns;
+# mobilenetv2_* and efficientnetv2_* are built by efficientnet.py's EfficientNet). Shown as the model's type.
+TIMM_CLASS = [
+    ("mobilenetv3", "MobileNetV3"), ("mobilenetv2", "EfficientNet"), ("tf_efficientnet", "EfficientNet"),
+    ("efficientnet", "EfficientNet"), ("resne", "ResNet"), ("convnext", "ConvNeXt"), ("vit", "VisionTransformer"),
+    ("deit", "VisionTransformer"), ("swin", "SwinTransformer"), ("regnet", "RegNet"), ("densenet", "DenseNet"),
+    ("inception_v3", "InceptionV3"), ("legacy_xception", "Xception"), ("cspdarknet", "CspNet"),
+]
+
+
+def timm_class(name: str) -> str:
+    return next(cls for prefix, cls in TIMM_CLASS if name.startswith(prefix))
 # timm's *_patch16_384 models are the *_patch16_224 architectures at img_size=384: their published rows
 # (SOURCE: params M, GMACs) check the 384 builds.
 PUBLISHED_384 = {"tiny": (5.79, 4.7), "small": (22.2, 15.52), "base": (86.86, 55.54), "large": (304.72, 191.21)}
@@ -275,6 +287,7 @@ def generate() -> Dict[str, Any]:
     for name, spec in MODELS.items():
         spec = {**spec, "name": name}
         models[name] = published_entry(name, spec) if spec["build"] == "published" else built_entry(name, spec)
+        models[name] = {"timmClass": timm_class(name), **models[name]}
     return {
         "source": "test/oracle/timm_zoo.py: timm architectures built in real torch "
         f"{torch.__version__} / torchvision {torchvision.__version__.split('a')[0]}, checked against {SOURCE}",

@@ -5,6 +5,8 @@ import catalog from "../zoo/data/timm.json";
 import type { ZooEntry } from "../torch/zoo";
 
 export interface TimmRow {
+  /** timm's class for the family (ResNet, EfficientNet, VisionTransformer, …), shown as the model's type. */
+  timmClass: string;
   truth: string;
   exact: boolean;
   paramsTolerance?: number;
@@ -108,7 +110,7 @@ export function timmEntry(row: TimmRow, inChans: number, imgSize?: number): { en
     for (const side of SCALED_SIDES) if (!macs[String(side)]) macs[String(side)] = scaledMacs(row, side)!;
   const entry: ZooEntry = {
     kind: "classification",
-    builder: row.head.path === "head" ? "VisionTransformer" : "TimmModel",
+    builder: row.timmClass,
     defaultNumClasses: 1000,
     heads: [{ path: row.head.path, type: "Linear", inFeatures: row.head.inFeatures, outFeatures: 1000, bias: true }],
     rootParams: row.rootParams,
