@@ -1,5 +1,6 @@
 // FP170: a DataLoader feeding GPU training from the main process (`num_workers=0`, the default)
 // or without pinned memory: the GPU waits on decoding and host→device copies every step.
+import type { Node } from "web-tree-sitter";
 import { setKeywordArgument } from "../fixes/codeShapes";
 import { detectStyle } from "../fixes/pythonStyle";
 import type { TextEdit } from "../types";
@@ -29,6 +30,9 @@ export const starvedLoader: Rule = {
       const noWorkers = numWorkers === 0 || numWorkers === null;
       if (!noWorkers && pinMemory === true) continue;
       const call = callAt(ctx.tree, e.loader.range);
+      // Batches already on the GPU need no loading: workers cannot share CUDA tensors and
+      // pin_memory refuses them, so the fix would break the script.
+      if (call && datasetOnGpu(call)) continue;
       const style = detectStyle(ctx.text);
       const edits: TextEdit[] = [];
       // Both arguments in one edit when both are missing, so the two inserts never collide.
@@ -51,7 +55,7 @@ export const starvedLoader: Rule = {
         if (one) edits.push(one);
       }
       const fix = validated(ctx, {
-        title: `Set num_workers=${SUGGESTED_WORKERS}, pin_memory=True`,
+        title: `Set ${[noWorkers ? `num_workers=${SUGGESTED_WORKERS}` : "", pinMemory !== true ? "pin_memory=True" : ""].filter(Boolean).join(", ")}`,
         edits,
         isPreferred: true,
       });
@@ -73,3 +77,26 @@ export const starvedLoader: Rule = {
     return out;
   },
 };
+
+/** Tensors put on a device where they are made: `torch.randn(..., device=device)`, `.cuda()`, `.to("cuda")`. */
+const ON_DEVICE = /\bdevice\s*=|\.cuda\(|\.to\(\s*(?:device|dev|["']cuda)/;
+
+/**
+ * True when the loader's dataset expression (or the assignment that bound its name, the last one
+ * before the call) builds its tensors on a device.
+ */
+function datasetOnGpu(call: Node): boolean {
+  const args = call.childForFieldName("arguments")?.namedChildren ?? [];
+  const first = args.find((a) => a && a.type !== "comment" && a.type !== "keyword_argument");
+  const kw = args.find((a) => a?.type === "keyword_argument" && a.childForFieldName("name")?.text === "dataset");
+  const expr = first ?? kw?.childForFieldName("value") ?? null;
+  if (!expr) return false;
+  if (expr.type !== "identifier") return ON_DEVICE.test(expr.text);
+  let bound: Node | null = null;
+  let root: Node = call;
+  while (root.parent) root = root.parent;
+  for (const a of root.descendantsOfType("assignment")) {
+    if (a && a.endIndex <= call.startIndex && a.childForFieldName("left")?.text === expr.text) bound = a;
+  }
+  return !!bound && ON_DEVICE.test(bound.childForFieldName("right")?.text ?? "");
+}
