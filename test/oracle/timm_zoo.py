@@ -81,7 +81,7 @@ MODELS: Dict[str, Dict[str, Any]] = {
     "regnety_032": {"build": "torchvision", "tv": "regnet_y_3_2gf", "head": "head.fc", "side": 224, "pub": (19.44, 3.2)},
     "densenet121": {"build": "torchvision", "tv": "densenet121", "head": "classifier", "side": 224, "pub": (7.98, 2.87)},
     "inception_v3": {"build": "torchvision", "tv": "inception_v3", "kwargs": {"aux_logits": False, "init_weights": False}, "head": "fc", "side": 299, "pub": (23.83, 5.73)},
-    "legacy_xception": {"build": "published", "head": "fc", "inFeatures": 2048, "side": 299, "pub": (22.86, 8.4)},
+    "legacy_xception": {"build": "xception", "head": "fc", "side": 299, "pub": (22.86, 8.4)},
     "cspdarknet53": {"build": "published", "head": "head.fc", "inFeatures": 1024, "side": 256, "pub": (27.64, 6.57)},
     "efficientnetv2_rw_s": {"build": "published", "head": "classifier", "inFeatures": 1792, "side": 288, "pub": (23.94, 4.91)},
 }
@@ -124,7 +124,63 @@ def resnet_d(base: torch.nn.Module) -> torch.nn.Module:
     return base
 
 
+def xception(classes: int) -> torch.nn.Module:
+    """timm's legacy_xception (timm/models/xception.py, Chollet 2017), with timm's attribute names: a 2-conv
+    stem, 12 blocks of separable convs (depthwise 3x3 then pointwise 1x1, no bias) each with a BatchNorm,
+    a 1x1-conv shortcut where the shape changes, then two separable convs to 1536 and 2048 and the fc."""
+    nn = torch.nn
+
+    def sep(cin: int, cout: int) -> nn.Module:
+        m = nn.Module()
+        m.conv1 = nn.Conv2d(cin, cin, 3, 1, 1, groups=cin, bias=False)
+        m.pointwise = nn.Conv2d(cin, cout, 1, bias=False)
+        m.forward = lambda x: m.pointwise(m.conv1(x))
+        return m
+
+    class Block(nn.Module):
+        def __init__(self, cin: int, cout: int, reps: int, stride: int, relu_first: bool = True, grow_first: bool = True):
+            super().__init__()
+            self.skip = nn.Conv2d(cin, cout, 1, stride=stride, bias=False) if (cin != cout or stride != 1) else None
+            self.skipbn = nn.BatchNorm2d(cout) if self.skip is not None else None
+            layers: List[nn.Module] = []
+            for i in range(reps):
+                a = (cin if i == 0 else cout) if grow_first else cin
+                b = cout if grow_first else (cin if i < reps - 1 else cout)
+                layers += [nn.ReLU(), sep(a, b), nn.BatchNorm2d(b)]
+            if not relu_first:
+                layers = layers[1:]
+            if stride != 1:
+                layers.append(nn.MaxPool2d(3, stride, 1))
+            self.rep = nn.Sequential(*layers)
+
+        def forward(self, x):
+            return self.rep(x) + (self.skipbn(self.skip(x)) if self.skip is not None else x)
+
+    class Xception(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1, self.bn1, self.act1 = nn.Conv2d(3, 32, 3, 2, 0, bias=False), nn.BatchNorm2d(32), nn.ReLU()
+            self.conv2, self.bn2, self.act2 = nn.Conv2d(32, 64, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU()
+            plan = [(64, 128, 2, 2, False, True), (128, 256, 2, 2, True, True), (256, 728, 2, 2, True, True)]
+            plan += [(728, 728, 3, 1, True, True)] * 8 + [(728, 1024, 2, 2, True, False)]
+            for i, args in enumerate(plan, 1):
+                setattr(self, f"block{i}", Block(*args))
+            self.conv3, self.bn3, self.act3 = sep(1024, 1536), nn.BatchNorm2d(1536), nn.ReLU()
+            self.conv4, self.bn4, self.act4 = sep(1536, 2048), nn.BatchNorm2d(2048), nn.ReLU()
+            self.global_pool = nn.AdaptiveAvgPool2d(1)
+            self.fc = nn.Linear(2048, classes)
+
+        def forward(self, x):
+            for m in list(self.children())[:-1]:
+                x = m(x)
+            return self.fc(torch.flatten(x, 1))
+
+    return Xception().eval()
+
+
 def build(spec: Dict[str, Any], classes: int) -> torch.nn.Module:
+    if spec["build"] == "xception":
+        return xception(classes)
     if spec["build"] == "vit":
         return VisionTransformer(image_size=spec["side"], patch_size=16, num_classes=classes, **VIT[spec["vit"]]).eval()
     model = tvm.get_model(spec["tv"], weights=None, num_classes=classes, **spec.get("kwargs", {}))
@@ -238,7 +294,7 @@ def built_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
     if round(params / 1e6, 2) != pub_params:
         raise AssertionError(f"{name}: built {params} params, timm publishes {pub_params}M")
     return {
-        "truth": {"torchvision": f"torchvision.models.{spec.get('tv')} (same network as timm's)", "vit": "torchvision VisionTransformer with timm's ViT config", "resnet_d": "torchvision resnet50 with timm's ResNet-D stem and shortcuts"}[spec["build"]],
+        "truth": {"torchvision": f"torchvision.models.{spec.get('tv')} (same network as timm's)", "vit": "torchvision VisionTransformer with timm's ViT config", "resnet_d": "torchvision resnet50 with timm's ResNet-D stem and shortcuts", "xception": "timm's Xception (timm/models/xception.py) rebuilt in torch with timm's module names"}[spec["build"]],
         "exact": True,
         "config": VIT[spec["vit"]] if spec["build"] == "vit" else spec.get("kwargs"),
         "params": params,
