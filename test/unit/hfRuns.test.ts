@@ -9,6 +9,7 @@ import { Analyzer } from "../../server/src/analysis/analyze";
 import type { TraceEvent } from "../../server/src/analysis/evaluate/trace";
 import { priceRun } from "../../server/src/analysis/footprint/priceRun";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { sampleCounts } from "../../server/src/analysis/footprint/energyModel";
 import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
 import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
@@ -82,6 +83,8 @@ test("the shipped SST-2 example: GLUE sst2 train split, max_length tokens, eval 
   assert.equal(spec.device?.kind, "gpu");
   const e = hfEvent((await run(text)).trace);
   assert.equal(e.evalEachEpoch, true);
+  // eval_strategy="epoch" on encoded["validation"]: one forward per validation row each epoch.
+  assert.equal(spec.valSamples, catalogSamples("glue", "validation", "sst2"));
   // The checkpoint's size comes from the model zoo; without it the run says why it is not priced.
   if (spec.params === null) assert.ok(spec.unknowns.some((u) => /forward FLOPs|no model/.test(u.message)));
   else assert.ok(a.runs[0].energyKWh);
@@ -98,6 +101,12 @@ test("max_steps, train_test_split sizes and fp16 from a pretrained fine-tune", (
   assert.equal(spec.trainSamples, total - Math.ceil(testSize * total));
   assert.equal(spec.tokensPerSample, scriptNumber(text, /max_length=(\d+)/));
   assert.equal(spec.precision, "fp16-mixed");
+  // eval_strategy="steps", eval_steps=500 over max_steps=3000: six evaluations of the held-out split.
+  const evalRows = Math.ceil(testSize * total);
+  const counts = sampleCounts(spec, 1);
+  assert.ok("eval" in counts);
+  const evaluations = scriptNumber(text, /max_steps=(\d+)/) / scriptNumber(text, /eval_steps=(\d+)/);
+  assert.ok(Math.abs(counts.eval - evaluations * evalRows) <= 1, `${counts.eval} vs ${evaluations * evalRows}`);
 });
 
 const SNIPPET = (body: string) => `

@@ -296,6 +296,8 @@ test("Keras fit and HF Trainer events become runs with documented defaults", () 
     trainSamples: 67349,
     tokensPerSample: 128,
     evalEachEpoch: true,
+    evalSamples: 872,
+    evalSteps: null,
     range: rangeOf(text, "trainer.train()"),
   };
   const [k, h] = detectRuns(

@@ -83,6 +83,10 @@ export type TraceEvent =
       trainSamples: number | null;
       tokensPerSample: number | null;
       evalEachEpoch: boolean;
+      /** Rows of eval_dataset when the Trainer evaluates during training (eval_strategy epoch/steps). */
+      evalSamples: number | null;
+      /** eval_strategy="steps": optimizer steps between evaluations (eval_steps, else logging_steps, default 500). */
+      evalSteps: number | null;
     })
   | (EventBase & {
       kind: "lightningFit";

@@ -113,8 +113,31 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
     spec.evidence.push(`${e.tokensPerSample} tokens per sample (max_length / block_size)`);
   if (e.gradientAccumulation && e.gradientAccumulation > 1)
     spec.evidence.push(`gradient_accumulation_steps ${e.gradientAccumulation}`);
+  hfEvaluation(spec, e);
   setPrecision(facts, spec, e, e.precision, "TrainingArguments fp16/bf16");
   return spec;
+}
+
+/** Evaluation passes during a Trainer run, as validation samples per training epoch. */
+function hfEvaluation(spec: RunSpec, e: Ev<"hfTrainer">): void {
+  if (e.evalSamples === null) return;
+  const n = e.evalSamples.toLocaleString("en-US");
+  if (e.evalEachEpoch) {
+    spec.valSamples = e.evalSamples;
+    spec.evidence.push(`${n} evaluation samples per epoch (eval_strategy="epoch", eval_dataset)`);
+    return;
+  }
+  if (e.evalSteps === null || spec.trainSamples === null || spec.batchSize === null) {
+    spec.evidence.push(`eval_strategy="steps" with ${n} evaluation samples: evaluations per epoch unknown, not priced`);
+    return;
+  }
+  // Optimizer steps per epoch on one device; more devices mean fewer steps, so this is the high end.
+  const stepsPerEpoch = spec.trainSamples / (spec.batchSize * spec.gradientAccumulation);
+  const passes = stepsPerEpoch / e.evalSteps;
+  spec.valSamples = Math.round(e.evalSamples * passes);
+  spec.evidence.push(
+    `${n} evaluation samples every ${e.evalSteps} steps: ${+passes.toFixed(2)} evaluation passes per epoch (eval_strategy="steps", one device)`,
+  );
 }
 
 function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {

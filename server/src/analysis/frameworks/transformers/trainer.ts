@@ -172,6 +172,7 @@ function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: numb
       trainSamples: ds?.info.samples ?? null,
       tokensPerSample: ds?.info.tokensPerSample ?? null,
       evalEachEpoch: a?.evalStrategy === "epoch" && !!trainerKw.get("eval_dataset"),
+      ...evaluation(ip, a, trainerKw, node),
     },
     node,
   );
@@ -180,6 +181,33 @@ function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: numb
       ? unknown(`${name} of the run`)
       : undefined,
   );
+}
+
+/**
+ * Evaluation during training: eval_dataset's rows, and for eval_strategy="steps" the optimizer steps
+ * between evaluations — eval_steps, else logging_steps, whose default is 500 (TrainingArguments docs).
+ * A float eval_steps (a ratio of the total steps) is left unknown.
+ */
+function evaluation(
+  ip: Interp,
+  a: HfArgs | null,
+  trainerKw: Kw,
+  node: Node | null,
+): { evalSamples: number | null; evalSteps: number | null } {
+  const strategy = a?.evalStrategy ?? null;
+  const evalDs = trainerKw.get("eval_dataset");
+  if (!a || !evalDs || (strategy !== "epoch" && strategy !== "steps")) return { evalSamples: null, evalSteps: null };
+  const samples = datasetOf(ip, evalDs, node)?.info.samples ?? null;
+  if (samples === null)
+    ip.note(
+      "eval_dataset of unknown size: evaluation during training is not priced",
+      node,
+      "add `# footprint: samples N` for the training set; evaluation is a forward pass per row",
+    );
+  if (strategy === "epoch") return { evalSamples: samples, evalSteps: null };
+  const steps = a.kw.get("eval_steps") ?? a.kw.get("logging_steps");
+  const every = steps === undefined || steps.k === "none" ? 500 : asInt(steps);
+  return { evalSamples: samples, evalSteps: every !== null && every > 0 ? every : null };
 }
 
 /** Trainer / Seq2SeqTrainer / SFTTrainer: keyword or positional (model, args, data_collator, train_dataset, eval_dataset). */
