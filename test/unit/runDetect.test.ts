@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import type { Tree } from "web-tree-sitter";
-import { parseDirectives } from "../../server/src/analysis/directives";
+import { parseDirectives, quantity } from "../../server/src/analysis/directives";
 import type { ProgramFacts } from "../../server/src/analysis/evaluate";
 import type { LoaderInfo, LoopFrame, TraceEvent } from "../../server/src/analysis/evaluate/trace";
 import { loadPythonParser, type PythonParser } from "../../server/src/analysis/parse/loadParser";
@@ -227,7 +227,8 @@ test("a phase loop does not multiply epochs; a list loop outside the epoch loop 
   assert.equal(run.epochs, 5);
   assert.equal(run.trials, 3);
   assert.equal(run.trainSamples, 50000);
-  assert.ok(run.unknowns.some((u) => u.hint?.includes("# footprint: input")));
+  // No model in the facts: its size is what is missing, not an input shape.
+  assert.ok(run.unknowns.some((u) => u.hint?.includes("# footprint: flops")));
 });
 
 const STEPS = `# footprint: samples 50000
@@ -356,9 +357,35 @@ test("odd traces: unknown trip counts, loaders without datasets, models missing 
   assert.equal(run.model, null);
   assert.equal(run.loaderWorkers, 2);
   const hints = run.unknowns.map((u) => u.hint ?? "");
-  for (const h of ["# footprint: epochs", "# footprint: samples", "# footprint: input"])
+  for (const h of ["# footprint: epochs", "# footprint: samples", "# footprint: flops"])
     assert.ok(
       hints.some((x) => x.includes(h)),
       `${h} in ${hints.join(" | ")}`,
     );
+});
+
+test("params and flops directives size a model the code cannot, with hints in the run's own terms", () => {
+  assert.equal(quantity("110M"), 110_000_000);
+  assert.equal(quantity("7B"), 7e9);
+  assert.equal(quantity("2.2G"), 2_200_000_000);
+  assert.equal(quantity("1.3e9"), 1_300_000_000);
+  assert.equal(quantity("123_456"), 123_456);
+  assert.equal(quantity("-5"), null);
+  assert.equal(quantity("lots"), null);
+  assert.match(parseDirectives("# footprint: params many").problems[0].message, /params needs a positive number/);
+
+  const { trace, tree } = trainTrace(TRAIN);
+  // A run whose model has no size: the hint asks for the size, not an input shape.
+  const [unsized] = detectRuns(facts([], trace), parseDirectives(TRAIN), tree);
+  assert.equal(unsized.params, null);
+  assert.ok(unsized.unknowns.some((u) => u.hint?.includes("# footprint: flops 2.2G")));
+  assert.ok(!unsized.unknowns.some((u) => u.hint?.includes("# footprint: input")));
+
+  const text = `# footprint: params 350M\n# footprint: flops 1.5G\n${TRAIN}`;
+  const [run] = detectRuns(facts([], trainTrace(text).trace), parseDirectives(text), trainTrace(text).tree);
+  assert.equal(run.params, 350_000_000);
+  assert.equal(run.trainableParams, 350_000_000);
+  assert.equal(run.forwardFlops, 1_500_000_000);
+  assert.ok(!run.unknowns.some((u) => /FLOPs|size/.test(u.message)));
+  assert.ok(run.evidence.some((e) => e.includes("from the # footprint: flops directive (line 2)")));
 });

@@ -8,6 +8,10 @@ export interface Directives {
   samples: { value: number; line: number } | null;
   epochs: { value: number; line: number } | null;
   device: { id: string; count: number; line: number } | null;
+  /** The trained model's parameters when the code cannot size it (a private checkpoint). */
+  params: { value: number; line: number } | null;
+  /** Forward FLOPs per sample when no input shape can reach the model. */
+  flops: { value: number; line: number } | null;
   /** Line (0-based) → codes suppressed on that line ("*" = all). */
   ignoreLines: Map<number, Set<string>>;
   /** Codes suppressed for the whole file ("*" = all). */
@@ -25,6 +29,8 @@ export function parseDirectives(text: string): Directives {
     samples: null,
     epochs: null,
     device: null,
+    params: null,
+    flops: null,
     ignoreLines: new Map(),
     ignoreFile: new Set(),
     problems: [],
@@ -59,11 +65,15 @@ export function parseDirectives(text: string): Directives {
       const value = Number(mm[2].replace(/[_,]/g, ""));
       if (!Number.isFinite(value) || value <= 0) fail(`footprint: ${mm[1]} needs a positive whole number`);
       else d[mm[1].toLowerCase() as "samples" | "epochs"] = { value, line };
+    } else if ((mm = /^(params|flops)\s+(\S+)$/i.exec(body))) {
+      const value = quantity(mm[2]);
+      if (value === null) fail(`footprint: ${mm[1]} needs a positive number such as 110M, 7B or 2.2e9`);
+      else d[mm[1].toLowerCase() as "params" | "flops"] = { value, line };
     } else if ((mm = /^device\s+([\w.-]+)(?:\s*[x×]\s*(\d+))?$/i.exec(body))) {
       d.device = { id: mm[1].toLowerCase(), count: mm[2] ? Number(mm[2]) : 1, line };
     } else {
       fail(
-        `unknown footprint directive "${body}": expected input 3x224x224, samples N, epochs N, device ID [xN], ignore[FPxxx] or ignore-file[FPxxx]`,
+        `unknown footprint directive "${body}": expected input 3x224x224, samples N, epochs N, device ID [xN], params 110M, flops 2.2G, ignore[FPxxx] or ignore-file[FPxxx]`,
       );
     }
   }
@@ -75,4 +85,14 @@ export function isSuppressed(d: Directives, code: string, line: number): boolean
   if (d.ignoreFile.has("*") || d.ignoreFile.has(code)) return true;
   const set = d.ignoreLines.get(line);
   return !!set && (set.has("*") || set.has(code));
+}
+
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, b: 1e9, t: 1e12 };
+
+/** "110M", "7B", "2.2G", "1.3e9", "123_456" → a positive number; null when it is not one. */
+export function quantity(text: string): number | null {
+  const m = /^([\d_,]*\.?\d+(?:e[+-]?\d+)?)\s*([kmgbt])?$/i.exec(text.trim());
+  if (!m) return null;
+  const v = Number(m[1].replace(/[_,]/g, "")) * (m[2] ? SUFFIX[m[2].toLowerCase()] : 1);
+  return Number.isFinite(v) && v > 0 ? Math.round(v) : null;
 }

@@ -181,8 +181,10 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
   if (base.peakNote) unknowns.push({ message: base.peakNote, range: spec.range });
   for (const m of base.missing) {
     const h = HINTS[m];
-    if (h && !spec.unknowns.some((u) => u.hint === h.hint))
-      unknowns.push({ message: h.message, range: spec.range, hint: h.hint });
+    // detectRuns may already have said what fills a gap, in the run's own terms.
+    const said = (u: Unknown) =>
+      u.hint === h?.hint || (m === "forwardFlops" && /footprint: (input|params|flops)/.test(u.hint ?? ""));
+    if (h && !spec.unknowns.some(said)) unknowns.push({ message: h.message, range: spec.range, hint: h.hint });
     if (m === "devicePeak")
       unknowns.push({
         message: `${device.name} publishes no peak throughput: time and energy are unknown`,

@@ -130,6 +130,21 @@ export function applyDirectives(spec: RunSpec, d: Directives): void {
     spec.evidence.push(`epochs ${d.epochs.value} from the # footprint: epochs directive (line ${d.epochs.line + 1})`);
     spec.unknowns = spec.unknowns.filter((u) => !u.hint?.includes("epochs"));
   }
+  if (d.params) {
+    // The directive states the whole model's size; a frozen share the code found is kept.
+    const frozen = spec.params !== null && spec.trainableParams !== null ? spec.params - spec.trainableParams : 0;
+    spec.params = d.params.value;
+    spec.trainableParams = Math.max(0, d.params.value - frozen);
+    spec.evidence.push(
+      `${d.params.value.toLocaleString("en-US")} parameters from the # footprint: params directive (line ${d.params.line + 1})`,
+    );
+  }
+  if (d.flops) {
+    spec.forwardFlops = d.flops.value;
+    spec.evidence.push(
+      `${d.flops.value.toLocaleString("en-US")} forward FLOPs per sample from the # footprint: flops directive (line ${d.flops.line + 1})`,
+    );
+  }
   if (d.device) {
     const known = findDevice(d.device.id);
     spec.device = {
@@ -157,13 +172,25 @@ export function gapUnknowns(spec: RunSpec): void {
     add("training samples per epoch are unknown", "add `# footprint: samples 50000`");
   if (spec.epochs === null && spec.maxSteps === null)
     add("the number of epochs is unknown", "add `# footprint: epochs 90`");
-  if (spec.forwardFlops === null && !(spec.tokensPerSample && spec.params))
-    add(
-      spec.model
-        ? `forward FLOPs of ${spec.model} are unknown (no input shape reached it)`
-        : "no model forward was found in the training loop",
-      "add `# footprint: input 3x224x224` (the per-sample input shape)",
-    );
+  if (spec.forwardFlops === null && !(spec.tokensPerSample && spec.params)) {
+    if (spec.params === null)
+      // No sized model: an input shape cannot help; the size (or the forward cost) itself can.
+      add(
+        spec.model
+          ? `the size of ${spec.model} is unknown, so its forward FLOPs are too`
+          : "no sized model was found for this run",
+        spec.tokensPerSample
+          ? "add `# footprint: params 110M` (priced as 6 × params × tokens) or `# footprint: flops 2.2G` (forward FLOPs per sample)"
+          : "add `# footprint: flops 2.2G` (forward FLOPs per sample) or `# footprint: params 110M` with a tokenized dataset",
+      );
+    else
+      add(
+        spec.model
+          ? `forward FLOPs of ${spec.model} are unknown (no input shape reached it)`
+          : "no model forward was found in the training loop",
+        "add `# footprint: input 3x224x224` (the per-sample input shape)",
+      );
+  }
 }
 
 export function unique<T>(xs: T[]): T[] {
