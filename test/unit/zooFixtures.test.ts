@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { timmRows } from "../../server/src/analysis/frameworks/timm/timmZoo";
+import { interpolatedRow } from "../../server/src/analysis/frameworks/torch/zoo";
+import { TORCHVISION_ZOO } from "../../server/src/analysis/frameworks/torch/zooData";
 import { priceRun } from "../../server/src/analysis/footprint/priceRun";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
@@ -169,5 +171,44 @@ describe("torchvision.models.get_model", () => {
     }).analysis;
     const tv = TV.resnet18 as TvRow & { paramsAt10Classes: number };
     assert.equal(a.models.find((x) => x.name === "model")?.params, tv.paramsAt10Classes);
+  });
+});
+
+describe("zoo MACs between tabulated sides", () => {
+  it("leave-one-out: predicting a grid side from its neighbours errs ≤ 9% on torchvision convnets from 128 px", () => {
+    let worst = 0;
+    for (const [name, e] of Object.entries(TORCHVISION_ZOO)) {
+      const sides = Object.keys(e.macs)
+        .map(Number)
+        .sort((a, b) => a - b);
+      for (let i = 1; i + 1 < sides.length; i++) {
+        if (sides[i - 1] < 128) continue;
+        const { [String(sides[i])]: truth, ...rest } = e.macs;
+        const row = interpolatedRow({ ...e, macs: rest }, sides[i]);
+        if (!row) continue;
+        worst = Math.max(worst, Math.abs(row.macs / truth.macs - 1));
+        assert.ok(Math.abs(row.macs / truth.macs - 1) <= 0.09, `${name} at ${sides[i]}`);
+      }
+    }
+    assert.ok(worst > 0.01, "the bound is a measured one, not vacuous");
+  });
+
+  it("a resnet50 fed 300-px images: interpolated between 299 and 320 and noted; Swin is not estimated", () => {
+    const a = analyzer.analyze({
+      path: "/w/s.py",
+      text: `import torch, torchvision\nm = torchvision.models.resnet50()\nm(torch.randn(1, 3, 300, 300))\ns = torchvision.models.swin_t()\ns(torch.randn(1, 3, 300, 300))\n`,
+      settings: DEFAULT_SETTINGS,
+      workspace: EMPTY_WORKSPACE,
+    }).analysis;
+    const m = a.models.find((x) => x.name === "m")!;
+    assert.equal(m.forwardMacs, interpolatedRow(TORCHVISION_ZOO.resnet50, 300)!.macs);
+    const lo = TV.resnet50.macs["299"].macs;
+    const hi = TV.resnet50.macs["320"].macs;
+    assert.ok(m.forwardMacs! > lo && m.forwardMacs! < hi);
+    assert.ok(m.unknowns.some((u) => /interpolated between tabulated sides/.test(u.message)));
+    const swin = a.models.find((x) => x.name === "s")!;
+    assert.ok(
+      swin.unknowns.some((u) => /MACs are tabulated for square inputs at .*got \[1, 3, 300, 300\]/.test(u.message)),
+    );
   });
 });
