@@ -90,3 +90,21 @@ test("the MNIST example's run carries its serving table into the Markdown report
   assert.ok(md.includes(`| ${tpu.title} | ${range(tpu.energyKWh, "kWh")} |`));
   assert.match(runHover(run), /\*\*Serving it\*\* \(per 1,000,000 inferences\)/);
 });
+
+test("FP180 quotes the run's serving estimate: full-int8 on the Edge TPU against fp32 on the training device", async () => {
+  const analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+  const text = readFileSync(join(process.cwd(), "examples", "keras_cifar10.py"), "utf8");
+  const { analysis } = analyzer.analyze({ path: "k.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE });
+  const inf = analysis.runs[0]?.inference;
+  assert.ok(inf);
+  const [base] = inf.options;
+  const tpu = inf.options.find((o) => o.id === "serve:coral-edge-tpu:int8");
+  assert.ok(tpu);
+  const fp180 = analysis.findings.find((f) => f.code === "FP180");
+  assert.ok(fp180);
+  assert.ok(
+    fp180.message.includes(
+      `${range(tpu.energyKWh, "kWh")} with ${tpu.title} instead of ${range(base.energyKWh, "kWh")}`,
+    ),
+  );
+});

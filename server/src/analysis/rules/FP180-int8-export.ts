@@ -2,8 +2,9 @@
 // quarter of fp32's bytes and int8 kernels draw less energy per inference; PyTorch gets dynamic
 // int8 quantisation (nn.Linear), Keras a full-int8 TFLite conversion (what the Edge TPU runs).
 import { findDevice } from "../footprint/devices";
-import { compact, sig } from "../format";
-import type { LayerCost, ModelCost } from "../types";
+import { mid } from "../footprint/interval";
+import { compact, range, sig } from "../format";
+import type { InferenceEstimate, LayerCost, ModelCost } from "../types";
 import { kerasTfliteFix, torchDynamicInt8Fix } from "./FP180-int8-fixes";
 import type { Rule } from "./rule";
 import { validated } from "./validatedFix";
@@ -44,7 +45,8 @@ export const int8Export: Rule = {
       if (!model || seen.has(model.id)) continue;
       const keras = model.framework === "keras";
       if (keras !== (e.how === "model.save")) continue;
-      const message = keras ? kerasMessage(model) : torchMessage(model);
+      const serving = ctx.runs.find((r) => r.spec.model === model.name && r.inference)?.inference ?? null;
+      const message = keras ? kerasMessage(model, serving) : torchMessage(model, serving);
       if (!message) continue;
       seen.add(model.id);
       const fix = validated(ctx, keras ? kerasTfliteFix(ctx, e, model) : torchDynamicInt8Fix(ctx, e));
@@ -57,7 +59,7 @@ export const int8Export: Rule = {
 const mb = (bytes: number) => `${sig(bytes / 1e6)} MB`;
 
 /** PyTorch: only Linear/LSTM/GRU weights go int8 under dynamic quantisation; conv-only models get no finding. */
-function torchMessage(model: ModelCost): string | null {
+function torchMessage(model: ModelCost, serving: InferenceEstimate | null): string | null {
   const layers = model.layers.filter((l) => DYNAMIC_TYPES.has(l.type));
   if (layers.length === 0) return null;
   const weights = layers.reduce((s, l) => s + (linearWeights(l) ?? l.params), 0);
@@ -68,12 +70,12 @@ function torchMessage(model: ModelCost): string | null {
     `${model.name} is saved in fp32 with no int8 path: dynamic int8 quantisation of its ${layers.length} ` +
     `${[...new Set(layers.map((l) => l.type))].join("/")} layer${layers.length > 1 ? "s" : ""} (${compact(weights)} weights) ` +
     `shrinks the weights from ${mb(total)} to ${mb(after)} (−${Math.round((1 - after / total) * 100)}%) and runs them ` +
-    "with int8 kernels on CPU; energy per inference is not priced (the script has no inference workload)"
+    `with int8 kernels on CPU${servingText(serving, ":int8", "on GPU it needs an int8 engine such as TensorRT; CPU int8 kernels are not priced")}`
   );
 }
 
 /** Keras: full-int8 TFLite stores every weight in int8; the Edge TPU figure is a bound at its rated peak. */
-function kerasMessage(model: ModelCost): string | null {
+function kerasMessage(model: ModelCost, serving: InferenceEstimate | null): string | null {
   if (model.params === 0) return null;
   const total = model.params * FP32_BYTES;
   const after = model.params * INT8_BYTES;
@@ -87,7 +89,23 @@ function kerasMessage(model: ModelCost): string | null {
   return (
     `${model.name} is saved in fp32 with no int8 path: a full-int8 TFLite model (Optimize.DEFAULT with a ` +
     `representative dataset) stores ${mb(total)} of weights in ${mb(after)} and runs on int8-only ` +
-    `accelerators such as the Edge TPU${edge}; energy per inference on the current target is not priced`
+    `accelerators such as the Edge TPU${edge}${servingText(serving, "coral-edge-tpu:int8", "module power at the run's MFU range")}`
+  );
+}
+
+/**
+ * The run's serving estimate (footprint/inference.ts) for the baseline and the int8 option whose id
+ * ends with `target`; without a priced run, says that energy per inference is not priced.
+ */
+function servingText(serving: InferenceEstimate | null, target: string, note: string): string {
+  const base = serving?.options[0];
+  const int8 = serving?.options.find((o) => o.id.endsWith(target));
+  if (!serving || !base || !int8 || base === int8)
+    return "; energy per inference is not priced (no training run of this model was priced)";
+  const saving = Math.round((1 - mid(int8.energyKWh) / mid(base.energyKWh)) * 100);
+  return (
+    `; per ${compact(serving.inferences)} inferences ≈ ${range(int8.energyKWh, "kWh")} with ${int8.title} instead of ` +
+    `${range(base.energyKWh, "kWh")} in ${base.title} (≈ −${saving}% energy; ${note})`
   );
 }
 
