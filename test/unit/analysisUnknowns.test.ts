@@ -75,3 +75,16 @@ test("an empty `while True` stops at its iteration cap with an unknown on the lo
   assert.equal(spin?.range?.start.line, 2);
   assert.equal(analysis.models.find((m) => m.name === "net")?.params, 10);
 });
+
+test("torch.jit.save is a save of the scripted model, not an unresolved call", () => {
+  const text =
+    'import torch\nfrom torch import nn\nmodel = nn.Sequential(nn.Linear(512, 2048), nn.ReLU(), nn.Linear(2048, 10))\nscripted = torch.jit.script(model)\ntorch.jit.save(scripted, "model.pt")\n';
+  const { analysis } = analyzer.analyze({
+    path: "/w/export.py",
+    text,
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  });
+  assert.equal(analysis.unknowns, undefined);
+  assert.equal(analysis.findings.filter((f) => f.code === "FP180").length, 1, "one finding for the one model");
+});

@@ -162,6 +162,7 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.save", makeSave("torch.save", false));
   f("torch.jit.script", makeSave("torch.jit.script", true));
   f("torch.jit.trace", makeSave("torch.jit.trace", true));
+  f("torch.jit.save", makeSave("torch.jit.save", false));
   f("torch.onnx.export", makeSave("torch.onnx.export", false));
   f("torch.compile", (_ip, [m]) => m ?? NONE);
   f("torch.nn.parallel.DistributedDataParallel", makeParallel("DistributedDataParallel"));
