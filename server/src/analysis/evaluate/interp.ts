@@ -63,6 +63,19 @@ export class Interp {
   readonly forwardCache = new Map<ModuleState, Map<string, Value>>();
   /** Ranges of AST nodes, computed once (reading positions crosses into wasm). */
   private readonly ranges = new WeakMap<Node, Range>();
+  /**
+   * Set by a framework whose symbolic tensors record operators as graph nodes (Keras): answers
+   * `a op b` when it applies, else null and the plain tensor arithmetic runs.
+   */
+  tensorOpHook:
+    | ((
+        ip: Interp,
+        op: string,
+        a: import("./values").Value,
+        b: import("./values").Value,
+        node: Node | null,
+      ) => import("./values").Value | null)
+    | null = null;
   /** Native packages (torch, os, argparse...) by dotted name; filled by imports.ts. */
   nativeModules = new Map<string, Value>();
 

@@ -75,6 +75,8 @@ const dunder: Record<string, string> = {
 };
 
 function tensorBinop(ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
+  const hooked = ip.tensorOpHook?.(ip, op, a, b, node);
+  if (hooked) return hooked;
   if (op === "@") return callTorchFunction(ip, "torch.matmul", [a, b], new Map(), node);
   const sa = a.k === "tensor" ? a.shape : asNumber(a) !== null ? [] : null;
   const sb = b.k === "tensor" ? b.shape : asNumber(b) !== null ? [] : null;

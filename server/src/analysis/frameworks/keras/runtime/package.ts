@@ -1,6 +1,7 @@
 // The `keras` and `tensorflow` namespaces: keras.layers (catalog classes, Layer, Input, merge
 // helpers), Sequential/Model, datasets, callbacks, utils, mixed_precision, applications and tf.data.
 
+import { kerasTensorOp } from "./tensorOps";
 import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeModule, opaque } from "../../../evaluate/nativeHelpers";
 import { asInt, builtin, int, NONE, tensor, tuple, unknown, type Value } from "../../../evaluate/values";
@@ -98,11 +99,13 @@ function kerasModule(ip: Interp): Value {
 
 /** The `keras` package (Keras 3, or tf.keras through `tensorflow.keras`). */
 export function kerasRoot(ip: Interp): Value {
+  ip.tensorOpHook = kerasTensorOp;
   return kerasModule(ip);
 }
 
 /** The `tensorflow` package: tf.keras, tf.data, and inert names for the rest. */
 export function tensorflowRoot(ip: Interp): Value {
+  ip.tensorOpHook = kerasTensorOp;
   const data = nativeModule("tensorflow.data", {
     Dataset: nativeModule("tensorflow.data.Dataset", { from_tensor_slices: fromTensorSlices }),
     AUTOTUNE: NONE,
