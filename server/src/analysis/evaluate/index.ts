@@ -14,6 +14,7 @@ import { Scope } from "./scope";
 import { execBlock, type FrameResult } from "./statements";
 import type { TraceEvent } from "./trace";
 import { NONE, str } from "./values";
+import { thousands } from "../format";
 
 export interface EvalBudget {
   /** Interpreter steps (statements + expressions) before the run stops with Unknown("budget"). */
@@ -61,7 +62,7 @@ export function evaluateProgram(tree: Tree, ctx: EvalContext): ProgramFacts {
   } catch (err) {
     if (err instanceof BudgetExhausted) {
       ip.unknowns.push({
-        message: `analysis stopped after ${ctx.budget.maxSteps.toLocaleString("en-US")} steps (budget): results cover the code run before that`,
+        message: `analysis stopped after ${thousands(ctx.budget.maxSteps)} steps (budget): results cover the code run before that`,
         range: null,
         hint: "very long loops or deep recursion; the models built before the stop are still reported",
       });

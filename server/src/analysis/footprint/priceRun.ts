@@ -10,6 +10,7 @@ import { type GridChoice, resolveGrid } from "./grid";
 import { point } from "./interval";
 import { priceInference } from "./inference";
 import { buildWhatIfs } from "./whatIfs";
+import { thousands } from "../format";
 
 /** The directive that fills each missing input, for Unknown hints. */
 const HINTS: Record<string, { message: string; hint: string }> = {
@@ -238,7 +239,7 @@ function scheduleAssumptions(spec: RunSpec): Assumption[] {
     const why = spec.evidence.find((e) => re.test(e));
     out.push({
       name,
-      value: value.toLocaleString("en-US"),
+      value: thousands(value),
       source: why && /directive/i.test(why) ? "directive" : "script",
       citation: why,
     });

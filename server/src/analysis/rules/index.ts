@@ -54,5 +54,9 @@ export function runRules(ctx: RuleContext, failures: string[] = []): Finding[] {
       findings.push({ ...f, fixes, code: rule.code, severity: configured ?? rule.defaultSeverity });
     }
   }
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.code.localeCompare(b.code));
+  // Codes are all "FP" + three digits, so code-unit order is localeCompare's order, without ICU's
+  // collator (its first use loads ICU data: ~10–25 ms on the server's first analysis).
+  return findings.sort(
+    (a, b) => a.range.start.line - b.range.start.line || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
 }

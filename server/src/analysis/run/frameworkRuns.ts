@@ -4,6 +4,7 @@ import type { ProgramFacts } from "../evaluate";
 import type { LoaderInfo, TraceEvent } from "../evaluate/trace";
 import type { RunSpec } from "../types";
 import { deviceOf, describeModels, line, precisionOf } from "./runFacts";
+import { thousands } from "../format";
 
 /** Library defaults for arguments a script omits, each with where it is documented. */
 export const FRAMEWORK_DEFAULTS = {
@@ -86,9 +87,8 @@ function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   spec.batchSize = orDefault(spec, "batch size", e.batchSize, FRAMEWORK_DEFAULTS.kerasBatch);
   spec.trainSamples = e.trainSamples;
   spec.valSamples = e.valSamples;
-  if (e.trainSamples !== null)
-    spec.evidence.push(`${e.trainSamples.toLocaleString("en-US")} training samples passed to fit()`);
-  if (e.valSamples !== null) spec.evidence.push(`${e.valSamples.toLocaleString("en-US")} validation samples per epoch`);
+  if (e.trainSamples !== null) spec.evidence.push(`${thousands(e.trainSamples)} training samples passed to fit()`);
+  if (e.valSamples !== null) spec.evidence.push(`${thousands(e.valSamples)} validation samples per epoch`);
   if (e.callbacks.some((c) => /EarlyStopping/.test(c)))
     spec.evidence.push("EarlyStopping callback: the epoch count is an upper bound");
   const pr = precisionOf(facts, [e], e.modelId === null ? [] : [e.modelId]);
@@ -106,8 +106,7 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
     spec.evidence.push(`max_steps ${e.maxSteps} (overrides num_train_epochs)`);
   } else spec.epochs = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.hfEpochs);
   spec.trainSamples = e.trainSamples;
-  if (e.trainSamples !== null)
-    spec.evidence.push(`${e.trainSamples.toLocaleString("en-US")} training samples (train_dataset)`);
+  if (e.trainSamples !== null) spec.evidence.push(`${thousands(e.trainSamples)} training samples (train_dataset)`);
   spec.tokensPerSample = e.tokensPerSample;
   if (e.tokensPerSample !== null)
     spec.evidence.push(`${e.tokensPerSample} tokens per sample (max_length / block_size)`);
@@ -121,7 +120,7 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
 /** Evaluation passes during a Trainer run, as validation samples per training epoch. */
 function hfEvaluation(spec: RunSpec, e: Ev<"hfTrainer">): void {
   if (e.evalSamples === null) return;
-  const n = e.evalSamples.toLocaleString("en-US");
+  const n = thousands(e.evalSamples);
   if (e.evalEachEpoch) {
     spec.valSamples = e.evalSamples;
     spec.evidence.push(`${n} evaluation samples per epoch (eval_strategy="epoch", eval_dataset)`);
@@ -157,7 +156,7 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
     spec.valSamples = Math.round(val * e.valPerEpoch);
     const passes = e.valPerEpoch === 1 ? "per epoch" : `× ${+e.valPerEpoch.toFixed(3)} passes per epoch`;
     spec.evidence.push(
-      `${val.toLocaleString("en-US")} validation samples ${passes}: ${e.valLoader?.dataset?.name ?? "validation loader"} (line ${line(e.valLoader?.range ?? e.range)})`,
+      `${thousands(val)} validation samples ${passes}: ${e.valLoader?.dataset?.name ?? "validation loader"} (line ${line(e.valLoader?.range ?? e.range)})`,
     );
   } else if (e.valLoader) spec.evidence.push("validation loader of unknown size: validation cost left out");
   if (e.callbacks.includes("EarlyStopping"))
@@ -184,7 +183,7 @@ function applyLoader(spec: RunSpec, ld: LoaderInfo | null): void {
   if (ld.dataset?.samples != null) {
     spec.trainSamples = ld.dataset.samples;
     spec.evidence.push(
-      `${ld.dataset.samples.toLocaleString("en-US")} samples: ${ld.dataset.name ?? "dataset"} (line ${line(ld.range)})`,
+      `${thousands(ld.dataset.samples)} samples: ${ld.dataset.name ?? "dataset"} (line ${line(ld.range)})`,
     );
   }
   if (ld.batchSize !== null)

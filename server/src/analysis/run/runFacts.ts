@@ -6,6 +6,7 @@ import type { ProgramFacts } from "../evaluate";
 import type { TraceEvent } from "../evaluate/trace";
 import { findDevice } from "../footprint/devices";
 import type { ModelCost, Precision, Range, RunSpec } from "../types";
+import { thousands } from "../format";
 
 export const line = (r: Range) => r.start.line + 1;
 
@@ -46,7 +47,7 @@ export function describeModels(facts: ProgramFacts, trainedIds: number[], forwar
       if (/^Conv/i.test(l.type)) convMacs += l.macs;
     }
     evidence.push(
-      `model ${m.name} (${m.className}): ${m.params.toLocaleString("en-US")} params` +
+      `model ${m.name} (${m.className}): ${thousands(m.params)} params` +
         (m.forwardFlops !== null
           ? `, ${m.forwardFlops.toExponential(3)} forward FLOPs/sample`
           : ", forward FLOPs unknown"),
@@ -112,13 +113,13 @@ export function applyDirectives(spec: RunSpec, d: Directives): void {
   if (d.samples) {
     spec.trainSamples = d.samples.value;
     spec.evidence.push(
-      `${d.samples.value.toLocaleString("en-US")} training samples from the # footprint: samples directive (line ${d.samples.line + 1})`,
+      `${thousands(d.samples.value)} training samples from the # footprint: samples directive (line ${d.samples.line + 1})`,
     );
     spec.unknowns = spec.unknowns.filter((u) => !u.hint?.includes("samples"));
     if (spec.maxSteps !== null && spec.batchSize === null) {
       // A step loop without a loader: the directive states the samples the whole loop sees.
       spec.evidence.push(
-        `${spec.maxSteps.toLocaleString("en-US")} steps with an unknown batch: the directive's samples are taken as all samples seen`,
+        `${thousands(spec.maxSteps)} steps with an unknown batch: the directive's samples are taken as all samples seen`,
       );
       spec.maxSteps = null;
       spec.epochs = spec.epochs ?? 1;
@@ -136,13 +137,13 @@ export function applyDirectives(spec: RunSpec, d: Directives): void {
     spec.params = d.params.value;
     spec.trainableParams = Math.max(0, d.params.value - frozen);
     spec.evidence.push(
-      `${d.params.value.toLocaleString("en-US")} parameters from the # footprint: params directive (line ${d.params.line + 1})`,
+      `${thousands(d.params.value)} parameters from the # footprint: params directive (line ${d.params.line + 1})`,
     );
   }
   if (d.flops) {
     spec.forwardFlops = d.flops.value;
     spec.evidence.push(
-      `${d.flops.value.toLocaleString("en-US")} forward FLOPs per sample from the # footprint: flops directive (line ${d.flops.line + 1})`,
+      `${thousands(d.flops.value)} forward FLOPs per sample from the # footprint: flops directive (line ${d.flops.line + 1})`,
     );
   }
   if (d.device) {
@@ -165,7 +166,7 @@ export function gapUnknowns(spec: RunSpec): void {
   };
   if (spec.trainSamples === null && spec.maxSteps !== null && spec.batchSize === null)
     add(
-      `${spec.maxSteps.toLocaleString("en-US")} steps, but the batch size is unknown`,
+      `${thousands(spec.maxSteps)} steps, but the batch size is unknown`,
       "add `# footprint: samples N` (all samples the loop sees: steps × batch size)",
     );
   else if (spec.trainSamples === null && !(spec.maxSteps !== null && spec.batchSize !== null))

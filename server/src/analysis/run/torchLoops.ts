@@ -7,6 +7,7 @@ import type { LoopFrame, TraceEvent } from "../evaluate/trace";
 import type { Range, RunSpec } from "../types";
 import { deviceOf, describeModels, line, precisionOf, unique } from "./runFacts";
 import { accumulationSteps, loopIterableText } from "./sourceLookup";
+import { thousands } from "../format";
 
 const key = (r: Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 // Compared field by field: building two key strings per loop of every trace event made this
@@ -86,13 +87,11 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     if (ds?.samples != null) {
       spec.trainSamples = ds.samples;
       evidence.push(
-        `${ds.samples.toLocaleString("en-US")} samples: ${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""} (line ${line(ld.range)})`,
+        `${thousands(ds.samples)} samples: ${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""} (line ${line(ld.range)})`,
       );
     } else if (batchLoop.tripCount !== null && ld.batchSize !== null) {
       spec.trainSamples = batchLoop.tripCount * ld.batchSize;
-      evidence.push(
-        `${spec.trainSamples.toLocaleString("en-US")} samples: ${batchLoop.tripCount} batches × ${ld.batchSize}`,
-      );
+      evidence.push(`${thousands(spec.trainSamples)} samples: ${batchLoop.tripCount} batches × ${ld.batchSize}`);
     }
     if (ld.batchSize !== null)
       evidence.push(
@@ -106,7 +105,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     // A step loop without a loader (`for step in range(max_iters)`): steps are known, samples are not.
     spec.maxSteps = batchLoop.tripCount * (epochLoop?.tripCount ?? 1);
     evidence.push(
-      `${spec.maxSteps.toLocaleString("en-US")} optimizer steps: ${iterText(batchLoop)}${epochLoop ? ` × ${iterText(epochLoop)}` : ""}`,
+      `${thousands(spec.maxSteps)} optimizer steps: ${iterText(batchLoop)}${epochLoop ? ` × ${iterText(epochLoop)}` : ""}`,
     );
   }
 
@@ -200,7 +199,7 @@ function evalSamples(
     if (n === null) continue;
     total = (total ?? 0) + n;
     evidence.push(
-      `${n.toLocaleString("en-US")} evaluation samples per epoch: ${ds?.name ?? "loader"}${ds?.split ? ` ${ds.split}` : ""} (line ${line(loop.range)})${e.noGrad ? "" : " (runs without no_grad)"}`,
+      `${thousands(n)} evaluation samples per epoch: ${ds?.name ?? "loader"}${ds?.split ? ` ${ds.split}` : ""} (line ${line(loop.range)})${e.noGrad ? "" : " (runs without no_grad)"}`,
     );
   }
   return total;

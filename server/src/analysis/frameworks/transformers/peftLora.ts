@@ -8,6 +8,7 @@ import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
 import { asInt, asString, type Kw, NONE, type Value } from "../../evaluate/values";
 import { makeParam, namedParameters } from "../torch/moduleState";
 import { hfInfoOf } from "./hfModel";
+import { thousands } from "../../format";
 
 /**
  * peft's TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (peft/utils/constants.py), used when a
@@ -93,7 +94,7 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
       head += part.params;
     }
   ip.note(
-    `LoRA r=${r} (${how}): ${adapters.toLocaleString("en-US")} adapter parameters${head ? ` + ${head.toLocaleString("en-US")} in the trainable head copy` : ""}; the base model is frozen`,
+    `LoRA r=${r} (${how}): ${thousands(adapters)} adapter parameters${head ? ` + ${thousands(head)} in the trainable head copy` : ""}; the base model is frozen`,
     node,
   );
   return m;
