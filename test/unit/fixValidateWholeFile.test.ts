@@ -60,6 +60,21 @@ describe("checkFix across statements (whole-file, incremental)", () => {
       ok: false,
     },
     {
+      name: "lines inserted between top-level statements that open a bracket",
+      fix: fix([1, 0, 1, 0, "x = (\n"]),
+      ok: false,
+    },
+    {
+      name: "a clean top-level insertion with a keyword that breaks its call",
+      fix: fix([1, 0, 1, 0, "import torch\n"], [2, 12, 2, 12, "dropout=(0.1"]),
+      ok: false,
+    },
+    {
+      name: "a decorator inserted between top-level statements (invalid on its own, valid before a def)",
+      fix: fix([1, 0, 1, 0, "@torch.no_grad()\ndef f():\n    pass\n"]),
+      ok: true,
+    },
+    {
       name: "a multi-line insertion at the end and a broken one at the top",
       fix: fix([0, 0, 0, 0, "def (:\n"], [6, 0, 6, 0, "print(\n  loss)\n"]),
       ok: false,
