@@ -75,6 +75,27 @@ describe("checkFix across statements (whole-file, incremental)", () => {
       ok: true,
     },
     {
+      name: "a line appended after the last statement of a loop body, at its indentation",
+      fix: fix([5, 19, 5, 19, "\n    optimizer.step()"]),
+      ok: true,
+    },
+    {
+      // Not the statement's indentation, so the whole-file path decides (tree-sitter accepts it).
+      name: "a line appended at column 0 inside a loop body, before the body's next line",
+      fix: fix([4, 19, 4, 19, "\nprint(loss)"]),
+      ok: true,
+    },
+    {
+      name: "a line appended after a loop body's statement that opens a bracket",
+      fix: fix([5, 19, 5, 19, "\n    y = ("]),
+      ok: false,
+    },
+    {
+      name: "an import at the top and a line appended after a top-level statement",
+      fix: fix([1, 0, 1, 0, "import torch\n"], [2, 13, 2, 13, "\nprint(model)"]),
+      ok: true,
+    },
+    {
       name: "a multi-line insertion at the end and a broken one at the top",
       fix: fix([0, 0, 0, 0, "def (:\n"], [6, 0, 6, 0, "print(\n  loss)\n"]),
       ok: false,

@@ -65,14 +65,17 @@ export function checkFix(parse: Reparse, text: string, fix: Fix, tree: Tree): Fi
   const starts = lineStarts(text);
   const groups = new Map<number, { node: Node; edits: TextEdit[] }>();
   const inserts: TextEdit[] = [];
+  let appended = false;
   for (const e of fix.edits) {
-    const node = statementFor(tree, text, starts, e);
+    let node = statementFor(tree, text, starts, e);
     if (!node) {
       if (topLevelLines(tree, text, starts, e)) {
         inserts.push(e);
         continue;
       }
-      return wholeFile(parse, text, fix, tree);
+      node = appendedTo(tree, text, starts, e);
+      if (!node) return wholeFile(parse, text, fix, tree);
+      appended = true;
     }
     const g = groups.get(node.id) ?? { node, edits: [] };
     g.edits.push(e);
@@ -88,17 +91,43 @@ export function checkFix(parse: Reparse, text: string, fix: Fix, tree: Tree): Fi
     try {
       after = standalone(text, starts, node, edits);
     } catch (err) {
-      if (inserts.length) return wholeFile(parse, text, fix, tree);
+      if (inserts.length || appended) return wholeFile(parse, text, fix, tree);
       return { ok: false, reason: String(err) };
     }
     const had = errorsIn(parse, standalone(text, starts, node, []));
     const has = errorsIn(parse, after);
     if (has > had) {
-      if (inserts.length) return wholeFile(parse, text, fix, tree);
+      if (inserts.length || appended) return wholeFile(parse, text, fix, tree);
       return { ok: false, reason: `the edit adds ${has - had} syntax error(s) to line ${node.startPosition.row + 1}` };
     }
   }
   return { ok: true };
+}
+
+/**
+ * The statement that an insertion of new lines right at its end extends, in a file with no syntax
+ * errors: the lines a fix adds after a statement (`torch.save(...)` followed by an int8 copy's
+ * save). Only when every added line keeps at least the statement's indentation, so the lines after
+ * it still read as before; the statement and its added lines are then checked on their own.
+ */
+function appendedTo(tree: Tree, text: string, starts: number[], e: TextEdit): Node | null {
+  const { start, end } = e.range;
+  if (start.line !== end.line || start.character !== end.character || start.character === 0) return null;
+  if (!/^\r?\n/.test(e.newText) || tree.rootNode.hasError) return null;
+  const from = offsetAt(starts, text, start);
+  const next = text.charCodeAt(from);
+  if (from < text.length && next !== 10 && next !== 13) return null;
+  let n: Node | null = tree.rootNode.descendantForIndex(from - 1, from - 1);
+  for (; n; n = n.parent) {
+    const isStatement = n.parent?.type === "block" || n.parent?.type === "module";
+    if (isStatement) break;
+    if (n.type === "module") return null;
+  }
+  if (!n || n.endIndex !== from) return null;
+  const indent = /^[ \t]*/.exec(text.slice(starts[n.startPosition.row], n.startIndex))![0];
+  const added = e.newText.split(/\r?\n/).slice(1);
+  if (added.some((l) => l.trim() !== "" && (!l.startsWith(indent) || /^[ \t]*\\?$/.test(l)))) return null;
+  return n;
 }
 
 /**
