@@ -20,10 +20,13 @@ export const noEarlyStopping: Rule = {
   defaultSeverity: "information",
   check(ctx) {
     const out = [];
+    let anywhere: boolean | undefined;
     for (const run of ctx.runs) {
       const { spec } = run;
       if (spec.epochs === null || spec.epochs < MANY_EPOCHS) continue;
-      if (hasEarlyStopping(ctx, run)) continue;
+      // The whole-script checks do not depend on the run: once per analysis, not once per run.
+      anywhere ??= stopsEarlyAnywhere(ctx);
+      if (anywhere || loopBreaks(ctx, run)) continue;
       const saving = describeSaving(run, whatIf(run, "early-stopping"));
       const fix = spec.framework === "keras" ? validated(ctx, kerasCallbackFix(ctx, run)) : null;
       out.push({
@@ -36,11 +39,15 @@ export const noEarlyStopping: Rule = {
   },
 };
 
-function hasEarlyStopping(ctx: RuleContext, run: RunEstimate): boolean {
+/** A Keras EarlyStopping callback, or early stopping or patience named anywhere in the script. */
+function stopsEarlyAnywhere(ctx: RuleContext): boolean {
   for (const e of ctx.facts.trace) {
     if (e.kind === "kerasFit" && e.callbacks.some((c) => /EarlyStopping/.test(c))) return true;
   }
-  if (/EarlyStopping|early_stop|patience/i.test(ctx.text)) return true;
+  return /EarlyStopping|early_stop|patience/i.test(ctx.text);
+}
+
+function loopBreaks(ctx: RuleContext, run: RunEstimate): boolean {
   // A PyTorch loop that can `break` out of its epoch loop already stops early.
   const loopNode = run.spec.framework === "pytorch" ? callAt(ctx.tree, run.spec.range) : null;
   for (let n = loopNode; n; n = n.parent)
