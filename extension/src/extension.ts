@@ -8,6 +8,7 @@ import {
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
+  State,
   TransportKind,
 } from "vscode-languageclient/node";
 import { SHOW_REPORT_COMMAND } from "../../server/src/shared/protocol";
@@ -15,6 +16,7 @@ import { registerFootprintCommands } from "./commands";
 import { ReportPanel } from "./report/reportPanel";
 import { RestartPolicy } from "./restartPolicy";
 import { createStatusBar } from "./statusBar";
+import { trackVisibleDocuments, visibleUris } from "./visibleDocuments";
 
 let client: LanguageClient | undefined;
 const restarts = new RestartPolicy();
@@ -32,11 +34,10 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
       // Python cells of Jupyter notebooks, each analysed on its own (an .ipynb file itself is JSON).
       { notebook: "*", language: "python" },
     ],
-    synchronize: {
-      configurationSection: "footprint",
-      // [tool.footprint] lives there; the server re-reads it when it changes.
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/pyproject.toml"),
-    },
+    // The server registers its own file watchers (pyproject.toml, imported *.py) dynamically.
+    synchronize: { configurationSection: "footprint" },
+    // Known before the first didOpen, so tabs restored at start-up but hidden wait for idle time.
+    initializationOptions: () => ({ visibleDocuments: visibleUris() }),
     outputChannelName: "Footprint",
     // A dead server is restarted a bounded number of times, and the user is told each time.
     errorHandler: {
@@ -57,6 +58,11 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   client = createClient(context);
+  const visible = trackVisibleDocuments(() => client);
+  // A (re)started server knows nothing: tell it what is on screen each time it is running.
+  client.onDidChangeState((e) => {
+    if (e.newState === State.Running) visible.send();
+  });
   // The report is a webview panel (report/); Export Report → Markdown keeps the Markdown renderer.
   const report = new ReportPanel(context.extensionUri, () => client);
   context.subscriptions.push(
@@ -67,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       () => report.currentSource,
     ),
     createStatusBar(() => client),
+    visible,
     vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (uri?: string | vscode.Uri) => report.show(uri)),
     vscode.commands.registerCommand("footprint.restartServer", async () => {
       if (!client) return;

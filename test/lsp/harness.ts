@@ -16,6 +16,7 @@ import {
   type InitializeResult,
   type Position,
   type ProtocolConnection,
+  type Registration,
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
   ShutdownRequest,
@@ -71,6 +72,8 @@ export class LspSession {
   private waiters: Waiter[] = [];
   readonly started = performance.now();
   firstDiagnosticsMs: number | null = null;
+  /** What the server registered dynamically (client/registerCapability). */
+  readonly registrations: Registration[] = [];
 
   constructor() {
     this.process = spawn(process.execPath, [join(ROOT, "dist", "server.js"), "--stdio"], { cwd: ROOT });
@@ -96,17 +99,29 @@ export class LspSession {
       this.message(p.message);
       return null;
     });
-    this.connection.onRequest("client/registerCapability", () => null);
+    this.connection.onRequest("client/registerCapability", (p: { registrations: Registration[] }) => {
+      this.registrations.push(...p.registrations);
+      return null;
+    });
     this.connection.listen();
   }
 
-  async initialize(rootPath = ROOT): Promise<InitializeResult> {
+  /** `watchFiles` declares dynamic file-watcher registration; `visibleDocuments` goes in initializationOptions. */
+  async initialize(
+    rootPath = ROOT,
+    opts: { watchFiles?: boolean; visibleDocuments?: string[] } = {},
+  ): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: fileUri(rootPath),
       workspaceFolders: [{ uri: fileUri(rootPath), name: "root" }],
+      initializationOptions: opts.visibleDocuments ? { visibleDocuments: opts.visibleDocuments } : undefined,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: !!opts.watchFiles },
+        },
         textDocument: {
           hover: { contentFormat: ["markdown", "plaintext"] },
           publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },

@@ -1,11 +1,15 @@
 // Open documents: text, the last syntax tree (edited in place so reparsing is incremental), and
-// the analysis of one version, recomputed after a short pause in typing or on demand.
+// the analysis of one version, recomputed after a short pause in typing or on demand, when a
+// workspace file it read changes, and, for documents not visible, only when the editor is idle.
+import { resolve } from "node:path";
 import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import type { Tree } from "web-tree-sitter";
 import type { Analyzer } from "../analysis/analyze";
 import type { FileAnalysis } from "../analysis/types";
 import type { WorkspaceReader } from "../analysis/workspace";
 import type { Settings } from "../shared/settings";
+import { BackgroundQueue } from "./backgroundQueue";
+import { overlayReader, type ReadRecord, staleReads } from "./dependencies";
 import { treeEditFor } from "./treeEdits";
 import { uriToPath } from "./workspaceReader";
 
@@ -25,19 +29,30 @@ interface DocumentState {
   analyzedVersion: number;
   timer: ReturnType<typeof setTimeout> | null;
   running: Promise<FileAnalysis | null> | null;
+  /** Workspace files the last analysis read (imports), with what they held then. */
+  reads: ReadRecord;
 }
 
 export type AnalysedListener = (uri: string, version: number, analysis: FileAnalysis) => void;
 
 export class DocumentStore {
   private readonly states = new Map<string, DocumentState>();
+  /** Open `file:` documents by absolute path: imports read their buffers, not the disk. */
+  private readonly byPath = new Map<string, string>();
+  /** URIs shown in an editor; null until the client says (then every document counts as shown). */
+  private visible: Set<string> | null = null;
+  private readonly background: BackgroundQueue;
 
   constructor(
     private readonly host: AnalysisHost,
     private readonly onAnalysed: AnalysedListener,
     /** Pause after a keystroke before re-analysing; requests in the meantime analyse at once. */
     private readonly debounceMs = 150,
-  ) {}
+    /** Quiet time before each analysis of a document that is open but not visible. */
+    backgroundMs = 500,
+  ) {
+    this.background = new BackgroundQueue((uri) => this.analysis(uri), backgroundMs);
+  }
 
   open(uri: string, languageId: string, version: number, text: string): void {
     this.close(uri);
@@ -48,9 +63,17 @@ export class DocumentStore {
       analyzedVersion: -1,
       timer: null,
       running: null,
+      reads: new Map(),
     };
     this.states.set(uri, state);
-    void this.analysis(uri);
+    const path = filePath(uri);
+    if (path) {
+      this.byPath.set(path, uri);
+      // The buffer now stands in for the file: importers that read different text are stale.
+      this.refreshDependents([path], uri);
+    }
+    if (this.isVisible(uri)) void this.analysis(uri);
+    else this.background.add(uri);
   }
 
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {
@@ -64,6 +87,8 @@ export class DocumentStore {
       state.doc = TextDocument.update(state.doc, [change], version);
     }
     this.schedule(uri, state);
+    const path = filePath(uri);
+    if (path) this.refreshDependents([path], uri);
   }
 
   close(uri: string): void {
@@ -72,6 +97,36 @@ export class DocumentStore {
     if (state.timer) clearTimeout(state.timer);
     this.dropTree(state);
     this.states.delete(uri);
+    this.background.delete(uri);
+    const path = filePath(uri);
+    if (path && this.byPath.get(path) === uri) {
+      this.byPath.delete(path);
+      // Importers go back to the saved file, which may differ from the buffer they saw.
+      this.refreshDependents([path]);
+    }
+  }
+
+  /** Workspace files changed on disk (created, saved, deleted): re-analyse the documents that read them. */
+  filesChanged(paths: string[]): void {
+    this.refreshDependents(paths);
+  }
+
+  /**
+   * The documents shown in editors. Those that became visible with a stale analysis are analysed
+   * at once; the others wait in the background queue until the editor is idle.
+   */
+  setVisible(uris: string[]): void {
+    this.visible = new Set(uris);
+    for (const uri of this.visible) {
+      const state = this.states.get(uri);
+      if (!state || this.isFresh(state)) continue;
+      this.background.delete(uri);
+      this.schedule(uri, state, 0);
+    }
+  }
+
+  isVisible(uri: string): boolean {
+    return this.visible === null || this.visible.has(uri);
   }
 
   document(uri: string): TextDocument | undefined {
@@ -95,7 +150,7 @@ export class DocumentStore {
     for (;;) {
       const state = this.states.get(uri);
       if (!state) return null;
-      if (state.analysis && state.analyzedVersion === state.doc.version) return state.analysis;
+      if (state.analysis && this.isFresh(state)) return state.analysis;
       if (state.running) {
         await state.running;
         continue;
@@ -113,10 +168,38 @@ export class DocumentStore {
 
   dispose(): void {
     for (const uri of this.uris()) this.close(uri);
+    this.background.dispose();
+  }
+
+  private isFresh(state: DocumentState): boolean {
+    return state.analysis !== null && state.analyzedVersion === state.doc.version;
+  }
+
+  /** Marks stale, and re-analyses, every document (but `except`) whose reads among `paths` changed. */
+  private refreshDependents(paths: string[], except?: string): void {
+    for (const [uri, state] of this.states) {
+      if (uri === except || state.reads.size === 0) continue;
+      if (staleReads(state.reads, paths, this.readerFor(uri)).length === 0) continue;
+      state.analyzedVersion = -1;
+      this.schedule(uri, state);
+    }
+  }
+
+  private readerFor(uri: string) {
+    return overlayReader(this.host.workspaceFor(uri), (path) => {
+      const open = this.byPath.get(path);
+      return open === undefined ? undefined : this.states.get(open)?.doc.getText();
+    });
   }
 
   private schedule(uri: string, state: DocumentState, delay = this.debounceMs): void {
     if (state.timer) clearTimeout(state.timer);
+    state.timer = null;
+    if (!this.isVisible(uri)) {
+      this.background.add(uri);
+      return;
+    }
+    this.background.postpone();
     state.timer = setTimeout(() => {
       state.timer = null;
       void this.analysis(uri);
@@ -137,12 +220,15 @@ export class DocumentStore {
     // From here to the end everything is synchronous, so text, version and tree stay consistent.
     const { version } = state.doc;
     const path = uriToPath(uri);
+    const workspace = this.readerFor(uri);
+    // Kept even when the analysis throws: a fix to an imported file may cure it.
+    state.reads = workspace.record;
     try {
       const out = analyzer.analyze({
         path,
         text: state.doc.getText(),
         settings,
-        workspace: this.host.workspaceFor(uri),
+        workspace,
         oldTree: state.tree,
       });
       if (out.tree !== state.tree) this.dropTree(state);
@@ -157,6 +243,7 @@ export class DocumentStore {
   }
 
   private finish(uri: string, state: DocumentState, version: number, analysis: FileAnalysis): FileAnalysis {
+    this.background.delete(uri);
     state.analysis = analysis;
     state.analyzedVersion = version;
     this.onAnalysed(uri, version, analysis);
@@ -167,6 +254,11 @@ export class DocumentStore {
     state.tree?.delete();
     state.tree = null;
   }
+}
+
+/** The absolute path of a `file:` URI, the key imports are resolved by; null for other schemes. */
+function filePath(uri: string): string | null {
+  return uri.startsWith("file:") ? resolve(uriToPath(uri)) : null;
 }
 
 function describe(err: unknown): string {

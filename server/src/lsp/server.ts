@@ -6,11 +6,14 @@ import {
   CodeLensRefreshRequest,
   type Connection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  type FileEvent,
   type InitializeParams,
   type InitializeResult,
   TextDocumentSyncKind,
 } from "vscode-languageserver";
 import type { Analyzer } from "../analysis/analyze";
+import { VISIBLE_DOCUMENTS_NOTIFICATION, type VisibleDocumentsParams } from "../shared/protocol";
 import { registerCodeActions } from "./codeActions";
 import { registerCodeLens } from "./codeLens";
 import type { ServerContext } from "./context";
@@ -27,6 +30,7 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
   let roots: string[] = [];
   let canPullConfiguration = false;
   let canRegisterConfiguration = false;
+  let canRegisterFileWatchers = false;
   let canRefreshInlayHints = false;
   let canRefreshCodeLens = false;
   let supportsWorkspaceFolders = false;
@@ -55,11 +59,16 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
     const caps = params.capabilities;
     canPullConfiguration = !!caps.workspace?.configuration;
     canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    canRegisterFileWatchers = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     canRefreshInlayHints = !!caps.workspace?.inlayHint?.refreshSupport;
     canRefreshCodeLens = !!caps.workspace?.codeLens?.refreshSupport;
     supportsWorkspaceFolders = !!caps.workspace?.workspaceFolders;
     roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (roots.length === 0 && params.rootUri) roots = [uriToPath(params.rootUri)];
+    const visible = stringsOf(
+      (params.initializationOptions as { visibleDocuments?: unknown } | null)?.visibleDocuments,
+    );
+    if (visible) documents.setVisible(visible);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -76,6 +85,13 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
   connection.onInitialized(() => {
     if (canRegisterConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: "footprint" });
+    }
+    if (canRegisterFileWatchers) {
+      // pyproject.toml holds [tool.footprint]; Python files are what imports read. Asked for here, not
+      // in each client, so every editor that can watch files keeps importers fresh.
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: "**/pyproject.toml" }, { globPattern: "**/*.py" }],
+      });
     }
     if (supportsWorkspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -94,8 +110,17 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
     if (canRefreshCodeLens) void connection.sendRequest(CodeLensRefreshRequest.type);
   };
   connection.onDidChangeConfiguration(reanalyse);
-  // pyproject.toml edits (the client watches them) change [tool.footprint].
-  connection.onDidChangeWatchedFiles(reanalyse);
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    // pyproject.toml edits change [tool.footprint] for every document under it.
+    if (changes.some((c) => /(^|[\\/])pyproject\.toml$/.test(c.uri))) reanalyse();
+    // A saved, created or deleted module: only the documents whose imports read it, if it now differs.
+    const paths = changes.filter(isLocalFile).map((c) => uriToPath(c.uri));
+    if (paths.length > 0) documents.filesChanged(paths);
+  });
+  connection.onNotification(VISIBLE_DOCUMENTS_NOTIFICATION, (params: VisibleDocumentsParams | null) => {
+    const visible = stringsOf(params?.uris);
+    if (visible) documents.setVisible(visible);
+  });
 
   connection.onDidOpenTextDocument(({ textDocument: d }) => documents.open(d.uri, d.languageId, d.version, d.text));
   connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) =>
@@ -115,6 +140,15 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
 
   connection.onShutdown(() => documents.dispose());
   connection.listen();
+}
+
+/** The strings of a client-sent array, or null when it is not an array (ignored, not trusted). */
+function stringsOf(value: unknown): string[] | null {
+  return Array.isArray(value) ? value.filter((u): u is string => typeof u === "string") : null;
+}
+
+function isLocalFile(change: FileEvent): boolean {
+  return change.uri.startsWith("file:") && !/pyproject\.toml$/.test(change.uri);
 }
 
 function dirnameOf(path: string): string {
