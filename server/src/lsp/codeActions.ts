@@ -43,13 +43,13 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
 }
 
 export function registerCodeActions(ctx: ServerContext): void {
-  ctx.connection.onCodeAction(async (params: CodeActionParams) => {
+  ctx.connection.onCodeAction(async (params: CodeActionParams, token) => {
     const uri = params.textDocument.uri;
     if (!ctx.documents.document(uri)) return null;
     const only = params.context.only;
     const quick = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
     const actions = quick ? codeActionsFor(uri, params.context.diagnostics) : [];
-    const all = await fixAllFor(ctx, params);
+    const all = await fixAllFor(ctx, params, token);
     return all ? [...actions, all] : actions;
   });
 }

@@ -5,6 +5,7 @@ import { compact, flops, range } from "../analysis/format";
 import type { FileAnalysis, ModelCost, RunEstimate } from "../analysis/types";
 import { SHOW_REPORT_COMMAND } from "../shared/protocol";
 import type { ServerContext } from "./context";
+import { analysisForRequest } from "./requestAnalysis";
 import { toLspRange } from "./convert";
 
 export function modelLensTitle(m: ModelCost): string {
@@ -38,11 +39,11 @@ export function codeLensesFor(uri: string, analysis: FileAnalysis): CodeLens[] {
 }
 
 export function registerCodeLens(ctx: ServerContext): void {
-  ctx.connection.onCodeLens(async (params: CodeLensParams) => {
+  ctx.connection.onCodeLens(async (params: CodeLensParams, token) => {
     const uri = params.textDocument.uri;
     const settings = await ctx.settings.settingsFor(uri);
     if (!settings.codeLens) return [];
-    const analysis = await ctx.documents.analysis(uri);
+    const analysis = await analysisForRequest(ctx.documents, uri, token);
     return analysis ? codeLensesFor(uri, analysis) : null;
   });
 }

@@ -1,9 +1,15 @@
 // The `source.fixAll.footprint` code action: every finding's preferred fix in one versioned edit,
 // built from the document's cached analysis (not only the diagnostics in the requested range).
-import { type CodeAction, type CodeActionParams, TextDocumentEdit } from "vscode-languageserver";
+import {
+  type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
+  TextDocumentEdit,
+} from "vscode-languageserver";
 import { fixAllEdits } from "../analysis/fixes/fixAll";
 import type { FileAnalysis } from "../analysis/types";
 import type { ServerContext } from "./context";
+import { analysisForRequest } from "./requestAnalysis";
 
 export const FIX_ALL_KIND = "source.fixAll.footprint";
 
@@ -28,10 +34,14 @@ export function fixAllAction(uri: string, version: number, text: string, analysi
 }
 
 /** The fix-all action for a request, or null when not asked for or nothing to fix. */
-export async function fixAllFor(ctx: ServerContext, params: CodeActionParams): Promise<CodeAction | null> {
+export async function fixAllFor(
+  ctx: ServerContext,
+  params: CodeActionParams,
+  token?: CancellationToken,
+): Promise<CodeAction | null> {
   const uri = params.textDocument.uri;
   if (!wantsFixAll(params.context.only)) return null;
-  const analysis = await ctx.documents.analysis(uri);
+  const analysis = await analysisForRequest(ctx.documents, uri, token);
   const doc = ctx.documents.document(uri);
   if (!analysis || !doc) return null;
   return fixAllAction(uri, doc.version, doc.getText(), analysis);

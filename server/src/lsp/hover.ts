@@ -5,6 +5,7 @@ import type { FileAnalysis, LayerCost, ModelCost, Range, RunEstimate } from "../
 import { positionInRange, rangeSize, toLspRange } from "./convert";
 import { layerHover, modelHover, runHover } from "./hoverText";
 import type { ServerContext } from "./context";
+import { analysisForRequest } from "./requestAnalysis";
 
 type Target =
   | { kind: "layers"; range: Range; byModel: Array<{ model: ModelCost; layers: LayerCost[] }> }
@@ -75,8 +76,8 @@ export function hoverFor(analysis: FileAnalysis, p: Position): Hover | null {
 }
 
 export function registerHover(ctx: ServerContext): void {
-  ctx.connection.onHover(async (params: HoverParams) => {
-    const analysis = await ctx.documents.analysis(params.textDocument.uri);
+  ctx.connection.onHover(async (params: HoverParams, token) => {
+    const analysis = await analysisForRequest(ctx.documents, params.textDocument.uri, token);
     return analysis ? hoverFor(analysis, params.position) : null;
   });
 }

@@ -5,6 +5,7 @@ import { compact } from "../analysis/format";
 import type { FileAnalysis } from "../analysis/types";
 import type { ServerContext } from "./context";
 import { rangesOverlap } from "./convert";
+import { analysisForRequest } from "./requestAnalysis";
 
 interface LineCost {
   /** Two instances of one class share constructor lines: the first model's layers label them. */
@@ -52,11 +53,11 @@ export function inlayHintsFor(analysis: FileAnalysis, visible: Range): InlayHint
 }
 
 export function registerInlayHints(ctx: ServerContext): void {
-  ctx.connection.languages.inlayHint.on(async (params: InlayHintParams) => {
+  ctx.connection.languages.inlayHint.on(async (params: InlayHintParams, token) => {
     const uri = params.textDocument.uri;
     const settings = await ctx.settings.settingsFor(uri);
     if (!settings.inlayHints) return [];
-    const analysis = await ctx.documents.analysis(uri);
+    const analysis = await analysisForRequest(ctx.documents, uri, token);
     return analysis ? inlayHintsFor(analysis, params.range) : null;
   });
 }
