@@ -1,13 +1,18 @@
 // Bad input never takes the server down: syntax errors, half-typed code, an empty file, binary
-// text, a 5 MB file, malformed JSON-RPC and bad request parameters each get a graceful answer
-// while another document keeps being served.
+// text, a 5 MB file, malformed JSON-RPC, bad request parameters and malformed notifications each
+// get a graceful answer while another document keeps being served.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { DiagnosticSeverity, HoverRequest } from "vscode-languageserver-protocol/node";
+import {
+  DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  HoverRequest,
+} from "vscode-languageserver-protocol/node";
 import type { FileAnalysis } from "../../server/src/analysis/types";
-import { REPORT_REQUEST } from "../../server/src/shared/protocol";
+import { REPORT_REQUEST, VISIBLE_DOCUMENTS_NOTIFICATION } from "../../server/src/shared/protocol";
 import { fileUri, LspSession, ROOT } from "./harness";
 
 const goodPath = join(ROOT, "examples", "mnist_cnn.py");
@@ -82,6 +87,22 @@ describe("language server under bad input", () => {
   it("answers null for a document that was never opened or was closed", async () => {
     assert.equal(await lsp.connection.sendRequest(REPORT_REQUEST, { uri: scratch("never.py") }), null);
     assert.equal(await lsp.connection.sendRequest(REPORT_REQUEST, {}), null);
+    await stillServing();
+  });
+
+  it("ignores malformed visibility and file-change notifications", async () => {
+    for (const params of [null, {}, { uris: 5 }, { uris: [1, null, { uri: "x" }] }]) {
+      await lsp.connection.sendNotification(VISIBLE_DOCUMENTS_NOTIFICATION, params);
+    }
+    await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [
+        { uri: "file:///%E0%A4%A", type: FileChangeType.Changed },
+        { uri: "untitled:Untitled-1", type: FileChangeType.Deleted },
+        { uri: fileUri(join(ROOT, "..", "outside.py")), type: FileChangeType.Created },
+      ],
+    });
+    // Garbage in the list is dropped; the good document, named in it, is still served and shown.
+    await lsp.connection.sendNotification(VISIBLE_DOCUMENTS_NOTIFICATION, { uris: [7, good] });
     await stillServing();
   });
 
