@@ -1,27 +1,75 @@
 // Lowers tree-sitter expression nodes into the compact AST (ast.ts). Depth-guarded: a
 // 5,000-deep expression becomes an `error` node instead of overflowing the JS stack.
-import type { Node } from "web-tree-sitter";
+import type { Language, Node } from "web-tree-sitter";
 import type { CallArg, CompClause, Expr, Param } from "./ast";
+
+/** The grammar fields the lowering reads, by name → numeric id (`childForFieldName` looks the name up on every call). */
+const FIELD_NAMES = [
+  "alias",
+  "alternative",
+  "argument",
+  "arguments",
+  "attribute",
+  "body",
+  "condition",
+  "consequence",
+  "definition",
+  "expression",
+  "function",
+  "key",
+  "left",
+  "module_name",
+  "name",
+  "object",
+  "operator",
+  "parameters",
+  "right",
+  "subscript",
+  "superclasses",
+  "type",
+  "value",
+] as const;
+export type FieldIds = Record<(typeof FIELD_NAMES)[number], number>;
+
+const fieldIdsByLanguage = new WeakMap<Language, FieldIds>();
+
+/** Field ids of `language`; a name the grammar lacks maps to -1, which no child carries. */
+export function fieldIds(language: Language): FieldIds {
+  let ids = fieldIdsByLanguage.get(language);
+  if (!ids) {
+    ids = {} as FieldIds;
+    for (const name of FIELD_NAMES) ids[name] = language.fields.indexOf(name);
+    fieldIdsByLanguage.set(language, ids);
+  }
+  return ids;
+}
 
 /** Nesting beyond this is lowered to an error node (real code never nests this deep). */
 export const MAX_LOWER_DEPTH = 400;
 
 export class Lowerer {
   depth = 0;
+  /** Set from the first node lowered (all nodes of one run share a tree, hence a language). */
+  protected F: FieldIds = null as unknown as FieldIds;
 
-  expr(n: Node | null): Expr {
+  /**
+   * `type`, when the caller has already read it: every `Node.type` read is a call into wasm (and
+   * every `childForFieldName` a new `Node`), so each node's type is read once and passed down.
+   */
+  expr(n: Node | null | undefined, type?: string): Expr {
     if (!n) return { t: "error", why: "missing expression", node: n as unknown as Node };
     if (this.depth >= MAX_LOWER_DEPTH) return { t: "error", why: "expression nested too deeply", node: n };
+    this.F ??= fieldIds(n.tree.language);
     this.depth++;
     try {
-      return this.exprInner(n);
+      return this.exprInner(n, type ?? n.type);
     } finally {
       this.depth--;
     }
   }
 
-  private exprInner(n: Node): Expr {
-    switch (n.type) {
+  private exprInner(n: Node, type: string): Expr {
+    switch (type) {
       case "identifier":
         return { t: "name", id: n.text, node: n };
       case "integer": {
@@ -54,22 +102,20 @@ export class Lowerer {
         }
         return { t: "fstr", parts, node: n };
       }
-      case "parenthesized_expression": {
-        const inner = n.namedChildren.find((c) => c && c.type !== "comment");
-        return this.expr(inner ?? null);
-      }
+      case "parenthesized_expression":
+        return this.firstNonComment(n);
       case "attribute":
         return {
           t: "attr",
-          obj: this.expr(n.childForFieldName("object")),
-          name: n.childForFieldName("attribute")?.text ?? "",
+          obj: this.expr(n.childForFieldId(this.F.object)),
+          name: n.childForFieldId(this.F.attribute)?.text ?? "",
           node: n,
         };
       case "subscript": {
-        const idx = n.childrenForFieldName("subscript").filter((c): c is Node => !!c);
+        const idx = n.childrenForFieldId(this.F.subscript).filter((c): c is Node => !!c);
         const index: Expr =
           idx.length === 1 ? this.expr(idx[0]) : { t: "tuple", items: idx.map((c) => this.expr(c)), node: n };
-        return { t: "sub", obj: this.expr(n.childForFieldName("value")), index, node: n };
+        return { t: "sub", obj: this.expr(n.childForFieldId(this.F.value)), index, node: n };
       }
       case "slice":
         return this.slice(n);
@@ -78,26 +124,26 @@ export class Lowerer {
       case "binary_operator":
         return {
           t: "bin",
-          op: n.childForFieldName("operator")?.type ?? "?",
-          l: this.expr(n.childForFieldName("left")),
-          r: this.expr(n.childForFieldName("right")),
+          op: n.childForFieldId(this.F.operator)?.type ?? "?",
+          l: this.expr(n.childForFieldId(this.F.left)),
+          r: this.expr(n.childForFieldId(this.F.right)),
           node: n,
         };
       case "unary_operator":
         return {
           t: "unary",
-          op: n.childForFieldName("operator")?.type ?? "-",
-          e: this.expr(n.childForFieldName("argument")),
+          op: n.childForFieldId(this.F.operator)?.type ?? "-",
+          e: this.expr(n.childForFieldId(this.F.argument)),
           node: n,
         };
       case "not_operator":
-        return { t: "not", e: this.expr(n.childForFieldName("argument")), node: n };
+        return { t: "not", e: this.expr(n.childForFieldId(this.F.argument)), node: n };
       case "boolean_operator":
         return {
           t: "bool",
-          op: n.childForFieldName("operator")?.type === "or" ? "or" : "and",
-          l: this.expr(n.childForFieldName("left")),
-          r: this.expr(n.childForFieldName("right")),
+          op: n.childForFieldId(this.F.operator)?.type === "or" ? "or" : "and",
+          l: this.expr(n.childForFieldId(this.F.left)),
+          r: this.expr(n.childForFieldId(this.F.right)),
           node: n,
         };
       case "comparison_operator": {
@@ -105,15 +151,23 @@ export class Lowerer {
         const operands: Expr[] = [];
         for (let i = 0; i < n.childCount; i++) {
           const c = n.child(i);
-          if (!c || c.type === "comment") continue;
-          if (n.fieldNameForChild(i) === "operators") ops.push(c.type);
-          else if (c.isNamed) operands.push(this.expr(c));
+          if (!c) continue;
+          const ct = c.type;
+          if (ct === "comment") continue;
+          if (n.fieldNameForChild(i) === "operators") ops.push(ct);
+          else if (c.isNamed) operands.push(this.expr(c, ct));
         }
         return { t: "cmp", ops, operands, node: n };
       }
       case "conditional_expression": {
-        const [a, cond, b] = n.namedChildren.filter((c): c is Node => !!c && c.type !== "comment");
-        return { t: "ifexp", a: this.expr(a), cond: this.expr(cond), b: this.expr(b), node: n };
+        const [a, cond, b] = this.nonComment(n);
+        return {
+          t: "ifexp",
+          a: this.expr(a?.n, a?.t),
+          cond: this.expr(cond?.n, cond?.t),
+          b: this.expr(b?.n, b?.t),
+          node: n,
+        };
       }
       case "tuple":
       case "expression_list":
@@ -131,23 +185,23 @@ export class Lowerer {
       case "set_comprehension":
       case "generator_expression":
       case "dictionary_comprehension":
-        return this.comprehension(n);
+        return this.comprehension(n, type);
       case "lambda":
         return {
           t: "lambda",
-          params: this.params(n.childForFieldName("parameters")),
-          body: this.expr(n.childForFieldName("body")),
+          params: this.params(n.childForFieldId(this.F.parameters)),
+          body: this.expr(n.childForFieldId(this.F.body)),
           node: n,
         };
       case "list_splat":
       case "list_splat_pattern":
       case "dictionary_splat":
-        return { t: "star", e: this.expr(n.namedChildren.find((c) => c && c.type !== "comment") ?? null), node: n };
+        return { t: "star", e: this.firstNonComment(n), node: n };
       case "named_expression":
         return {
           t: "walrus",
-          name: n.childForFieldName("name")?.text ?? "_",
-          e: this.expr(n.childForFieldName("value")),
+          name: n.childForFieldId(this.F.name)?.text ?? "_",
+          e: this.expr(n.childForFieldId(this.F.value)),
           node: n,
         };
       case "await":
@@ -165,7 +219,32 @@ export class Lowerer {
 
   private items(n: Node): Expr[] {
     const out: Expr[] = [];
-    for (const c of n.namedChildren) if (c && c.type !== "comment") out.push(this.expr(c));
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      const ct = c.type;
+      if (ct !== "comment") out.push(this.expr(c, ct));
+    }
+    return out;
+  }
+
+  /** The first named child that is not a comment, lowered (an error node when there is none). */
+  protected firstNonComment(n: Node): Expr {
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      const ct = c.type;
+      if (ct !== "comment") return this.expr(c, ct);
+    }
+    return this.expr(null);
+  }
+
+  /** Named children other than comments, each with its type (read once). */
+  protected nonComment(n: Node): Array<{ n: Node; t: string }> {
+    const out: Array<{ n: Node; t: string }> = [];
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      const ct = c.type;
+      if (ct !== "comment") out.push({ n: c, t: ct });
+    }
     return out;
   }
 
@@ -176,11 +255,12 @@ export class Lowerer {
     const raw = /[rR]/.test(start);
     for (const c of n.namedChildren) {
       if (!c) continue;
-      if (c.type === "string_content") parts.push(raw ? c.text : unescapePy(c.text));
-      else if (c.type === "escape_sequence") parts.push(unescapePy(c.text));
-      else if (c.type === "interpolation") {
+      const ct = c.type;
+      if (ct === "string_content") parts.push(raw ? c.text : unescapePy(c.text));
+      else if (ct === "escape_sequence") parts.push(unescapePy(c.text));
+      else if (ct === "interpolation") {
         isF = true;
-        parts.push(this.expr(c.childForFieldName("expression")));
+        parts.push(this.expr(c.childForFieldId(this.F.expression)));
       }
     }
     if (!isF) return { t: "str", v: parts.join(""), node: n };
@@ -193,8 +273,9 @@ export class Lowerer {
     let slot = 0;
     for (const c of n.children) {
       if (!c) continue;
-      if (c.type === ":") slot++;
-      else if (c.isNamed && c.type !== "comment" && slot < 3) slots[slot] = this.expr(c);
+      const ct = c.type;
+      if (ct === ":") slot++;
+      else if (c.isNamed && ct !== "comment" && slot < 3) slots[slot] = this.expr(c, ct);
     }
     return { t: "slice", lo: slots[0], hi: slots[1], step: slots[2], node: n };
   }
@@ -202,8 +283,8 @@ export class Lowerer {
   private call(n: Node): Expr {
     return {
       t: "call",
-      fn: this.expr(n.childForFieldName("function")),
-      args: this.argList(n.childForFieldName("arguments")),
+      fn: this.expr(n.childForFieldId(this.F.function)),
+      args: this.argList(n.childForFieldId(this.F.arguments)),
       node: n,
     };
   }
@@ -211,22 +292,25 @@ export class Lowerer {
   /** Arguments of a call or the bases of a class (`class A(B, metaclass=M)`). */
   argList(argsNode: Node | null): CallArg[] {
     const args: CallArg[] = [];
-    if (argsNode?.type === "generator_expression") {
-      args.push({ name: null, star: false, value: this.expr(argsNode) });
+    const argsType = argsNode?.type;
+    if (argsType === "generator_expression") {
+      args.push({ name: null, star: false, value: this.expr(argsNode, argsType) });
     } else if (argsNode) {
       for (const c of argsNode.namedChildren) {
-        if (!c || c.type === "comment") continue;
-        if (c.type === "keyword_argument") {
+        if (!c) continue;
+        const ct = c.type;
+        if (ct === "comment") continue;
+        if (ct === "keyword_argument") {
           args.push({
-            name: c.childForFieldName("name")?.text ?? "_",
+            name: c.childForFieldId(this.F.name)?.text ?? "_",
             star: false,
-            value: this.expr(c.childForFieldName("value")),
+            value: this.expr(c.childForFieldId(this.F.value)),
           });
-        } else if (c.type === "list_splat") {
+        } else if (ct === "list_splat") {
           args.push({ name: null, star: true, value: this.expr(c.namedChildren[0] ?? null) });
-        } else if (c.type === "dictionary_splat") {
+        } else if (ct === "dictionary_splat") {
           args.push({ name: "**", star: true, value: this.expr(c.namedChildren[0] ?? null) });
-        } else args.push({ name: null, star: false, value: this.expr(c) });
+        } else args.push({ name: null, star: false, value: this.expr(c, ct) });
       }
     }
     return args;
@@ -235,40 +319,47 @@ export class Lowerer {
   private dict(n: Node): Expr {
     const entries: Array<{ key: Expr | null; value: Expr }> = [];
     for (const c of n.namedChildren) {
-      if (!c || c.type === "comment") continue;
-      if (c.type === "pair")
-        entries.push({ key: this.expr(c.childForFieldName("key")), value: this.expr(c.childForFieldName("value")) });
-      else if (c.type === "dictionary_splat") entries.push({ key: null, value: this.expr(c.namedChildren[0] ?? null) });
+      if (!c) continue;
+      const ct = c.type;
+      if (ct === "comment") continue;
+      if (ct === "pair")
+        entries.push({
+          key: this.expr(c.childForFieldId(this.F.key)),
+          value: this.expr(c.childForFieldId(this.F.value)),
+        });
+      else if (ct === "dictionary_splat") entries.push({ key: null, value: this.expr(c.namedChildren[0] ?? null) });
     }
     return { t: "dict", entries, node: n };
   }
 
-  private comprehension(n: Node): Expr {
+  private comprehension(n: Node, type: string): Expr {
     const kind =
-      n.type === "list_comprehension"
+      type === "list_comprehension"
         ? "list"
-        : n.type === "set_comprehension"
+        : type === "set_comprehension"
           ? "set"
-          : n.type === "dictionary_comprehension"
+          : type === "dictionary_comprehension"
             ? "dict"
             : "gen";
-    const body = n.childForFieldName("body");
+    const body = n.childForFieldId(this.F.body);
     let elt: Expr;
     let key: Expr | null = null;
-    if (kind === "dict" && body?.type === "pair") {
-      key = this.expr(body.childForFieldName("key"));
-      elt = this.expr(body.childForFieldName("value"));
-    } else elt = this.expr(body);
+    const bodyType = body?.type;
+    if (kind === "dict" && bodyType === "pair") {
+      key = this.expr(body!.childForFieldId(this.F.key));
+      elt = this.expr(body!.childForFieldId(this.F.value));
+    } else elt = this.expr(body, bodyType);
     const clauses: CompClause[] = [];
     for (const c of n.namedChildren) {
       if (!c) continue;
-      if (c.type === "for_in_clause")
+      const ct = c.type;
+      if (ct === "for_in_clause")
         clauses.push({
           kind: "for",
-          target: this.expr(c.childForFieldName("left")),
-          iter: this.expr(c.childForFieldName("right")),
+          target: this.expr(c.childForFieldId(this.F.left)),
+          iter: this.expr(c.childForFieldId(this.F.right)),
         });
-      else if (c.type === "if_clause") clauses.push({ kind: "if", cond: this.expr(c.namedChildren[0] ?? null) });
+      else if (ct === "if_clause") clauses.push({ kind: "if", cond: this.expr(c.namedChildren[0] ?? null) });
     }
     return { t: "comp", kind, elt, key, clauses, node: n };
   }
@@ -285,20 +376,21 @@ export class Lowerer {
           break;
         case "typed_parameter": {
           const inner = c.namedChildren[0];
-          if (inner?.type === "list_splat_pattern") {
-            out.push({ name: inner.namedChildren[0]?.text ?? "args", kind: "star", default: null });
+          const innerType = inner?.type;
+          if (innerType === "list_splat_pattern") {
+            out.push({ name: inner!.namedChildren[0]?.text ?? "args", kind: "star", default: null });
             kwonly = true;
-          } else if (inner?.type === "dictionary_splat_pattern")
-            out.push({ name: inner.namedChildren[0]?.text ?? "kwargs", kind: "starstar", default: null });
+          } else if (innerType === "dictionary_splat_pattern")
+            out.push({ name: inner!.namedChildren[0]?.text ?? "kwargs", kind: "starstar", default: null });
           else out.push({ name: inner?.text ?? "_", kind: kwonly ? "kwonly" : "pos", default: null });
           break;
         }
         case "default_parameter":
         case "typed_default_parameter":
           out.push({
-            name: c.childForFieldName("name")?.text ?? "_",
+            name: c.childForFieldId(this.F.name)?.text ?? "_",
             kind: kwonly ? "kwonly" : "pos",
-            default: this.expr(c.childForFieldName("value")),
+            default: this.expr(c.childForFieldId(this.F.value)),
           });
           break;
         case "list_splat_pattern":

@@ -2,38 +2,45 @@
 // regions keep the statements the parser still recognised inside them.
 import type { Node } from "web-tree-sitter";
 import type { Expr, Stmt, WithItem } from "./ast";
-import { Lowerer, MAX_LOWER_DEPTH } from "./lowerExpr";
+import { fieldIds, Lowerer, MAX_LOWER_DEPTH } from "./lowerExpr";
 
 export class StmtLowerer extends Lowerer {
   block(n: Node | null): Stmt[] {
     const out: Stmt[] = [];
     if (!n) return out;
+    this.F ??= fieldIds(n.tree.language);
     for (const c of n.namedChildren) {
-      if (!c || c.type === "comment") continue;
-      this.stmt(c, out);
+      if (!c) continue;
+      const ct = c.type;
+      if (ct === "comment") continue;
+      this.stmt(c, out, ct);
     }
     return out;
   }
 
-  private stmt(n: Node, out: Stmt[]): void {
+  /** `type` is the node's type, read once by the caller (each read is a call into wasm). */
+  private stmt(n: Node, out: Stmt[], type: string): void {
     if (this.depth >= MAX_LOWER_DEPTH) {
       out.push({ t: "error", why: "statements nested too deeply", node: n });
       return;
     }
     this.depth++;
     try {
-      this.stmtInner(n, out);
+      this.stmtInner(n, out, type);
     } finally {
       this.depth--;
     }
   }
 
-  private stmtInner(n: Node, out: Stmt[]): void {
-    switch (n.type) {
+  private stmtInner(n: Node, out: Stmt[], type: string): void {
+    const F = this.F;
+    switch (type) {
       case "expression_statement": {
         for (const c of n.namedChildren) {
-          if (!c || c.type === "comment") continue;
-          out.push(this.simple(c, n));
+          if (!c) continue;
+          const ct = c.type;
+          if (ct === "comment") continue;
+          out.push(this.simple(c, n, ct));
         }
         return;
       }
@@ -43,19 +50,19 @@ export class StmtLowerer extends Lowerer {
       case "for_statement":
         out.push({
           t: "for",
-          target: this.expr(n.childForFieldName("left")),
-          iter: this.expr(n.childForFieldName("right")),
-          body: this.block(n.childForFieldName("body")),
-          orelse: this.block(n.childForFieldName("alternative")?.childForFieldName("body") ?? null),
+          target: this.expr(n.childForFieldId(F.left)),
+          iter: this.expr(n.childForFieldId(F.right)),
+          body: this.block(n.childForFieldId(F.body)),
+          orelse: this.block(n.childForFieldId(F.alternative)?.childForFieldId(F.body) ?? null),
           node: n,
         });
         return;
       case "while_statement":
         out.push({
           t: "while",
-          cond: this.expr(n.childForFieldName("condition")),
-          body: this.block(n.childForFieldName("body")),
-          orelse: this.block(n.childForFieldName("alternative")?.childForFieldName("body") ?? null),
+          cond: this.expr(n.childForFieldId(F.condition)),
+          body: this.block(n.childForFieldId(F.body)),
+          orelse: this.block(n.childForFieldId(F.alternative)?.childForFieldId(F.body) ?? null),
           node: n,
         });
         return;
@@ -68,15 +75,16 @@ export class StmtLowerer extends Lowerer {
       case "decorated_definition": {
         const decorators = n.namedChildren
           .filter((c): c is Node => !!c && c.type === "decorator")
-          .map((d) => this.expr(d.namedChildren.find((x) => x && x.type !== "comment") ?? null));
-        const def = n.childForFieldName("definition");
-        if (def?.type === "function_definition") out.push(this.funcDef(def, decorators));
-        else if (def?.type === "class_definition") out.push(this.classDef(def, decorators));
+          .map((d) => this.firstNonComment(d));
+        const def = n.childForFieldId(F.definition);
+        const defType = def?.type;
+        if (defType === "function_definition") out.push(this.funcDef(def!, decorators));
+        else if (defType === "class_definition") out.push(this.classDef(def!, decorators));
         return;
       }
       case "return_statement": {
-        const v = n.namedChildren.find((c) => c && c.type !== "comment") ?? null;
-        out.push({ t: "return", value: v ? this.expr(v) : null, node: n });
+        const v = this.nonComment(n)[0];
+        out.push({ t: "return", value: v ? this.expr(v.n, v.t) : null, node: n });
         return;
       }
       case "pass_statement":
@@ -104,7 +112,7 @@ export class StmtLowerer extends Lowerer {
       case "delete_statement":
         out.push({
           t: "del",
-          targets: n.namedChildren.filter((c): c is Node => !!c && c.type !== "comment").map((c) => this.expr(c)),
+          targets: this.nonComment(n).map((c) => this.expr(c.n, c.t)),
           node: n,
         });
         return;
@@ -123,7 +131,7 @@ export class StmtLowerer extends Lowerer {
         // Asserts often call the model on a dummy input: evaluated for that, never enforced.
         out.push({
           t: "assert",
-          test: this.expr(n.namedChildren.find((c) => c && c.type !== "comment") ?? null),
+          test: this.firstNonComment(n),
           node: n,
         });
         return;
@@ -132,68 +140,76 @@ export class StmtLowerer extends Lowerer {
         return;
       case "ERROR":
         // Half-typed code: keep the statements the parser recognised inside the error region.
-        for (const c of n.namedChildren) if (c && /_statement$|_definition$/.test(c.type)) this.stmt(c, out);
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          const ct = c.type;
+          if (/_statement$|_definition$/.test(ct)) this.stmt(c, out, ct);
+        }
         return;
       default:
-        out.push({ t: "error", why: `unsupported statement: ${n.type}`, node: n });
+        out.push({ t: "error", why: `unsupported statement: ${type}`, node: n });
     }
   }
 
-  private simple(c: Node, stmtNode: Node): Stmt {
-    if (c.type === "assignment") {
+  private simple(c: Node, stmtNode: Node, type: string): Stmt {
+    const F = this.F;
+    if (type === "assignment") {
       const targets: Expr[] = [];
       let cur: Node | null = c;
-      while (cur && cur.type === "assignment") {
-        const right: Node | null = cur.childForFieldName("right");
+      let curType: string | undefined = type;
+      while (cur && curType === "assignment") {
+        const right: Node | null = cur.childForFieldId(F.right);
         if (!right) {
-          const annotation = cur.childForFieldName("type");
+          const annotation = cur.childForFieldId(F.type);
           return {
             t: "annassign",
-            target: this.expr(cur.childForFieldName("left")),
+            target: this.expr(cur.childForFieldId(F.left)),
             value: null,
             annotation: annotation ? this.expr(annotation.namedChildren[0] ?? null) : null,
             node: stmtNode,
           };
         }
-        targets.push(this.expr(cur.childForFieldName("left")));
+        targets.push(this.expr(cur.childForFieldId(F.left)));
         cur = right;
+        curType = right.type;
       }
-      const annotation = c.childForFieldName("type");
+      const annotation = c.childForFieldId(F.type);
       if (annotation && targets.length === 1)
         return {
           t: "annassign",
           target: targets[0],
-          value: this.expr(cur),
+          value: this.expr(cur, curType),
           annotation: this.expr(annotation.namedChildren[0] ?? null),
           node: stmtNode,
         };
-      return { t: "assign", targets, value: this.expr(cur), node: stmtNode };
+      return { t: "assign", targets, value: this.expr(cur, curType), node: stmtNode };
     }
-    if (c.type === "augmented_assignment") {
+    if (type === "augmented_assignment") {
       return {
         t: "augassign",
-        target: this.expr(c.childForFieldName("left")),
-        op: (c.childForFieldName("operator")?.type ?? "+=").slice(0, -1),
-        value: this.expr(c.childForFieldName("right")),
+        target: this.expr(c.childForFieldId(F.left)),
+        op: (c.childForFieldId(F.operator)?.type ?? "+=").slice(0, -1),
+        value: this.expr(c.childForFieldId(F.right)),
         node: stmtNode,
       };
     }
-    return { t: "expr", e: this.expr(c), node: stmtNode };
+    return { t: "expr", e: this.expr(c, type), node: stmtNode };
   }
 
   private ifStmt(n: Node): Stmt {
-    const alternatives = n.childrenForFieldName("alternative").filter((c): c is Node => !!c);
+    const F = this.F;
+    const alternatives = n.childrenForFieldId(F.alternative).filter((c): c is Node => !!c);
     let orelse: Stmt[] = [];
     // Build the elif chain from the back so each elif becomes a nested if in the previous else.
     for (let i = alternatives.length - 1; i >= 0; i--) {
       const alt = alternatives[i];
-      if (alt.type === "else_clause") orelse = this.block(alt.childForFieldName("body"));
+      if (alt.type === "else_clause") orelse = this.block(alt.childForFieldId(F.body));
       else
         orelse = [
           {
             t: "if",
-            cond: this.expr(alt.childForFieldName("condition")),
-            body: this.block(alt.childForFieldName("consequence")),
+            cond: this.expr(alt.childForFieldId(F.condition)),
+            body: this.block(alt.childForFieldId(F.consequence)),
             orelse,
             node: alt,
           },
@@ -201,8 +217,8 @@ export class StmtLowerer extends Lowerer {
     }
     return {
       t: "if",
-      cond: this.expr(n.childForFieldName("condition")),
-      body: this.block(n.childForFieldName("consequence")),
+      cond: this.expr(n.childForFieldId(F.condition)),
+      body: this.block(n.childForFieldId(F.consequence)),
       orelse,
       node: n,
     };
@@ -211,21 +227,21 @@ export class StmtLowerer extends Lowerer {
   private funcDef(n: Node, decorators: Expr[]): Stmt {
     return {
       t: "def",
-      name: n.childForFieldName("name")?.text ?? "_",
-      params: this.params(n.childForFieldName("parameters")),
-      body: this.block(n.childForFieldName("body")),
+      name: n.childForFieldId(this.F.name)?.text ?? "_",
+      params: this.params(n.childForFieldId(this.F.parameters)),
+      body: this.block(n.childForFieldId(this.F.body)),
       decorators,
       node: n,
     };
   }
 
   private classDef(n: Node, decorators: Expr[]): Stmt {
-    const bases = this.argList(n.childForFieldName("superclasses"));
+    const bases = this.argList(n.childForFieldId(this.F.superclasses));
     return {
       t: "class",
-      name: n.childForFieldName("name")?.text ?? "_",
+      name: n.childForFieldId(this.F.name)?.text ?? "_",
       bases,
-      body: this.block(n.childForFieldName("body")),
+      body: this.block(n.childForFieldId(this.F.body)),
       decorators,
       node: n,
     };
@@ -236,13 +252,14 @@ export class StmtLowerer extends Lowerer {
     const clause = n.namedChildren.find((c) => c?.type === "with_clause");
     for (const it of clause?.namedChildren ?? []) {
       if (!it || it.type !== "with_item") continue;
-      const v = it.childForFieldName("value");
-      if (v?.type === "as_pattern") {
-        const alias = v.childForFieldName("alias");
-        items.push({ ctx: this.expr(v.namedChildren[0] ?? null), target: alias ? this.expr(alias) : null });
-      } else items.push({ ctx: this.expr(v), target: null });
+      const v = it.childForFieldId(this.F.value);
+      const vType = v?.type;
+      if (vType === "as_pattern") {
+        const alias = v!.childForFieldId(this.F.alias);
+        items.push({ ctx: this.expr(v!.namedChildren[0] ?? null), target: alias ? this.expr(alias) : null });
+      } else items.push({ ctx: this.expr(v, vType), target: null });
     }
-    return { t: "with", items, body: this.block(n.childForFieldName("body")), node: n };
+    return { t: "with", items, body: this.block(n.childForFieldId(this.F.body)), node: n };
   }
 
   private tryStmt(n: Node): Stmt {
@@ -251,28 +268,31 @@ export class StmtLowerer extends Lowerer {
     let final: Stmt[] = [];
     for (const c of n.namedChildren) {
       if (!c) continue;
-      if (c.type === "except_clause" || c.type === "except_group_clause")
+      const ct = c.type;
+      if (ct === "except_clause" || ct === "except_group_clause")
         handlers.push(this.block(c.namedChildren.find((x) => x?.type === "block") ?? null));
-      else if (c.type === "else_clause") orelse = this.block(c.childForFieldName("body"));
-      else if (c.type === "finally_clause")
-        final = this.block(c.namedChildren.find((x) => x?.type === "block") ?? null);
+      else if (ct === "else_clause") orelse = this.block(c.childForFieldId(this.F.body));
+      else if (ct === "finally_clause") final = this.block(c.namedChildren.find((x) => x?.type === "block") ?? null);
     }
-    return { t: "try", body: this.block(n.childForFieldName("body")), handlers, orelse, final, node: n };
+    return { t: "try", body: this.block(n.childForFieldId(this.F.body)), handlers, orelse, final, node: n };
   }
 
   private importNames(n: Node): Array<{ name: string; alias: string | null }> {
     const out: Array<{ name: string; alias: string | null }> = [];
-    for (const c of n.childrenForFieldName("name")) {
+    for (const c of n.childrenForFieldId(this.F.name)) {
       if (!c) continue;
       if (c.type === "aliased_import")
-        out.push({ name: c.childForFieldName("name")?.text ?? "", alias: c.childForFieldName("alias")?.text ?? null });
+        out.push({
+          name: c.childForFieldId(this.F.name)?.text ?? "",
+          alias: c.childForFieldId(this.F.alias)?.text ?? null,
+        });
       else out.push({ name: c.text, alias: null });
     }
     return out;
   }
 
   private importFrom(n: Node): Stmt {
-    const mod = n.childForFieldName("module_name");
+    const mod = n.childForFieldId(this.F.module_name);
     let module = "";
     let level = 0;
     if (mod?.type === "relative_import") {
