@@ -1,16 +1,26 @@
 // Real-editor tier: the packaged .vsix in code-server (VS Code 1.100) driven by Playwright through
-// Debian Chromium. Six checks of what a user sees — Problems, a layer hover, inlay hints and
-// CodeLens, the report's drawn charts, a region change, the mixed-precision quick-fix — each with
+// Debian Chromium. Seven checks of what a user sees — Problems, a layer hover, inlay hints and
+// CodeLens, the report's drawn charts, a region change, the mixed-precision quick-fix, an importer
+// following an unsaved edit of the module it imports — each with
 // the exact text the core computes (expected.ts) and a screenshot in test/e2e/.artifacts/.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium } from "playwright-core";
 import { exact, range } from "../../server/src/analysis/format";
 import { reportViewModel } from "../../extension/src/report/reportModel";
 import { type CodeServer, installCodeServer, startCodeServer } from "./codeServer";
-import { analyzeExample, EXAMPLES, fixedText, hintAt, lineOf, modelLens, runLens } from "./expected";
+import {
+  analyzeExample,
+  analyzeInWorkspace,
+  EXAMPLES,
+  fixedText,
+  hintAt,
+  lineOf,
+  modelLens,
+  runLens,
+} from "./expected";
 import { ARTIFACTS, Workbench, waitForFileText } from "./workbench";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -220,6 +230,45 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
         .getByText(range(now.runs[0].co2eKg!, "kg CO2e"), { exact: true })
         .waitFor({ timeout: UPDATE_TIMEOUT_MS });
       await wb.shot("10-quick-fix-applied");
+    });
+  });
+
+  it("(7) a script importing a module follows the module's unsaved edit, analysed while hidden", async () => {
+    await step("cross-file", async () => {
+      await wb.runCommand("View: Close All Editors");
+      const heads = (out: number) =>
+        `import torch.nn as nn\n\n\nclass Head(nn.Module):\n    def __init__(self, width):\n        super().__init__()\n        self.fc = nn.Linear(width, ${out})\n`;
+      const script = "import torch\nfrom heads import Head\n\nhead = Head(width=16)\n";
+      const dir = server.workspace;
+      writeFileSync(join(dir, "heads.py"), heads(8));
+      writeFileSync(join(dir, "use_heads.py"), script);
+      const paramsWith = async (out: number) => {
+        const files = { "heads.py": heads(out), "use_heads.py": script };
+        const model = (await analyzeInWorkspace(dir, files, "use_heads.py")).models.find((m) => m.name === "head");
+        if (!model) throw new Error("the core finds no model `head` in use_heads.py");
+        return `${exact(model.params)} params`;
+      };
+      const [saved, edited] = [await paramsWith(8), await paramsWith(4)];
+      assert.notEqual(saved, edited);
+      const problem = (text: string) =>
+        wb.page.locator(".markers-panel .monaco-list-row", { hasText: "FP100" }).filter({ hasText: text }).first();
+      await wb.openFile("use_heads.py", "from heads import Head");
+      // A single click opens a preview tab, which the next file would replace (and close): keep it open.
+      await wb.runCommand("View: Keep Editor");
+      await wb.runCommand("Problems: Focus on Problems View");
+      await problem(saved).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      // Type in heads.py: use_heads.py is no longer on screen, so it is re-analysed in idle time.
+      await wb.openFile("heads.py", "nn.Linear(width, 8)");
+      await wb.goToLine(lineOf(heads(8), "nn.Linear(width, 8)"));
+      await wb.page.keyboard.press("End");
+      await wb.page.keyboard.press("Backspace");
+      await wb.page.keyboard.press("Backspace");
+      await wb.page.keyboard.type("4)");
+      await wb.editorLine("nn.Linear(width, 4)").waitFor();
+      await problem(edited).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+      await wb.shot("11-cross-file");
+      await wb.runCommand("File: Save");
+      await waitForFileText(join(dir, "heads.py"), (t) => t === heads(4), UPDATE_TIMEOUT_MS);
     });
   });
 });

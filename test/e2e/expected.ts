@@ -32,6 +32,22 @@ export async function analyzeExample(name: string, overrides: Partial<Settings> 
   return { text: source, analysis };
 }
 
+/**
+ * The analysis of `name` in a workspace folder whose files are `files` (name → text): what the
+ * server sees when one script imports another, with the imported file's buffer as given.
+ */
+export async function analyzeInWorkspace(dir: string, files: Record<string, string>, name: string) {
+  analyzer ??= new Analyzer(await loadPythonParser(join(ROOT, "grammars")));
+  const byPath = new Map(Object.entries(files).map(([file, text]) => [join(dir, file), text]));
+  const { analysis } = analyzer.analyze({
+    path: join(dir, name),
+    text: files[name],
+    settings: DEFAULT_SETTINGS,
+    workspace: { roots: [dir], readFile: (path) => byPath.get(path) ?? null },
+  });
+  return analysis;
+}
+
 /** 1-based line of the first source line containing `needle` (what "Go to Line" takes). */
 export function lineOf(text: string, needle: string): number {
   const index = text.split("\n").findIndex((l) => l.includes(needle));
