@@ -7,6 +7,7 @@ import type { Node, Tree } from "web-tree-sitter";
 import { findCheckpoint } from "../frameworks/transformers/hfZoo";
 import { sig } from "../format";
 import type { Fix, ModelCost, SmallerModel, TextEdit } from "../types";
+import { nodesSpelled } from "./astLookup";
 import type { Rule, RuleContext } from "./rule";
 import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
@@ -46,23 +47,33 @@ const rangeOf = (n: Node) => ({
   end: { line: n.endPosition.row, character: n.endPosition.column },
 });
 
-// The nodes of one type and their text, found once per tree: every finding's fix looks for its
-// checkpoint name, and a JS walk over all nodes per finding was 88% of a 10,000-line analysis
-// in --cpu-prof of the bench (descendantsOfType per finding still 54%). `pick` maps a found node
-// to the one that is edited (a string's first string_content).
-const found = new WeakMap<Tree, Map<string, Array<{ node: Node; text: string }>>>();
-function nodesOf(tree: Tree, type: string, pick: (n: Node) => Node | null = (n) => n) {
-  let byType = found.get(tree);
-  if (!byType) found.set(tree, (byType = new Map()));
-  let list = byType.get(type);
-  if (!list) {
-    list = [];
-    for (const d of tree.rootNode.descendantsOfType(type)) {
-      const node = d ? pick(d) : null;
-      if (node) list.push({ node, text: node.text });
+// Where a name is written, found once per tree and name from its occurrences in the text
+// (astLookup.nodesSpelled): collecting every identifier or string of the tree with its text was
+// ~9% of a 10,000-line analysis, and comparing them all for each finding another ~4%.
+type Spot = { node: Node; order: number };
+const spots = new WeakMap<Tree, Map<string, Spot[]>>();
+function spotsOf(ctx: RuleContext, kind: "identifier" | "string", name: string): Spot[] {
+  let byKey = spots.get(ctx.tree);
+  if (!byKey) spots.set(ctx.tree, (byKey = new Map()));
+  const key = `${kind}\u0000${name}`;
+  let list = byKey.get(key);
+  if (list) return list;
+  list = [];
+  for (const n of nodesSpelled(ctx.tree, ctx.text, name)) {
+    const type = n.type;
+    if (kind === "identifier") {
+      // Identifiers are leaves: document order is their start order.
+      if (type === "identifier") list.push({ node: n, order: n.startIndex });
+      continue;
     }
-    byType.set(type, list);
+    // A string whose first string_content is exactly the name, in the strings' pre-order (their start).
+    const str = type === "string_content" ? n.parent : null;
+    if (str?.type !== "string") continue;
+    const first = str.namedChildren.find((c) => c?.type === "string_content");
+    if (first?.id === n.id) list.push({ node: n, order: str.startIndex });
   }
+  list.sort((a, b) => a.order - b.order);
+  byKey.set(key, list);
   return list;
 }
 
@@ -73,17 +84,21 @@ function swapFix(ctx: RuleContext, model: ModelCost, s: SmallerModel): Fix {
     // Written with an org prefix ("google-bert/…") → the alternative's org-prefixed name, else the short one.
     const alt = findCheckpoint(s.to);
     const name = ref.name.includes("/") ? (alt?.aliases.find((a) => a.includes("/")) ?? s.to) : s.to;
-    const firstContent = (n: Node) => n.namedChildren.find((c) => c?.type === "string_content") ?? null;
-    for (const { node, text } of nodesOf(ctx.tree, "string", firstContent))
-      if (text === ref.name) edits.push({ range: rangeOf(node), newText: name });
+    for (const { node } of spotsOf(ctx, "string", ref.name)) edits.push({ range: rangeOf(node), newText: name });
     return { title: `Fine-tune ${name} instead of ${ref.name}`, edits, isPreferred: false };
   }
   // torchvision: the builder name and its weights enum wherever they appear (imports included).
   const fromEnum = enumOf(ref.name);
   const [toEnum, toMember] = (s.weights ?? "").split(".");
-  for (const { node: n, text } of nodesOf(ctx.tree, "identifier")) {
-    if (text === ref.name) edits.push({ range: rangeOf(n), newText: s.to });
-    else if (fromEnum && text === fromEnum && toEnum) {
+  // Both names in document order, as one walk over the identifiers would meet them.
+  const all = spotsOf(ctx, "identifier", ref.name).map((p) => ({ ...p, builder: true }));
+  if (fromEnum && toEnum && fromEnum !== ref.name) {
+    for (const p of spotsOf(ctx, "identifier", fromEnum)) all.push({ ...p, builder: false });
+    all.sort((a, b) => a.order - b.order);
+  }
+  for (const { node: n, builder } of all) {
+    if (builder) edits.push({ range: rangeOf(n), newText: s.to });
+    else {
       edits.push({ range: rangeOf(n), newText: toEnum });
       // A pinned member (IMAGENET1K_V2) may not exist for the alternative: use the one the data names.
       const member = n.parent?.type === "attribute" ? n.parent.childForFieldName("attribute") : null;

@@ -1,10 +1,10 @@
 // FP170: a DataLoader feeding GPU training from the main process (`num_workers=0`, the default)
 // or without pinned memory: the GPU waits on decoding and host→device copies every step.
-import type { Node } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
 import { setKeywordArgument } from "../fixes/codeShapes";
 import { detectStyle } from "../fixes/pythonStyle";
 import type { TextEdit } from "../types";
-import { callAt, sameRange } from "./astLookup";
+import { callAt, nodesSpelled, sameRange } from "./astLookup";
 import type { Rule } from "./rule";
 import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
@@ -24,13 +24,10 @@ export const starvedLoader: Rule = {
       e.kind === "backward" ? e.loops.flatMap((l) => (l.loader ? [l.loader.range] : [])) : [],
     );
     const out = [];
-    // Built on the first loader that needs it, once per analysis: a walk of the whole tree per
-    // loader was 58% of a 10,000-line analysis (126 loaders).
-    let bindings: Bindings | null = null;
-    const bindingsOf = (root: Node) => {
-      bindings ??= assignmentsByName(root);
-      return bindings;
-    };
+    // Assignments to a name, found from the name's occurrences in the text: a walk of the whole
+    // tree per loader was 58% of a 10,000-line analysis (126 loaders), and an index of every
+    // assignment of the tree by left-hand text, built once, still ~3%.
+    const bindingsOf = (name: string) => assignmentsTo(ctx.tree, ctx.text, name);
     for (const e of ctx.facts.trace) {
       if (e.kind !== "loader") continue;
       const { numWorkers, pinMemory } = e.loader;
@@ -92,7 +89,7 @@ const ON_DEVICE = /\bdevice\s*=|\.cuda\(|\.to\(\s*(?:device|dev|["']cuda)/;
  * True when the loader's dataset expression (or the assignment that bound its name, the last one
  * before the call) builds its tensors on a device.
  */
-function datasetOnGpu(call: Node, bindingsOf: (root: Node) => Bindings): boolean {
+function datasetOnGpu(call: Node, bindingsOf: (name: string) => Binding[]): boolean {
   const args = call.childForFieldName("arguments")?.namedChildren ?? [];
   const first = args.find((a) => a && a.type !== "comment" && a.type !== "keyword_argument");
   const kw = args.find((a) => a?.type === "keyword_argument" && a.childForFieldName("name")?.text === "dataset");
@@ -100,27 +97,44 @@ function datasetOnGpu(call: Node, bindingsOf: (root: Node) => Bindings): boolean
   if (!expr) return false;
   if (expr.type !== "identifier") return ON_DEVICE.test(expr.text);
   let bound: Node | null = null;
-  let root: Node = call;
-  while (root.parent) root = root.parent;
   const start = call.startIndex;
-  for (const a of bindingsOf(root).get(expr.text) ?? []) {
+  for (const a of bindingsOf(expr.text)) {
     if (a.end <= start) bound = a.node;
   }
   return !!bound && ON_DEVICE.test(bound.childForFieldName("right")?.text ?? "");
 }
 
-/** The tree's assignments by their left-hand side's text, each list in document (pre-)order. */
-type Bindings = Map<string, { end: number; node: Node }[]>;
+/** An assignment and where it ends. */
+type Binding = { end: number; node: Node };
 
-function assignmentsByName(root: Node): Bindings {
-  const out: Bindings = new Map();
-  for (const a of root.descendantsOfType("assignment")) {
-    const left = a?.childForFieldName("left")?.text;
-    if (!a || left === undefined) continue;
-    const list = out.get(left);
-    const entry = { end: a.endIndex, node: a };
-    if (list) list.push(entry);
-    else out.set(left, [entry]);
+const assignments = new WeakMap<Tree, Map<string, Binding[]>>();
+
+/**
+ * The tree's assignments whose left-hand side is exactly `name`, in document (pre-)order. The
+ * left side spans an occurrence of the name: the smallest node there, or an ancestor with the
+ * same span, is the `left` child of an `assignment`.
+ */
+function assignmentsTo(tree: Tree, text: string, name: string): Binding[] {
+  let byName = assignments.get(tree);
+  if (!byName) assignments.set(tree, (byName = new Map()));
+  let list = byName.get(name);
+  if (list) return list;
+  const found: Array<Binding & { order: number }> = [];
+  for (const n of nodesSpelled(tree, text, name)) {
+    const { startIndex } = n;
+    for (let cur: Node | null = n; cur; ) {
+      const parent: Node | null = cur.parent;
+      if (!parent) break;
+      if (parent.type === "assignment" && parent.childForFieldName("left")?.id === cur.id) {
+        found.push({ end: parent.endIndex, node: parent, order: parent.startIndex });
+        break;
+      }
+      if (parent.startIndex !== startIndex || parent.endIndex !== startIndex + name.length) break;
+      cur = parent;
+    }
   }
-  return out;
+  found.sort((a, b) => a.order - b.order);
+  list = found.map(({ end, node }) => ({ end, node }));
+  byName.set(name, list);
+  return list;
 }

@@ -35,6 +35,32 @@ export function callAt(tree: Tree, range: Range): Node | null {
   return n?.descendantsOfType("call")[0] ?? null;
 }
 
+// Occurrences found once per tree and word: several findings of a rule often ask for the same name.
+const spelled = new WeakMap<Tree, Map<string, Node[]>>();
+
+/**
+ * The nodes whose text is exactly `word`, in document order, found from the occurrences of `word`
+ * in `text` (the tree's source) instead of a walk over every node: for each occurrence, the
+ * smallest node spanning exactly it (a leaf — identifier, string_content… — when one does).
+ * A walk that reads every identifier's text was ~9% of a 10,000-line analysis (FP130's fix).
+ */
+export function nodesSpelled(tree: Tree, text: string, word: string): Node[] {
+  let byWord = spelled.get(tree);
+  if (!byWord) spelled.set(tree, (byWord = new Map()));
+  let out = byWord.get(word);
+  if (out) return out;
+  out = [];
+  if (word.length > 0) {
+    const root = tree.rootNode;
+    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+      const n = root.descendantForIndex(i, i + word.length);
+      if (n && n.startIndex === i && n.endIndex === i + word.length) out.push(n);
+    }
+  }
+  byWord.set(word, out);
+  return out;
+}
+
 export function sameRange(a: Range, b: Range): boolean {
   return (
     a.start.line === b.start.line &&
