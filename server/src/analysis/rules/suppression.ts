@@ -35,7 +35,8 @@ export function suppressionFix(ctx: RuleContext, code: string, line: number): Fi
 function commentCanEndLine(ctx: RuleContext, line: number, end: number, text: string): boolean {
   if (text.slice(0, end).endsWith("\\")) return false;
   for (let n = ctx.tree.rootNode.descendantForPosition({ row: line, column: Math.max(0, end - 1) }); n; n = n.parent) {
-    if ((n.type === "string" || n.type === "concatenated_string") && n.endPosition.row > line) return false;
+    const type = n.type; // one wasm call per ancestor, not two
+    if ((type === "string" || type === "concatenated_string") && n.endPosition.row > line) return false;
   }
   return true;
 }
