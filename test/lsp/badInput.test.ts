@@ -2,7 +2,8 @@
 // text, a 5 MB file, malformed JSON-RPC, bad request parameters and malformed notifications each
 // get a graceful answer while another document keeps being served.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -107,6 +108,28 @@ describe("language server under bad input", () => {
   });
 
   it("still shuts down cleanly", async () => {
+    assert.equal(await lsp.shutdown(), 0);
+  });
+});
+
+describe("language server without its grammar files", () => {
+  // A copy of the bundle with no wasm beside it: a broken install, not a user's mistake.
+  const dir = mkdtempSync(join(tmpdir(), "footprint-nogrammar-"));
+  copyFileSync(join(ROOT, "dist", "server.js"), join(dir, "server.js"));
+  const lsp = new LspSession(join(dir, "server.js"));
+  after(() => {
+    lsp.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps answering and puts the reason on each document", async () => {
+    const init = await lsp.initialize();
+    assert.equal(init.serverInfo?.name, "footprint-lint");
+    const diagnostics = await lsp.open(good, readFileSync(goodPath, "utf8"));
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].severity, DiagnosticSeverity.Warning);
+    assert.match(diagnostics[0].message, /internal error: .*tree-sitter\.wasm/);
+    assert.equal(await lsp.connection.sendRequest(REPORT_REQUEST, { uri: scratch("never.py") }), null);
     assert.equal(await lsp.shutdown(), 0);
   });
 });

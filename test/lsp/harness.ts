@@ -75,8 +75,9 @@ export class LspSession {
   /** What the server registered dynamically (client/registerCapability). */
   readonly registrations: Registration[] = [];
 
-  constructor() {
-    this.process = spawn(process.execPath, [join(ROOT, "dist", "server.js"), "--stdio"], { cwd: ROOT });
+  /** `serverPath`: the bundled server by default; tests may start a copy of it elsewhere. */
+  constructor(serverPath = join(ROOT, "dist", "server.js")) {
+    this.process = spawn(process.execPath, [serverPath, "--stdio"], { cwd: ROOT });
     this.process.stderr.on("data", (d: Buffer) => this.stderr.push(d.toString()));
     this.connection = createProtocolConnection(
       new StreamMessageReader(this.process.stdout),
