@@ -16,7 +16,7 @@ export function detectRuns(facts: ProgramFacts, directives: Directives, tree?: T
   specs.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   for (const s of specs) {
     applyDirectives(s, directives);
-    gapUnknowns(s);
+    gapUnknowns(s, facts.models);
     attachSmallerModel(s, facts.models);
   }
   return specs;

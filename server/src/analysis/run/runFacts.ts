@@ -159,8 +159,12 @@ export function applyDirectives(spec: RunSpec, d: Directives): void {
   }
 }
 
-/** Unknowns with the directive that fills each gap, for whatever a run still lacks. */
-export function gapUnknowns(spec: RunSpec): void {
+/**
+ * Unknowns with the directive that fills each gap, for whatever a run still lacks. `models` lets a
+ * missing input shape be asked for in the model's own terms (tokens for a language model, not an
+ * image size), the hint its FP100 already gives.
+ */
+export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): void {
   const add = (message: string, hint: string) => {
     if (!spec.unknowns.some((u) => u.hint === hint)) spec.unknowns.push({ message, range: spec.range, hint });
   };
@@ -189,9 +193,15 @@ export function gapUnknowns(spec: RunSpec): void {
         spec.model
           ? `forward FLOPs of ${spec.model} are unknown (no input shape reached it)`
           : "no model forward was found in the training loop",
-        "add `# footprint: input 3x224x224` (the per-sample input shape)",
+        inputHintOf(spec, models) ?? "add `# footprint: input 3x224x224` (the per-sample input shape)",
       );
   }
+}
+
+/** The input-shape hint the run's model already carries (built from its first layer), if any. */
+function inputHintOf(spec: RunSpec, models: readonly ModelCost[]): string | null {
+  const model = spec.model === null ? undefined : models.find((m) => m.name === spec.model);
+  return model?.unknowns.find((u) => u.hint?.startsWith("add `# footprint: input"))?.hint ?? null;
 }
 
 export function unique<T>(xs: T[]): T[] {
