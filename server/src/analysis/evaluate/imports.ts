@@ -58,7 +58,8 @@ export function loadFileModule(ip: Interp, path: string, name: string): ModuleV 
   if (text === null) return mod;
   const tree = ip.ctx.parse(text);
   if (!tree) return mod;
-  const body = new StmtLowerer().block(tree.rootNode);
+  const root = tree.rootNode;
+  const body = new StmtLowerer(root.hasError ? null : text).block(root);
   scope.vars.set("__name__", str(name));
   scope.vars.set("__file__", str(path));
   const saved = ip.currentFile;

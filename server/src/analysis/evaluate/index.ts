@@ -52,7 +52,8 @@ export function evaluateProgram(tree: Tree, ctx: EvalContext): ProgramFacts {
   // The analysed file is the program being run: `if __name__ == "__main__":` is taken.
   globals.vars.set("__name__", str("__main__"));
   globals.vars.set("__file__", str(ctx.path));
-  const body = new StmtLowerer().block(tree.rootNode);
+  const root = tree.rootNode;
+  const body = new StmtLowerer(root.hasError ? null : ctx.text).block(root);
   ip.fileModules.set(ctx.path, { k: "module", name: "__main__", attrs: globals.vars, resolve: null });
   const frame: FrameResult = { ret: NONE };
   // The program may use most of the budget; forward traces for costing get the rest.

@@ -49,6 +49,14 @@ export const MAX_LOWER_DEPTH = 400;
 
 export class Lowerer {
   depth = 0;
+
+  /**
+   * `source`: the text the tree was parsed from, only when the tree has no errors (no MISSING or
+   * ERROR nodes). Then an identifier's text is read from it (`word`) instead of `Node.text`, which
+   * asks wasm for the end of every name.
+   */
+  constructor(protected readonly source: string | null = null) {}
+
   /** Set from the first node lowered (all nodes of one run share a tree, hence a language). */
   protected F: FieldIds = null as unknown as FieldIds;
 
@@ -71,7 +79,7 @@ export class Lowerer {
   private exprInner(n: Node, type: string): Expr {
     switch (type) {
       case "identifier":
-        return { t: "name", id: n.text, node: n };
+        return { t: "name", id: this.word(n), node: n };
       case "integer": {
         const s = n.text.replace(/_/g, "").replace(/[lL]$/, "");
         const v = /^0[oO]/.test(s)
@@ -104,13 +112,10 @@ export class Lowerer {
       }
       case "parenthesized_expression":
         return this.firstNonComment(n);
-      case "attribute":
-        return {
-          t: "attr",
-          obj: this.expr(n.childForFieldId(this.F.object)),
-          name: n.childForFieldId(this.F.attribute)?.text ?? "",
-          node: n,
-        };
+      case "attribute": {
+        const [obj, attr] = this.pair(n, this.F.object, this.F.attribute);
+        return { t: "attr", obj: this.expr(obj), name: this.wordOf(attr) ?? "", node: n };
+      }
       case "subscript": {
         const idx = n.childrenForFieldId(this.F.subscript).filter((c): c is Node => !!c);
         const index: Expr =
@@ -200,7 +205,7 @@ export class Lowerer {
       case "named_expression":
         return {
           t: "walrus",
-          name: n.childForFieldId(this.F.name)?.text ?? "_",
+          name: this.wordOf(n.childForFieldId(this.F.name)) ?? "_",
           e: this.expr(n.childForFieldId(this.F.value)),
           node: n,
         };
@@ -211,10 +216,33 @@ export class Lowerer {
       case "ellipsis":
         return { t: "name", id: "Ellipsis", node: n };
       case "keyword_identifier":
-        return { t: "name", id: n.text, node: n };
+        return { t: "name", id: this.word(n), node: n };
       default:
         return { t: "error", why: `unsupported syntax: ${n.type}`, node: n };
     }
+  }
+
+  /**
+   * The text of an identifier-like node (a name, a keyword used as a name). With an error-free
+   * tree the token is the longest run of name characters from its start, so an ASCII run that
+   * ends at an ASCII non-name character (or the end) is exactly it; anything else asks the node.
+   */
+  protected word(n: Node): string {
+    const src = this.source;
+    if (src !== null) {
+      const start = n.startIndex;
+      let i = start;
+      for (; i < src.length; i++) {
+        const c = src.charCodeAt(i);
+        if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) break;
+      }
+      if (i > start && (i === src.length || src.charCodeAt(i) < 128)) return src.slice(start, i);
+    }
+    return n.text;
+  }
+
+  protected wordOf(n: Node | null): string | undefined {
+    return n ? this.word(n) : undefined;
   }
 
   private items(n: Node): Expr[] {
@@ -281,12 +309,22 @@ export class Lowerer {
   }
 
   private call(n: Node): Expr {
-    return {
-      t: "call",
-      fn: this.expr(n.childForFieldId(this.F.function)),
-      args: this.argList(n.childForFieldId(this.F.arguments)),
-      node: n,
-    };
+    const [fn, args] = this.pair(n, this.F.function, this.F.arguments);
+    return { t: "call", fn: this.expr(fn), args: this.argList(args), node: n };
+  }
+
+  /**
+   * The two field children of a node whose grammar rule has exactly two named children, both
+   * fields (call, attribute, keyword_argument). In an error-free tree, two named children can
+   * only be those two (a comment or line continuation inside would make three), so one
+   * `namedChildren` call replaces two field lookups; otherwise the fields are looked up.
+   */
+  protected pair(n: Node, first: number, second: number): [Node | null, Node | null] {
+    if (this.source !== null) {
+      const kids = n.namedChildren;
+      if (kids.length === 2) return [kids[0], kids[1]];
+    }
+    return [n.childForFieldId(first), n.childForFieldId(second)];
   }
 
   /** Arguments of a call or the bases of a class (`class A(B, metaclass=M)`). */
@@ -301,11 +339,8 @@ export class Lowerer {
         const ct = c.type;
         if (ct === "comment") continue;
         if (ct === "keyword_argument") {
-          args.push({
-            name: c.childForFieldId(this.F.name)?.text ?? "_",
-            star: false,
-            value: this.expr(c.childForFieldId(this.F.value)),
-          });
+          const [name, value] = this.pair(c, this.F.name, this.F.value);
+          args.push({ name: this.wordOf(name) ?? "_", star: false, value: this.expr(value) });
         } else if (ct === "list_splat") {
           args.push({ name: null, star: true, value: this.expr(c.namedChildren[0] ?? null) });
         } else if (ct === "dictionary_splat") {
@@ -372,7 +407,7 @@ export class Lowerer {
       if (!c) continue;
       switch (c.type) {
         case "identifier":
-          out.push({ name: c.text, kind: kwonly ? "kwonly" : "pos", default: null });
+          out.push({ name: this.word(c), kind: kwonly ? "kwonly" : "pos", default: null });
           break;
         case "typed_parameter": {
           const inner = c.namedChildren[0];
@@ -388,7 +423,7 @@ export class Lowerer {
         case "default_parameter":
         case "typed_default_parameter":
           out.push({
-            name: c.childForFieldId(this.F.name)?.text ?? "_",
+            name: this.wordOf(c.childForFieldId(this.F.name)) ?? "_",
             kind: kwonly ? "kwonly" : "pos",
             default: this.expr(c.childForFieldId(this.F.value)),
           });

@@ -227,7 +227,7 @@ export class StmtLowerer extends Lowerer {
   private funcDef(n: Node, decorators: Expr[]): Stmt {
     return {
       t: "def",
-      name: n.childForFieldId(this.F.name)?.text ?? "_",
+      name: this.wordOf(n.childForFieldId(this.F.name)) ?? "_",
       params: this.params(n.childForFieldId(this.F.parameters)),
       body: this.block(n.childForFieldId(this.F.body)),
       decorators,
@@ -239,7 +239,7 @@ export class StmtLowerer extends Lowerer {
     const bases = this.argList(n.childForFieldId(this.F.superclasses));
     return {
       t: "class",
-      name: n.childForFieldId(this.F.name)?.text ?? "_",
+      name: this.wordOf(n.childForFieldId(this.F.name)) ?? "_",
       bases,
       body: this.block(n.childForFieldId(this.F.body)),
       decorators,
