@@ -6,6 +6,7 @@ import { timmRoot } from "../frameworks/timm/package";
 import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
 import { profilerModules } from "../frameworks/torch/profilers";
+import { accelerateRoot } from "../frameworks/accelerate/package";
 import { lightningRoot } from "../frameworks/lightning/package";
 import { optunaRoot } from "../frameworks/sweeps/optuna";
 import { sklearnRoot } from "../frameworks/sweeps/paramGrid";
@@ -197,6 +198,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     datasets: () => datasetsRoot(),
     trl: () => trlRoot(ip),
     peft: () => peftRoot(ip),
+    accelerate: () => accelerateRoot(),
     lightning: () => lightningRoot(ip, "lightning"),
     pytorch_lightning: () => lightningRoot(ip, "pytorch_lightning"),
     optuna: () => optunaRoot(),

@@ -2,6 +2,7 @@
 // fp32 master weights, so accuracy holds. The fix differs per framework; each is priced.
 import type { Node, Tree } from "web-tree-sitter";
 import type { TraceEvent } from "../evaluate/trace";
+import { ACCELERATOR_HOW } from "../frameworks/accelerate/package";
 import { setKeywordArgument, wrapStatements } from "../fixes/codeShapes";
 import { ensureModuleImport, fromImportBinding, moduleBinding } from "../fixes/imports";
 import { detectStyle, lineIndent, quoted } from "../fixes/pythonStyle";
@@ -45,6 +46,18 @@ export const mixedPrecision: Rule = {
 function buildFix(ctx: RuleContext, run: RunEstimate, half: "bf16" | "fp16"): Fix | null {
   switch (run.spec.framework) {
     case "pytorch":
+      // An accelerate loop sets precision on its Accelerator, which also scales fp16 losses itself.
+      if (ctx.facts.trace.some((e) => e.kind === "device" && e.how === ACCELERATOR_HOW))
+        return validated(
+          ctx,
+          kwargFix(
+            ctx,
+            /(^|\.)Accelerator$/,
+            "mixed_precision",
+            quoted(detectStyle(ctx.text), half),
+            `Set mixed_precision="${half}" in Accelerator`,
+          ),
+        );
       return validated(ctx, autocastFix(ctx, run, half));
     case "transformers":
       return validated(

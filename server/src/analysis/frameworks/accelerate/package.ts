@@ -1,0 +1,94 @@
+// Hugging Face `accelerate`: an `Accelerator` wraps a plain PyTorch loop. `prepare(...)` hands its
+// arguments back (so the loop still sees the model, loader and optimizer), `backward(loss)` is
+// autograd, `mixed_precision=` sets the run's precision and the accelerator puts work on the GPU.
+// The process count comes from `accelerate launch`, which the script does not show: one is assumed
+// unless the script's own device facts or a directive say otherwise.
+import type { Node } from "web-tree-sitter";
+import type { Interp } from "../../evaluate/interp";
+import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
+import { asString, bool, int, type Kw, NONE, str, tuple, type Value } from "../../evaluate/values";
+import type { Precision } from "../../types";
+import { makeDevice } from "../torch/training";
+
+/** The device event's `how` for an Accelerator: FP110 looks for it to offer the Accelerator's own switch. */
+export const ACCELERATOR_HOW = "Accelerator()";
+
+const PRECISIONS: Record<string, Precision> = { bf16: "bf16-mixed", fp16: "fp16-mixed", fp8: "fp16-mixed" };
+
+/** The torch.device an Accelerator hands out: the script runs on the accelerator it finds. */
+function acceleratorDevice(ip: Interp, onCpu: boolean, node: Node | null): Value {
+  return makeDevice(ip, [str(onCpu ? "cpu" : "cuda")], new Map(), node);
+}
+
+function makeAccelerator(ip: Interp, kw: Kw, node: Node | null): Value {
+  const mixed = asString(kw.get("mixed_precision") ?? NONE);
+  const precision = mixed ? PRECISIONS[mixed] : undefined;
+  if (precision)
+    ip.event({ kind: "precision", precision, how: `Accelerator(mixed_precision="${mixed}")`, modelId: null }, node);
+  const cpu = kw.get("cpu");
+  const onCpu = cpu?.k === "bool" && cpu.v;
+  ip.event({ kind: "device", device: onCpu ? "cpu" : "gpu", count: null, how: ACCELERATOR_HOW }, node);
+  const passThrough = (value: Value | undefined) => value ?? NONE;
+  const noOp = () => NONE;
+  const context = () => {
+    const ctx = nativeObject("accelerate.context", {}, {});
+    ctx.enter = () => NONE;
+    ctx.exit = () => {};
+    return ctx;
+  };
+  return nativeObject(
+    "Accelerator",
+    { kw },
+    {
+      // Wrapping changes nothing the footprint depends on: the same objects come back, in order.
+      prepare: (_ip, _self, args) => (args.length === 1 ? args[0] : tuple(args)),
+      prepare_model: (_ip, _self, [m]) => passThrough(m),
+      prepare_data_loader: (_ip, _self, [d]) => passThrough(d),
+      prepare_optimizer: (_ip, _self, [o]) => passThrough(o),
+      prepare_scheduler: (_ip, _self, [s]) => passThrough(s),
+      unwrap_model: (_ip, _self, [m]) => passThrough(m),
+      backward(ip2, _self, _args, _kw, n) {
+        ip2.event({ kind: "backward" }, n);
+        return NONE;
+      },
+      gather: (_ip, _self, [t]) => passThrough(t),
+      gather_for_metrics: (_ip, _self, [t]) => passThrough(t),
+      reduce: (_ip, _self, [t]) => passThrough(t),
+      pad_across_processes: (_ip, _self, [t]) => passThrough(t),
+      accumulate: context,
+      autocast: context,
+      no_sync: context,
+      main_process_first: context,
+      local_main_process_first: context,
+      clip_grad_norm_: noOp,
+      clip_grad_value_: noOp,
+      print: noOp,
+      log: noOp,
+      init_trackers: noOp,
+      end_training: noOp,
+      wait_for_everyone: noOp,
+      save: noOp,
+      save_model: noOp,
+      save_state: noOp,
+      load_state: noOp,
+      register_for_checkpointing: noOp,
+    },
+    (_self, name) => {
+      if (name === "device") return acceleratorDevice(ip, onCpu, node);
+      if (name === "is_main_process" || name === "is_local_main_process") return bool(true);
+      if (name === "num_processes") return int(1);
+      if (name === "process_index" || name === "local_process_index") return int(0);
+      if (name === "mixed_precision") return str(mixed ?? "no");
+      if (name === "sync_gradients") return bool(true);
+      return undefined;
+    },
+  );
+}
+
+/** `import accelerate` / `from accelerate import Accelerator`. */
+export function accelerateRoot(): Value {
+  return nativeModule("accelerate", {
+    Accelerator: fn("accelerate.Accelerator", (ip, _args, kw, node) => makeAccelerator(ip, kw, node)),
+    notebook_launcher: fn("accelerate.notebook_launcher", () => NONE),
+  });
+}
