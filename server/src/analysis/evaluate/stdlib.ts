@@ -7,7 +7,7 @@ import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
 import { profilerModules } from "../frameworks/torch/profilers";
 import { accelerateRoot } from "../frameworks/accelerate/package";
-import { lightningRoot } from "../frameworks/lightning/package";
+import { fabricNamespace, lightningRoot } from "../frameworks/lightning/package";
 import { optunaRoot } from "../frameworks/sweeps/optuna";
 import { sklearnRoot } from "../frameworks/sweeps/paramGrid";
 import { rayRoot } from "../frameworks/sweeps/rayTune";
@@ -201,6 +201,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     accelerate: () => accelerateRoot(),
     lightning: () => lightningRoot(ip, "lightning"),
     pytorch_lightning: () => lightningRoot(ip, "pytorch_lightning"),
+    lightning_fabric: () => fabricNamespace("lightning_fabric"),
     optuna: () => optunaRoot(),
     ray: () => rayRoot(),
     sklearn: () => sklearnRoot(),

@@ -1,11 +1,11 @@
 // The `lightning` / `lightning.pytorch` / `pytorch_lightning` namespaces: LightningModule and
 // LightningDataModule (subclassable), Trainer, seed_everything, callbacks and loggers (objects
-// with no cost of their own). Lightning Fabric is not modelled: a Fabric loop's
-// `fabric.backward(loss)` still reaches run detection as a backward on an unknown value.
+// with no cost of their own), and Fabric (fabric.ts) for hand-written loops.
 import { makeClass } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
 import { NONE, type Value } from "../../evaluate/values";
+import { lightningFabric } from "./fabric";
 import { lightningClasses } from "./module";
 import { lightningTrainer } from "./trainer";
 
@@ -23,6 +23,7 @@ function submodule(ip: Interp, qual: string, names: string): Value | undefined {
   )
     return nativeModule(`${qual}.${names}`, {}, (attr) => configObject(`${qual}.${names}.${attr}`));
   if (names === "pytorch") return lightningNamespace(ip, `${qual}.pytorch`);
+  if (names === "fabric") return fabricNamespace(`${qual}.fabric`);
   return undefined;
 }
 
@@ -34,12 +35,21 @@ function lightningNamespace(ip: Interp, qual: string): Value {
       LightningModule: module,
       LightningDataModule: dataModule,
       Trainer: lightningTrainer,
+      Fabric: lightningFabric,
       seed_everything: fn(`${qual}.seed_everything`, () => NONE),
       // Subclassed by user callbacks; a callback has no cost of its own.
       Callback: makeClass("Callback", [], new Map(), { qualname: "lightning.pytorch.Callback" }),
     },
     (attr) => submodule(ip, qual, attr),
   );
+}
+
+/** `lightning.fabric` / `lightning_fabric`: Fabric and seed_everything. */
+export function fabricNamespace(qual: string): Value {
+  return nativeModule(qual, {
+    Fabric: lightningFabric,
+    seed_everything: fn(`${qual}.seed_everything`, () => NONE),
+  });
 }
 
 /** `import lightning as L` (with `L.pytorch`), `import lightning.pytorch as pl`, `import pytorch_lightning as pl`. */
