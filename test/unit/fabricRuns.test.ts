@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
+import { applyEdits } from "../../server/src/analysis/fixes/textEdits";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
 import type { FileAnalysis } from "../../server/src/analysis/types";
@@ -71,4 +72,18 @@ for epoch in range(5):
     assert.equal(spec.precision, "fp16-mixed", header);
     assert.equal(spec.model, "model", header);
   }
+});
+
+test("FP110 on an fp32 Fabric loop sets precision on the Fabric", () => {
+  const text = FIXTURE.replace(', precision="bf16-mixed")', ")");
+  const before = analyze(text);
+  assert.equal(before.runs[0].spec.precision, "fp32");
+  const fix = before.findings.find((f) => f.code === "FP110")?.fixes.find((f) => f.isPreferred);
+  assert.equal(fix?.title, 'Set precision="bf16-mixed" in Fabric');
+  const fixed = applyEdits(text, fix.edits);
+  assert.ok(fixed.includes('L.Fabric(accelerator="cuda", devices=4, precision="bf16-mixed")'), fixed);
+  const after = analyze(fixed);
+  assert.deepEqual(after.syntaxErrors, []);
+  assert.equal(after.runs[0].spec.precision, "bf16-mixed");
+  assert.ok(!after.findings.some((f) => f.code === "FP110"));
 });

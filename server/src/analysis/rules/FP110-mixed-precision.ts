@@ -3,6 +3,7 @@
 import type { Node, Tree } from "web-tree-sitter";
 import type { TraceEvent } from "../evaluate/trace";
 import { ACCELERATOR_HOW } from "../frameworks/accelerate/package";
+import { FABRIC_HOW } from "../frameworks/lightning/fabric";
 import { setKeywordArgument, wrapStatements } from "../fixes/codeShapes";
 import { ensureModuleImport, fromImportBinding, moduleBinding } from "../fixes/imports";
 import { detectStyle, lineIndent, quoted } from "../fixes/pythonStyle";
@@ -56,6 +57,18 @@ function buildFix(ctx: RuleContext, run: RunEstimate, half: "bf16" | "fp16"): Fi
             "mixed_precision",
             quoted(detectStyle(ctx.text), half),
             `Set mixed_precision="${half}" in Accelerator`,
+          ),
+        );
+      // Fabric takes it as its precision switch, as the Lightning Trainer does.
+      if (ctx.facts.trace.some((e) => e.kind === "device" && e.how === FABRIC_HOW))
+        return validated(
+          ctx,
+          kwargFix(
+            ctx,
+            /(^|\.)Fabric$/,
+            "precision",
+            quoted(detectStyle(ctx.text), `${half === "bf16" ? "bf16" : "16"}-mixed`),
+            `Set precision="${half === "bf16" ? "bf16" : "16"}-mixed" in Fabric`,
           ),
         );
       return validated(ctx, autocastFix(ctx, run, half));

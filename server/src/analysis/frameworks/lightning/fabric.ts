@@ -10,6 +10,9 @@ import { asInt, asString, bool, int, type Kw, NONE, type NativeV, tuple, type Va
 import { makeDevice } from "../torch/training";
 import { deviceCount, lightningPrecision } from "./trainer";
 
+/** The device event's `how` for a Fabric: FP110 looks for it to offer Fabric's own precision switch. */
+export const FABRIC_HOW = "Fabric()";
+
 const DEVICE_KINDS: Record<string, "gpu" | "cpu" | "tpu" | "mps"> = {
   cpu: "cpu",
   tpu: "tpu",
@@ -37,7 +40,7 @@ function makeFabric(ip: Interp, kw: Kw, node: Node | null): Value {
   const devices = deviceCount(kw.get("devices"));
   const nodes = asInt(kw.get("num_nodes") ?? NONE) ?? 1;
   const world = devices !== null ? devices * Math.max(1, nodes) : null;
-  ip.event({ kind: "device", device: kind, count: world, how: "Fabric()" }, node);
+  ip.event({ kind: "device", device: kind, count: world, how: FABRIC_HOW }, node);
   const noOp = () => NONE;
   const fabric: NativeV = nativeObject(
     "Fabric",
