@@ -2,8 +2,7 @@
 // fp32 master weights, so accuracy holds. The fix differs per framework; each is priced.
 import type { Node, Tree } from "web-tree-sitter";
 import type { TraceEvent } from "../evaluate/trace";
-import { ACCELERATOR_HOW } from "../frameworks/accelerate/package";
-import { FABRIC_HOW } from "../frameworks/lightning/fabric";
+import { ACCELERATOR_HOW, FABRIC_HOW } from "../frameworks/loopWrappers";
 import { setKeywordArgument, wrapStatements } from "../fixes/codeShapes";
 import { ensureModuleImport, fromImportBinding, moduleBinding } from "../fixes/imports";
 import { detectStyle, lineIndent, quoted } from "../fixes/pythonStyle";

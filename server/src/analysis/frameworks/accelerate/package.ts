@@ -8,10 +8,8 @@ import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
 import { asString, bool, int, type Kw, NONE, str, tuple, type Value } from "../../evaluate/values";
 import type { Precision } from "../../types";
+import { ACCELERATOR_HOW } from "../loopWrappers";
 import { makeDevice } from "../torch/training";
-
-/** The device event's `how` for an Accelerator: FP110 looks for it to offer the Accelerator's own switch. */
-export const ACCELERATOR_HOW = "Accelerator()";
 
 const PRECISIONS: Record<string, Precision> = { bf16: "bf16-mixed", fp16: "fp16-mixed", fp8: "fp16-mixed" };
 

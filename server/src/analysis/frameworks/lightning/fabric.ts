@@ -7,11 +7,9 @@ import { callValue } from "../../evaluate/calls/call";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeObject } from "../../evaluate/nativeHelpers";
 import { asInt, asString, bool, int, type Kw, NONE, type NativeV, tuple, type Value } from "../../evaluate/values";
+import { FABRIC_HOW } from "../loopWrappers";
 import { makeDevice } from "../torch/training";
 import { deviceCount, lightningPrecision } from "./trainer";
-
-/** The device event's `how` for a Fabric: FP110 looks for it to offer Fabric's own precision switch. */
-export const FABRIC_HOW = "Fabric()";
 
 const DEVICE_KINDS: Record<string, "gpu" | "cpu" | "tpu" | "mps"> = {
   cpu: "cpu",
