@@ -157,23 +157,24 @@ export class StmtLowerer extends Lowerer {
       const targets: Expr[] = [];
       let cur: Node | null = c;
       let curType: string | undefined = type;
+      let firstAnnotation: Node | null = null;
       while (cur && curType === "assignment") {
-        const right: Node | null = cur.childForFieldId(F.right);
-        if (!right) {
-          const annotation = cur.childForFieldId(F.type);
+        const parts = this.assignmentParts(cur);
+        if (cur === c) firstAnnotation = parts.annotation; // the annotation belongs to the first target
+        if (!parts.right) {
           return {
             t: "annassign",
-            target: this.expr(cur.childForFieldId(F.left)),
+            target: this.expr(parts.left),
             value: null,
-            annotation: annotation ? this.expr(annotation.namedChildren[0] ?? null) : null,
+            annotation: parts.annotation ? this.expr(parts.annotation.namedChildren[0] ?? null) : null,
             node: stmtNode,
           };
         }
-        targets.push(this.expr(cur.childForFieldId(F.left)));
-        cur = right;
-        curType = right.type;
+        targets.push(this.expr(parts.left));
+        cur = parts.right;
+        curType = parts.rightType;
       }
-      const annotation = c.childForFieldId(F.type);
+      const annotation = firstAnnotation;
       if (annotation && targets.length === 1)
         return {
           t: "annassign",
@@ -194,6 +195,42 @@ export class StmtLowerer extends Lowerer {
       };
     }
     return { t: "expr", e: this.expr(c, type), node: stmtNode };
+  }
+
+  /**
+   * An assignment's `left`, `type` and `right` fields (with the right side's type). Its named
+   * children are left, [type], [right] — a `type` node only ever fills the type field — so in an
+   * error-free tree one `namedChildren` call answers when no comment or line continuation sits
+   * among them; otherwise the fields are looked up.
+   */
+  private assignmentParts(n: Node): {
+    left: Node | null;
+    annotation: Node | null;
+    right: Node | null;
+    rightType: string | undefined;
+  } {
+    if (this.source !== null) {
+      const [k0, k1, k2] = n.namedChildren;
+      const count = n.namedChildren.length;
+      if (count === 2 && k1) {
+        const t1 = k1.type;
+        if (t1 === "type") return { left: k0, annotation: k1, right: null, rightType: undefined };
+        if (t1 !== "comment" && t1 !== "line_continuation")
+          return { left: k0, annotation: null, right: k1, rightType: t1 };
+      } else if (count === 3 && k1 && k2 && k1.type === "type") {
+        const t2 = k2.type;
+        if (t2 !== "comment" && t2 !== "line_continuation")
+          return { left: k0, annotation: k1, right: k2, rightType: t2 };
+      }
+    }
+    const F = this.F;
+    const right = n.childForFieldId(F.right);
+    return {
+      left: n.childForFieldId(F.left),
+      annotation: n.childForFieldId(F.type),
+      right,
+      rightType: right?.type,
+    };
   }
 
   private ifStmt(n: Node): Stmt {
