@@ -299,11 +299,23 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
   };
 }
 
+/** The names makeRoots answers (its keys are fixed), learnt from its first table. */
+let rootNames: Set<string> | null = null;
+const rootTables = new WeakMap<Interp, Record<string, () => Value>>();
+
 /** The native package for a top-level import name, or null when it is not modelled natively. */
 export function nativeRoot(ip: Interp, name: string): Value | null {
   const cached = ip.nativeModules.get(name);
   if (cached) return cached;
-  const make = makeRoots(ip)[name];
+  // The table (~30 closures and a class) is built once per analysis, and only for a name it may
+  // answer: it was rebuilt for every import of a package not loaded yet, and of a workspace module.
+  let make: (() => Value) | undefined;
+  if (!rootNames || rootNames.has(name) || name in Object.prototype) {
+    let roots = rootTables.get(ip);
+    if (!roots) rootTables.set(ip, (roots = makeRoots(ip)));
+    rootNames ??= new Set(Object.keys(roots));
+    make = roots[name];
+  }
   const v = make ? make() : KNOWN_OPAQUE.has(name) ? opaque(name) : null;
   if (v) ip.nativeModules.set(name, v);
   return v;

@@ -3,7 +3,7 @@
 import type { Node } from "web-tree-sitter";
 import type { TextEdit } from "../types";
 import { lineIndent, type PythonStyle } from "./pythonStyle";
-import { insertAt, point } from "./textEdits";
+import { insertAt, lineStarts, lineText, point } from "./textEdits";
 
 /** Lines strictly inside multi-line string literals: re-indenting them would change the string. */
 function stringInteriorLines(first: Node, last: Node): Set<number> {
@@ -30,15 +30,18 @@ export function wrapStatements(text: string, style: PythonStyle, first: Node, la
   const indent = lineIndent(text, first);
   const startLine = first.startPosition.row;
   const endLine = last.endPosition.row;
-  const lines = text.split(/\r?\n/);
   const skip = stringInteriorLines(first, last);
+  const starts = lineStarts(text);
   const body: string[] = [];
   for (let l = startLine; l <= endLine; l++) {
-    const line = lines[l] ?? "";
+    const line = lineText(text, l, starts);
     body.push(skip.has(l) || !line.trim() ? line : style.indent + line);
   }
   const newText = `${indent}${header}:${style.eol}${body.join(style.eol)}`;
-  return { range: { start: point(startLine, 0), end: point(endLine, (lines[endLine] ?? "").length) }, newText };
+  return {
+    range: { start: point(startLine, 0), end: point(endLine, lineText(text, endLine, starts).length) },
+    newText,
+  };
 }
 
 /** The `name=value` keyword argument node of a call, or null. */

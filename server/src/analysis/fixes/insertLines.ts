@@ -3,7 +3,7 @@
 import type { Node } from "web-tree-sitter";
 import type { TextEdit } from "../types";
 import { lineIndent, type PythonStyle } from "./pythonStyle";
-import { insertAt, point } from "./textEdits";
+import { insertAt, lineText, point } from "./textEdits";
 
 /**
  * Lines are written with 4-space levels ("    " per level) and re-indented to the file's unit;
@@ -14,8 +14,7 @@ export function insertLinesAfter(text: string, style: PythonStyle, stmt: Node, l
   const base = lineIndent(text, stmt);
   const body = lines.map((l) => (l ? base + reindent(l, style.indent) : l)).join(style.eol);
   const row = stmt.endPosition.row;
-  const lineText = text.split(/\r?\n/)[row] ?? "";
-  return insertAt(point(row, lineText.length), `${style.eol}${body}`);
+  return insertAt(point(row, lineText(text, row).length), `${style.eol}${body}`);
 }
 
 /** Lines before `stmt` at its indentation (a comment block or a guard above a call). */

@@ -33,6 +33,19 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/**
+ * Line `row` of `text` without its terminator — what `text.split(/\r?\n/)[row] ?? ""` gives —
+ * from the memoised line table: fixes that read one line split the whole document for it.
+ */
+export function lineText(text: string, row: number, starts: number[] = lineStarts(text)): string {
+  if (!(row >= 0 && row < starts.length)) return "";
+  const from = starts[row];
+  if (row + 1 === starts.length) return text.slice(from);
+  let to = starts[row + 1] - 1; // the \n
+  if (to > from && text.charCodeAt(to - 1) === 13) to--;
+  return text.slice(from, to);
+}
+
 export function offsetAt(starts: number[], text: string, p: Position): number {
   if (p.line >= starts.length) return text.length;
   const lineEnd = p.line + 1 < starts.length ? starts[p.line + 1] : text.length;
