@@ -3,7 +3,12 @@
 // alternation under the same load. Usage, from the repository root:
 //   node --import tsx scripts/bench/ab.ts <checkout root> <lines> <runs>
 // e.g. `for i in 1 2; do for r in /tmp/before .; do node --import tsx scripts/bench/ab.ts $r 1000 10; done; done`
+// `<lines>` = `keystroke` times the bench's keystroke row instead (a comment line inserted and
+// deleted in the middle of a 1,000-line script: tree.edit + incremental parse + analysis).
+// Each line gives the median and min of wall time and of the process's CPU time: on a loaded
+// machine the CPU time of a run moves less than its wall time.
 import { join, resolve } from "node:path";
+import type { Tree } from "web-tree-sitter";
 
 async function main(): Promise<void> {
   const [rootArg = ".", linesArg = "1000", runsArg = "10"] = process.argv.slice(2);
@@ -16,22 +21,68 @@ async function main(): Promise<void> {
   const { scriptOfLines } = await import("./corpus");
   const analyzer = new Analyzer(await loadPythonParser(join(root, "grammars")));
   const settings = resolveSettings().settings;
-  const text = scriptOfLines(Number(linesArg));
+  const keystroke = linesArg === "keystroke";
+  let text = scriptOfLines(keystroke ? 1000 : Number(linesArg));
   const runs = Number(runsArg);
-  const times: number[] = [];
+  const analyze = (oldTree?: Tree | null) =>
+    analyzer.analyze({ path: "/bench/ab.py", text, settings, workspace: EMPTY_WORKSPACE, oldTree });
+
+  // Keystroke mode: alternately insert and delete "#\n" at the start of a middle line.
+  let tree: Tree | null = keystroke ? analyze().tree : null;
+  const mid = text.indexOf("\n", Math.floor(text.length / 2)) + 1;
+  const row = text.slice(0, mid).split("\n").length - 1;
+  let inserted = false;
+  const type = () => {
+    const start = { row, column: 0 };
+    const below = { row: row + 1, column: 0 };
+    inserted = !inserted;
+    if (inserted) {
+      text = `${text.slice(0, mid)}#\n${text.slice(mid)}`;
+      tree?.edit({
+        startIndex: mid,
+        oldEndIndex: mid,
+        newEndIndex: mid + 2,
+        startPosition: start,
+        oldEndPosition: start,
+        newEndPosition: below,
+      });
+    } else {
+      text = text.slice(0, mid) + text.slice(mid + 2);
+      tree?.edit({
+        startIndex: mid,
+        oldEndIndex: mid + 2,
+        newEndIndex: mid,
+        startPosition: start,
+        oldEndPosition: below,
+        newEndPosition: start,
+      });
+    }
+  };
+
+  const wall: number[] = [];
+  const cpu: number[] = [];
   let found = "";
   for (let i = 0; i < runs + 3; i++) {
     const t = performance.now();
-    const { analysis, tree } = analyzer.analyze({ path: "/bench/ab.py", text, settings, workspace: EMPTY_WORKSPACE });
-    tree?.delete();
-    if (i >= 3) times.push(performance.now() - t);
+    const c = process.cpuUsage();
+    if (keystroke) type();
+    const { analysis, tree: next } = analyze(keystroke ? tree : null);
+    if (keystroke) tree?.delete();
+    tree = keystroke ? next : null;
+    if (!keystroke) next?.delete();
+    const used = process.cpuUsage(c);
+    if (i >= 3) {
+      wall.push(performance.now() - t);
+      cpu.push((used.user + used.system) / 1000);
+    }
     found = `${analysis.models.length} models, ${analysis.runs.length} runs, ${analysis.findings.length} findings`;
   }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  console.log(
-    `${root} ${text.split("\n").length} lines: median ${median.toFixed(1)} ms, min ${times[0].toFixed(1)} ms (${found})`,
-  );
+  const stat = (xs: number[]) => {
+    xs.sort((a, b) => a - b);
+    return `median ${xs[Math.floor(xs.length / 2)].toFixed(1)} ms, min ${xs[0].toFixed(1)} ms`;
+  };
+  const what = keystroke ? "keystroke, 1,000 lines" : `${text.split("\n").length} lines`;
+  console.log(`${root} ${what}: wall ${stat(wall)}; cpu ${stat(cpu)} (${found})`);
 }
 
 main().catch((err) => {
