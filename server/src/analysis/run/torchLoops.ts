@@ -151,6 +151,19 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   spec.convFlopsShare = models.convFlopsShare;
   evidence.push(...models.evidence);
 
+  // A step loop feeds tensors it makes itself (`x = torch.randn(64, 3, 32, 32)`, `get_batch()`):
+  // the batch size is the leading dimension of what the trained model is called on.
+  if (spec.batchSize === null && batchLoop.over === "range") {
+    const batch = batchFromForwards(
+      facts,
+      fwd.filter((e) => !e.noGrad),
+    );
+    if (batch) {
+      spec.batchSize = batch.size;
+      evidence.push(`batch size ${batch.size}: the leading dimension of the model's input (line ${line(batch.range)})`);
+    }
+  }
+
   // Evaluation: loader loops with forwards but no backward inside the same epoch loop iteration.
   if (epochLoop) spec.valSamples = evalSamples(facts, epochLoop, batchLoop, evidence);
 
@@ -173,6 +186,26 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     if (spec.maxSteps !== null) spec.maxSteps = Math.ceil(spec.maxSteps / acc.k);
   }
   return spec;
+}
+
+/**
+ * The batch size of forwards whose input is one dimension more than the model's per-sample input
+ * shape, with the same trailing dimensions; null when forwards disagree or say nothing.
+ */
+function batchFromForwards(
+  facts: ProgramFacts,
+  forwards: Array<Extract<TraceEvent, { kind: "forward" }>>,
+): { size: number; range: Range } | null {
+  let found: { size: number; range: Range } | null = null;
+  for (const e of forwards) {
+    const perSample = facts.models.find((m) => m.id === e.modelId)?.inputShape;
+    const shape = e.inputShape;
+    if (!perSample || !shape || shape.length !== perSample.length + 1) continue;
+    if (!perSample.every((d, i) => d === shape[i + 1]) || !(shape[0] > 0)) continue;
+    if (found && found.size !== shape[0]) return null;
+    found ??= { size: shape[0], range: e.range };
+  }
+  return found;
 }
 
 function evalSamples(
