@@ -43,34 +43,39 @@ export const mixedPrecision: Rule = {
   },
 };
 
+/** Loop wrappers with their own precision switch: the device event they record, and the keyword. */
+const LOOP_WRAPPERS: Array<{
+  how: string;
+  callee: RegExp;
+  setting: (half: "bf16" | "fp16") => { name: string; kw: string; value: string };
+}> = [
+  {
+    how: ACCELERATOR_HOW,
+    callee: /(^|\.)Accelerator$/,
+    setting: (half) => ({ name: "Accelerator", kw: "mixed_precision", value: half }),
+  },
+  {
+    how: FABRIC_HOW,
+    callee: /(^|\.)Fabric$/,
+    setting: (half) => ({ name: "Fabric", kw: "precision", value: half === "bf16" ? "bf16-mixed" : "16-mixed" }),
+  },
+];
+
 function buildFix(ctx: RuleContext, run: RunEstimate, half: "bf16" | "fp16"): Fix | null {
   switch (run.spec.framework) {
-    case "pytorch":
-      // An accelerate loop sets precision on its Accelerator, which also scales fp16 losses itself.
-      if (ctx.facts.trace.some((e) => e.kind === "device" && e.how === ACCELERATOR_HOW))
+    case "pytorch": {
+      // A loop wrapped by accelerate or Fabric is switched on the wrapper (which also scales fp16
+      // losses itself), not by wrapping autocast around the step.
+      const wrapper = LOOP_WRAPPERS.find((w) => ctx.facts.trace.some((e) => e.kind === "device" && e.how === w.how));
+      if (wrapper) {
+        const { name, kw, value } = wrapper.setting(half);
         return validated(
           ctx,
-          kwargFix(
-            ctx,
-            /(^|\.)Accelerator$/,
-            "mixed_precision",
-            quoted(detectStyle(ctx.text), half),
-            `Set mixed_precision="${half}" in Accelerator`,
-          ),
+          kwargFix(ctx, wrapper.callee, kw, quoted(detectStyle(ctx.text), value), `Set ${kw}="${value}" in ${name}`),
         );
-      // Fabric takes it as its precision switch, as the Lightning Trainer does.
-      if (ctx.facts.trace.some((e) => e.kind === "device" && e.how === FABRIC_HOW))
-        return validated(
-          ctx,
-          kwargFix(
-            ctx,
-            /(^|\.)Fabric$/,
-            "precision",
-            quoted(detectStyle(ctx.text), `${half === "bf16" ? "bf16" : "16"}-mixed`),
-            `Set precision="${half === "bf16" ? "bf16" : "16"}-mixed" in Fabric`,
-          ),
-        );
+      }
       return validated(ctx, autocastFix(ctx, run, half));
+    }
     case "transformers":
       return validated(
         ctx,
