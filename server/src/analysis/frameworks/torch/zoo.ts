@@ -145,7 +145,7 @@ function buildPath(
   const numeric = [...nextSegs.keys()].some((s) => /^\d+$/.test(s));
   const inst = newModule(ip, numeric ? reg.containers.Sequential : blockClass(type), node);
   if (numeric) {
-    // Sequential indices before the head are parameter-free placeholders so `classifier[6]` finds the head.
+    // Sequential indices before the head are parameter-free entries so `classifier[6]` finds the head.
     const max = Math.max(...[...nextSegs.keys()].map(Number).filter((n) => !Number.isNaN(n)));
     for (let i = 0; i <= max; i++)
       if (!nextSegs.has(String(i))) inst.mod!.children.set(String(i), newModule(ip, blockClass("Module"), node));
