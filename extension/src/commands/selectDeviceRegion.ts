@@ -18,8 +18,8 @@ export async function selectDevice(): Promise<void> {
     id: d.id,
   }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: "Footprint: device assumed when a script does not name one",
-    placeHolder: `Current: ${current}`,
+    // The current choice goes in the title: the input box stays empty for filtering.
+    title: `Footprint: device assumed when a script does not name one (now ${current})`,
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -66,8 +66,7 @@ function regionItems(current: string): RegionItem[] {
 export async function selectRegion(): Promise<void> {
   const current = editorSettings().region;
   const picked = await vscode.window.showQuickPick(regionItems(current), {
-    title: "Footprint: where training runs (sets the grid carbon intensity)",
-    placeHolder: `Current: ${current} — type a country code (FRA) or a cloud region (aws:eu-north-1)`,
+    title: `Footprint: where training runs, for the grid carbon intensity (now ${current}) — type a country code (FRA) or a cloud region (aws:eu-north-1)`,
     matchOnDescription: true,
   });
   if (picked?.key) await writeSetting("region", picked.key, picked.key);

@@ -32,7 +32,7 @@ export async function pickScope(setting: string): Promise<vscode.ConfigurationTa
         target: vscode.ConfigurationTarget.Global,
       },
     ],
-    { title: `Footprint: where to save ${setting}`, placeHolder: "Workspace or user settings" },
+    { title: `Footprint: save ${setting} in the workspace or user settings?` },
   );
   return picked?.target;
 }
