@@ -77,6 +77,28 @@ export class Analyzer {
       analysis.notices.push(`${analysis.syntaxErrors.length} syntax error(s): results cover the parts that parse.`);
     }
 
+    // Trees of imported workspace files live until the analysis ends (trace events, model ranges
+    // and run detection read their nodes), then are freed: web-tree-sitter trees are wasm memory
+    // that no garbage collector reclaims, so a server re-analysing on each keystroke leaked them.
+    const imported: Tree[] = [];
+    const own = (t: Tree | null) => {
+      if (t) imported.push(t);
+      return t;
+    };
+    try {
+      return this.analyzeTree(input, analysis, tree, own);
+    } finally {
+      for (const t of imported) t.delete();
+    }
+  }
+
+  private analyzeTree(
+    input: AnalyzeInput,
+    analysis: FileAnalysis,
+    tree: Tree,
+    own: (t: Tree | null) => Tree | null,
+  ): AnalyzeOutput {
+    const { text } = input;
     const directives = parseDirectives(text);
     let facts: ProgramFacts;
     try {
@@ -84,7 +106,7 @@ export class Analyzer {
         path: input.path,
         text,
         workspace: input.workspace,
-        parse: (t) => this.parse(t),
+        parse: (t) => own(this.parse(t)),
         directives,
         budget: input.budget ?? DEFAULT_BUDGET,
       });
