@@ -55,20 +55,24 @@ export function offsetAt(starts: number[], text: string, p: Position): number {
 /**
  * Applies non-overlapping edits (any order) as an LSP client would: all ranges refer to the
  * original text. Throws on overlap, which would be a bug in the fix that produced them.
+ * With `from`/`to`, only that window of `text` is returned, edited, with offsets clamped to it:
+ * the fix validator edits one statement through the document's memoised line table instead of
+ * scanning a fresh slice for its own (3.8% of a 1,000-line analysis in a --cpu-prof).
  */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+export function applyEdits(text: string, edits: readonly TextEdit[], from = 0, to = text.length): string {
   const starts = lineStarts(text);
+  const at = (p: Position) => Math.min(Math.max(offsetAt(starts, text, p), from), to);
   const spans = edits
-    .map((e, i) => ({ from: offsetAt(starts, text, e.range.start), to: offsetAt(starts, text, e.range.end), e, i }))
+    .map((e, i) => ({ from: at(e.range.start), to: at(e.range.end), e, i }))
     .sort((a, b) => a.from - b.from || a.to - b.to || a.i - b.i);
   let out = "";
-  let cursor = 0;
+  let cursor = from;
   for (const s of spans) {
     if (s.from < cursor) throw new Error(`overlapping edits at offset ${s.from}`);
     out += text.slice(cursor, s.from) + s.e.newText;
     cursor = s.to;
   }
-  return out + text.slice(cursor);
+  return out + text.slice(cursor, to);
 }
 
 export function point(line: number, character: number): Position {

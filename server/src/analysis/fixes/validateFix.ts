@@ -29,17 +29,8 @@ function statementFor(tree: Tree, text: string, starts: number[], e: TextEdit): 
 
 /** The lines of `node` with its first line's indentation removed from every line that has it. */
 function standalone(text: string, starts: number[], node: Node, edits: TextEdit[]): string {
-  const first = node.startPosition.row;
-  const begin = starts[first];
-  const end = node.endIndex;
-  const local = edits.map((e) => ({
-    range: {
-      start: { line: e.range.start.line - first, character: e.range.start.character },
-      end: { line: e.range.end.line - first, character: e.range.end.character },
-    },
-    newText: e.newText,
-  }));
-  const snippet = applyEdits(text.slice(begin, end), local);
+  const begin = starts[node.startPosition.row];
+  const snippet = edits.length ? applyEdits(text, edits, begin, node.endIndex) : text.slice(begin, node.endIndex);
   const indent = /^[ \t]*/.exec(snippet)![0];
   if (!indent) return snippet;
   return snippet
@@ -94,8 +85,10 @@ export function checkFix(parse: Reparse, text: string, fix: Fix, tree: Tree): Fi
       if (inserts.length || appended) return wholeFile(parse, text, fix, tree);
       return { ok: false, reason: String(err) };
     }
-    const had = errorsIn(parse, standalone(text, starts, node, []));
+    // The statement's own errors are counted only when the edited one has any: a clean reparse
+    // passes whatever the statement held before, and most fixes reparse clean (one parse, not two).
     const has = errorsIn(parse, after);
+    const had = has > 0 ? errorsIn(parse, standalone(text, starts, node, [])) : 0;
     if (has > had) {
       if (inserts.length || appended) return wholeFile(parse, text, fix, tree);
       return { ok: false, reason: `the edit adds ${has - had} syntax error(s) to line ${node.startPosition.row + 1}` };
