@@ -54,13 +54,27 @@ export interface FunctionSpec {
   apply(a: Args): ForwardResult;
 }
 
+/**
+ * An error that carries a message for the user and is caught by the interpreter: no stack trace
+ * is captured (V8 collects one per `new Error`; shape probes in forward traces throw often enough
+ * for that to show in a profile, and nobody reads these stacks).
+ */
+export class MessageError extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** An argument was unknown or invalid; the message names it ("Linear: in_features is unknown"). */
-export class ArgError extends Error {
+export class ArgError extends MessageError {
   override name = "ArgError";
 }
 
 /** The input does not fit ("Linear(784→10) got last dim 512"). */
-export class ShapeError extends Error {
+export class ShapeError extends MessageError {
   override name = "ShapeError";
 }
 
