@@ -2,6 +2,7 @@
 // after one keystroke with an incremental reparse, against the budgets in DESIGN.md §9.
 import type { Tree } from "web-tree-sitter";
 import type { Analyzer } from "../../server/src/analysis/analyze";
+import { StmtLowerer } from "../../server/src/analysis/evaluate/lowerStmt";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
 import { resolveSettings } from "../../server/src/shared/settings";
 import { scriptOfLines } from "./corpus";
@@ -35,10 +36,36 @@ export function analysisRows(analyzer: Analyzer): Row[] {
     });
   };
   full(300, 15, 40);
+  rows.push(...floor(analyzer, 300, 40));
   full(1000, null, 20); // DESIGN.md sets no full-analysis budget at 1,000 lines; shown for scale
   full(10000, 250, 8);
+  rows.push(...floor(analyzer, 10000, 8));
   rows.push(keystroke(analyzer));
   return rows;
+}
+
+/**
+ * What any analysis of the whole file pays before the interpreter starts: tree-sitter's parse
+ * (wasm) and reading the tree through web-tree-sitter's node API into the interpreter's AST.
+ * Shown beside the full-analysis rows so the table says how much of each budget they leave.
+ */
+function floor(analyzer: Analyzer, lines: number, runs: number): Row[] {
+  const text = scriptOfLines(lines);
+  const n = text.split("\n").length;
+  const parse = timeIt(() => analyzer.parse(text)?.delete(), runs);
+  const lower = timeIt(() => {
+    const tree = analyzer.parse(text);
+    if (tree) new StmtLowerer(text).block(tree.rootNode);
+    tree?.delete();
+  }, runs);
+  const row = (what: string, t: number[]): Row => ({
+    what: `${what}, ${n} lines`,
+    median: ms(percentile(t, 50)),
+    p95: ms(percentile(t, 95)),
+    budget: "—",
+    ok: null,
+  });
+  return [row("  of which tree-sitter parse (wasm)", parse), row("  of which parse + lowering to the AST", lower)];
 }
 
 /** Types one character in the middle of a 1,000-line file: tree.edit + incremental parse + analysis. */
