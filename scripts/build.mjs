@@ -21,7 +21,13 @@ const common = {
 // bench` times the code users run (through tsx the same core measured 10–15% slower: per-module
 // CommonJS export getters on every cross-file call).
 if (process.argv.includes("--bench")) {
-  await build({ ...common, minify: true, sourcemap: false, entryPoints: ["scripts/bench.ts"], outfile: "out/bench/bench.js" });
+  await build({
+    ...common,
+    minify: true,
+    sourcemap: false,
+    entryPoints: ["scripts/bench.ts"],
+    outfile: "out/bench/bench.js",
+  });
   process.exit(0);
 }
 
