@@ -77,7 +77,13 @@ const functions: Record<string, NativeFn> = {
       : unknown("enumerate of an unknown iterable", node);
   },
   zip(ip, args, _kw, node) {
-    const loopArg = args.find((a) => a.k === "native" && a.loop);
+    // zip stops at its shortest argument: of several loaders, the one with the fewest batches.
+    const loopArg = args.reduce<Value | undefined>((best, a) => {
+      if (a.k !== "native" || !a.loop) return best;
+      if (best?.k !== "native" || !best.loop) return a;
+      const [n, m] = [a.loop.tripCount, best.loop.tripCount];
+      return n !== null && (m === null || n < m) ? a : best;
+    }, undefined);
     if (loopArg?.k === "native") {
       return wrapLoop(loopArg, () =>
         tuple(args.map((a) => (a.k === "native" && a.loop ? a.loop.sample : unknown("zipped item", node)))),

@@ -267,6 +267,11 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
           for (const l of lists) out = out.flatMap((p) => l!.map((x) => [...p, x]));
           return list(out.map((t) => tuple(t)));
         }),
+        // cycle(loader) never ends: next() still yields the loader's batch, the trip count is unknown.
+        cycle: fn("itertools.cycle", (_i, [x], _kw, node) => {
+          if (x?.k === "native" && x.loop) return { ...x, loop: { ...x.loop, tripCount: null, over: "unknown" } };
+          return unknown("itertools.cycle (an endless iterator)", node);
+        }),
         chain: fn("itertools.chain", (i, args, _kw, node) => {
           const lists = args.map((a) => iterate(i, a, node));
           return lists.some((l) => !l) ? unknown("chain of unknown iterables", node) : list(lists.flatMap((l) => l!));
