@@ -3,6 +3,7 @@
 import type { Node, Tree } from "web-tree-sitter";
 import type { LoopFrame } from "../evaluate/trace";
 import type { Range } from "../types";
+import { integerAt } from "./sourceInts";
 
 /** The smallest node covering a range, or null when the tree does not cover it. */
 export function nodeAtRange(tree: Tree, r: Range): Node | null {
@@ -32,8 +33,9 @@ const ACCUM =
 
 /**
  * Gradient-accumulation factor k when the optimizer step sits under `if (<v> + 1) % k == 0` inside
- * the batch loop and <v> is that loop's variable. k is a literal, a module-level `name = int`, or an
- * argparse option's integer default. null when there is no such guard or k cannot be read.
+ * the batch loop and <v> is that loop's variable (an `or` clause for the last batch is allowed). k
+ * is whatever sourceInts.ts can read: a literal, a constant, a parameter and what its callers pass,
+ * an argparse / dataclass default. null when there is no such guard or k cannot be read.
  */
 export function accumulationSteps(
   tree: Tree | null | undefined,
@@ -45,41 +47,17 @@ export function accumulationSteps(
   for (let p = start?.parent ?? null; p; p = p.parent) {
     if (p.type === "for_statement") break; // left the batch loop body
     if (p.type !== "if_statement") continue;
-    const cond = p.childForFieldName("condition");
+    let cond = p.childForFieldName("condition");
+    // `(i + 1) % k == 0 or (i + 1) == len(loader)`: the modulus clause sets the factor.
+    while (cond?.type === "boolean_operator" && cond.childForFieldName("operator")?.text === "or")
+      cond = cond.childForFieldName("left");
     const m = cond ? ACCUM.exec(cond.text.trim()) : null;
     if (!m || !cond) continue;
     const loopVars: string[] = batchLoop.target.match(/[A-Za-z_]\w*/g) ?? [];
     if (!loopVars.includes(m[1])) continue;
-    const k = /^\d+$/.test(m[2]) ? Number(m[2]) : integerNamed(tree.rootNode, m[2]);
+    const kNode = [...cond.descendantsOfType(["integer", "identifier", "attribute"])].find((n) => n?.text === m[2]);
+    const k = kNode ? integerAt(tree.rootNode, kNode) : null;
     if (k !== null && k >= 1) return { k, text: cond.text.trim() };
-  }
-  return null;
-}
-
-/** Value of `NAME = <int>` at module level, or of `--name` in an argparse add_argument(default=<int>). */
-function integerNamed(root: Node, dotted: string): number | null {
-  const name = dotted.split(".").at(-1) as string;
-  if (!dotted.includes(".")) {
-    for (const st of root.namedChildren) {
-      const a = st?.type === "expression_statement" ? st.namedChild(0) : null;
-      if (a?.type !== "assignment") continue;
-      if (a.childForFieldName("left")?.text === name && a.childForFieldName("right")?.type === "integer")
-        return Number(a.childForFieldName("right")?.text.replace(/_/g, ""));
-    }
-    return null;
-  }
-  const flags = new Set([`--${name}`, `--${name.replace(/_/g, "-")}`]);
-  for (const call of root.descendantsOfType("call")) {
-    if (!call?.childForFieldName("function")?.text.endsWith("add_argument")) continue;
-    const args = call.childForFieldName("arguments")?.namedChildren ?? [];
-    const names = args.filter((a) => a?.type === "string").map((a) => a?.text.slice(1, -1));
-    if (!names.some((n) => n && flags.has(n))) continue;
-    for (const a of args) {
-      if (a?.type === "keyword_argument" && a.childForFieldName("name")?.text === "default") {
-        const v = a.childForFieldName("value");
-        return v?.type === "integer" ? Number(v.text.replace(/_/g, "")) : null;
-      }
-    }
   }
   return null;
 }
