@@ -55,3 +55,76 @@ test("a step budget over itertools.cycle(loader) and over iter()+next(): steps Ã
   assert.equal(restarted.spec.maxSteps, scriptNumber(text, /^finetune_steps = ([\d_]+)/m));
   assert.equal(restarted.spec.batchSize, batch);
 });
+
+test("tqdm(enumerate-style) loop in a helper: accumulation factor passed in from argparse, eval loop in another helper", () => {
+  const text = fixture("accum_tqdm_cifar.py");
+  const a = analyze(text);
+  assert.equal(a.runs.length, 1);
+  const { spec } = a.runs[0];
+  assert.equal(spec.epochs, scriptNumber(text, /"--epochs", type=int, default=(\d+)/));
+  assert.equal(spec.batchSize, scriptNumber(text, /"--batch-size", type=int, default=(\d+)/));
+  assert.equal(spec.trainSamples, tvSamples("CIFAR100", true));
+  assert.equal(spec.valSamples, tvSamples("CIFAR100", false));
+  const accum = scriptNumber(text, /"--accum-steps", type=int, default=(\d+)/);
+  assert.ok(accum > 1);
+  assert.equal(spec.gradientAccumulation, accum);
+  assert.equal(spec.loaderWorkers, scriptNumber(text, /"--workers", type=int, default=(\d+)/));
+  // An `or` clause for the last batch keeps the factor; a literal at the call site wins over argparse.
+  const withOr = text.replace(
+    "if (step + 1) % accum_steps == 0:",
+    "if (step + 1) % accum_steps == 0 or (step + 1) == len(loader):",
+  );
+  assert.notEqual(withOr, text);
+  assert.equal(analyze(withOr).runs[0].spec.gradientAccumulation, accum);
+  const literal = text.replace("args.accum_steps, epoch)", "8, epoch)");
+  assert.notEqual(literal, text);
+  assert.equal(analyze(literal).runs[0].spec.gradientAccumulation, 8);
+  // Callers that pass different factors leave it unread rather than picking one.
+  const twoCallers = text.replace(
+    "        acc = evaluate(",
+    "        train_one_epoch(model, train_loader, optimizer, scheduler, device, 2, epoch)\n        acc = evaluate(",
+  );
+  assert.notEqual(twoCallers, text);
+  assert.equal(analyze(twoCallers).runs[0].spec.gradientAccumulation, 1);
+});
+
+test("torchrun DDP with bf16 autocast: the GPU count is the launcher's, said as an unknown a directive fills", () => {
+  const text = fixture("ddp_torchrun_bf16.py");
+  const r = analyze(text).runs[0];
+  assert.equal(r.spec.precision, "bf16-mixed");
+  assert.equal(r.spec.device?.kind, "gpu");
+  assert.equal(r.spec.device?.count, null);
+  assert.equal(r.spec.epochs, scriptNumber(text, /^EPOCHS = (\d+)/m));
+  assert.equal(r.spec.batchSize, scriptNumber(text, /^PER_GPU_BATCH = (\d+)/m));
+  assert.equal(r.spec.trainSamples, tvSamples("CIFAR10", true));
+  const gap = r.spec.unknowns.find((u) => /launcher/.test(u.message));
+  assert.ok(gap?.hint?.includes("# footprint: device"), "says the count is the launcher's and how to state it");
+  assert.ok(r.energyKWh, "still priced, on the configured count");
+  const stated = analyze(`# footprint: device a100 x4\n${text}`).runs[0];
+  assert.equal(stated.deviceCount, 4);
+  assert.ok(!stated.spec.unknowns.some((u) => /launcher/.test(u.message)));
+  // The same scale-out costs the same energy: 4 GPUs for a quarter of the steps each.
+  assert.ok(stated.energyKWh && stated.energyKWh.high > 0);
+});
+
+test("fp16 autocast + GradScaler with a dataclass config: mixed precision already, so FP110 stays silent", () => {
+  const text = fixture("amp_scaler_dataclass.py");
+  const a = analyze(text);
+  const { spec } = a.runs[0];
+  assert.equal(spec.precision, "fp16-mixed");
+  assert.equal(spec.epochs, scriptNumber(text, /epochs: int = (\d+)/));
+  assert.equal(spec.batchSize, scriptNumber(text, /batch_size: int = (\d+)/));
+  assert.equal(spec.loaderWorkers, scriptNumber(text, /num_workers: int = (\d+)/));
+  const svhn = findDataset("torchvision.datasets.SVHN", { split: "train" })?.samples;
+  assert.ok(typeof svhn === "number");
+  assert.equal(spec.trainSamples, svhn);
+  assert.ok(!a.findings.some((f) => f.code === "FP110"));
+  // Without autocast and the scaler the same loop is fp32: the precision came from them, not a default.
+  const fp32 = text
+    .replace("            with autocast():\n                loss =", "            if True:\n                loss =")
+    .replace("scaler.scale(loss).backward()", "loss.backward()")
+    .replace("scaler.step(optimizer)", "optimizer.step()")
+    .replace("    scaler = GradScaler()\n", "");
+  assert.notEqual(fp32, text);
+  assert.equal(analyze(fp32).runs[0].spec.precision, "fp32");
+});

@@ -93,6 +93,9 @@ export function precisionOf(
   return { precision: "fp32", evidence: null };
 }
 
+// Wrappers whose process count a launcher sets (torchrun --nproc_per_node, accelerate launch).
+const LAUNCHED = /DistributedDataParallel|Accelerator\(\)/;
+
 /** Device the script names: any accelerator event wins over cpu (the `cuda if available else cpu` idiom). */
 export function deviceOf(facts: ProgramFacts): { device: RunSpec["device"]; evidence: string | null } {
   const ev = facts.trace.filter((e): e is Extract<TraceEvent, { kind: "device" }> => e.kind === "device");
@@ -106,6 +109,23 @@ export function deviceOf(facts: ProgramFacts): { device: RunSpec["device"]; evid
     .slice(0, 3)
     .join(", ");
   return { device: { id: null, count, kind }, evidence: `device ${kind}${count ? ` ×${count}` : ""}: ${how}` };
+}
+
+/**
+ * A run under DDP or an Accelerator with no device count in the script: the launcher decides how
+ * many processes (GPUs) train, so the count priced is a setting, and the run says how to state it.
+ */
+export function launcherCountUnknown(facts: ProgramFacts, spec: RunSpec): void {
+  if (spec.device?.count != null || spec.device?.kind !== "gpu") return;
+  const launched = facts.trace.find(
+    (e): e is Extract<TraceEvent, { kind: "device" }> => e.kind === "device" && LAUNCHED.test(e.how),
+  );
+  if (!launched) return;
+  spec.unknowns.push({
+    message: `${launched.how} (line ${line(launched.range)}): the number of GPUs is set by the launcher (torchrun --nproc_per_node, accelerate launch), not the script; priced on footprint.deviceCount`,
+    range: launched.range,
+    hint: "add `# footprint: device a100 x4` (the accelerator and how many the launcher starts)",
+  });
 }
 
 /** Directives override the script: samples, epochs, device (id and count). */
@@ -156,6 +176,7 @@ export function applyDirectives(spec: RunSpec, d: Directives): void {
     spec.evidence.push(
       `device ${d.device.id} ×${d.device.count} from the # footprint: device directive (line ${d.device.line + 1})`,
     );
+    spec.unknowns = spec.unknowns.filter((u) => !u.hint?.includes("footprint: device"));
   }
 }
 

@@ -5,7 +5,7 @@ import type { Tree } from "web-tree-sitter";
 import type { ProgramFacts } from "../evaluate";
 import type { LoopFrame, TraceEvent } from "../evaluate/trace";
 import type { Range, RunSpec } from "../types";
-import { deviceOf, describeModels, line, precisionOf, unique } from "./runFacts";
+import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
 import { accumulationSteps, loopIterableText } from "./sourceLookup";
 import { thousands } from "../format";
 
@@ -172,6 +172,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   if (pr.evidence) evidence.push(pr.evidence);
   const dv = deviceOf(facts);
   spec.device = dv.device;
+  launcherCountUnknown(facts, spec);
   if (dv.evidence) evidence.push(dv.evidence);
   else
     evidence.push(
