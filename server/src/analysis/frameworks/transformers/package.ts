@@ -6,6 +6,7 @@ import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
 import { NONE, unknown, type Value } from "../../evaluate/values";
 import { makeOptimizer, makeScheduler } from "../torch/training";
+import { hfArgumentParserClass } from "./argParser";
 import { configFactory, modelFactory } from "./pretrained";
 export { peftRoot } from "./peftLora";
 import { collatorFactory, tokenizerFactory } from "./tokenizers";
@@ -21,6 +22,7 @@ const schedulerFn = (name: string) => fn(`transformers.${name}`, makeScheduler);
 function resolveTransformers(attr: string): Value | undefined {
   if (attr === "TrainingArguments" || attr === "Seq2SeqTrainingArguments") return trainingArgsClass(attr);
   if (attr === "Trainer" || attr === "Seq2SeqTrainer") return trainerClass(attr);
+  if (attr === "HfArgumentParser") return hfArgumentParserClass();
   if (attr.startsWith("DataCollator") || attr === "default_data_collator") return collatorFactory(attr);
   if (attr === "BitsAndBytesConfig") return fn("transformers.BitsAndBytesConfig", () => nativeObject(attr, {}, {}));
   if (TOKENIZER_CLASS.test(attr)) return tokenizerFactory(attr);
