@@ -138,6 +138,9 @@ function execIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, frame: Fra
   const before = new Map(s.vars);
   const thenFrame: FrameResult = { ret: NONE };
   const c1 = execBlock(ip, st.body, s, thenFrame);
+  // `if <unknown>: break` / `continue` is one path; falling through is the other, and the one that
+  // runs the rest of the loop body (`if i >= limit: break` before the training step).
+  if (st.orelse.length === 0 && (c1 === BREAK || c1 === CONTINUE)) return NORMAL;
   if (st.orelse.length === 0 && c1 !== RAISE && c1 !== RETURN) return mergeCompletion(c1, NORMAL);
   const thenVars = new Map(s.vars);
   s.vars.clear();
