@@ -128,3 +128,50 @@ test("fp16 autocast + GradScaler with a dataclass config: mixed precision alread
   assert.notEqual(fp32, text);
   assert.equal(analyze(fp32).runs[0].spec.precision, "fp32");
 });
+
+test("a while loop around the loader with an optimizer-step budget and a micro-batch accumulation counter", () => {
+  const text = fixture("while_step_budget.py");
+  const budget = scriptNumber(text, /^TOTAL_STEPS = ([\d_]+)/m);
+  const accum = scriptNumber(text, /^GRAD_ACCUM = (\d+)/m);
+  const batch = scriptNumber(text, /^MICRO_BATCH = (\d+)/m);
+  const stl10 = findDataset("torchvision.datasets.STL10", { split: "train" })?.samples;
+  assert.ok(typeof stl10 === "number");
+  const spec = (t: string) => {
+    const runs = analyze(t).runs;
+    assert.equal(runs.length, 1);
+    return runs[0].spec;
+  };
+  const s = spec(text);
+  assert.equal(s.gradientAccumulation, accum, "`micro_step % GRAD_ACCUM` counts batches, so it is accumulation");
+  assert.equal(s.maxSteps, budget);
+  assert.equal(s.epochs, null);
+  assert.equal(s.batchSize, batch);
+  assert.equal(s.precision, "bf16-mixed");
+  assert.deepEqual(s.unknowns, []);
+  // Only the while condition left: the same budget, read from `while opt_step < TOTAL_STEPS`.
+  const whileOnly = text.replace("                if opt_step >= TOTAL_STEPS:\n                    break\n", "");
+  assert.notEqual(whileOnly, text);
+  assert.equal(spec(whileOnly).maxSteps, budget);
+  // A budget on the micro-batch counter is in batches: optimizer steps are a GRAD_ACCUM-th of it.
+  const inBatches = whileOnly.replace("while opt_step < TOTAL_STEPS:", "while micro_step < TOTAL_STEPS:");
+  assert.equal(spec(inBatches).maxSteps, Math.ceil(budget / accum));
+  // Known epochs and a budget: whichever ends first.
+  const epochs = (n: number) => text.replace("while opt_step < TOTAL_STEPS:", `for epoch in range(${n}):`);
+  const stepsPerEpoch = Math.floor(stl10 / batch) / accum;
+  const many = Math.ceil((2 * budget) / stepsPerEpoch);
+  assert.equal(spec(epochs(many)).maxSteps, budget);
+  const few = Math.floor(budget / stepsPerEpoch / 2);
+  assert.ok(few >= 1);
+  const short = spec(epochs(few));
+  assert.equal(short.epochs, few);
+  assert.equal(short.maxSteps, null);
+  // The batch loop's own index caps each epoch, not the run.
+  const capped = text.replace(
+    "    while opt_step < TOTAL_STEPS:\n        for images, labels in loader:\n",
+    "    for epoch in range(4):\n        for i, (images, labels) in enumerate(loader):\n            if i >= 20:\n                break\n",
+  );
+  assert.notEqual(capped, text);
+  const c = spec(capped);
+  assert.equal(c.epochs, 4);
+  assert.equal(c.trainSamples, 20 * batch);
+});

@@ -33,7 +33,8 @@ const ACCUM =
 
 /**
  * Gradient-accumulation factor k when the optimizer step sits under `if (<v> + 1) % k == 0` inside
- * the batch loop and <v> is that loop's variable (an `or` clause for the last batch is allowed). k
+ * the batch loop and <v> is that loop's variable or a counter incremented once per batch (an `or`
+ * clause for the last batch is allowed). k
  * is whatever sourceInts.ts can read: a literal, a constant, a parameter and what its callers pass,
  * an argparse / dataclass default. null when there is no such guard or k cannot be read.
  */
@@ -54,10 +55,38 @@ export function accumulationSteps(
     const m = cond ? ACCUM.exec(cond.text.trim()) : null;
     if (!m || !cond) continue;
     const loopVars: string[] = batchLoop.target.match(/[A-Za-z_]\w*/g) ?? [];
-    if (!loopVars.includes(m[1])) continue;
+    if (!loopVars.includes(m[1]) && !countsBatches(p, m[1])) continue;
     const kNode = [...cond.descendantsOfType(["integer", "identifier", "attribute"])].find((n) => n?.text === m[2]);
     const k = kNode ? integerAt(tree.rootNode, kNode) : null;
     if (k !== null && k >= 1) return { k, text: cond.text.trim() };
   }
   return null;
+}
+
+/** `micro += 1` once per batch: the name is incremented in the loop around `guard`, outside it. */
+function countsBatches(guard: Node, name: string): boolean {
+  const loop = ancestor(guard, "for_statement");
+  const incs = loop?.childForFieldName("body")?.descendantsOfType("augmented_assignment") ?? [];
+  return incs.some(
+    (a) =>
+      !!a &&
+      a.childForFieldName("left")?.text === name &&
+      !(guard.startIndex <= a.startIndex && a.endIndex <= guard.endIndex),
+  );
+}
+
+/**
+ * `.step()` calls in a batch loop's body, for when the trace has no optimizer step: the interpreter
+ * runs the body once with concrete counters, so `if micro % 4 == 0:` is skipped on its first pass.
+ */
+export function stepCallRanges(tree: Tree | null | undefined, batchLoop: LoopFrame): Range[] {
+  const n = tree ? nodeAtRange(tree, batchLoop.range) : null;
+  const loop = n && (n.type === "for_statement" ? n : ancestor(n, "for_statement"));
+  const calls = loop?.childForFieldName("body")?.descendantsOfType("call") ?? [];
+  return calls
+    .filter((c) => c?.childForFieldName("function")?.text.endsWith(".step"))
+    .map((c) => {
+      const { startPosition: s, endPosition: e } = c as Node;
+      return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
+    });
 }

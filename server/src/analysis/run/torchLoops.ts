@@ -6,7 +6,8 @@ import type { ProgramFacts } from "../evaluate";
 import type { LoopFrame, TraceEvent } from "../evaluate/trace";
 import type { Range, RunSpec } from "../types";
 import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
-import { accumulationSteps, loopIterableText } from "./sourceLookup";
+import { accumulationSteps, loopIterableText, stepCallRanges } from "./sourceLookup";
+import { type StepBudget, stepBudget } from "./stepBudget";
 import { thousands } from "../format";
 
 const key = (r: Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
@@ -72,7 +73,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   };
   const iterText = (l: LoopFrame) => {
     const t = loopIterableText(tree, l);
-    return t ? `\`for ${l.target} in ${t}\`` : `the loop over ${l.target}`;
+    return t ? `\`for ${l.target} in ${t}\`` : l.target ? `the loop over ${l.target}` : "the `while` loop";
   };
 
   // Samples and batch size: from the loader the batch loop iterates over.
@@ -180,13 +181,56 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     );
 
   const step = inBatch.find((e) => e.kind === "optimizerStep");
-  const acc = step ? accumulationSteps(tree, step.range, batchLoop) : null;
+  // No step in the trace: the guard was false on the interpreter's one pass; read the source's.
+  const stepRanges = step ? [step.range] : stepCallRanges(tree, batchLoop);
+  let acc: { k: number; text: string } | null = null;
+  let stepRange: Range | null = stepRanges[0] ?? null;
+  for (const r of stepRanges) {
+    acc = accumulationSteps(tree, r, batchLoop);
+    if (acc) {
+      stepRange = r;
+      break;
+    }
+  }
   if (acc) {
     spec.gradientAccumulation = acc.k;
     evidence.push(`gradient accumulation ${acc.k}: optimizer.step() under \`if ${acc.text}\``);
     if (spec.maxSteps !== null) spec.maxSteps = Math.ceil(spec.maxSteps / acc.k);
   }
+  if (batchLoop.over === "loader") {
+    const budget = stepBudget(tree, batchLoop, epochLoop, stepRange);
+    if (budget) applyBudget(spec, budget);
+  }
   return spec;
+}
+
+/**
+ * A loader loop that stops on a counter: a global budget replaces an unknown epoch count (or a
+ * larger known one) with optimizer steps; the batch loop's own index caps every epoch instead.
+ */
+function applyBudget(spec: RunSpec, b: StepBudget): void {
+  const acc = Math.max(1, spec.gradientAccumulation);
+  const at = `\`${b.text}\` (line ${line(b.range)})`;
+  if (b.counts === "epochIndex") {
+    if (spec.trainSamples === null || spec.batchSize === null || b.steps * spec.batchSize >= spec.trainSamples) return;
+    spec.trainSamples = b.steps * spec.batchSize;
+    spec.evidence.push(
+      `${thousands(spec.trainSamples)} samples per epoch: ${b.steps} batches, then ${at} ends the epoch`,
+    );
+    return;
+  }
+  const steps = b.counts === "optimizer" ? b.steps : Math.ceil(b.steps / acc);
+  if (spec.epochs !== null) {
+    // Known epochs too: whichever ends first. Without the epoch size the epochs stand.
+    if (spec.trainSamples === null || spec.batchSize === null) return;
+    if (steps >= spec.epochs * Math.ceil(spec.trainSamples / spec.batchSize / acc)) return;
+  }
+  spec.maxSteps = steps;
+  spec.epochs = null;
+  spec.unknowns = spec.unknowns.filter((u) => !u.message.startsWith("the epoch loop"));
+  spec.evidence.push(
+    `${thousands(steps)} optimizer steps: ${at}${b.counts === "batches" && acc > 1 ? ` counts batches, ÷ ${acc} accumulated` : ""}`,
+  );
 }
 
 /**
