@@ -204,3 +204,32 @@ test("max_steps with gradient accumulation counts optimizer steps; check_val_eve
   assert.ok(mnist?.samples && test10k?.samples);
   assert.equal(counts.eval, Math.round(((1000 * 8 * 32) / mnist.samples) * (test10k.samples / 5)));
 });
+
+test("DataModule built in the __main__ block: limit_train_batches fraction, 16-mixed on devices=2, accumulation, val twice an epoch", () => {
+  const text = read("test/fixtures/runs/lightning/mnist_dm_limit_batches.py");
+  const a = analyze(text);
+  assert.equal(a.runs.length, 1);
+  const r = a.runs[0];
+  const { spec } = r;
+  const batch = scriptNumber(text, /KMNISTData\(batch_size=(\d+)\)/);
+  const limit = scriptNumber(text, /limit_train_batches=([\d.]+)/);
+  const kmnist = findDataset("torchvision.datasets.KMNIST", { train: true })?.samples;
+  const kmnistTest = findDataset("torchvision.datasets.KMNIST", { train: false })?.samples;
+  assert.ok(typeof kmnist === "number" && typeof kmnistTest === "number");
+  assert.equal(spec.batchSize, batch);
+  // Lightning docs: a float limit keeps int(fraction × batches per epoch) batches.
+  assert.equal(spec.trainSamples, Math.floor(Math.ceil(kmnist / batch) * limit) * batch);
+  assert.equal(spec.epochs, scriptNumber(text, /max_epochs=(\d+)/));
+  assert.equal(spec.gradientAccumulation, scriptNumber(text, /accumulate_grad_batches=(\d+)/));
+  assert.equal(spec.precision, "fp16-mixed");
+  assert.equal(r.deviceCount, scriptNumber(text, /devices=(\d+)/));
+  // val_check_interval=0.5: two validation passes over the test split per epoch.
+  assert.equal(spec.valSamples, kmnistTest / scriptNumber(text, /val_check_interval=([\d.]+)/));
+  const m = a.models.find((x) => x.name === spec.model);
+  assert.ok(m);
+  assert.equal(
+    m.params,
+    conv2dParams(1, 32, 3) + conv2dParams(32, 64, 3) + linearParams(64 * 12 * 12, 512) + linearParams(512, 10),
+  );
+  assert.ok(r.energyKWh, "priced");
+});
