@@ -23,9 +23,11 @@ const restarts = new RestartPolicy();
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath(path.join("dist", "server.js"));
+  // The server keeps its start-up code cache in the extension's private storage (boot.ts).
+  const env = { ...process.env, FOOTPRINT_CACHE_DIR: path.join(context.globalStorageUri.fsPath, "code-cache") };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6011"] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ["--nolazy", "--inspect=6011"] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

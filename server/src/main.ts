@@ -3,6 +3,7 @@
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { version } from "../../package.json";
 import { Analyzer } from "./analysis/analyze";
+import { CODE_CACHE_HOOK, type CodeCacheRun } from "./codeCache";
 import { loadPythonParser } from "./analysis/parse/loadParser";
 import { startServer } from "./lsp/server";
 
@@ -26,4 +27,13 @@ analyzer.catch((err: Error) => connection.console.error(`footprint: cannot load 
 process.on("uncaughtException", (err) => connection.console.error(`footprint: uncaught ${err.stack ?? err}`));
 process.on("unhandledRejection", (err) => connection.console.error(`footprint: unhandled rejection ${String(err)}`));
 
-startServer(connection, analyzer, version);
+// boot.ts (dist/server.js) compiled this bundle from a V8 code cache; the cache is written after the
+// first analysis, so it holds the functions an analysis compiles, not only the bundle's top level.
+const codeCache = (globalThis as Record<symbol, unknown>)[CODE_CACHE_HOOK] as CodeCacheRun | null | undefined;
+startServer(connection, analyzer, version, {
+  afterFirstAnalysis: () => {
+    if (!codeCache) return null;
+    if (codeCache.status === "off") return `footprint: code cache off (${codeCache.reason ?? "disabled"})`;
+    return codeCache.save() ?? `footprint: started from the code cache`;
+  },
+});

@@ -115,7 +115,7 @@ describe("language server under bad input", () => {
 describe("language server without its grammar files", () => {
   // A copy of the bundle with no wasm beside it: a broken install, not a user's mistake.
   const dir = mkdtempSync(join(tmpdir(), "footprint-nogrammar-"));
-  copyFileSync(join(ROOT, "dist", "server.js"), join(dir, "server.js"));
+  for (const bundle of ["server.js", "server-main.js"]) copyFileSync(join(ROOT, "dist", bundle), join(dir, bundle));
   const lsp = new LspSession(join(dir, "server.js"));
   after(() => {
     lsp.kill();

@@ -75,9 +75,16 @@ export class LspSession {
   /** What the server registered dynamically (client/registerCapability). */
   readonly registrations: Registration[] = [];
 
-  /** `serverPath`: the bundled server by default; tests may start a copy of it elsewhere. */
-  constructor(serverPath = join(ROOT, "dist", "server.js")) {
-    this.process = spawn(process.execPath, [serverPath, "--stdio"], { cwd: ROOT });
+  /** Log lines the server sent (window/logMessage). */
+  readonly logs: string[] = [];
+  private logWaiters: Array<(text: string) => void> = [];
+
+  /**
+   * `serverPath`: the bundled server by default; tests may start a copy of it elsewhere.
+   * `env`: extra environment variables for the server process.
+   */
+  constructor(serverPath = join(ROOT, "dist", "server.js"), env: NodeJS.ProcessEnv = {}) {
+    this.process = spawn(process.execPath, [serverPath, "--stdio"], { cwd: ROOT, env: { ...process.env, ...env } });
     this.process.stderr.on("data", (d: Buffer) => this.stderr.push(d.toString()));
     this.connection = createProtocolConnection(
       new StreamMessageReader(this.process.stdout),
@@ -95,7 +102,10 @@ export class LspSession {
     });
     // Window messages and log lines are expected; they must not be unhandled.
     this.connection.onNotification("window/showMessage", (p: { message: string }) => this.message(p.message));
-    this.connection.onNotification("window/logMessage", () => {});
+    this.connection.onNotification("window/logMessage", (p: { message: string }) => {
+      this.logs.push(p.message);
+      for (const w of this.logWaiters) w(p.message);
+    });
     this.connection.onRequest("window/showMessageRequest", (p: { message: string }) => {
       this.message(p.message);
       return null;
@@ -163,6 +173,25 @@ export class LspSession {
   private message(text: string): void {
     this.messages.push(text);
     for (const w of this.messageWaiters.splice(0)) w(text);
+  }
+
+  /** The first log line (already received or next) that matches `pattern`. */
+  log(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    const seen = this.logs.find((l) => pattern.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter = (text: string) => {
+        if (!pattern.test(text)) return;
+        clearTimeout(timer);
+        this.logWaiters = this.logWaiters.filter((w) => w !== waiter);
+        resolve(text);
+      };
+      const timer = setTimeout(() => {
+        this.logWaiters = this.logWaiters.filter((w) => w !== waiter);
+        reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms; got: ${this.logs.join(" | ")}`));
+      }, timeoutMs);
+      this.logWaiters.push(waiter);
+    });
   }
 
   /** The next message shown to the user (window/showMessage or showMessageRequest). */

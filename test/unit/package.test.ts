@@ -31,7 +31,7 @@ describe("footprint-lint.vsix", () => {
     assert.ok(bytes < MAX_VSIX_BYTES, `${(bytes / 1024 / 1024).toFixed(2)} MB`);
   });
 
-  it("ships the four bundles (client, server, CLI, report webview), both grammars, manifest, README, LICENSE", () => {
+  it("ships the bundles (client, server loader and server, CLI, report webview), both grammars, manifest, README, LICENSE", () => {
     const { entries } = loadVsix();
     for (const name of [
       "extension/package.json",
@@ -39,6 +39,7 @@ describe("footprint-lint.vsix", () => {
       "extension/LICENSE.txt",
       "extension/dist/extension.js",
       "extension/dist/server.js",
+      "extension/dist/server-main.js",
       "extension/dist/cli.js",
       "extension/dist/webview.js",
       "extension/dist/tree-sitter.wasm",
@@ -71,6 +72,12 @@ describe("footprint-lint.vsix", () => {
     assert.deepEqual(unwanted, []);
   });
 
+  it("has no dynamic import() in the server bundle, which runs from a V8 code cache (boot.ts)", () => {
+    const { zip, entries } = loadVsix();
+    const source = readZipEntry(zip, entries.get("extension/dist/server-main.js")!).toString("utf8");
+    assert.equal(/[^\w$.]import\(/.exec(source)?.[0], undefined);
+  });
+
   it("points main and bin at files it contains", () => {
     const { zip, entries } = loadVsix();
     const manifest = JSON.parse(readZipEntry(zip, entries.get("extension/package.json")!).toString("utf8"));
@@ -86,6 +93,7 @@ describe("footprint-lint.vsix", () => {
     for (const [bundle, allowed] of [
       ["extension.js", ["vscode"]],
       ["server.js", []],
+      ["server-main.js", []],
       ["cli.js", []],
       ["webview.js", []],
     ] as const) {

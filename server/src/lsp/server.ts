@@ -26,7 +26,18 @@ import { registerReport } from "./report";
 import { SettingsProvider } from "./settings";
 import { createWorkspaceReader, uriToPath } from "./workspaceReader";
 
-export function startServer(connection: Connection, analyzer: Promise<Analyzer>, version: string): void {
+export interface ServerHooks {
+  /** Runs once, after the first analysis is published (main.ts writes the code cache then); returns a log line. */
+  afterFirstAnalysis?: () => string | null;
+}
+
+export function startServer(
+  connection: Connection,
+  analyzer: Promise<Analyzer>,
+  version: string,
+  hooks: ServerHooks = {},
+): void {
+  let firstAnalysis = true;
   let roots: string[] = [];
   let canPullConfiguration = false;
   let canRegisterConfiguration = false;
@@ -51,7 +62,16 @@ export function startServer(connection: Connection, analyzer: Promise<Analyzer>,
       },
       log: (message) => connection.console.error(message),
     },
-    (uri, docVersion, analysis) => publishAnalysis(connection, uri, docVersion, analysis),
+    (uri, docVersion, analysis) => {
+      publishAnalysis(connection, uri, docVersion, analysis);
+      if (!firstAnalysis) return;
+      firstAnalysis = false;
+      // After the diagnostics are on their way, not before them.
+      setImmediate(() => {
+        const line = hooks.afterFirstAnalysis?.();
+        if (line) connection.console.log(line);
+      });
+    },
   );
   const ctx: ServerContext = { connection, documents, settings };
 
