@@ -32,7 +32,7 @@ const tvSamples = (cls: string, train: boolean) => {
   return n;
 };
 
-test("zip(source_loader, target_loader): an epoch ends with the shorter loader (USPS, not MNIST)", () => {
+test("zip(source_loader, target_loader): an epoch ends with the shorter loader; a model called twice costs twice", () => {
   const text = fixture("zip_domain_adapt.py");
   const a = analyze(text);
   assert.equal(a.runs.length, 1);
@@ -41,6 +41,18 @@ test("zip(source_loader, target_loader): an epoch ends with the shorter loader (
   assert.equal(spec.trainSamples, tvSamples("USPS", true));
   assert.equal(spec.epochs, scriptNumber(text, /^EPOCHS = (\d+)/m));
   assert.equal(spec.batchSize, scriptNumber(text, /^BATCH = (\d+)/m));
+  // Each step runs the shared encoder and the discriminator on both batches: two forwards (and
+  // backwards) each per sample, the classifier one.
+  const flops = (name: string) => a.models.find((m) => m.name === name)?.forwardFlops ?? Number.NaN;
+  assert.equal(spec.forwardFlops, 2 * flops("encoder") + flops("classifier") + 2 * flops("discriminator"));
+  // The two arms of an if/else are one call per step, not two.
+  const branched = text.replace(
+    "        fs, ft = encoder(xs), encoder(xt)\n",
+    "        if torch.rand(1).item() < 0.5:\n            fs = encoder(xs)\n        else:\n            fs = encoder(xs.flip(3))\n        ft = fs\n",
+  );
+  assert.notEqual(branched, text);
+  const b = analyze(branched).runs[0].spec;
+  assert.equal(b.forwardFlops, flops("encoder") + flops("classifier") + 2 * flops("discriminator"));
 });
 
 test("a step budget over itertools.cycle(loader) and over iter()+next(): steps × the loader's batch", () => {

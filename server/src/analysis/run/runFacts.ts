@@ -24,7 +24,13 @@ export interface RunModel {
  * Combines the trained models (forward + backward) and the no-grad models run in the same loop
  * (a distillation teacher: forward only, so a third of a trained model's per-sample cost).
  */
-export function describeModels(facts: ProgramFacts, trainedIds: number[], forwardOnlyIds: number[]): RunModel {
+export function describeModels(
+  facts: ProgramFacts,
+  trainedIds: number[],
+  forwardOnlyIds: number[],
+  /** Trained model id → lines of its call sites when a step calls it more than once (callSites.ts). */
+  calls: ReadonlyMap<number, number[]> = new Map(),
+): RunModel {
   const byId = new Map(facts.models.map((m) => [m.id, m]));
   const trained = unique(trainedIds)
     .map((id) => byId.get(id))
@@ -40,7 +46,9 @@ export function describeModels(facts: ProgramFacts, trainedIds: number[], forwar
   let macs = 0;
   let convMacs = 0;
   for (const m of trained) {
-    flops = flops !== null && m.forwardFlops !== null ? flops + m.forwardFlops : null;
+    // Each call runs its own forward and backward, so a model called k times costs k per sample.
+    const k = calls.get(m.id)?.length ?? 1;
+    flops = flops !== null && m.forwardFlops !== null ? flops + k * m.forwardFlops : null;
     for (const l of m.layers) {
       if (l.macs === null) continue;
       macs += l.macs;
@@ -52,6 +60,10 @@ export function describeModels(facts: ProgramFacts, trainedIds: number[], forwar
           ? `, ${m.forwardFlops.toExponential(3)} forward FLOPs/sample`
           : ", forward FLOPs unknown"),
     );
+    if (k > 1)
+      evidence.push(
+        `model ${m.name} is called ${k} times per step (lines ${calls.get(m.id)?.join(", ")}): counted ${k}×`,
+      );
   }
   for (const t of frozen) {
     // Forward-only cost of a no-grad model, folded in as a third of a trained forward (3× → 1×).

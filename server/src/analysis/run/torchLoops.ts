@@ -6,6 +6,7 @@ import type { ProgramFacts } from "../evaluate";
 import type { LoopFrame, TraceEvent } from "../evaluate/trace";
 import type { Range, RunSpec } from "../types";
 import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
+import { callsPerStep } from "./callSites";
 import { accumulationSteps, loopIterableText, stepCallRanges } from "./sourceLookup";
 import { type StepBudget, stepBudget } from "./stepBudget";
 import { thousands } from "../format";
@@ -144,7 +145,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   const fwd = inBatch.filter((e): e is Extract<TraceEvent, { kind: "forward" }> => e.kind === "forward");
   const trained = fwd.filter((e) => !e.noGrad).map((e) => e.modelId);
   const teachers = fwd.filter((e) => e.noGrad).map((e) => e.modelId);
-  const models = describeModels(facts, trained, teachers);
+  const models = describeModels(facts, trained, teachers, callsPerStep(tree, fwd));
   spec.model = models.name;
   spec.forwardFlops = models.forwardFlops;
   spec.params = models.params;
