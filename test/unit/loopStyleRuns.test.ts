@@ -187,3 +187,29 @@ test("a while loop around the loader with an optimizer-step budget and a micro-b
   assert.equal(c.epochs, 4);
   assert.equal(c.trainSamples, 20 * batch);
 });
+
+test("train/val phase loop under torch.set_grad_enabled(phase == ...): the training forward is a trained model", () => {
+  const text = fixture("phase_loop_finetune.py");
+  const a = analyze(text);
+  assert.equal(a.runs.length, 1);
+  const { spec } = a.runs[0];
+  const net = a.models.find((m) => m.name === "net");
+  assert.ok(net?.forwardFlops, "the fine-tuned ResNet-50 is sized");
+  assert.equal(spec.model, "net");
+  assert.equal(spec.forwardFlops, net.forwardFlops);
+  assert.equal(spec.epochs, scriptNumber(text, /^NUM_EPOCHS = (\d+)/m));
+  assert.equal(spec.batchSize, scriptNumber(text, /^BATCH_SIZE = (\d+)/m));
+  assert.equal(spec.trainSamples, findDataset("torchvision.datasets.OxfordIIITPet", { split: "trainval" })?.samples);
+  assert.ok(a.runs[0].energyKWh, "priced");
+  // set_grad_enabled(False) is no_grad: nothing trains with grad, so no model is named for the run.
+  const off = text.replace('torch.set_grad_enabled(phase == "trainval")', "torch.set_grad_enabled(False)");
+  assert.notEqual(off, text);
+  assert.equal(analyze(off).runs[0]?.spec.model ?? null, null);
+  // enable_grad inside no_grad turns grad back on.
+  const nested = text.replace(
+    'with torch.set_grad_enabled(phase == "trainval"):\n                logits = net(images)',
+    "with torch.no_grad(), torch.enable_grad():\n                logits = net(images)",
+  );
+  assert.notEqual(nested, text);
+  assert.equal(analyze(nested).runs[0].spec.model, "net");
+});

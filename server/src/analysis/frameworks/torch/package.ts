@@ -47,6 +47,7 @@ import {
   makeSave,
   makeScheduler,
   noGradContext,
+  gradModeContext,
 } from "./training";
 
 export interface TorchRegistry {
@@ -148,8 +149,8 @@ const NATIVE: Record<string, Factory> = (() => {
     makeClass("Tensor", [], new Map(), { qualname: "torch.Tensor", native: { construct: CREATION.Tensor } });
   f("torch.Size", (_ip, [x]) => (x && (x.k === "tuple" || x.k === "list") ? tuple(x.items) : tuple([])));
   for (const d of DTYPES) out[`torch.${d}`] = () => str(`torch.${d}`);
-  for (const n of ["torch.no_grad", "torch.inference_mode", "torch.enable_grad", "torch.set_grad_enabled"])
-    f(n, noGradContext);
+  for (const n of ["torch.no_grad", "torch.inference_mode"]) f(n, noGradContext);
+  for (const n of ["torch.enable_grad", "torch.set_grad_enabled"]) f(n, gradModeContext);
   for (const n of ["torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast"])
     f(n, autocastContext(n !== "torch.cpu.amp.autocast"));
   for (const n of ["torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler"]) f(n, makeGradScaler);

@@ -115,6 +115,27 @@ export const noGradContext: NativeFn = () => {
   return ctx;
 };
 
+/**
+ * `with torch.enable_grad():` / `with torch.set_grad_enabled(mode):` turn grad back on (mode False:
+ * off, as no_grad). An unknown mode keeps grad on: `set_grad_enabled(phase == "train")` is the
+ * training pass of a train/val phase loop, which must still be seen as training.
+ */
+export const gradModeContext: NativeFn = (_ip, [mode], kw) => {
+  const m = mode ?? kw.get("mode");
+  const off = m?.k === "bool" && !m.v;
+  const ctx: NativeV = nativeObject("set_grad_enabled", {}, {});
+  let saved = 0;
+  ctx.enter = (ip) => {
+    saved = ip.noGrad;
+    ip.noGrad = off ? saved + 1 : 0;
+    return NONE;
+  };
+  ctx.exit = (ip) => {
+    ip.noGrad = saved;
+  };
+  return ctx;
+};
+
 /** torch.autocast(device_type, dtype=...) / torch.cuda.amp.autocast(...) / torch.amp.autocast(...). */
 export const autocastContext =
   (cudaDefault: boolean): NativeFn =>
