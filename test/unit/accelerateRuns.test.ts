@@ -80,3 +80,30 @@ test("FP110 on an fp32 accelerate loop sets mixed_precision on the Accelerator",
   assert.equal(after.runs[0].spec.precision, "bf16-mixed");
   assert.ok(!after.findings.some((f) => f.code === "FP110"), "fixed once, nothing left to fix");
 });
+
+test("accelerator.accumulate() with a sync_gradients step counter and a break: optimizer-step budget × accumulation", () => {
+  const text = read("food101_vit_accumulate.py");
+  const a = analyze(text);
+  assert.equal(a.runs.length, 1);
+  const r = a.runs[0];
+  const { spec } = r;
+  const accum = scriptNumber(text, /"--gradient_accumulation_steps", type=int, default=(\d+)/);
+  const budget = scriptNumber(text, /"--max_train_steps", type=int, default=(\d+)/);
+  const batch = scriptNumber(text, /"--per_device_batch_size", type=int, default=(\d+)/);
+  const epochs = scriptNumber(text, /"--num_train_epochs", type=int, default=(\d+)/);
+  const food = findDataset("torchvision.datasets.Food101", { split: "train" })?.samples;
+  assert.ok(typeof food === "number");
+  assert.ok(budget * batch * accum < epochs * food, "the budget ends the run before the epochs do");
+  assert.equal(spec.gradientAccumulation, accum);
+  assert.equal(spec.maxSteps, budget, "sync_gradients counts optimizer steps, not micro-batches");
+  assert.equal(spec.epochs, null);
+  assert.equal(spec.batchSize, batch);
+  assert.equal(spec.trainSamples, food);
+  assert.equal(spec.precision, "bf16-mixed");
+  assert.ok(r.trainFlops && spec.forwardFlops);
+  assert.equal(r.trainFlops.low, 3 * spec.forwardFlops * budget * batch * accum);
+  // Without the accumulate() context there is no accumulation: the same budget is that many batches.
+  const plain = text.replace("            with accelerator.accumulate(model):\n", "            if True:\n");
+  assert.notEqual(plain, text);
+  assert.equal(analyze(plain).runs[0].spec.gradientAccumulation, 1);
+});

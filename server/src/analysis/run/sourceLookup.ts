@@ -47,6 +47,10 @@ export function accumulationSteps(
   const start = nodeAtRange(tree, stepRange);
   for (let p = start?.parent ?? null; p; p = p.parent) {
     if (p.type === "for_statement") break; // left the batch loop body
+    if (p.type === "with_statement") {
+      const acc = acceleratorAccumulation(tree.rootNode, p);
+      if (acc) return acc;
+    }
     if (p.type !== "if_statement") continue;
     let cond = p.childForFieldName("condition");
     // `(i + 1) % k == 0 or (i + 1) == len(loader)`: the modulus clause sets the factor.
@@ -58,7 +62,7 @@ export function accumulationSteps(
     if (!loopVars.includes(m[1]) && !countsBatches(p, m[1])) continue;
     const kNode = [...cond.descendantsOfType(["integer", "identifier", "attribute"])].find((n) => n?.text === m[2]);
     const k = kNode ? integerAt(tree.rootNode, kNode) : null;
-    if (k !== null && k >= 1) return { k, text: cond.text.trim() };
+    if (k !== null && k >= 1) return { k, text: `if ${cond.text.trim()}` };
   }
   return null;
 }
@@ -89,4 +93,33 @@ export function stepCallRanges(tree: Tree | null | undefined, batchLoop: LoopFra
       const { startPosition: s, endPosition: e } = c as Node;
       return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
     });
+}
+
+/**
+ * `with accelerator.accumulate(model):` around the step: accelerate skips the step until
+ * `Accelerator(gradient_accumulation_steps=k)` micro-batches have been seen (accelerate docs,
+ * "Gradient accumulation"). null when the with is not that or k cannot be read.
+ */
+function acceleratorAccumulation(root: Node, withNode: Node): { k: number; text: string } | null {
+  const item = withNode
+    .descendantsOfType("call")
+    .find((c) => c?.childForFieldName("function")?.text.endsWith(".accumulate"));
+  if (
+    !item ||
+    !withNode.childForFieldName("body") ||
+    item.startIndex > (withNode.childForFieldName("body")?.startIndex ?? 0)
+  )
+    return null;
+  for (const call of root.descendantsOfType("call")) {
+    if (!call?.childForFieldName("function")?.text.endsWith("Accelerator")) continue;
+    const kw = call
+      .childForFieldName("arguments")
+      ?.namedChildren.find(
+        (a) => a?.type === "keyword_argument" && a.childForFieldName("name")?.text === "gradient_accumulation_steps",
+      );
+    const v = kw?.childForFieldName("value");
+    const k = v ? integerAt(root, v) : null;
+    if (k !== null && k >= 1) return { k, text: `with ${item.text}` };
+  }
+  return null;
 }

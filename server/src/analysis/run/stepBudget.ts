@@ -42,9 +42,10 @@ export function stepBudget(
     const inc = body
       .descendantsOfType("augmented_assignment")
       .find((a) => a?.childForFieldName("left")?.text === counter);
-    // Incremented inside the if that also holds optimizer.step(): it counts optimizer steps.
+    // Incremented inside the if that also holds optimizer.step(), or under accelerate's
+    // `if accelerator.sync_gradients:` (true on the micro-batch that steps): optimizer steps.
     const guard = inc && stepNode ? sharedIf(inc, stepNode, loopNode) : null;
-    return guard ? "optimizer" : "batches";
+    return guard || (inc && syncGuarded(inc, loopNode)) ? "optimizer" : "batches";
   };
   // `if step >= max_steps: break` (or return) inside the batch loop.
   for (const st of body.descendantsOfType("if_statement")) {
@@ -98,4 +99,12 @@ function sharedIf(a: Node, b: Node, stop: Node): Node | null {
   for (let p = a.parent; p && p.id !== stop.id; p = p.parent)
     if (p.type === "if_statement" && p.startIndex <= b.startIndex && b.endIndex <= p.endIndex) return p;
   return null;
+}
+
+/** An increment under `if <accelerator>.sync_gradients:` inside the loop. */
+function syncGuarded(inc: Node, stop: Node): boolean {
+  for (let p = inc.parent; p && p.id !== stop.id; p = p.parent)
+    if (p.type === "if_statement" && /\.sync_gradients$/.test(p.childForFieldName("condition")?.text ?? ""))
+      return true;
+  return false;
 }

@@ -195,7 +195,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   }
   if (acc) {
     spec.gradientAccumulation = acc.k;
-    evidence.push(`gradient accumulation ${acc.k}: optimizer.step() under \`if ${acc.text}\``);
+    evidence.push(`gradient accumulation ${acc.k}: optimizer.step() under \`${acc.text}\``);
     if (spec.maxSteps !== null) spec.maxSteps = Math.ceil(spec.maxSteps / acc.k);
   }
   if (batchLoop.over === "loader") {
