@@ -12,10 +12,12 @@ import math
 
 import torch
 
-from oracle_values import T
+from oracle_values import S, T
 
 
 def _fmt(v) -> str:
+    if v is Ellipsis:
+        return "..."
     if isinstance(v, T):
         return f"T({v.shape}{'' if v.dtype == 'float32' else ', ' + v.dtype})"
     if isinstance(v, list):
@@ -277,4 +279,75 @@ FUNCTION_CASES = [
     C("Tensor.ndim", [f(2, 3, 4)], attribute=True),
     C("Tensor.T", [f(2, 3)], attribute=True),
     C("Tensor.mT", [f(5, 2, 3)], attribute=True),
+    # grids, new_* constructors, math used by rotary tables and hand-written norms
+    C("torch.meshgrid", [[T([4], "int64", high=9), T([5], "int64", high=9)]], {"indexing": "ij"}),
+    C("torch.meshgrid", [f(3), f(6)], {"indexing": "xy"}),
+    C("torch.meshgrid", [f(2), f(3), f(4)], {"indexing": "ij"}),
+    C("Tensor.new_full", [T([2], "float16"), (3, 4), 1.5]),
+    C("Tensor.new_tensor", [f(2), [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]]),
+    C("torch.reciprocal", [f(3, 4)]),
+    C("torch.log2", [f(3, 4)]),
+    C("Tensor.expm1", [f(3, 4)]),
+    C("torch.clamp_min", [f(3, 4), 0.1]),
+    C("torch.bernoulli", [T([3, 4], high=1)]),
+    C("Tensor.nan_to_num", [f(3, 4)], {"nan": 0.0}),
+    C("torch.addcmul", [f(3, 1), f(1, 4), f(4)], {"value": 0.1}),
+    C("torch.lerp", [f(2, 3), f(3), 0.25]),
+    # in-place variants: the target keeps its shape and dtype (the oracle runs each call twice, so
+    # in-place ops that reshape their target, such as unsqueeze_, cannot be recorded here)
+    C("Tensor.floor_", [f(4, 1, 1, 1)]),
+    C("Tensor.bernoulli_", [f(4, 1, 1, 1), 0.8]),
+    C("Tensor.exp_", [f(2, 3)]),
+    C("Tensor.add_", [f(2, 3), f(3)]),
+    C("Tensor.addcmul_", [f(2, 3), f(2, 3), f(3)], {"value": 0.5}),
+    C("Tensor.masked_fill_", [f(2, 3), T([3], "bool"), 0.0]),
+    C("Tensor.baddbmm_", [f(2, 4, 5), f(2, 4, 3), f(2, 3, 5)]),
+    C(FN + "relu_", [f(2, 3)]),
+    # layout ops and complex views (rotary embeddings in the Llama reference style)
+    C("Tensor.t", [f(3, 5)]),
+    C("torch.t", [f(4)]),
+    C("torch.movedim", [f(2, 3, 4, 5), 1, -1]),
+    C("Tensor.moveaxis", [f(2, 3, 4, 5), (0, 1), (2, 3)]),
+    C("Tensor.swapdims", [f(2, 3, 4), 0, 2]),
+    C("Tensor.unflatten", [f(2, 12, 5), 1, (3, -1)]),
+    C("Tensor.tile", [f(2, 3), 2, 1, 2]),
+    C("torch.tile", [f(2, 3), (3,)]),
+    C("torch.broadcast_to", [f(3, 1), (2, 3, 4)]),
+    C("Tensor.ravel", [f(2, 3, 4)]),
+    C("Tensor.select", [f(2, 3, 4), 1, 0]),
+    C("torch.diagonal", [f(2, 5, 4)], {"offset": 1, "dim1": 1, "dim2": 2}),
+    C("torch.diag", [f(4)], {"diagonal": -1}),
+    C("torch.diag", [f(3, 5), 1]),
+    C("torch.tensor_split", [f(7, 2), 3]),
+    C("torch.tensor_split", [f(2, 9), [2, 5]], {"dim": 1}),
+    C("torch.hstack", [[f(2, 3), f(2, 4)]]),
+    C("torch.vstack", [[f(3), f(3)]]),
+    C("torch.dstack", [[f(2, 3), f(2, 3)]]),
+    C("torch.atleast_3d", [f(4)]),
+    C("torch.triu_indices", [5, 5, 1]),
+    C("torch.tril_indices", [4, 6], {"offset": -1}),
+    C("torch.view_as_complex", [f(2, 8, 4, 2)]),
+    C("torch.view_as_real", [T([2, 8, 4], "complex64")]),
+    C("torch.polar", [f(8, 4), f(8, 4)]),
+    C("torch.multiply", [f(2, 3), f(3)]),
+    C("torch.greater_equal", [f(2, 3), 0.5]),
+    C("Tensor.bitwise_and", [T([2, 3], "bool"), T([3], "bool")]),
+    C("torch.logaddexp", [f(4, 1), f(5)]),
+    # indexing x[key] (the key is always a tuple here: JSON cannot tell a tuple from a list index).
+    # Integer tensors and lists gather; ints are plain selects in torch and do not split them.
+    C("Tensor.__getitem__", [f(5, 6, 7), (T([2], "int64", high=5),)]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (0, S(), T([2], "int64", high=7))]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (S(), T([3, 2], "int64", high=6), S())]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (T([2], "int64", high=5), S(), T([2], "int64", high=7))]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (S(), T([2, 1], "int64", high=6), T([3], "int64", high=7))]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (Ellipsis, T([4], "int64", high=7))]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (None, T([4], "int64", high=5))]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (T([4], "int64", high=5), None)]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (S(None, None, 2), [0, 2, 5])]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (S(), 0, T([4], "int64", high=7))]),
+    C("Tensor.__getitem__", [f(5, 6, 7), (T([], "int64", values=3),)]),
+    C("Tensor.__getitem__", [f(49, 3), (T([256], "int64", high=49),)]),
+    C("Tensor.__getitem__", [f(2, 8, 8, 4), (S(), S(1, None, 2), S(0, None, 2), S())]),
+    C("Tensor.__getitem__", [f(1, 4, 9, 16), (S(), S(), S(None, 5), S(None, 5))]),
+    C("torch.sigmoid_", [f(2, 3)]),
 ]

@@ -16,6 +16,7 @@ DTYPES = {
     "int64": torch.int64,
     "int32": torch.int32,
     "bool": torch.bool,
+    "complex64": torch.complex64,
 }
 
 
@@ -32,6 +33,8 @@ class T:
             return torch.tensor(self.values, dtype=dt)
         if self.dtype == "bool":
             return torch.randint(0, 2, self.shape).bool()
+        if dt.is_complex:
+            return torch.randn(self.shape, dtype=dt)
         if not dt.is_floating_point:
             return torch.randint(0, self.high or 10, self.shape, dtype=dt)
         if self.high is not None:  # probabilities, variances: uniform in (0, high)
@@ -45,13 +48,32 @@ class T:
         return {"tensor": self.shape, "dtype": self.dtype}
 
 
+class S:
+    """A slice in an indexing key (`x[1:5:2]`), which JSON cannot carry: {"slice": [lo, hi, step]}."""
+
+    def __init__(self, lo=None, hi=None, step=None):
+        self.lo, self.hi, self.step = lo, hi, step
+
+    def make(self) -> slice:
+        return slice(self.lo, self.hi, self.step)
+
+    def __repr__(self) -> str:
+        parts = ["" if v is None else str(v) for v in (self.lo, self.hi, self.step)]
+        return ":".join(parts[:2]) + (f":{parts[2]}" if self.step is not None else "")
+
+    def json(self) -> dict:
+        return {"slice": [self.lo, self.hi, self.step]}
+
+
 def dtype_name(dt: torch.dtype) -> str:
     return str(dt).replace("torch.", "")
 
 
 def to_json(v):
-    if isinstance(v, T):
+    if isinstance(v, (T, S)):
         return v.json()
+    if v is Ellipsis:
+        return {"ellipsis": True}
     if isinstance(v, (list, tuple)):
         return [to_json(x) for x in v]
     if isinstance(v, dict):
@@ -63,7 +85,7 @@ def to_json(v):
 
 def from_json_value(v):
     """A case value as torch receives it: T → tensor, "torch.float16" → dtype, containers kept."""
-    if isinstance(v, T):
+    if isinstance(v, (T, S)):
         return v.make()
     if isinstance(v, str) and v.startswith("torch.") and hasattr(torch, v[6:]):
         return getattr(torch, v[6:])

@@ -5,7 +5,7 @@ and convolution op that reaches the dispatcher, then attributes them to the inne
 running at that moment (forward pre/post hooks), so per-layer numbers exist beside the total.
 
 Convention (identical to server/src/analysis/frameworks/torch/layerSpec.ts; FLOPs = 2 x MACs):
-- mm / addmm / bmm / baddbmm / addbmm / mv / addmv / dot: product of the free and contracted
+- mm / addmm / bmm / baddbmm / addbmm / mv / addmv / dot (and the in-place addmm_ etc.): product of the free and contracted
   dimensions (m x k x n per matrix). Linear, matmul, `@`, einsum, LSTM/GRU/RNN cells and
   MultiheadAttention all reach the dispatcher as these ops on CPU in torch 1.13, so they are counted
   through them; bias additions are not MACs.
@@ -118,6 +118,11 @@ MAC_RULES: Dict[Any, Callable[[tuple], int]] = {
     aten.addbmm.default: _addbmm,
     aten.mv.default: _mv,
     aten.addmv.default: _addmv,
+    # In-place forms (`out.baddbmm_(q, k)`) multiply just the same.
+    aten.addmm_.default: _addmm,
+    aten.baddbmm_.default: _baddbmm,
+    aten.addbmm_.default: _addbmm,
+    aten.addmv_.default: _addmv,
     aten.dot.default: _dot,
     aten.vdot.default: _dot,
     aten.convolution.default: _convolution,

@@ -16,7 +16,8 @@ function apply(name: string, args: Parameters<typeof bindArgs>[2], kwargs: Param
 }
 
 describe(`torch functions vs PyTorch ${oracle.torch}`, () => {
-  for (const c of oracle.functions) {
+  // Indexing is the interpreter's subscript, not a table entry: torchIndexing.test.ts runs those cases.
+  for (const c of oracle.functions.filter((f) => f.name !== "Tensor.__getitem__")) {
     test(c.call, () => {
       const r = apply(c.name, c.args, c.kwargs);
       assert.deepEqual(shapesOnly(r.output), shapesOnly(c.output));

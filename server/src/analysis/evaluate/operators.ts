@@ -78,8 +78,10 @@ function tensorBinop(ip: Interp, op: string, a: Value, b: Value, node: Node | nu
   const hooked = ip.tensorOpHook?.(ip, op, a, b, node);
   if (hooked) return hooked;
   if (op === "@") return callTorchFunction(ip, "torch.matmul", [a, b], new Map(), node);
-  const sa = a.k === "tensor" ? a.shape : asNumber(a) !== null ? [] : null;
-  const sb = b.k === "tensor" ? b.shape : asNumber(b) !== null ? [] : null;
+  // An Unknown beside a tensor is taken as a Python scalar (`x.div(keep_prob)` with a rate read at run
+  // time): tensors of unknown shape are TensorV(null), so an Unknown here is rarely a tensor.
+  const sa = a.k === "tensor" ? a.shape : asNumber(a) !== null || a.k === "unknown" ? [] : null;
+  const sb = b.k === "tensor" ? b.shape : asNumber(b) !== null || b.k === "unknown" ? [] : null;
   const dtype = a.k === "tensor" ? a.dtype : b.k === "tensor" ? b.dtype : "float32";
   if (!sa || !sb) return tensor(null, dtype);
   const out = broadcastShapes(sa, sb);

@@ -91,7 +91,9 @@ export const CREATION: Record<string, NativeFn> = {
     made(asInt(n) !== null ? [asInt(n)!, asInt(m) ?? asInt(n)!] : null, dtypeOf(kw, "float32"), node),
   tensor: (_ip, [data], kw, node) => made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node),
   as_tensor: (_ip, [data], kw, node) => made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node),
-  from_numpy: (_ip, _a, _kw, node) => made(null, "float32", node),
+  // numpy arrays the interpreter models are tensors: the shape and dtype carry over.
+  from_numpy: (_ip, [x], _kw, node) =>
+    made(x?.k === "tensor" ? x.shape : null, x?.k === "tensor" ? x.dtype : "float32", node),
   zeros_like: like,
   ones_like: like,
   randn_like: like,

@@ -173,7 +173,12 @@ const methods: Record<string, NativeFn> = {
   register_buffer(_ip, [s, name, t]) {
     const st = self([s]);
     const n = asString(name);
-    if (st && n !== null) st.buffers.set(n, t?.k === "tensor" ? { ...t, param: null } : tensor(null));
+    if (!st || n === null) return NONE;
+    // register_buffer(name, None) reserves the name: reading it gives None (Swin's mask when unshifted).
+    if (t?.k === "none" && s?.k === "instance") {
+      st.buffers.delete(n);
+      s.attrs.set(n, NONE);
+    } else st.buffers.set(n, t?.k === "tensor" ? { ...t, param: null } : tensor(null));
     return NONE;
   },
   register_parameter(ip, [s, name, p], _kw, node) {

@@ -80,6 +80,7 @@ const SUBMODULES = new Set([
   "torch.onnx",
   "torch.distributed",
   "torch.nn.parameter",
+  "torch.autograd",
   "torchvision",
   "torchvision.datasets",
   "torchvision.models",
@@ -166,6 +167,8 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.jit.save", makeSave("torch.jit.save", false));
   f("torch.onnx.export", makeSave("torch.onnx.export", false));
   f("torch.compile", (_ip, [m]) => m ?? NONE);
+  // Variable(t) is the tensor itself since torch 0.4; pre-0.4 code still wraps tensors in it.
+  f("torch.autograd.Variable", (_ip, [t]) => t ?? NONE);
   f("torch.nn.parallel.DistributedDataParallel", makeParallel("DistributedDataParallel"));
   f("torch.nn.DataParallel", makeParallel("DataParallel"));
   f("torch.utils.data.DataLoader", dataLoader);

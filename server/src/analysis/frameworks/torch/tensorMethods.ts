@@ -3,7 +3,7 @@
 // moves that keep the tensor's identity (its origin as a model input, its parameter).
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../evaluate/interp";
-import { builtin, float, NONE, type TensorV, truthy, unknown, type Value } from "../../evaluate/values";
+import { bool, builtin, float, NONE, type TensorV, truthy, unknown, type Value } from "../../evaluate/values";
 import { numpyDtype } from "../keras/runtime/numpyArrays";
 import { precisionOfDtype } from "./events";
 
@@ -46,6 +46,12 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
   // numpy's astype (Keras data preparation): same array, new dtype.
   if (name === "astype")
     return builtin("ndarray.astype", (_ip, [d]) => ({ ...t, dtype: numpyDtype(d) ?? t.dtype, param: null }));
+  // dtype and layout queries that model code branches on (`if x.is_floating_point():`).
+  if (name === "is_floating_point" || name === "is_complex")
+    return builtin(`Tensor.${name}`, () =>
+      bool(name === "is_complex" ? t.dtype.startsWith("complex") : /^(float|bfloat)/.test(t.dtype)),
+    );
+  if (name === "is_contiguous") return builtin("Tensor.is_contiguous", () => bool(true));
   if (!SAME_TENSOR.has(name)) return undefined;
   void ip;
   return builtin(`Tensor.${name}`, (_ip, args, kw) => {

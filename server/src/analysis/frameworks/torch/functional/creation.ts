@@ -1,5 +1,5 @@
-// Torch tensor constructors: zeros/ones/empty/rand/randn/full/arange/linspace/eye/randint/tensor and *_like
-// (shape from the arguments, dtype from the dtype keyword). 0 MACs.
+// Torch tensor constructors: zeros/ones/empty/rand/randn/full/arange/linspace/eye/randint/tensor, *_like,
+// new_full/new_tensor and meshgrid (shape from the arguments, dtype from the dtype keyword). 0 MACs.
 
 import { type Arg, type Args, ArgError, REQUIRED, type Signature, UNKNOWN } from "../layerSpec";
 import { isTensor, raw, tensor, toIntList } from "../layers/argUtils";
@@ -52,6 +52,58 @@ export function registerCreation(t: FunctionTable): void {
     output: tensor(sizeFrom(a["*size"], "new_zeros"), dtypeName(keyword(a, "dtype")) ?? dtypeArg(a, "input")),
     macs: 0,
   }));
+  register(
+    t,
+    { method: ["new_full"] },
+    [
+      ["input", REQUIRED],
+      ["size", REQUIRED],
+      ["fill_value", REQUIRED],
+      ["**kwargs", null],
+    ],
+    (a) => ({
+      output: tensor(sizeFrom(a.size, "new_full"), dtypeName(keyword(a, "dtype")) ?? dtypeArg(a, "input")),
+      macs: 0,
+    }),
+  );
+  register(
+    t,
+    { method: ["new_tensor"] },
+    [
+      ["input", REQUIRED],
+      ["data", REQUIRED],
+      ["**kwargs", null],
+    ],
+    (a) => {
+      const data = raw(a, "data");
+      const shape = isTensor(data) ? data.tensor : nestedShape(data, "new_tensor");
+      return { output: tensor(shape, dtypeName(keyword(a, "dtype")) ?? dtypeArg(a, "input")), macs: 0 };
+    },
+  );
+  register(
+    t,
+    { torch: ["meshgrid"] },
+    [
+      ["*tensors", []],
+      ["indexing", "ij"],
+    ],
+    (a) => {
+      // meshgrid(a, b) or meshgrid([a, b]): each output has one axis per input, of that input's length.
+      let ts = (a["*tensors"] as Arg[]) ?? [];
+      if (ts.length === 1 && Array.isArray(ts[0])) ts = ts[0];
+      if (ts.length === 0) throw new ArgError("torch.meshgrid: expected at least one tensor");
+      const sizes: number[] = [];
+      for (const x of ts) {
+        if (!isTensor(x)) throw new ArgError("torch.meshgrid: expected tensors");
+        if (x.tensor === null) return { output: ts.map(() => tensor(null)), macs: 0 };
+        if (x.tensor.length > 1) throw new ArgError("torch.meshgrid: expected 0-d or 1-d tensors");
+        sizes.push(x.tensor.length === 0 ? 1 : x.tensor[0]!);
+      }
+      // indexing="xy" (numpy's default) swaps the first two axes.
+      if (raw(a, "indexing") === "xy" && sizes.length >= 2) [sizes[0], sizes[1]] = [sizes[1]!, sizes[0]!];
+      return { output: ts.map((x) => tensor([...sizes], isTensor(x) ? x.dtype : undefined)), macs: 0 };
+    },
+  );
   register(
     t,
     { torch: ["full"] },

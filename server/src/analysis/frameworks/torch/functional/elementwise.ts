@@ -1,88 +1,17 @@
 // Elementwise torch ops (0 MACs): activations, math, dropout, dtype casts, broadcasting arithmetic,
 // comparisons, where/masked_fill, tril/triu, softmax-style ops along a dim.
 
-import { type Arg, type Args, REQUIRED, type Signature } from "../layerSpec";
+import { type Arg, type Args, REQUIRED, type Signature, UNKNOWN } from "../layerSpec";
 import { intArg, isTensor, raw, tensor } from "../layers/argUtils";
 import { broadcastShapes, normalizeDim } from "../layers/shapeUtils";
 import { dtypeArg, dtypeName, type FunctionTable, register, shapeOf, shapeOrScalar } from "./fnUtils";
+import { UNARY } from "./unaryOps";
 
 const REST: Signature = [
   ["input", REQUIRED],
   ["*args", []],
   ["**kwargs", null],
 ];
-
-/** Ops whose output has the input's shape whatever their extra arguments. */
-const UNARY: Record<string, { F?: boolean; torch?: boolean; method?: boolean }> = {
-  relu: { F: true, torch: true, method: true },
-  relu6: { F: true },
-  gelu: { F: true },
-  silu: { F: true },
-  mish: { F: true },
-  hardswish: { F: true },
-  hardsigmoid: { F: true },
-  hardtanh: { F: true },
-  leaky_relu: { F: true },
-  elu: { F: true },
-  selu: { F: true, torch: true },
-  celu: { F: true, torch: true },
-  prelu: { F: true, torch: true },
-  rrelu: { F: true, torch: true },
-  softplus: { F: true },
-  softsign: { F: true },
-  logsigmoid: { F: true },
-  tanhshrink: { F: true },
-  softshrink: { F: true },
-  hardshrink: { F: true },
-  threshold: { F: true, torch: true },
-  sigmoid: { F: true, torch: true, method: true },
-  tanh: { F: true, torch: true, method: true },
-  dropout: { F: true, torch: true },
-  dropout1d: { F: true },
-  dropout2d: { F: true },
-  dropout3d: { F: true },
-  alpha_dropout: { F: true, torch: true },
-  feature_alpha_dropout: { F: true, torch: true },
-  exp: { torch: true, method: true },
-  log: { torch: true, method: true },
-  log1p: { torch: true, method: true },
-  sqrt: { torch: true, method: true },
-  rsqrt: { torch: true, method: true },
-  abs: { torch: true, method: true },
-  neg: { torch: true, method: true },
-  sin: { torch: true, method: true },
-  cos: { torch: true, method: true },
-  erf: { torch: true, method: true },
-  square: { torch: true, method: true },
-  sign: { torch: true, method: true },
-  floor: { torch: true, method: true },
-  ceil: { torch: true, method: true },
-  round: { torch: true, method: true },
-  clamp: { torch: true, method: true },
-  clip: { torch: true, method: true },
-  clamp_: { method: true },
-  relu_: { torch: true, method: true },
-  sigmoid_: { method: true },
-  tril: { torch: true, method: true },
-  triu: { torch: true, method: true },
-  clone: { torch: true, method: true },
-  detach: { torch: true, method: true },
-  cpu: { method: true },
-  cuda: { method: true },
-  requires_grad_: { method: true },
-  zero_: { method: true },
-  fill_: { method: true },
-  normal_: { method: true },
-  uniform_: { method: true },
-  masked_fill_: { method: true },
-  mul_: { method: true },
-  add_: { method: true },
-  div_: { method: true },
-  sub_: { method: true },
-  pow_: { method: true },
-  normalize: { F: true },
-  gumbel_softmax: { F: true },
-};
 
 /** Casts: `x.half()` etc. set a dtype; `x.to(...)` reads one from its arguments if any is a dtype. */
 const CASTS: Record<string, string> = {
@@ -95,7 +24,23 @@ const CASTS: Record<string, string> = {
   bool: "bool",
 };
 
-const COMPARISONS = ["eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor"];
+const COMPARISONS = [
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "logical_and",
+  "logical_or",
+  "logical_xor",
+  "greater",
+  "greater_equal",
+  "less",
+  "less_equal",
+  "not_equal",
+  "isclose",
+];
 const ARITHMETIC = [
   "add",
   "sub",
@@ -109,6 +54,27 @@ const ARITHMETIC = [
   "true_divide",
   "floor_divide",
   "atan2",
+  // Aliases and the rarer binary math (numpy names, bit ops on masks, numerically safe forms).
+  "multiply",
+  "divide",
+  "subtract",
+  "arctan2",
+  "fmax",
+  "fmin",
+  "hypot",
+  "logaddexp",
+  "logaddexp2",
+  "xlogy",
+  "copysign",
+  "heaviside",
+  "float_power",
+  "nextafter",
+  "ldexp",
+  "bitwise_and",
+  "bitwise_or",
+  "bitwise_xor",
+  "bitwise_left_shift",
+  "bitwise_right_shift",
 ];
 const DUNDERS: Record<string, string> = {
   __add__: "add",
@@ -144,7 +110,8 @@ function same(a: Args, dtype?: string) {
 
 /** Result dtype of a binary op: comparisons give bool; otherwise the tensor operand's dtype. */
 function broadcast(a: Args, owner: string, names: string[], dtype?: string, dtypeFrom = names) {
-  const shapes = names.map((n) => shapeOrScalar(a[n]));
+  // An UNKNOWN operand is taken as a Python scalar, as in the interpreter's operators (operators.ts).
+  const shapes = names.map((n) => (a[n] === UNKNOWN ? [] : shapeOrScalar(a[n])));
   const tensorArg = dtypeFrom.map((n) => a[n]).find((v) => isTensor(v));
   const dt = dtype ?? (isTensor(tensorArg) ? tensorArg.dtype : undefined);
   if (shapes.some((s) => s === null)) return { output: tensor(null, dt), macs: 0 };
@@ -197,6 +164,22 @@ export function registerElementwise(t: FunctionTable): void {
     const dt = COMPARISONS.includes(op) ? "bool" : undefined;
     register(t, { method: [dunder] }, binary, (a) => broadcast(a, op, ["input", "other"], dt));
   }
+  // input + value * t1 ⊙ t2 (or ÷), input + w * (end - input): elementwise, all three broadcast.
+  for (const name of ["addcmul", "addcdiv"]) {
+    const sig: Signature = [
+      ["input", REQUIRED],
+      ["tensor1", REQUIRED],
+      ["tensor2", REQUIRED],
+      ["**kwargs", null],
+    ];
+    register(t, { torch: [name], method: [name] }, sig, (a) => broadcast(a, name, ["input", "tensor1", "tensor2"]));
+  }
+  const lerp: Signature = [
+    ["input", REQUIRED],
+    ["end", REQUIRED],
+    ["weight", REQUIRED],
+  ];
+  register(t, { torch: ["lerp"], method: ["lerp"] }, lerp, (a) => broadcast(a, "lerp", ["input", "end", "weight"]));
   register(
     t,
     { torch: ["where"] },

@@ -1,5 +1,5 @@
-// Helpers for the torch function table: registering one rule under several names, reading tensor
-// arguments, and dtype names.
+// Helpers for the torch function table: registering one rule under several names, deriving in-place
+// (`_`) variants, reading tensor arguments, and dtype names.
 
 import { type Arg, type Args, type FunctionSpec, REQUIRED, type Signature, UNKNOWN } from "../layerSpec";
 import { inputShape, isTensor } from "../layers/argUtils";
@@ -77,4 +77,48 @@ const DTYPE_ALIASES: Record<string, string> = {
 export function dtypeName(v: unknown): string | undefined {
   if (typeof v !== "string") return undefined;
   return DTYPE_ALIASES[v.startsWith("torch.") ? v.slice(6) : v];
+}
+
+// In-place variants (`x.floor_()`, `x.addcmul_(a, b)`, `F.relu_(x)`, `torch.sigmoid_(x)`) are derived
+// from the out-of-place rule, so each op is written once and its `_` form never goes missing.
+
+/** In-place ops that do change the tensor's shape: their result is the out-of-place result. */
+const RESHAPING = new Set(["squeeze", "unsqueeze", "transpose", "t", "swapaxes", "swapdims", "resize", "as_strided"]);
+
+/**
+ * Runs the out-of-place rule for its shape checks and MACs (`addmm_`, `baddbmm_` multiply), then
+ * returns the tensor written to: an in-place op keeps its target's shape and dtype.
+ */
+function inplaceOf(base: FunctionSpec, name: string, target: "self" | "input"): FunctionSpec {
+  if (RESHAPING.has(name)) return base;
+  return {
+    signature: base.signature,
+    apply(a: Args) {
+      const r = base.apply(a);
+      const t = a[target] as Arg;
+      return {
+        output: isTensor(t) ? { tensor: t.tensor ? [...t.tensor] : null, dtype: t.dtype } : r.output,
+        macs: r.macs,
+      };
+    },
+  };
+}
+
+/** Adds `Tensor.<op>_`, `torch.<op>_` and `F.<op>_` wherever `<op>` has a rule and its `_` form has none. */
+export function registerInplace(table: FunctionTable): void {
+  for (const key of Object.keys(table)) {
+    const dot = key.lastIndexOf(".");
+    const prefix = key.slice(0, dot);
+    const name = key.slice(dot + 1);
+    if (name.endsWith("_") || name.startsWith("_")) continue;
+    const spec = table[key]!;
+    if (prefix === "Tensor") {
+      if (!table[`${key}_`]) table[`${key}_`] = inplaceOf(spec, name, "self");
+      // torch.relu_(x), torch.sigmoid_(x): the function form of a method's in-place variant.
+      if (!table[`torch.${name}_`] && table[`torch.${name}`])
+        table[`torch.${name}_`] = inplaceOf(table[`torch.${name}`]!, name, "input");
+    } else if (prefix === "torch.nn.functional" && !table[`${key}_`]) {
+      table[`${key}_`] = inplaceOf(spec, name, "input");
+    }
+  }
 }

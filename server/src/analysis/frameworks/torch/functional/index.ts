@@ -4,7 +4,9 @@
 import type { FunctionSpec } from "../layerSpec";
 import { registerCreation } from "./creation";
 import { registerElementwise } from "./elementwise";
+import { registerInplace } from "./fnUtils";
 import { registerIndexing } from "./indexing";
+import { registerLayoutOps } from "./layoutOps";
 import { registerLinalg } from "./linalg";
 import { registerLosses } from "./losses";
 import { registerNn } from "./nn";
@@ -16,6 +18,7 @@ function build(): Record<string, FunctionSpec> {
   const table: Record<string, FunctionSpec> = {};
   registerElementwise(table);
   registerShapeOps(table);
+  registerLayoutOps(table);
   registerLinalg(table);
   registerPooling(table);
   registerNn(table);
@@ -23,6 +26,8 @@ function build(): Record<string, FunctionSpec> {
   registerCreation(table);
   registerReductions(table);
   registerIndexing(table);
+  // Last: derives the `_` variants of everything registered above.
+  registerInplace(table);
   return table;
 }
 
