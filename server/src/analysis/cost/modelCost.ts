@@ -69,6 +69,7 @@ function traceForward(
   ip.forwardStats = stats;
   ip.forwardMacs = 0;
   ip.forwardUnknowns = [];
+  ip.forwardShapeLost = null;
   ip.maxSteps = ip.steps + stepsPerModel;
   let complete = true;
   try {
@@ -81,8 +82,28 @@ function traceForward(
     ip.forwardStats = null;
     ip.moduleStack.length = 0;
   }
-  const macs = complete ? ip.forwardMacs : null;
+  const lost = ip.forwardShapeLost;
+  ip.forwardShapeLost = null;
+  if (complete && lost) ip.forwardUnknowns.push(shapeLostUnknown(ip, m, lost, ip.forwardMacs));
+  const macs = complete && !lost ? ip.forwardMacs : null;
   return { macs, stats, unknowns: ip.forwardUnknowns };
+}
+
+/**
+ * A layer that multiplies ran on a tensor of unknown shape: the counted MACs are only a lower bound,
+ * and a number that low would understate the run, so FLOPs are unknown; the trace's first note
+ * (listed before this one) names the operation that lost the shape.
+ */
+function shapeLostUnknown(ip: Interp, m: ModuleState, lost: NonNullable<Interp["forwardShapeLost"]>, macs: number) {
+  const path = lost.mod ? namedModules(m).find(([, mod]) => mod === lost.mod)?.[0] : undefined;
+  const where = path ? `layer ${path} (${lost.op})` : path === "" ? `${m.className} (${lost.op})` : lost.op;
+  const cause = lost.cause ? ` (${lost.cause})` : " earlier in the forward";
+  const counted = macs > 0 ? `; ${(2 * macs).toExponential(2)} FLOPs were counted before it` : "";
+  return {
+    message: `forward FLOPs unknown: ${where} ran on a tensor whose shape was lost${cause}${counted}`,
+    range: lost.mod?.node && lost.mod.file === ip.ctx.path ? nodeRange(lost.mod.node) : null,
+    hint: "The notes above name the operation the analyzer could not follow. If you know the forward cost, add `# footprint: flops <FLOPs per sample>` (e.g. `# footprint: flops 4.1G`).",
+  };
 }
 
 function rangeOf(ip: Interp, m: ModuleState): { range: Range | null; file?: string } {

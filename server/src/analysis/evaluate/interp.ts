@@ -47,6 +47,11 @@ export class Interp {
   readonly moduleStack: ModuleState[] = [];
   forwardMacs = 0;
   forwardUnknowns: Unknown[] = [];
+  /**
+   * First multiply-accumulating layer or op of the cost trace that ran on a tensor of unknown shape:
+   * its MACs are missing, so the traced total would be an undercount, not the forward cost.
+   */
+  forwardShapeLost: { mod: ModuleState | null; op: string; cause?: string } | null = null;
   /** Counts trace events; loops that record any run their body once (a training loop repeats). */
   eventCount = 0;
   /** While code of an imported file runs: the call site in the analysed file that led there. */

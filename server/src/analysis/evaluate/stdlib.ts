@@ -5,6 +5,7 @@ import { kerasRoot, tensorflowRoot } from "../frameworks/keras/runtime/package";
 import { timmRoot } from "../frameworks/timm/package";
 import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
 import { deepCopy } from "../frameworks/torch/containers";
+import { einopsRoot } from "../frameworks/torch/einops";
 import { profilerModules } from "../frameworks/torch/profilers";
 import { accelerateRoot } from "../frameworks/accelerate/package";
 import { fabricNamespace, lightningRoot } from "../frameworks/lightning/package";
@@ -283,6 +284,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     click: () => clickModule(),
     typer: () => nativeModule("typer", { run: launcher("typer.run") }),
     numpy: () => numpyModule(),
+    einops: () => einopsRoot(ip),
     string: () =>
       nativeModule("string", {
         ascii_letters: str("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
@@ -341,7 +343,6 @@ const KNOWN_OPAQUE = new Set([
   "matplotlib",
   "wandb",
   "tensorboard",
-  "einops",
   "PIL",
   "sklearn",
   "scipy",

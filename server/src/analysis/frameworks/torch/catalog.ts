@@ -21,8 +21,8 @@ import { deepCopy } from "./containers";
 import { ArgError, type Args, type LayerSpec } from "./layerSpec";
 import { bindArgs } from "./layers/bindArgs";
 import { TORCH_LAYER_STACKS, TORCH_LAYERS } from "./layers/index";
-import { makeParam } from "./moduleState";
-import { fromArg, kwToArgs, toArg } from "./tensorOps";
+import { makeParam, type ModuleState } from "./moduleState";
+import { fromArg, kwToArgs, shapeUnknown, toArg } from "./tensorOps";
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -90,6 +90,14 @@ function buildStack(
   if (norm?.k === "instance" && norm.mod) inst.mod!.children.set("norm", norm);
 }
 
+/**
+ * Layers with weights multiply their input, except norms, embeddings (lookups) and PReLU: when one of
+ * those that multiplies runs on a tensor of unknown shape, the trace's MAC total is incomplete.
+ */
+function multiplies(st: ModuleState): boolean {
+  return st.params.size > 0 && !/Norm|Embedding|PReLU/.test(st.className);
+}
+
 function layerForward(name: string) {
   return (ip: Interp, [s, ...inputs]: Value[], kw: Kw, node: Node | null): Value => {
     if (s?.k !== "instance" || !s.mod) return unknown(`${name} forward without a module`, node);
@@ -105,7 +113,10 @@ function layerForward(name: string) {
     const spec = st.spec;
     if (!spec?.forward || !st.args) return unknown(`${name} forward is not modelled`, node);
     try {
-      const r = spec.forward(st.args, inputs.map(toArg), kwToArgs(kw));
+      const args = inputs.map(toArg);
+      const r = spec.forward(st.args, args, kwToArgs(kw));
+      if (ip.forwardStats && r.macs === 0 && !ip.forwardShapeLost && multiplies(st) && shapeUnknown(args[0]))
+        ip.forwardShapeLost = { mod: st, op: name, cause: inputs[0]?.k === "unknown" ? inputs[0].reason : undefined };
       if (ip.forwardStats && r.macs > 0) {
         ip.forwardMacs += r.macs;
         const stats = ip.forwardStats.get(st);
@@ -115,6 +126,7 @@ function layerForward(name: string) {
     } catch (err) {
       if (err instanceof BudgetExhausted) throw err;
       ip.note(describe(err), node);
+      if (ip.forwardStats && !ip.forwardShapeLost && multiplies(st)) ip.forwardShapeLost = { mod: st, op: name };
       return tensor(null);
     }
   };

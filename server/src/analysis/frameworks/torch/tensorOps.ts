@@ -77,22 +77,65 @@ export function hasTorchFunction(name: string): boolean {
   return Object.hasOwn(TORCH_FUNCTIONS, name);
 }
 
+/** A tensor argument whose shape the interpreter lost (or a value it could not resolve at all). */
+export function shapeUnknown(a: Arg | undefined): boolean {
+  return a === UNKNOWN || (isTensor(a) && a.tensor === null);
+}
+
+/** Ops that multiply-accumulate (the counting convention's products and convolutions). */
+const MAC_OPS = new Set([
+  "matmul",
+  "__matmul__",
+  "__rmatmul__",
+  "mm",
+  "bmm",
+  "addmm",
+  "addbmm",
+  "baddbmm",
+  "mv",
+  "addmv",
+  "dot",
+  "einsum",
+  "linear",
+  "bilinear",
+  "conv1d",
+  "conv2d",
+  "conv3d",
+  "conv_transpose1d",
+  "conv_transpose2d",
+  "conv_transpose3d",
+  "scaled_dot_product_attention",
+  "_scaled_dot_product_attention",
+  "tensordot",
+]);
+
+/** During the cost trace, remembers the first product op whose operands' shapes were lost. */
+function checkShapeLost(ip: Interp, name: string, lost: boolean): void {
+  if (!lost || ip.forwardShapeLost || !ip.forwardStats) return;
+  if (!MAC_OPS.has(name.slice(name.lastIndexOf(".") + 1))) return;
+  ip.forwardShapeLost = { mod: ip.moduleStack[ip.moduleStack.length - 1] ?? null, op: name };
+}
+
 /** Calls a torch table entry; a missing entry or a failed rule gives Unknown with the reason noted. */
 export function callTorchFunction(ip: Interp, name: string, args: Value[], kw: Kw, node: Node | null): Value {
   const spec = TORCH_FUNCTIONS[name];
   const anyTensor = args.some((a) => a.k === "tensor");
   if (!spec) {
     ip.note(`${name} is not in the torch function table: its output shape and cost are unknown`, node);
+    checkShapeLost(ip, name, true);
     return anyTensor ? tensor(null) : unknown(`${name} is not modelled`, node);
   }
   try {
-    const bound: Args = bindArgs(name, spec.signature, args.map(toArg), kwToArgs(kw));
+    const plain = args.map(toArg);
+    const bound: Args = bindArgs(name, spec.signature, plain, kwToArgs(kw));
     const r = spec.apply(bound);
     chargeMacs(ip, r.macs);
+    if (ip.forwardStats) checkShapeLost(ip, name, r.macs === 0 && plain.some(shapeUnknown));
     return fromArg(r.output);
   } catch (err) {
     if (err instanceof BudgetExhausted) throw err;
     ip.note(err instanceof Error ? err.message : String(err), node);
+    checkShapeLost(ip, name, true);
     return anyTensor ? tensor(null) : unknown(`${name} failed`, node);
   }
 }
@@ -127,6 +170,8 @@ export function getTensorAttr(ip: Interp, t: TensorV, name: string, node: Node |
       return tensor(t.shape, t.dtype);
     case "T":
     case "mT":
+    case "real":
+    case "imag":
       return callTorchFunction(ip, `Tensor.${name}`, [t], new Map(), node);
     case "device":
       return { k: "native", type: "device", data: { kind: "unknown" }, getattr: () => undefined };
