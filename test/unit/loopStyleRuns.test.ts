@@ -213,3 +213,23 @@ test("train/val phase loop under torch.set_grad_enabled(phase == ...): the train
   assert.notEqual(nested, text);
   assert.equal(analyze(nested).runs[0].spec.model, "net");
 });
+
+test("a Trainer class: loaders and config on self, the dataclass default overridden where it is built", () => {
+  const text = fixture("class_trainer_amp.py");
+  const spec = (t: string) => analyze(t).runs[0].spec;
+  const s = spec(text);
+  assert.equal(
+    s.epochs,
+    scriptNumber(text, /TrainConfig\(epochs=(\d+)\)/),
+    "the constructor's epochs, not the field default",
+  );
+  assert.equal(s.batchSize, scriptNumber(text, /batch_size: int = (\d+)/));
+  assert.equal(s.gradientAccumulation, scriptNumber(text, /accum: int = (\d+)/));
+  assert.equal(s.trainSamples, tvSamples("CIFAR100", true));
+  assert.equal(s.valSamples, tvSamples("CIFAR100", false));
+  assert.equal(s.precision, "fp16-mixed");
+  // An accumulation factor passed where the config is built wins over the field's default.
+  const passed = text.replace("TrainConfig(epochs=60)", "TrainConfig(epochs=60, accum=8)");
+  assert.notEqual(passed, text);
+  assert.equal(spec(passed).gradientAccumulation, 8);
+});

@@ -102,7 +102,10 @@ function paramName(p: Node | null | undefined): string | null {
   return n?.type === "identifier" ? n.text : null;
 }
 
-/** `cfg.name` / `args.name`: an argparse option's default, else a class-body field `name: int = N`. */
+/**
+ * `cfg.name` / `args.name`: an argparse option's default, else the integer every `name=` keyword
+ * passes, else a class-body field `name: int = N`.
+ */
 function fieldDefault(root: Node, name: string): number | null {
   const flags = new Set([`--${name}`, `--${name.replace(/_/g, "-")}`]);
   for (const call of root.descendantsOfType("call")) {
@@ -113,6 +116,16 @@ function fieldDefault(root: Node, name: string): number | null {
     const d = args.find((a) => a?.type === "keyword_argument" && a.childForFieldName("name")?.text === "default");
     const v = d?.childForFieldName("value");
     return v?.type === "integer" ? integerAt(root, v) : null;
+  }
+  // `Config(accum=8)` overrides the field's default: a keyword of that name every call agrees on.
+  const passed = new Set<number | null>();
+  for (const kw of root.descendantsOfType("keyword_argument")) {
+    const v = kw?.childForFieldName("name")?.text === name ? kw.childForFieldName("value") : null;
+    if (v) passed.add(v.type === "integer" ? integerAt(root, v) : null);
+  }
+  if (passed.size > 0) {
+    const [only] = [...passed];
+    return passed.size === 1 ? only : null;
   }
   for (const cls of root.descendantsOfType("class_definition")) {
     for (const st of cls?.childForFieldName("body")?.namedChildren ?? []) {
