@@ -233,3 +233,19 @@ test("a Trainer class: loaders and config on self, the dataclass default overrid
   assert.notEqual(passed, text);
   assert.equal(spec(passed).gradientAccumulation, 8);
 });
+
+test("DDP started by torch.multiprocessing.spawn: the worker's loop is the run, nprocs is the GPU count", () => {
+  const text = fixture("ddp_spawn_resnet.py");
+  const a = analyze(text);
+  assert.equal(a.runs.length, 1);
+  const r = a.runs[0];
+  assert.equal(r.spec.epochs, scriptNumber(text, /^EPOCHS = (\d+)/m));
+  assert.equal(r.spec.batchSize, scriptNumber(text, /^BATCH_PER_GPU = (\d+)/m));
+  assert.equal(r.spec.trainSamples, findDataset("torchvision.datasets.SVHN", { split: "train" })?.samples);
+  assert.equal(r.deviceCount, scriptNumber(text, /^GPUS = (\d+)/m));
+  assert.ok(!r.spec.unknowns.some((u) => /launcher/.test(u.message)), "the script states the count");
+  assert.ok(r.energyKWh, "priced");
+  // A count the script leaves to the machine (device_count()) is the launcher's unknown again.
+  const any = analyze(text.replace("nprocs=GPUS", "nprocs=torch.cuda.device_count()")).runs[0];
+  assert.ok(any.spec.unknowns.some((u) => /launcher/.test(u.message)));
+});

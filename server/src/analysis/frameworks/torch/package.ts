@@ -45,6 +45,7 @@ import {
   makeOptimizer,
   makeParallel,
   makeSave,
+  makeSpawn,
   makeScheduler,
   noGradContext,
   gradModeContext,
@@ -78,6 +79,7 @@ const SUBMODULES = new Set([
   "torch.jit",
   "torch.hub",
   "torch.onnx",
+  "torch.multiprocessing",
   "torch.distributed",
   "torch.nn.parameter",
   "torch.autograd",
@@ -169,6 +171,7 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.compile", (_ip, [m]) => m ?? NONE);
   // Variable(t) is the tensor itself since torch 0.4; pre-0.4 code still wraps tensors in it.
   f("torch.autograd.Variable", (_ip, [t]) => t ?? NONE);
+  f("torch.multiprocessing.spawn", makeSpawn);
   f("torch.nn.parallel.DistributedDataParallel", makeParallel("DistributedDataParallel"));
   f("torch.nn.DataParallel", makeParallel("DataParallel"));
   f("torch.utils.data.DataLoader", dataLoader);

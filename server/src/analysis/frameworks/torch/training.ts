@@ -2,13 +2,16 @@
 // functional losses (scalar tensors so `loss.backward()` is seen), autocast/GradScaler,
 // no_grad/inference_mode, torch.device, DDP/DataParallel, save/jit/onnx export.
 import type { Node } from "web-tree-sitter";
+import { callValue } from "../../evaluate/calls/call";
 import { makeClass } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { nativeObject } from "../../evaluate/nativeHelpers";
 import {
+  asInt,
   asString,
   builtin,
   type ClassV,
+  int,
   type Kw,
   NONE,
   type NativeFn,
@@ -196,6 +199,22 @@ export const makeDevice: NativeFn = (ip, [spec], _kw, node) => {
     getattr: (_i, me, name) =>
       name === "type" ? { k: "str", v: String(me.data.kind === "gpu" ? "cuda" : me.data.kind) } : undefined,
   };
+};
+
+/**
+ * torch.multiprocessing.spawn(fn, args=(...), nprocs=n): the script's training runs in n processes.
+ * fn runs once as rank 0 (every rank does the same work on its shard); when it placed work on the
+ * GPU, n is the GPU count, as DDP runs one process per GPU.
+ */
+export const makeSpawn: NativeFn = (ip, [fn, args, nprocs], kw, node) => {
+  const a = kw.get("args") ?? args;
+  const n = asInt(kw.get("nprocs") ?? nprocs ?? NONE) ?? 1;
+  const before = ip.trace.length;
+  if (fn) callValue(ip, fn, [int(0), ...(a?.k === "tuple" || a?.k === "list" ? a.items : [])], new Map(), node);
+  const onGpu = ip.trace.slice(before).some((e) => e.kind === "device" && e.device === "gpu");
+  if (onGpu && n > 1)
+    ip.event({ kind: "device", device: "gpu", count: n, how: `torch.multiprocessing.spawn(nprocs=${n})` }, node);
+  return NONE;
 };
 
 /** DistributedDataParallel / DataParallel wrap a model: the wrapper is the model for costing. */
