@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { before, test } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { applyEdits } from "../../server/src/analysis/fixes/textEdits";
+import { findKerasApp } from "../../server/src/analysis/frameworks/keras/applications";
 import { allAlternatives } from "../../server/src/analysis/frameworks/zoo/alternatives";
 import { TORCHVISION_ZOO } from "../../server/src/analysis/frameworks/torch/zooData";
 import { findCheckpoint } from "../../server/src/analysis/frameworks/transformers/hfZoo";
@@ -31,6 +32,9 @@ test("alternatives.json: every row names catalogued models, cites a source, and 
     assert.ok(r.source.length > 10, `${r.from} → ${r.to} cites a source`);
     if (r.hub === "huggingface") {
       assert.ok(findCheckpoint(r.from) && findCheckpoint(r.to), `${r.from} → ${r.to} catalogued`);
+    } else if (r.hub === "keras") {
+      // Checked in kerasFP130.test.ts (catalogued, one figure per model across rows).
+      assert.ok(findKerasApp(r.from) && findKerasApp(r.to), `${r.from} → ${r.to} in the keras.applications catalog`);
     } else {
       assert.ok(TORCHVISION_ZOO[r.from] && TORCHVISION_ZOO[r.to], `${r.from} → ${r.to} in the torchvision zoo`);
       // "V1 acc@1 76.130; V2 80.858": the first figure of the note is the one the alternatives quote.

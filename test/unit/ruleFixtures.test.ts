@@ -54,6 +54,19 @@ const EXPECT: Record<string, { fires: Case[]; quiet: Case[] }> = {
       ["golden/fp140_eval_no_grad.before.py", A100],
     ],
   },
+  FP130: {
+    fires: [
+      ["golden/fp130_keras_resnet50.before.py", A100],
+      ["cases/fp130_keras_xception_flatten.py", A100],
+      ["../../../examples/hf_sst2_finetune.py", A100],
+    ],
+    quiet: [
+      ["golden/fp130_keras_resnet50.after.py", A100],
+      // weights=None trains from scratch; EfficientNetB0 has no smaller listed alternative.
+      ["cases/fp130_keras_scratch_and_small.py", A100],
+      ["cases/clean_keras.py", A100],
+    ],
+  },
   FP140: {
     fires: [["golden/fp140_eval_no_grad.before.py"], ["cases/fp140_val_loss.py"], ["mnist_gpu_fp32.py", A100]],
     quiet: [

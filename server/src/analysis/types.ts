@@ -79,7 +79,7 @@ export interface ModelCost {
 
 /** A catalogued checkpoint a script builds: which one, with which head, pretrained or from scratch. */
 export interface PretrainedRef {
-  hub: "huggingface" | "torchvision";
+  hub: "huggingface" | "torchvision" | "keras";
   name: string;
   task: string;
   numLabels: number | null;
@@ -87,11 +87,13 @@ export interface PretrainedRef {
   weights: boolean;
   /** Encoder–decoders: the decoder (labels) length the forward was traced at, when it differs from the input's. */
   decoderTokens?: number;
+  /** keras.applications: the constructor's head choice, which the alternative is built with too. */
+  keras?: { includeTop: boolean; classes: number; pooling: string | null };
 }
 
 /** A smaller or distilled checkpoint for the same task (frameworks/zoo/data/alternatives.json), sized like the run's model. */
 export interface SmallerModel {
-  hub: "huggingface" | "torchvision";
+  hub: "huggingface" | "torchvision" | "keras";
   from: string;
   to: string;
   params: number;

@@ -4,6 +4,7 @@
 // delta; the fix swaps the checkpoint string (every identical literal, so a tokenizer loaded from
 // the same name follows) or the torchvision builder and its weights enum.
 import type { Node, Tree } from "web-tree-sitter";
+import { findKerasApp } from "../frameworks/keras/applications";
 import { findCheckpoint } from "../frameworks/transformers/hfZoo";
 import { sig } from "../format";
 import type { Fix, ModelCost, SmallerModel, TextEdit } from "../types";
@@ -87,6 +88,7 @@ function swapFix(ctx: RuleContext, model: ModelCost, s: SmallerModel): Fix {
     for (const { node } of spotsOf(ctx, "string", ref.name)) edits.push({ range: rangeOf(node), newText: name });
     return { title: `Fine-tune ${name} instead of ${ref.name}`, edits, isPreferred: false };
   }
+  if (ref.hub === "keras") return kerasSwapFix(ctx, ref.name, s.to);
   // torchvision: the builder name and its weights enum wherever they appear (imports included).
   const fromEnum = enumOf(ref.name);
   const [toEnum, toMember] = (s.weights ?? "").split(".");
@@ -107,6 +109,57 @@ function swapFix(ctx: RuleContext, model: ModelCost, s: SmallerModel): Fix {
     }
   }
   return { title: `Fine-tune ${s.to} instead of ${ref.name}`, edits, isPreferred: false };
+}
+
+/**
+ * keras.applications: the class name wherever it is written, and its module where the script reaches
+ * it through `applications` (`applications.resnet50.preprocess_input`, `from
+ * keras.applications.resnet50 import ...`) or imports it by name (`from keras.applications import
+ * resnet50`, then `resnet50.preprocess_input`), so the input preprocessing follows the model.
+ */
+function kerasSwapFix(ctx: RuleContext, from: string, to: string): Fix {
+  const edits: TextEdit[] = spotsOf(ctx, "identifier", from).map(({ node }) => ({ range: rangeOf(node), newText: to }));
+  const fromModule = findKerasApp(from)?.module;
+  const toModule = findKerasApp(to)?.module;
+  if (fromModule && toModule && fromModule !== toModule) {
+    const spots = spotsOf(ctx, "identifier", fromModule).map((p) => p.node);
+    const role = spots.map(moduleRole);
+    // Imported by its own name: every plain use of that name is the module too.
+    const bound = role.includes("binding");
+    spots.forEach((node, i) => {
+      if (role[i] !== "other" || (bound && isPlainName(node))) edits.push({ range: rangeOf(node), newText: toModule });
+    });
+  }
+  return { title: `Fine-tune ${to} instead of ${from}`, edits, isPreferred: false };
+}
+
+const APPLICATIONS = /(^|\.)applications$/;
+
+/** How an identifier spelled like a keras.applications module name is used. */
+function moduleRole(node: Node): "path" | "binding" | "other" {
+  const parent = node.parent;
+  if (!parent) return "other";
+  if (parent.type === "attribute") {
+    const reached = parent.childForFieldName("attribute")?.id === node.id;
+    return reached && APPLICATIONS.test(parent.childForFieldName("object")?.text ?? "") ? "path" : "other";
+  }
+  if (parent.type !== "dotted_name" || parent.lastNamedChild?.id !== node.id) return "other";
+  // `from keras.applications.resnet50 import …` / `import keras.applications.resnet50`
+  if (/(^|\.)applications\.\w+$/.test(parent.text)) return "path";
+  // `from keras.applications import resnet50` (an alias keeps the script's own name for it)
+  const stmt = parent.parent;
+  if (stmt?.type === "import_from_statement" && parent.text === node.text) {
+    const module = stmt.childForFieldName("module_name");
+    if (module && module.id !== parent.id && APPLICATIONS.test(module.text)) return "binding";
+  }
+  return "other";
+}
+
+/** A name used on its own (`resnet50.preprocess_input`), not an attribute of something else or a keyword. */
+function isPlainName(node: Node): boolean {
+  const parent = node.parent;
+  if (parent?.type === "attribute") return parent.childForFieldName("object")?.id === node.id;
+  return parent?.type !== "keyword_argument" || parent.childForFieldName("value")?.id === node.id;
 }
 
 /** torchvision's weights enum for a builder: resnet50 → ResNet50_Weights, mobilenet_v3_large → MobileNet_V3_Large_Weights. */

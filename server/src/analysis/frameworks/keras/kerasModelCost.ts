@@ -6,7 +6,7 @@
 import type { Interp } from "../../evaluate/interp";
 import { BudgetExhausted } from "../../evaluate/budget";
 import { nodeRange } from "../../parse/nodes";
-import type { LayerCost, ModelCost, Unknown } from "../../types";
+import type { LayerCost, ModelCost, PretrainedRef, Unknown } from "../../types";
 import { callLayer } from "./runtime/layerCall";
 import { modelLayers, totalMacs } from "./runtime/models";
 import { type CallRecord, isModelKind, kerasState, type LayerState } from "./runtime/state";
@@ -146,7 +146,9 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
       range: st.site,
       hint: INPUT_HINT,
     });
+  const pretrained = pretrainedBase(totals.map((t) => t.layer));
   return {
+    ...(pretrained ? { pretrained } : {}),
     id: st.id,
     name: name ?? st.className,
     className: st.className,
@@ -162,5 +164,24 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
     inputShapeSource: st.fitInput ? "fit() data" : inputShape ? "keras.Input / input_shape" : null,
     layers,
     unknowns,
+  };
+}
+
+/**
+ * The catalogued keras.applications base a model is built on (itself, or the one application inside
+ * a transfer-learning model): what FP130 offers a smaller alternative for. Null with none or several.
+ */
+function pretrainedBase(layers: LayerState[]): PretrainedRef | null {
+  const bases = [...new Set(layers.filter((l) => l.zoo?.app))];
+  if (bases.length !== 1) return null;
+  const zoo = bases[0].zoo!;
+  const config = zoo.app!.config;
+  return {
+    hub: "keras",
+    name: zoo.name,
+    task: "image-classification",
+    numLabels: config.includeTop ? config.classes : null,
+    weights: zoo.imagenet === true,
+    keras: { ...config },
   };
 }

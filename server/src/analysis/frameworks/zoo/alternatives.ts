@@ -2,14 +2,15 @@
 // Hugging Face checkpoint with the same head at the same sequence length (hfArch formulas), or a
 // torchvision builder with its tabulated MACs at the same resolution (torchvision.json oracle).
 import type { ModuleState } from "../torch/moduleState";
+import { appForward, appWeights, findKerasApp } from "../keras/applications";
 import { TORCHVISION_ZOO } from "../torch/zooData";
 import { hfStateInfo } from "../transformers/hfModel";
 import { defaultTokens, findCheckpoint, sizeCheckpoint } from "../transformers/hfZoo";
-import type { ModelCost, PretrainedRef, RunSpec, SmallerModel } from "../../types";
+import type { LayerCost, ModelCost, PretrainedRef, RunSpec, SmallerModel } from "../../types";
 import data from "./data/alternatives.json";
 
 interface AltRow {
-  hub: "huggingface" | "torchvision";
+  hub: "huggingface" | "torchvision" | "keras";
   from: string;
   to: string;
   weights?: string;
@@ -73,6 +74,7 @@ export function smallerModelFor(model: ModelCost, tokensPerSample: number | null
       forwardFlops: 2 * s.macsAt(tokens, ref.decoderTokens),
     };
   }
+  if (ref.hub === "keras") return kerasAlternative(model, ref, alt.to, base);
   const from = TORCHVISION_ZOO[ref.name];
   const to = TORCHVISION_ZOO[alt.to];
   const res =
@@ -108,4 +110,97 @@ export function attachSmallerModel(spec: RunSpec, models: ModelCost[]): void {
   const m = models.find((x) => x.name === spec.model && x.pretrained);
   const s = m ? smallerModelFor(m, spec.tokensPerSample) : null;
   if (s) spec.smallerModel = s;
+}
+
+/**
+ * A keras.applications base swapped for another with the same head choice (include_top, classes,
+ * pooling) at the same input side: the base's weights and MACs come from the catalog, and the
+ * layers on top that read its features (Dense, BatchNormalization after pooling or Flatten) are
+ * resized to the new feature count. A frozen base stays frozen. Null when that cannot be exact.
+ */
+function kerasAlternative(
+  model: ModelCost,
+  ref: PretrainedRef,
+  to: string,
+  base: Omit<SmallerModel, "params" | "trainableParams" | "forwardFlops">,
+): SmallerModel | null {
+  const row = findKerasApp(to);
+  const fromRow = findKerasApp(ref.name);
+  const at = model.layers.findIndex((l) => l.type === ref.name);
+  const layer = model.layers[at];
+  // A base built on None×None images (no input_shape) has no shapes of its own: the model's input,
+  // when the base is its first layer with weights, is what reaches it.
+  const input = layer?.inputShape ?? (model.layers.findIndex((l) => l.params > 0) === at ? model.inputShape : null);
+  if (!row || !fromRow || !layer || !ref.keras || model.forwardFlops === null || !input) return null;
+  const fwd = appForward(to, row, ref.keras, input);
+  const was = appForward(ref.name, fromRow, ref.keras, input);
+  const fromMacs = layer.macs ?? was.macs;
+  if (fwd.macs === null || fromMacs === null) return null;
+  let top = { params: 0, trainable: 0, macs: 0 };
+  if (!ref.keras.includeTop) {
+    const fromOut =
+      layer.outputShape ?? (was.output.every((d) => typeof d === "number") ? (was.output as number[]) : null);
+    const resized = resizeOnTop(model.layers.slice(at + 1), fromOut, fwd.output);
+    if (!resized) return null;
+    top = resized;
+  }
+  const w = appWeights(row, ref.keras);
+  const frozen = layer.trainableParams === 0;
+  return {
+    ...base,
+    params: model.params - layer.params + w.params + top.params,
+    trainableParams: model.trainableParams - layer.trainableParams + (frozen ? 0 : w.trainable) + top.trainable,
+    forwardFlops: model.forwardFlops + 2 * (fwd.macs - fromMacs + top.macs),
+    source: `${base.source}; ${to} sized from the keras.applications catalog at ${input.slice(0, 2).join("×")}${fwd.approximation ? ` (${fwd.approximation})` : ""}`,
+  };
+}
+
+/** Feature vector a headless base hands on: its pooled features, or its flattened feature map. */
+const vectorOf = (shape: readonly (number | null)[]) =>
+  shape.every((d) => typeof d === "number") ? (shape as number[]).reduce((a, b) => a * b, 1) : null;
+
+/**
+ * How the layers reading the base's features change when the base's output goes from `fromOut` to
+ * `toOut`: those taking the pooled channels or the flattened map (Dense: in × units weights;
+ * BatchNormalization: 4 per feature, 2 trainable). Null when a layer that reads them is neither,
+ * or the new map's size is unknown (an input side the catalog does not tabulate).
+ */
+function resizeOnTop(
+  after: readonly LayerCost[],
+  fromOut: readonly number[] | null,
+  toOut: readonly (number | null)[],
+): { params: number; trainable: number; macs: number } | null {
+  if (!fromOut || fromOut.length === 0) return null;
+  const fromF = fromOut[fromOut.length - 1];
+  const toF = toOut[toOut.length - 1];
+  if (typeof toF !== "number") return null;
+  // Pooled (1-D) output: channels; a feature map: pooled channels or the flattened map, by what reads it.
+  const pairs = new Map<number, number>([[fromF, toF]]);
+  if (fromOut.length > 1) {
+    const fromFlat = vectorOf(fromOut);
+    const toFlat = vectorOf(toOut);
+    if (fromFlat !== null && toFlat !== null) pairs.set(fromFlat, toFlat);
+  }
+  const out = { params: 0, trainable: 0, macs: 0 };
+  // Walks the layers after the base up to the first Dense: that one reads the base's features, and
+  // what follows reads the Dense (a later Dense(2048) is not the base's 2,048 channels).
+  for (const l of after) {
+    if (l.params === 0) continue;
+    const n = l.inputShape?.length === 1 ? l.inputShape[0] : null;
+    const next = n === null ? undefined : pairs.get(n);
+    if (n === null || next === undefined) return null;
+    const d = next - n;
+    if (l.type === "BatchNormalization") {
+      out.params += 4 * d;
+      out.trainable += l.trainableParams > 0 ? 2 * d : 0;
+      continue;
+    }
+    if (l.type !== "Dense" || l.outputShape?.length !== 1) return null;
+    const units = l.outputShape[0];
+    out.params += d * units;
+    out.trainable += l.trainableParams > 0 ? d * units : 0;
+    out.macs += d * units;
+    return out;
+  }
+  return out;
 }

@@ -96,6 +96,8 @@ function construct(ip: Interp, name: string, kw: Kw, node: Node | null): Value {
   st.inst.attrs.set("layers", layersView(ip, st));
   const weights = kw.get("weights");
   st.inst.attrs.set("pretrained_weights", weights ?? NONE);
+  // Keras loads ImageNet weights unless told otherwise; None is from scratch, a path the user's own.
+  st.zoo.imagenet = weights === undefined || (weights.k === "str" && weights.v === "imagenet");
   const given = kw.get("input_tensor");
   const declared = shapeArg(kw.get("input_shape"));
   // A pooled classifier does not depend on the input side; a head with hidden layers may (VGG flattens the

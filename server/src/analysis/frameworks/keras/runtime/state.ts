@@ -43,6 +43,8 @@ export interface LayerState {
     note: string;
     /** keras.applications catalog row and the constructor's head choice. */
     app?: { row: KerasAppRow; config: AppConfig };
+    /** Built with the catalogued ImageNet weights (`weights="imagenet"`, Keras' default), i.e. a fine-tune. */
+    imagenet?: boolean;
     /** How a call's MACs were approximated (an input side the catalog does not tabulate). */
     approximation?: string | null;
     /** The stand-in layer that loops over `base.layers` reach (its `trainable` is reported, not applied). */
