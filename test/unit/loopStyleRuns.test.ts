@@ -201,6 +201,10 @@ test("train/val phase loop under torch.set_grad_enabled(phase == ...): the train
   assert.equal(spec.batchSize, scriptNumber(text, /^BATCH_SIZE = (\d+)/m));
   assert.equal(spec.trainSamples, findDataset("torchvision.datasets.OxfordIIITPet", { split: "trainval" })?.samples);
   assert.ok(a.runs[0].energyKWh, "priced");
+  // The test phase re-runs the same batch loop without backward: said, since it is not priced.
+  assert.ok(
+    spec.unknowns.some((u) => /phase in \["trainval", "test"\]/.test(u.message) && /evaluation/.test(u.message)),
+  );
   // set_grad_enabled(False) is no_grad: nothing trains with grad, so no model is named for the run.
   const off = text.replace('torch.set_grad_enabled(phase == "trainval")', "torch.set_grad_enabled(False)");
   assert.notEqual(off, text);

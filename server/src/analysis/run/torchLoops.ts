@@ -168,6 +168,14 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
 
   // Evaluation: loader loops with forwards but no backward inside the same epoch loop iteration.
   if (epochLoop) spec.valSamples = evalSamples(facts, epochLoop, batchLoop, evidence);
+  // A phase loop (`for phase in ["train", "val"]`) re-runs this batch loop for its other items; the
+  // interpreter traces the first (training) pass only, so the others are said, not priced.
+  for (const p of epochLoop ? loops.slice(ei + 1, bi) : [])
+    if (p.over === "list" && p.tripCount !== null && p.tripCount > 1)
+      spec.unknowns.push({
+        message: `${iterText(p)} runs this batch loop ${p.tripCount} times per epoch: only the training pass is priced, the other phases' (evaluation) passes are not`,
+        range: p.range,
+      });
 
   const pr = precisionOf(facts, [...backwards, ...fwd], unique(trained));
   spec.precision = pr.precision;
