@@ -113,6 +113,9 @@ describe("security: the bundled server", () => {
     assert.deepEqual(stray, [], "files read outside dist/, the workspace and the code cache folder");
     const cacheReads = reads.filter((p) => within(cacheDir, p));
     const cacheFile = /[\\/]server-[0-9a-f]{20}\.v8cache(\.\d+\.tmp)?$/; // the cache, or its write before the rename
-    assert.ok(cacheReads.every((p) => p === cacheDir || cacheFile.test(p)), cacheReads.join(", "));
+    assert.ok(
+      cacheReads.every((p) => p === cacheDir || cacheFile.test(p)),
+      cacheReads.join(", "),
+    );
   });
 });
