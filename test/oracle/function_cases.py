@@ -333,6 +333,16 @@ FUNCTION_CASES = [
     C("torch.greater_equal", [f(2, 3), 0.5]),
     C("Tensor.bitwise_and", [T([2, 3], "bool"), T([3], "bool")]),
     C("torch.logaddexp", [f(4, 1), f(5)]),
+    # pooling with indices and unpooling (SegNet), channel shuffle (ShuffleNet), upsample aliases
+    C(FN + "max_pool2d_with_indices", [f(1, 3, 8, 8), 2]),
+    C(FN + "adaptive_max_pool1d_with_indices", [f(2, 4, 9), 3]),
+    C(FN + "max_unpool2d", [f(1, 3, 4, 4), T([1, 3, 4, 4], "int64", high=1), 2]),
+    C(FN + "max_unpool1d", [f(2, 4, 5), T([2, 4, 5], "int64", high=1), 3], {"stride": 2, "padding": 1}),
+    C(FN + "max_unpool2d", [f(1, 3, 4, 4), T([1, 3, 4, 4], "int64", high=1), 2], {"output_size": [9, 9]}),
+    C(FN + "channel_shuffle", [f(2, 12, 5, 5), 3]),
+    C(FN + "upsample_nearest", [f(1, 3, 4, 4)], {"scale_factor": 2}),
+    C(FN + "upsample_bilinear", [f(1, 3, 4, 4)], {"size": (6, 10)}),
+    C("torch.histc", [f(20)], {"bins": 7}),
     # indexing x[key] (the key is always a tuple here: JSON cannot tell a tuple from a list index).
     # Integer tensors and lists gather; ints are plain selects in torch and do not split them.
     C("Tensor.__getitem__", [f(5, 6, 7), (T([2], "int64", high=5),)]),

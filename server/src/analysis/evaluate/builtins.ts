@@ -18,9 +18,10 @@ import {
   int,
   type Kw,
   list,
-  NONE,
   type NativeFn,
+  NONE,
   rangeLength,
+  scalarValue,
   str,
   toText,
   truthy,
@@ -119,7 +120,7 @@ const functions: Record<string, NativeFn> = {
         : int(Math.abs(n));
   },
   round(_ip, [x, nd], _kw, node) {
-    const n = asNumber(x);
+    const n = asNumber(x) ?? scalarValue(x);
     if (n === null) return unknown("round of unknown", node);
     const d = asNumber(nd);
     if (d === null) return int(Math.round(n));
@@ -281,7 +282,7 @@ const typeConstructors: Record<string, NativeFn> = {
       const n = Number.parseInt(x.v.trim(), asNumber(base) ?? 10);
       return Number.isNaN(n) ? unknown(`int('${x.v}')`, node) : int(n);
     }
-    const n = asNumber(x);
+    const n = asNumber(x) ?? scalarValue(x);
     return n === null ? (x.k === "unknown" ? x : unknown(`int() of ${x.k}`, node)) : int(Math.trunc(n));
   },
   float(_ip, [x], _kw, node) {
@@ -290,7 +291,7 @@ const typeConstructors: Record<string, NativeFn> = {
       const n = Number(x.v.trim());
       return Number.isNaN(n) ? unknown(`float('${x.v}')`, node) : float(n);
     }
-    const n = asNumber(x);
+    const n = asNumber(x) ?? scalarValue(x);
     return n === null ? (x.k === "unknown" ? x : unknown(`float() of ${x.k}`, node)) : float(n);
   },
   str(_ip, [x], _kw, node) {

@@ -3,7 +3,7 @@
 import type { Node } from "web-tree-sitter";
 import { MAX_LIST_ITERATION } from "./budget";
 import type { Interp } from "./interp";
-import { int, rangeLength, str, tensor, type Value } from "./values";
+import { int, rangeLength, str, tensor, type Value, vectorValues } from "./values";
 
 export function iterate(ip: Interp, v: Value, _node: Node | null): Value[] | null {
   switch (v.k) {
@@ -25,6 +25,9 @@ export function iterate(ip: Interp, v: Value, _node: Node | null): Value[] | nul
     case "tensor": {
       if (!v.shape || v.shape.length === 0 || v.shape[0] > MAX_LIST_ITERATION) return null;
       const rest = v.shape.slice(1);
+      const known = vectorValues(v);
+      // `for rate in torch.linspace(0, 0.1, 12)`: each element keeps its value for .item() / int().
+      if (known) return known.map((x) => ({ ...tensor([], v.dtype), values: [x] }));
       return Array.from({ length: v.shape[0] }, () => tensor(rest, v.dtype));
     }
     case "instance": {

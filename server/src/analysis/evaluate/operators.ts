@@ -4,7 +4,7 @@ import type { Node } from "web-tree-sitter";
 import { broadcastShapes, callTorchFunction } from "../frameworks/torch/tensorOps";
 import { callMethod } from "./calls/call";
 import type { Interp } from "./interp";
-import { asNumber, bool, float, hashKey, int, str, tensor, toText, unknown, type Value } from "./values";
+import { asNumber, bool, float, hashKey, int, scalarValue, str, tensor, toText, unknown, type Value } from "./values";
 
 function numeric(op: string, a: number, b: number, bothInt: boolean): Value | null {
   switch (op) {
@@ -78,6 +78,17 @@ function tensorBinop(ip: Interp, op: string, a: Value, b: Value, node: Node | nu
   const hooked = ip.tensorOpHook?.(ip, op, a, b, node);
   if (hooked) return hooked;
   if (op === "@") return callTorchFunction(ip, "torch.matmul", [a, b], new Map(), node);
+  // Elements of a known-valued tensor (np.linspace widths, torch.linspace rates) stay known under
+  // arithmetic with numbers: `round(w / 8) * 8`.
+  const x = a.k === "tensor" ? scalarValue(a) : asNumber(a);
+  const y = b.k === "tensor" ? scalarValue(b) : asNumber(b);
+  if (x !== null && y !== null) {
+    const r = asNumber(numeric(op, x, y, false) ?? undefined);
+    const ta = a.k === "tensor" ? a : null;
+    const tb = b.k === "tensor" ? b : null;
+    const t = ta && tb ? ((ta.shape?.length ?? 0) >= (tb.shape?.length ?? 0) ? ta : tb) : (ta ?? tb)!;
+    if (r !== null) return { ...tensor(t.shape ? [...t.shape] : [], t.dtype), values: [r] };
+  }
   // An Unknown beside a tensor is taken as a Python scalar (`x.div(keep_prob)` with a rate read at run
   // time): tensors of unknown shape are TensorV(null), so an Unknown here is rarely a tensor.
   const sa = a.k === "tensor" ? a.shape : asNumber(a) !== null || a.k === "unknown" ? [] : null;
@@ -160,6 +171,9 @@ function contains(container: Value, item: Value): boolean | null {
 
 export function compare(_ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
   const identity = op === "is" || op === "is not" || op === "in" || op === "not in";
+  // A 0-d tensor of known value (an element of torch.linspace) compares as its number.
+  if (!identity && a.k === "tensor" && a.values) a = numberOr(a);
+  if (!identity && b.k === "tensor" && b.values) b = numberOr(b);
   if (!identity && (a.k === "tensor" || b.k === "tensor")) {
     const s = a.k === "tensor" ? a.shape : b.k === "tensor" ? b.shape : null;
     return tensor(s, "bool");
@@ -228,4 +242,9 @@ function percentFormat(fmt: string, arg: Value, node: Node | null): Value {
     },
   );
   return ok ? str(out) : unknown("%-formatted string with unknown values", node);
+}
+
+function numberOr(t: Value): Value {
+  const v = scalarValue(t);
+  return v === null ? t : float(v);
 }

@@ -22,6 +22,7 @@ import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
 import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
 import {
+  asInt,
   asNumber,
   asString,
   builtin,
@@ -31,7 +32,9 @@ import {
   int,
   list,
   NONE,
+  smallValues,
   str,
+  tensor,
   tuple,
   unknown,
   type Value,
@@ -150,6 +153,25 @@ function numpyModule(): Value {
     floor: num(Math.floor),
     // Array shaping for data preparation (Keras scripts): frameworks/keras/runtime/numpyArrays.ts.
     ...numpyArrayFunctions(),
+    // np.linspace(64, 512, 4).astype(int), np.arange(...): stage widths and rates, values kept.
+    linspace: fn("numpy.linspace", (_ip, [start, stop, num], kw) => {
+      const [a, b] = [asNumber(kw.get("start") ?? start), asNumber(kw.get("stop") ?? stop)];
+      const n = asInt(kw.get("num") ?? num ?? int(50));
+      const t = tensor(n === null ? null : [n], "float64");
+      if (n !== null && a !== null && b !== null)
+        t.values = smallValues(n, (i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)));
+      return t;
+    }),
+    arange: fn("numpy.arange", (_ip, args) => {
+      const n = args.map(asNumber);
+      if (n.length === 0 || n.some((x) => x === null)) return tensor(null, "int64");
+      const [x, y, z] = n as number[];
+      const [start, stop, step] = args.length === 1 ? [0, x, 1] : [x, y, z ?? 1];
+      const len = step === 0 ? 0 : Math.max(0, Math.ceil((stop - start) / step));
+      const t = tensor([len], args.every((v) => v.k !== "num" || v.int) ? "int64" : "float64");
+      t.values = smallValues(len, (i) => start + i * step);
+      return t;
+    }),
   });
 }
 

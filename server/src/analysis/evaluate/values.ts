@@ -100,6 +100,29 @@ export interface TensorV {
   param: ParamRef | null;
   /** Where a model input came from ("dataset mnist", "dummy input torch.randn(1, 3, 224, 224)"). */
   origin?: string;
+  /**
+   * Element values of a small tensor made from constants (arange, linspace, tensor([...])): drop-path
+   * rates and stage widths that scripts read back with .item(), .tolist(), int() or iteration.
+   * Trusted only while it matches the shape (one value for a 0-d tensor, shape[0] for a 1-d one).
+   */
+  values?: readonly number[];
+}
+
+/** The single number a 0-d (or one-element) tensor of known value holds, else null. */
+export function scalarValue(v: Value | undefined): number | null {
+  if (v?.k !== "tensor" || !v.values || v.values.length !== 1 || !v.shape || v.shape.some((d) => d !== 1)) return null;
+  return v.values[0]!;
+}
+
+/** The values of a 1-d tensor of known values, else null. */
+export function vectorValues(v: TensorV): readonly number[] | null {
+  return v.values && v.shape?.length === 1 && v.values.length === v.shape[0] ? v.values : null;
+}
+
+/** Values for a tensor of `n` elements, kept only when small (a loop bound, not a dataset). */
+export function smallValues(n: number, at: (i: number) => number): number[] | undefined {
+  if (n > 4096) return undefined;
+  return Array.from({ length: n }, (_, i) => at(i));
 }
 
 /** A framework or library object with behaviour in native code (DataLoader, optimizer, parser...). */
@@ -183,8 +206,10 @@ export function truthy(v: Value): boolean | null {
       return rangeLength(v) > 0;
     case "unknown":
       return null;
-    case "tensor":
-      return null;
+    case "tensor": {
+      const x = scalarValue(v);
+      return x === null ? null : x !== 0;
+    }
     default:
       return true;
   }

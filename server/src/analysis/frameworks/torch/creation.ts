@@ -8,6 +8,7 @@ import {
   asNumber,
   type Kw,
   type NativeFn,
+  smallValues,
   type TensorV,
   tensor,
   truthy,
@@ -79,17 +80,33 @@ export const CREATION: Record<string, NativeFn> = {
     if (n.length === 0 || n.some((x) => x === null)) return made(null, dtypeOf(kw, "int64"), node);
     const [a, b, c] = n as number[];
     const [start, stop, step] = args.length === 1 ? [0, a, 1] : [a, b, c ?? 1];
-    return made([Math.max(0, Math.ceil((stop - start) / step))], dtypeOf(kw, "int64"), node);
+    const len = step === 0 ? 0 : Math.max(0, Math.ceil((stop - start) / step));
+    const ints = args.every((x) => x.k !== "num" || x.int);
+    const t = made([len], dtypeOf(kw, ints ? "int64" : "float32"), node);
+    t.values = smallValues(len, (i) => start + i * step);
+    return t;
   },
-  linspace: (_ip, [, , steps], kw, node) =>
-    made(
-      asInt(kw.get("steps") ?? steps) !== null ? [asInt(kw.get("steps") ?? steps)!] : null,
-      dtypeOf(kw, "float32"),
-      node,
-    ),
+  linspace(_ip, [start, end, steps], kw, node) {
+    const n = asInt(kw.get("steps") ?? steps);
+    const t = made(n !== null ? [n] : null, dtypeOf(kw, "float32"), node);
+    const [a, b] = [asNumber(kw.get("start") ?? start), asNumber(kw.get("end") ?? end)];
+    // torch.linspace(0, rate, depth): the per-block drop-path rates timm/ConvNeXt/Swin read back.
+    if (n !== null && a !== null && b !== null)
+      t.values = smallValues(n, (i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)));
+    return t;
+  },
   eye: (_ip, [n, m], kw, node) =>
     made(asInt(n) !== null ? [asInt(n)!, asInt(m) ?? asInt(n)!] : null, dtypeOf(kw, "float32"), node),
-  tensor: (_ip, [data], kw, node) => made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node),
+  tensor(_ip, [data], kw, node) {
+    const t = made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node);
+    const n = asNumber(data);
+    if (n !== null) t.values = [n];
+    else if (data && (data.k === "list" || data.k === "tuple") && t.shape?.length === 1) {
+      const ns = data.items.map(asNumber);
+      if (ns.every((x) => x !== null)) t.values = ns as number[];
+    }
+    return t;
+  },
   as_tensor: (_ip, [data], kw, node) => made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node),
   // numpy arrays the interpreter models are tensors: the shape and dtype carry over.
   from_numpy: (_ip, [x], _kw, node) =>

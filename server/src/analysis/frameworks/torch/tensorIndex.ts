@@ -3,7 +3,7 @@
 // masks select a data-dependent count, so they give an unknown shape.
 import type { Node } from "web-tree-sitter";
 import { sliceBounds } from "../../evaluate/subscript";
-import { asInt, type TensorV, tensor, type Value } from "../../evaluate/values";
+import { asInt, type TensorV, tensor, type Value, vectorValues } from "../../evaluate/values";
 import { broadcastShapes } from "./tensorOps";
 
 /** Shape an advanced index contributes; null when unknown or data-dependent (masks). */
@@ -23,6 +23,12 @@ function advancedShape(p: Value): number[] | null | undefined {
 
 export function indexTensor(t: TensorV, key: Value, _node: Node | null): Value {
   if (!t.shape) return tensor(null, t.dtype);
+  const known = vectorValues(t);
+  const at = asInt(key);
+  if (known && at !== null && key.k !== "tensor") {
+    const v = known[at < 0 ? at + known.length : at];
+    if (v !== undefined) return { ...tensor([], t.dtype), values: [v] };
+  }
   const parts = key.k === "tuple" ? key.items : [key];
   const consumes = parts.filter((p) => p.k !== "none" && !(p.k === "native" && p.type === "ellipsis")).length;
   const out: number[] = [];

@@ -3,7 +3,20 @@
 // moves that keep the tensor's identity (its origin as a model input, its parameter).
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../evaluate/interp";
-import { bool, builtin, float, NONE, type TensorV, truthy, unknown, type Value } from "../../evaluate/values";
+import {
+  bool,
+  builtin,
+  float,
+  int,
+  list,
+  NONE,
+  scalarValue,
+  type TensorV,
+  truthy,
+  unknown,
+  type Value,
+  vectorValues,
+} from "../../evaluate/values";
 import { numpyDtype } from "../keras/runtime/numpyArrays";
 import { precisionOfDtype } from "./events";
 
@@ -32,6 +45,15 @@ const DTYPE_OF_METHOD: Record<string, string> = {
   bfloat16: "bfloat16",
 };
 
+function isIntDtype(dtype: string): boolean {
+  return /^(u?int\d+|bool)$/.test(dtype);
+}
+
+/** A tensor element as Python sees it after .item(): an int for integer dtypes, else a float. */
+export function numberOf(v: number, dtype: string): Value {
+  return isIntDtype(dtype) ? int(Math.trunc(v)) : float(v);
+}
+
 export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | null): Value | undefined {
   if (name === "backward") {
     return builtin("Tensor.backward", (ip2, _args, _kw, n) => {
@@ -40,12 +62,25 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
     });
   }
   if (name === "item")
-    return builtin("Tensor.item", (_ip, _a, _kw, n) => unknown("a tensor's value at run time", n ?? node));
-  if (name === "tolist" || name === "numpy")
-    return builtin(`Tensor.${name}`, (_ip, _a, _kw, n) => unknown("a tensor's values at run time", n ?? node));
+    return builtin("Tensor.item", (_ip, _a, _kw, n) => {
+      const v = scalarValue(t);
+      return v === null ? unknown("a tensor's value at run time", n ?? node) : numberOf(v, t.dtype);
+    });
+  if (name === "tolist") {
+    return builtin("Tensor.tolist", (_ip, _a, _kw, n) => {
+      const vs = vectorValues(t);
+      return vs ? list(vs.map((v) => numberOf(v, t.dtype))) : unknown("a tensor's values at run time", n ?? node);
+    });
+  }
+  if (name === "numpy")
+    return builtin("Tensor.numpy", (_ip, _a, _kw, n) => unknown("a tensor's values at run time", n ?? node));
   // numpy's astype (Keras data preparation): same array, new dtype.
   if (name === "astype")
-    return builtin("ndarray.astype", (_ip, [d]) => ({ ...t, dtype: numpyDtype(d) ?? t.dtype, param: null }));
+    return builtin("ndarray.astype", (_ip, [d]) => {
+      const dtype = numpyDtype(d) ?? t.dtype;
+      const values = t.values && isIntDtype(dtype) ? t.values.map(Math.trunc) : t.values;
+      return { ...t, dtype, param: null, ...(values ? { values } : {}) };
+    });
   // dtype and layout queries that model code branches on (`if x.is_floating_point():`).
   if (name === "is_floating_point" || name === "is_complex")
     return builtin(`Tensor.${name}`, () =>
@@ -68,7 +103,7 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
       }
     }
     if (name === "requires_grad_" && t.param) t.param.requiresGrad = args[0] ? truthy(args[0]) !== false : true;
-    if (name === "float" && t.shape && t.shape.length === 0) return float(0);
+    if (name === "float" && t.shape && t.shape.length === 0) return float(scalarValue(t) ?? 0);
     return dtype === t.dtype ? t : { ...t, dtype };
   });
 }

@@ -1,8 +1,9 @@
 // Torch selection and ordering ops (0 MACs unless noted): *_as, flip/roll/cumsum, gather/index_select/narrow,
 // topk/sort, Tensor.unfold, item/tolist (values unknown), cosine_similarity/pairwise_distance, outer,
-// and the fused products addmm/baddbmm/addbmm (MACs of their matrix product).
+// the fused products addmm/baddbmm/addbmm (MACs of their matrix product), histc, and the selections
+// whose size depends on values (nonzero, masked_select, unique...: unknown, said so).
 
-import { type Args, REQUIRED, type Signature, ShapeError, UNKNOWN } from "../layerSpec";
+import { ArgError, type Args, REQUIRED, type Signature, ShapeError, UNKNOWN } from "../layerSpec";
 import { boolArg, intArg, tensor } from "../layers/argUtils";
 import { broadcastShapes, normalizeDim, showShape } from "../layers/shapeUtils";
 import { dtypeArg, type FunctionTable, register, shapeOf } from "./fnUtils";
@@ -187,4 +188,14 @@ export function registerIndexing(t: FunctionTable): void {
       fusedProduct(a, name, ["batch1", "batch2"], 3),
     );
   }
+  // How many elements these select depends on the values: the note says so, the shape stays unknown.
+  const anyArgs: Signature = [input, ["*args", []], ["**kwargs", null]];
+  for (const name of ["nonzero", "masked_select", "unique", "unique_consecutive", "argwhere", "bincount"]) {
+    register(t, { torch: [name], method: [name] }, anyArgs, () => {
+      throw new ArgError(`${name}: the output size depends on the tensor's values, so its shape is unknown`);
+    });
+  }
+  register(t, { torch: ["histc"], method: ["histc"] }, [input, ["bins", 100], ["**kwargs", null]], (a) =>
+    withShape(a, "histc", () => [intArg(a, "bins", "histc")]),
+  );
 }
