@@ -2,9 +2,10 @@
 // Debian Chromium. Seven checks of what a user sees — Problems, a layer hover, inlay hints and
 // CodeLens, the report's drawn charts, a region change, the mixed-precision quick-fix, an importer
 // following an unsaved edit of the module it imports — each with
-// the exact text the core computes (expected.ts) and a screenshot in test/e2e/.artifacts/.
+// the exact text the core computes (expected.ts) and a screenshot in test/e2e/.artifacts/; and an
+// eighth that the client gave the server its private storage for the start-up code cache.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium } from "playwright-core";
@@ -22,6 +23,11 @@ import {
   runLens,
 } from "./expected";
 import { ARTIFACTS, Workbench, waitForFileText } from "./workbench";
+
+const manifest = JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8")) as {
+  publisher: string;
+  name: string;
+};
 
 const CHROMIUM = "/usr/bin/chromium";
 // Activation, server start and the first analysis all happen after the page loads.
@@ -270,5 +276,16 @@ describe("footprint-lint.vsix in code-server", { timeout: 15 * 60_000 }, () => {
       await wb.runCommand("File: Save");
       await waitForFileText(join(dir, "heads.py"), (t) => t === heads(4), UPDATE_TIMEOUT_MS);
     });
+  });
+
+  it("(8) the server keeps its start-up code cache in the extension's private global storage", () => {
+    // Written right after the first analysis (check 1, minutes ago): extension.ts passes the folder.
+    const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+    const dir = join(server.dataDir, "User", "globalStorage", id, "code-cache");
+    const files = existsSync(dir) ? readdirSync(dir) : [];
+    const caches = files.filter((f) => /^server-[0-9a-f]{20}\.v8cache$/.test(f));
+    assert.equal(caches.length, 1, `${dir} holds ${JSON.stringify(files)}\n${server.diagnostics()}`);
+    assert.ok(statSync(join(dir, caches[0])).size > 100_000, "the cache holds the compiled server bundle");
+    assert.equal(statSync(dir).mode & 0o777, 0o700, "a private folder");
   });
 });
