@@ -31,6 +31,7 @@ import {
 } from "./data";
 import { precisionOfDtype } from "./events";
 import { makeModuleClass } from "./moduleAttrs";
+import { normWrapper, removeWeightNorm } from "./normWrappers";
 import { fastRcnnPredictor } from "../zoo/detectionHeads";
 import { hasZooModel, zooFactory } from "./zoo";
 import { callTorchFunction, hasTorchFunction } from "./tensorOps";
@@ -64,6 +65,7 @@ const SUBMODULES = new Set([
   "torch.nn.parallel",
   "torch.nn.init",
   "torch.nn.utils",
+  "torch.nn.utils.parametrizations",
   "torch.optim",
   "torch.optim.lr_scheduler",
   "torch.utils",
@@ -169,6 +171,11 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.jit.save", makeSave("torch.jit.save", false));
   f("torch.onnx.export", makeSave("torch.onnx.export", false));
   f("torch.compile", (_ip, [m]) => m ?? NONE);
+  f("torch.nn.utils.weight_norm", normWrapper("weight_norm"));
+  f("torch.nn.utils.spectral_norm", normWrapper("spectral_norm"));
+  f("torch.nn.utils.remove_weight_norm", removeWeightNorm);
+  f("torch.nn.utils.parametrizations.weight_norm", normWrapper("param_weight_norm"));
+  f("torch.nn.utils.parametrizations.spectral_norm", normWrapper("param_spectral_norm"));
   // Variable(t) is the tensor itself since torch 0.4; pre-0.4 code still wraps tensors in it.
   f("torch.autograd.Variable", (_ip, [t]) => t ?? NONE);
   f("torch.multiprocessing.spawn", makeSpawn);
