@@ -102,7 +102,8 @@ function shapeLostUnknown(ip: Interp, m: ModuleState, lost: NonNullable<Interp["
   return {
     message: `forward FLOPs unknown: ${where} ran on a tensor whose shape was lost${cause}${counted}`,
     range: lost.mod?.node && lost.mod.file === ip.ctx.path ? nodeRange(lost.mod.node) : null,
-    hint: "The notes above name the operation the analyzer could not follow. If you know the forward cost, add `# footprint: flops <FLOPs per sample>` (e.g. `# footprint: flops 4.1G`).",
+    // Read after "FLOPs unknown: " in FP100 and beside this note in the report: one clause, lower case.
+    hint: `${where} ran on a tensor of unknown shape (the model's first note names the operation that lost it); if you know the forward cost, add \`# footprint: flops <FLOPs per sample>\` (e.g. \`# footprint: flops 4.1G\`)`,
   };
 }
 
