@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  type Stats,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -58,14 +59,18 @@ export function privateFolder(dir: string): string | null {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
     if (!st.isDirectory()) return "not a folder";
-    if (typeof process.getuid === "function") {
-      if (st.uid !== process.getuid()) return "owned by another user";
-      if ((st.mode & 0o022) !== 0) return "writable by group or others";
-    }
-    return null;
+    return notPrivate(st);
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
+}
+
+/** Why a folder or file is not this user's alone (POSIX; Windows profiles are private), or null. */
+function notPrivate(st: Stats): string | null {
+  if (typeof process.getuid !== "function") return null;
+  if (st.uid !== process.getuid()) return "owned by another user";
+  if ((st.mode & 0o022) !== 0) return "writable by group or others";
+  return null;
 }
 
 /**
@@ -127,9 +132,7 @@ function readOwnFile(path: string): Buffer | undefined {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    if (typeof process.getuid === "function" && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0))
-      return undefined;
+    if (!st.isFile() || notPrivate(st)) return undefined;
     return readFileSync(fd);
   } catch {
     return undefined;

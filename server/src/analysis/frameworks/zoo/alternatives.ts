@@ -3,6 +3,7 @@
 // torchvision builder with its tabulated MACs at the same resolution (torchvision.json oracle).
 import type { ModuleState } from "../torch/moduleState";
 import { appForward, appWeights, findKerasApp } from "../keras/applications";
+import { prodDims } from "../keras/layers/kerasArgs";
 import { TORCHVISION_ZOO } from "../torch/zooData";
 import { hfStateInfo } from "../transformers/hfModel";
 import { defaultTokens, findCheckpoint, sizeCheckpoint } from "../transformers/hfZoo";
@@ -155,15 +156,15 @@ function kerasAlternative(
   };
 }
 
-/** Feature vector a headless base hands on: its pooled features, or its flattened feature map. */
-const vectorOf = (shape: readonly (number | null)[]) =>
-  shape.every((d) => typeof d === "number") ? (shape as number[]).reduce((a, b) => a * b, 1) : null;
+/** Normalisations whose weights are all per feature: they scale with the feature count as traced. */
+const PER_FEATURE = new Set(["BatchNormalization", "LayerNormalization"]);
 
 /**
  * How the layers reading the base's features change when the base's output goes from `fromOut` to
- * `toOut`: those taking the pooled channels or the flattened map (Dense: in × units weights;
- * BatchNormalization: 4 per feature, 2 trainable). Null when a layer that reads them is neither,
- * or the new map's size is unknown (an input side the catalog does not tabulate).
+ * `toOut`: those taking the pooled channels or the flattened map (Dense: units more weights per
+ * input; a per-feature normalisation: its traced weights per feature, whatever its center/scale).
+ * Null when a layer that reads them is neither, or the new map's size is unknown (an input side
+ * the catalog does not tabulate).
  */
 function resizeOnTop(
   after: readonly LayerCost[],
@@ -177,8 +178,8 @@ function resizeOnTop(
   // Pooled (1-D) output: channels; a feature map: pooled channels or the flattened map, by what reads it.
   const pairs = new Map<number, number>([[fromF, toF]]);
   if (fromOut.length > 1) {
-    const fromFlat = vectorOf(fromOut);
-    const toFlat = vectorOf(toOut);
+    const fromFlat = prodDims(fromOut);
+    const toFlat = prodDims(toOut);
     if (fromFlat !== null && toFlat !== null) pairs.set(fromFlat, toFlat);
   }
   const out = { params: 0, trainable: 0, macs: 0 };
@@ -190,9 +191,9 @@ function resizeOnTop(
     const next = n === null ? undefined : pairs.get(n);
     if (n === null || next === undefined) return null;
     const d = next - n;
-    if (l.type === "BatchNormalization") {
-      out.params += 4 * d;
-      out.trainable += l.trainableParams > 0 ? 2 * d : 0;
+    if (PER_FEATURE.has(l.type)) {
+      out.params += (l.params / n) * d;
+      out.trainable += (l.trainableParams / n) * d;
       continue;
     }
     if (l.type !== "Dense" || l.outputShape?.length !== 1) return null;
