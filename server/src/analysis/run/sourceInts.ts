@@ -2,6 +2,7 @@
 // them: literals, assignments in the enclosing functions or at module level, a parameter's default
 // or the argument its call sites pass, argparse defaults, dataclass / class-body fields, dict keys.
 import type { Node } from "web-tree-sitter";
+import { assignmentsIn, callSites, classDefinitions, keywordSites, pairSites } from "./sourceIndex";
 
 // Hops such as name → parameter → call-site argument → `args.x` → argparse default; real scripts
 // pass a setting through two or three functions at most, and the bound keeps the lookup cheap.
@@ -52,18 +53,7 @@ function nameValue(root: Node, at: Node, name: string, depth: number): number | 
 
 /** Right-hand side of the one `name = …` in a block (nested functions and classes excluded); null if none or several. */
 function assignedIn(block: Node, name: string): Node | null {
-  let found: Node | null = null;
-  const visit = (n: Node): boolean => {
-    for (const c of n.namedChildren) {
-      if (!c || c.type === "function_definition" || c.type === "class_definition") continue;
-      if (c.type === "assignment" && c.childForFieldName("left")?.text === name) {
-        if (found) return false; // reassigned: the value depends on the path taken
-        found = c.childForFieldName("right");
-      } else if (c.type !== "call" && !visit(c)) return false;
-    }
-    return true;
-  };
-  return visit(block) ? found : null;
+  return assignmentsIn(block).get(name) ?? null;
 }
 
 /**
@@ -78,9 +68,8 @@ function parameterValue(root: Node, fn: Node, name: string, depth: number): numb
   const fname = fn.childForFieldName("name")?.text;
   const isMethod = enclosing(fn, "class_definition") !== null && paramName(params[0]) === "self";
   const values: number[] = [];
-  for (const call of fname ? root.descendantsOfType("call") : []) {
-    const callee = call?.childForFieldName("function");
-    if (!call || !callee || (callee.text !== fname && !callee.text.endsWith(`.${fname}`))) continue;
+  for (const { node: call, callee } of fname ? callSites(root) : []) {
+    if (callee !== fname && !callee.endsWith(`.${fname}`)) continue;
     const args = call.childForFieldName("arguments")?.namedChildren ?? [];
     const kw = args.find((a) => a?.type === "keyword_argument" && a.childForFieldName("name")?.text === name);
     const positional = args.filter((a) => a && a.type !== "keyword_argument" && !a.type.includes("splat"));
@@ -108,8 +97,8 @@ function paramName(p: Node | null | undefined): string | null {
  */
 function fieldDefault(root: Node, name: string): number | null {
   const flags = new Set([`--${name}`, `--${name.replace(/_/g, "-")}`]);
-  for (const call of root.descendantsOfType("call")) {
-    if (!call?.childForFieldName("function")?.text.endsWith("add_argument")) continue;
+  for (const { node: call, callee } of callSites(root)) {
+    if (!callee.endsWith("add_argument")) continue;
     const args = call.childForFieldName("arguments")?.namedChildren ?? [];
     const names = args.filter((a) => a?.type === "string").map((a) => a?.text.slice(1, -1));
     if (!names.some((n) => n && flags.has(n))) continue;
@@ -119,16 +108,16 @@ function fieldDefault(root: Node, name: string): number | null {
   }
   // `Config(accum=8)` overrides the field's default: a keyword of that name every call agrees on.
   const passed = new Set<number | null>();
-  for (const kw of root.descendantsOfType("keyword_argument")) {
-    const v = kw?.childForFieldName("name")?.text === name ? kw.childForFieldName("value") : null;
+  for (const kw of keywordSites(root)) {
+    const v = kw.name === name ? kw.value : null;
     if (v) passed.add(v.type === "integer" ? integerAt(root, v) : null);
   }
   if (passed.size > 0) {
     const [only] = [...passed];
     return passed.size === 1 ? only : null;
   }
-  for (const cls of root.descendantsOfType("class_definition")) {
-    for (const st of cls?.childForFieldName("body")?.namedChildren ?? []) {
+  for (const cls of classDefinitions(root)) {
+    for (const st of cls.childForFieldName("body")?.namedChildren ?? []) {
       const a = st?.type === "expression_statement" ? st.namedChild(0) : null;
       if (a?.type === "assignment" && a.childForFieldName("left")?.text === name) {
         const v = a.childForFieldName("right");
@@ -141,10 +130,8 @@ function fieldDefault(root: Node, name: string): number | null {
 
 /** `config["name"]`: the integer of a `"name": N` pair in a dict literal. */
 function dictValue(root: Node, key: string): number | null {
-  for (const pair of root.descendantsOfType("pair")) {
-    const k = pair?.childForFieldName("key");
-    const v = pair?.childForFieldName("value");
-    if (k?.type === "string" && k.text.slice(1, -1) === key && v?.type === "integer") return integerAt(root, v);
+  for (const { key: k, value: v } of pairSites(root)) {
+    if (k === key && v?.type === "integer") return integerAt(root, v);
   }
   return null;
 }

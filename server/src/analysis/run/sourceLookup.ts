@@ -3,6 +3,7 @@
 import type { Node, Tree } from "web-tree-sitter";
 import type { LoopFrame } from "../evaluate/trace";
 import type { Range } from "../types";
+import { callSites } from "./sourceIndex";
 import { integerAt } from "./sourceInts";
 
 /** The smallest node covering a range, or null when the tree does not cover it. */
@@ -110,8 +111,8 @@ function acceleratorAccumulation(root: Node, withNode: Node): { k: number; text:
     item.startIndex > (withNode.childForFieldName("body")?.startIndex ?? 0)
   )
     return null;
-  for (const call of root.descendantsOfType("call")) {
-    if (!call?.childForFieldName("function")?.text.endsWith("Accelerator")) continue;
+  for (const { node: call, callee } of callSites(root)) {
+    if (!callee.endsWith("Accelerator")) continue;
     const kw = call
       .childForFieldName("arguments")
       ?.namedChildren.find(
