@@ -8,6 +8,7 @@ import { priceRun } from "./footprint/priceRun";
 import type { PythonParser } from "./parse/loadParser";
 import { nodeRange } from "./parse/nodes";
 import { runRules } from "./rules";
+import { DeferredFixes } from "./rules/deferredFixes";
 import { detectRuns } from "./run/detectRuns";
 import type { FileAnalysis, Range, Unknown } from "./types";
 import type { WorkspaceReader } from "./workspace";
@@ -20,12 +21,20 @@ export interface AnalyzeInput {
   /** The previous tree of this document, already `edit`ed, for incremental reparsing. */
   oldTree?: Tree | null;
   budget?: EvalBudget;
+  /**
+   * Build each finding's fixes when its `fixes` is first read, not now (the language server: it
+   * publishes diagnostics first and builds the fixes of the finding a code action asks about).
+   * The output's `deferredFixes` must then be abandoned before `tree` is edited or deleted.
+   */
+  deferFixes?: boolean;
 }
 
 export interface AnalyzeOutput {
   analysis: FileAnalysis;
   /** Keep it to pass back as `oldTree` after applying the next edit. */
   tree: Tree | null;
+  /** With `deferFixes`: the fixes not built yet, built on demand while `tree` is unchanged. */
+  deferredFixes?: DeferredFixes;
 }
 
 /** Above this size the interpreter does not run (a generated or data file, not a training script). */
@@ -80,15 +89,21 @@ export class Analyzer {
     // Trees of imported workspace files live until the analysis ends (trace events, model ranges
     // and run detection read their nodes), then are freed: web-tree-sitter trees are wasm memory
     // that no garbage collector reclaims, so a server re-analysing on each keystroke leaked them.
+    // Deferred fixes may read them too: then they are freed once those fixes are built or abandoned.
     const imported: Tree[] = [];
     const own = (t: Tree | null) => {
       if (t) imported.push(t);
       return t;
     };
+    const deferred = input.deferFixes ? new DeferredFixes() : undefined;
+    const free = () => {
+      for (const t of imported.splice(0)) t.delete();
+    };
     try {
-      return this.analyzeTree(input, analysis, tree, own);
+      return { ...this.analyzeTree(input, analysis, tree, own, deferred), deferredFixes: deferred };
     } finally {
-      for (const t of imported) t.delete();
+      if (deferred && deferred.pendingCount > 0) deferred.onRelease(free);
+      else free();
     }
   }
 
@@ -97,6 +112,7 @@ export class Analyzer {
     analysis: FileAnalysis,
     tree: Tree,
     own: (t: Tree | null) => Tree | null,
+    deferred: DeferredFixes | undefined,
   ): AnalyzeOutput {
     const { text } = input;
     const directives = parseDirectives(text);
@@ -139,6 +155,7 @@ export class Analyzer {
           parse: (t, old) => this.parse(t, old),
         },
         failures,
+        deferred,
       );
       analysis.notices.push(...failures);
     } catch (err) {

@@ -1,22 +1,26 @@
-// Findings → published diagnostics (code, docs link, source, fix data for code actions), plus
+// Findings → published diagnostics (code, docs link, source, which finding for code actions), plus
 // file notices (not analysed, partial results, internal errors) as diagnostics at the top.
 import { type Connection, type Diagnostic, DiagnosticSeverity } from "vscode-languageserver";
-import type { FileAnalysis, Fix } from "../analysis/types";
+import type { FileAnalysis } from "../analysis/types";
 import { ruleDocsUrl, toLspRange, toLspSeverity } from "./convert";
 
 export const DIAGNOSTIC_SOURCE = "footprint";
 
-/** Carried in `Diagnostic.data` so code actions need no re-analysis. */
+/**
+ * Carried in `Diagnostic.data`: which finding of which analysis, so a code action builds that
+ * finding's fixes from the cached analysis (fixes are built on demand, not with the diagnostics).
+ */
 export interface FindingData {
   uri: string;
-  /** Document version the fixes' ranges refer to; stale edits are refused by the client. */
+  /** Document version the diagnostic belongs to: a code action for another version gets no fixes. */
   version: number;
-  fixes: Fix[];
+  /** Index in that analysis's findings. */
+  finding: number;
 }
 
 export function isFindingData(x: unknown): x is FindingData {
   const d = x as FindingData;
-  return !!d && typeof d.uri === "string" && typeof d.version === "number" && Array.isArray(d.fixes);
+  return !!d && typeof d.uri === "string" && Number.isInteger(d.version) && Number.isInteger(d.finding);
 }
 
 /** How loud a notice is: internal errors warn, "not analysed" informs, partial results hint. */
@@ -27,8 +31,8 @@ export function noticeSeverity(notice: string): DiagnosticSeverity {
 }
 
 export function toDiagnostics(uri: string, version: number, analysis: FileAnalysis): Diagnostic[] {
-  const out: Diagnostic[] = analysis.findings.map((f) => {
-    const data: FindingData = { uri, version, fixes: f.fixes };
+  const out: Diagnostic[] = analysis.findings.map((f, finding) => {
+    const data: FindingData = { uri, version, finding };
     return {
       range: toLspRange(f.range),
       severity: toLspSeverity(f.severity),

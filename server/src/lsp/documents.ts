@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import type { Tree } from "web-tree-sitter";
 import type { Analyzer } from "../analysis/analyze";
+import type { DeferredFixes } from "../analysis/rules/deferredFixes";
 import type { FileAnalysis } from "../analysis/types";
 import type { WorkspaceReader } from "../analysis/workspace";
 import type { Settings } from "../shared/settings";
@@ -25,6 +26,8 @@ interface DocumentState {
   doc: TextDocument;
   tree: Tree | null;
   analysis: FileAnalysis | null;
+  /** The analysis's fixes not built yet: built when a code action asks, while `tree` is unchanged. */
+  fixes: DeferredFixes | null;
   /** Version the analysis belongs to; -1 when it must be recomputed (settings changed). */
   analyzedVersion: number;
   timer: ReturnType<typeof setTimeout> | null;
@@ -32,6 +35,9 @@ interface DocumentState {
   /** Workspace files the last analysis read (imports), with what they held then. */
   reads: ReadRecord;
 }
+
+/** How long one slice of idle fix building may hold the event loop. */
+const FIX_SLICE_MS = 2;
 
 export type AnalysedListener = (uri: string, version: number, analysis: FileAnalysis) => void;
 
@@ -60,6 +66,7 @@ export class DocumentStore {
       doc: TextDocument.create(uri, languageId, version, text),
       tree: null,
       analysis: null,
+      fixes: null,
       analyzedVersion: -1,
       timer: null,
       running: null,
@@ -81,6 +88,7 @@ export class DocumentStore {
     if (!state) return;
     for (const change of changes) {
       // Each change is relative to the text after the previous one: edit the tree step by step.
+      this.dropFixes(state);
       const edit = state.tree ? treeEditFor(state.doc, change) : null;
       if (edit) state.tree?.edit(edit);
       else this.dropTree(state);
@@ -143,6 +151,15 @@ export class DocumentStore {
       state.analyzedVersion = -1;
       this.schedule(uri, state, 0);
     }
+  }
+
+  /**
+   * The analysis of `version` if that is the document's current version and the analysis is fresh
+   * (code actions: a diagnostic's fixes are built from it), else null.
+   */
+  analysisAt(uri: string, version: number): FileAnalysis | null {
+    const state = this.states.get(uri);
+    return state && this.isFresh(state) && state.analyzedVersion === version ? state.analysis : null;
   }
 
   /** The analysis of the document's current version; null for a document that is not open. */
@@ -230,10 +247,17 @@ export class DocumentStore {
         settings,
         workspace,
         oldTree: state.tree,
+        deferFixes: true,
       });
       if (out.tree !== state.tree) this.dropTree(state);
+      else this.dropFixes(state);
       state.tree = out.tree;
-      return this.finish(uri, state, version, out.analysis);
+      state.fixes = out.deferredFixes ?? null;
+      if (state.fixes)
+        state.fixes.onFailure = (m) => this.host.log(`footprint: a fix for ${uri} could not be built: ${m}`);
+      const analysis = this.finish(uri, state, version, out.analysis);
+      this.buildFixesWhenIdle(state);
+      return analysis;
     } catch (err) {
       // One bad document must not take the server down: report it on that document only.
       this.host.log(`footprint: analysis of ${uri} failed: ${describe(err)}\n${(err as Error)?.stack ?? ""}`);
@@ -251,8 +275,29 @@ export class DocumentStore {
   }
 
   private dropTree(state: DocumentState): void {
+    this.dropFixes(state);
     state.tree?.delete();
     state.tree = null;
+  }
+
+  /**
+   * After the diagnostics are out, builds the analysis's fixes in slices of a few milliseconds,
+   * yielding to the event loop between them: a code action then finds them built, the context
+   * they read is freed, and a change arriving meanwhile abandons the rest instead of waiting.
+   */
+  private buildFixesWhenIdle(state: DocumentState): void {
+    const fixes = state.fixes;
+    const step = () => {
+      if (state.fixes !== fixes || !fixes || fixes.buildSome(FIX_SLICE_MS) === 0) return;
+      setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
+  /** The tree is about to change or go: fixes not built from it by now never will be. */
+  private dropFixes(state: DocumentState): void {
+    state.fixes?.abandon();
+    state.fixes = null;
   }
 }
 

@@ -14,7 +14,7 @@ export const modelSize: Rule = {
         m.forwardFlops !== null
           ? `${flops(m.forwardFlops)}/sample forward at input ${shape(m.inputShape)} (FLOPs = 2 × MACs)`
           : `FLOPs unknown: ${m.unknowns.find((u) => u.hint)?.hint ?? "no input shape — add `# footprint: input 3x224x224`"}`;
-      return { message: `${m.name} (${m.className}): ${params} · ${cost}`, range: m.range, fixes: [] };
+      return { message: `${m.name} (${m.className}): ${params} · ${cost}`, range: m.range };
     });
   },
 };

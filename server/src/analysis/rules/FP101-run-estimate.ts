@@ -18,7 +18,7 @@ export const runEstimate: Rule = {
       const known = parts.length ? parts.join(" · ") : `cost unknown on ${where}`;
       const gap = unknown.length ? ` — ${unknown.map((u) => u.hint ?? u.message).join("; ")}` : "";
       const label = run.spec.model ? `Training ${run.spec.model}` : "Training run";
-      return { message: `${label}: ${known}${gap}`, range: run.spec.range, fixes: [] };
+      return { message: `${label}: ${known}${gap}`, range: run.spec.range };
     });
   },
 };

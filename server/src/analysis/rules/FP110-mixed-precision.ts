@@ -27,7 +27,6 @@ export const mixedPrecision: Rule = {
       if (spec.framework === "pytorch" && spec.device?.kind !== "gpu") continue;
       // The footprint model picks bf16 where the device has it, fp16 (with loss scaling) where not.
       const half = whatIf(run, "mixed-precision:fp16") && !whatIf(run, "mixed-precision:bf16") ? "fp16" : "bf16";
-      const fix = buildFix(ctx, run, half);
       const w = whatIf(run, "mixed-precision:bf16", "mixed-precision");
       // A priced run with no mixed-precision what-if saves under 0.5% (step-bound, or no tensor
       // cores): a warning there would be noise. Unpriced runs still get it, without a number.
@@ -36,7 +35,7 @@ export const mixedPrecision: Rule = {
       out.push({
         message: `Trains in fp32 on a GPU: ${half} mixed precision runs matmuls on tensor cores${saving ? ` (${saving} on ${run.deviceName})` : ""}`,
         range: spec.range,
-        fixes: fix ? [fix] : [],
+        fixes: () => [buildFix(ctx, run, half)],
       });
     }
     return out;

@@ -58,11 +58,10 @@ export const denseSparsity: Rule = {
       // A trained model gets masks to fine-tune with; an inference-only fp16/bf16 GPU model can go
       // straight to semi-structured weights (the masks alone would run dense kernels).
       const build = run ? pruneFix : semiStructuredFix;
-      const fix = model.framework === "pytorch" ? validated(ctx, build(ctx, model, large)) : null;
       out.push({
         message: `${model.name}: ${large.length} large dense layer${large.length > 1 ? "s" : ""} (${names}) ${large.length > 1 ? "hold" : "holds"} ${compact(denseParams)} of ${compact(model.params)} parameters: ${priced}. Unstructured pruning saves no time on dense GPUs — zeros are still multiplied`,
         range: large[0].range && !large[0].file ? large[0].range : model.range,
-        fixes: fix ? [fix] : [],
+        fixes: () => (model.framework === "pytorch" ? [validated(ctx, build(ctx, model, large))] : []),
       });
     }
     return out;

@@ -29,14 +29,13 @@ export const smallerModel: Rule = {
       if (w?.saving != null && w.saving >= 0) continue; // not cheaper under this run's pricing
       const saving = describeSaving(run, w);
       const quality = s.quality ? `published ${s.quality}` : "no side-by-side quality figure is published";
-      const fix = validated(ctx, swapFix(ctx, model, s));
       out.push({
         message:
           `Fine-tunes ${s.from} (${millions(model.params)} params): ${s.to} (${millions(s.params)}) ` +
           `${saving ? `would train ${saving}` : "is smaller for the same task"}; ${quality}. ` +
           "Swap the checkpoint, or distil into it with the larger model as teacher",
         range: model.range,
-        fixes: fix ? [fix] : [],
+        fixes: () => [validated(ctx, swapFix(ctx, model, s))],
       });
     }
     return out;

@@ -31,12 +31,11 @@ export const evalWithoutNoGrad: Rule = {
       const key = `${loop.range.start.line}:${loop.range.start.character}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const fix = validated(ctx, noGradFix(ctx, e));
       out.push({
         message:
           "Evaluation loop runs the model with autograd on: wrap it in torch.no_grad() (or torch.inference_mode()) — no graph is recorded, activations are freed at once, and the loop runs faster with less memory (not priced: the footprint model counts an evaluation pass as one forward either way)",
         range: loop.range,
-        fixes: fix ? [fix] : [],
+        fixes: () => [validated(ctx, noGradFix(ctx, e))],
       });
     }
     return out;

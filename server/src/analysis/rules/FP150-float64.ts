@@ -15,9 +15,9 @@ export const float64Training: Rule = {
     const out = [];
     for (const e of ctx.facts.trace) {
       if (e.kind !== "precision" || e.precision !== "fp64") continue;
-      const node = nodeAt(ctx.tree, e.range);
-      const fixes = [];
-      if (node && FLOAT64.test(node.text)) {
+      const fixes = () => {
+        const node = nodeAt(ctx.tree, e.range);
+        if (!node || !FLOAT64.test(node.text)) return [];
         const newText = node.text
           .replace(/\bdouble\(\)/g, "float()")
           .replace(/\btorch\.double\b/g, "torch.float32")
@@ -26,9 +26,8 @@ export const float64Training: Rule = {
           start: { line: node.startPosition.row, character: node.startPosition.column },
           end: { line: node.endPosition.row, character: node.endPosition.column },
         };
-        const fix = validated(ctx, { title: "Use float32", edits: [{ range, newText }], isPreferred: true });
-        if (fix) fixes.push(fix);
-      }
+        return [validated(ctx, { title: "Use float32", edits: [{ range, newText }], isPreferred: true })];
+      };
       // The footprint model prices mixed precision from the fp64 baseline; there is no float32 what-if.
       const run = ctx.runs.find((r) => r.spec.precision === "fp64" && whatIf(r, "mixed-precision"));
       const saving = run ? describeSaving(run, whatIf(run, "mixed-precision")) : null;

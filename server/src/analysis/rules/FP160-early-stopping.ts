@@ -28,11 +28,10 @@ export const noEarlyStopping: Rule = {
       anywhere ??= stopsEarlyAnywhere(ctx);
       if (anywhere || loopBreaks(ctx, run)) continue;
       const saving = describeSaving(run, whatIf(run, "early-stopping"));
-      const fix = spec.framework === "keras" ? validated(ctx, kerasCallbackFix(ctx, run)) : null;
       out.push({
         message: `${spec.epochs} epochs with no early stopping: stop when the validation loss stops improving${saving ? ` (${saving} if it plateaus 30% sooner)` : ""}`,
         range: spec.range,
-        fixes: fix ? [fix] : [],
+        fixes: () => (spec.framework === "keras" ? [validated(ctx, kerasCallbackFix(ctx, run))] : []),
       });
     }
     return out;

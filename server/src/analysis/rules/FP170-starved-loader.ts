@@ -3,9 +3,9 @@
 import type { Node, Tree } from "web-tree-sitter";
 import { setKeywordArgument } from "../fixes/codeShapes";
 import { detectStyle } from "../fixes/pythonStyle";
-import type { TextEdit } from "../types";
+import type { Fix, TextEdit } from "../types";
 import { callAt, nodesSpelled, sameRange } from "./astLookup";
-import type { Rule } from "./rule";
+import type { Rule, RuleContext } from "./rule";
 import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
 
@@ -37,32 +37,6 @@ export const starvedLoader: Rule = {
       // Batches already on the GPU need no loading: workers cannot share CUDA tensors and
       // pin_memory refuses them, so the fix would break the script.
       if (call && datasetOnGpu(call, bindingsOf)) continue;
-      const style = detectStyle(ctx.text);
-      const edits: TextEdit[] = [];
-      // Both arguments in one edit when both are missing, so the two inserts never collide.
-      if (call && noWorkers && pinMemory !== true) {
-        const w = setKeywordArgument(ctx.text, style, call, "num_workers", String(SUGGESTED_WORKERS));
-        const p = setKeywordArgument(ctx.text, style, call, "pin_memory", "True");
-        if (
-          w &&
-          p &&
-          w.range.start.line === p.range.start.line &&
-          w.range.start.character === p.range.start.character
-        ) {
-          // Both are appends at the call's end: each insert carries its own separator, so they concatenate.
-          edits.push({ range: w.range, newText: w.newText + p.newText });
-        } else edits.push(...[w, p].filter((x): x is TextEdit => !!x));
-      } else if (call) {
-        const one = noWorkers
-          ? setKeywordArgument(ctx.text, style, call, "num_workers", String(SUGGESTED_WORKERS))
-          : setKeywordArgument(ctx.text, style, call, "pin_memory", "True");
-        if (one) edits.push(one);
-      }
-      const fix = validated(ctx, {
-        title: `Set ${[noWorkers ? `num_workers=${SUGGESTED_WORKERS}` : "", pinMemory !== true ? "pin_memory=True" : ""].filter(Boolean).join(", ")}`,
-        edits,
-        isPreferred: true,
-      });
       const what = [
         noWorkers ? "loads batches in the training process (num_workers=0)" : "",
         pinMemory !== true ? "copies from pageable memory (no pin_memory)" : "",
@@ -75,12 +49,37 @@ export const starvedLoader: Rule = {
       out.push({
         message: `DataLoader ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute${saving ? ` (${saving} with ${SUGGESTED_WORKERS} workers on ${run!.deviceName})` : feedsTraining ? "" : " (not priced: the estimate covers the training loop, not this loader)"}`,
         range: e.loader.range,
-        fixes: fix ? [fix] : [],
+        fixes: () => [loaderFix(ctx, call, noWorkers, pinMemory)],
       });
     }
     return out;
   },
 };
+
+/** Sets num_workers and/or pin_memory on the loader's call; null when the call is not found or the edit does not reparse. */
+function loaderFix(ctx: RuleContext, call: Node | null, noWorkers: boolean, pinMemory: boolean | null): Fix | null {
+  const style = detectStyle(ctx.text);
+  const edits: TextEdit[] = [];
+  // Both arguments in one edit when both are missing, so the two inserts never collide.
+  if (call && noWorkers && pinMemory !== true) {
+    const w = setKeywordArgument(ctx.text, style, call, "num_workers", String(SUGGESTED_WORKERS));
+    const p = setKeywordArgument(ctx.text, style, call, "pin_memory", "True");
+    if (w && p && w.range.start.line === p.range.start.line && w.range.start.character === p.range.start.character) {
+      // Both are appends at the call's end: each insert carries its own separator, so they concatenate.
+      edits.push({ range: w.range, newText: w.newText + p.newText });
+    } else edits.push(...[w, p].filter((x): x is TextEdit => !!x));
+  } else if (call) {
+    const one = noWorkers
+      ? setKeywordArgument(ctx.text, style, call, "num_workers", String(SUGGESTED_WORKERS))
+      : setKeywordArgument(ctx.text, style, call, "pin_memory", "True");
+    if (one) edits.push(one);
+  }
+  return validated(ctx, {
+    title: `Set ${[noWorkers ? `num_workers=${SUGGESTED_WORKERS}` : "", pinMemory !== true ? "pin_memory=True" : ""].filter(Boolean).join(", ")}`,
+    edits,
+    isPreferred: true,
+  });
+}
 
 /** Tensors put on a device where they are made: `torch.randn(..., device=device)`, `.cuda()`, `.to("cuda")`. */
 const ON_DEVICE = /\bdevice\s*=|\.cuda\(|\.to\(\s*(?:device|dev|["']cuda)/;

@@ -49,8 +49,11 @@ export const int8Export: Rule = {
       const message = keras ? kerasMessage(model, serving) : torchMessage(model, serving);
       if (!message) continue;
       seen.add(model.id);
-      const fix = validated(ctx, keras ? kerasTfliteFix(ctx, e, model) : torchDynamicInt8Fix(ctx, e));
-      out.push({ message, range: e.range, fixes: fix ? [fix] : [] });
+      out.push({
+        message,
+        range: e.range,
+        fixes: () => [validated(ctx, keras ? kerasTfliteFix(ctx, e, model) : torchDynamicInt8Fix(ctx, e))],
+      });
     }
     return out;
   },

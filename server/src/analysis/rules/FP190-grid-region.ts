@@ -19,7 +19,6 @@ export const dirtyRegion: Rule = {
       out.push({
         message: `${w.title}: ${describeSaving(run, w) ?? `≈ −${Math.round(-w.saving * 100)}% CO2e`} — set footprint.region to the region you will train in`,
         range: run.spec.range,
-        fixes: [],
       });
     }
     return out;

@@ -12,6 +12,7 @@ import { noEarlyStopping } from "./FP160-early-stopping";
 import { starvedLoader } from "./FP170-starved-loader";
 import { int8Export } from "./FP180-int8-export";
 import { dirtyRegion } from "./FP190-grid-region";
+import type { DeferredFixes } from "./deferredFixes";
 import type { Rule, RuleContext } from "./rule";
 import { fileSuppressionFix, suppressionFix } from "./suppression";
 
@@ -31,27 +32,38 @@ export const RULES: readonly Rule[] = [
 
 /**
  * Runs the rules; a rule that throws is reported in `failures` and the others still run, so one
- * broken rule never hides the rest.
+ * broken rule never hides the rest. With `deferred`, each finding's fixes are built when first read
+ * (the language server); without, they are built here, and a fix that throws drops its rule's
+ * findings like any other failure of the rule (the CLI and tests).
  */
-export function runRules(ctx: RuleContext, failures: string[] = []): Finding[] {
+export function runRules(ctx: RuleContext, failures: string[] = [], deferred?: DeferredFixes): Finding[] {
   const findings: Finding[] = [];
   for (const rule of RULES) {
     const configured = ctx.settings.rules[rule.code];
     if (configured === "off") continue;
-    let found: ReturnType<Rule["check"]>;
+    const severity = configured ?? rule.defaultSeverity;
     try {
-      found = rule.check(ctx);
+      const found = rule.check(ctx);
+      let fileSuppress: Fix | null | undefined;
+      const built: Array<[Finding, () => Fix[]]> = [];
+      for (const f of found) {
+        const line = f.range.start.line;
+        if (isSuppressed(ctx.directives, rule.code, line)) continue;
+        const finding: Finding = { message: f.message, range: f.range, fixes: [], code: rule.code, severity };
+        const build = () => {
+          fileSuppress ??= fileSuppressionFix(ctx, rule.code);
+          const own = f.fixes?.() ?? [];
+          return [...own, suppressionFix(ctx, rule.code, line), fileSuppress].filter((x): x is Fix => !!x);
+        };
+        if (deferred) deferred.attach(finding, rule.code, build);
+        else built.push([finding, build]);
+        findings.push(finding);
+      }
+      for (const [finding, build] of built) finding.fixes = build();
     } catch (err) {
+      // Drop whatever this rule had added before it threw.
+      while (findings.length && findings[findings.length - 1].code === rule.code) findings.pop();
       failures.push(`${rule.code} stopped: ${err instanceof Error ? err.message : String(err)}`);
-      continue;
-    }
-    const fileSuppress = found.length ? fileSuppressionFix(ctx, rule.code) : null;
-    for (const f of found) {
-      const line = f.range.start.line;
-      if (isSuppressed(ctx.directives, rule.code, line)) continue;
-      const suppress = suppressionFix(ctx, rule.code, line);
-      const fixes = [...f.fixes, suppress, fileSuppress].filter((x): x is Fix => !!x);
-      findings.push({ ...f, fixes, code: rule.code, severity: configured ?? rule.defaultSeverity });
     }
   }
   // Codes are all "FP" + three digits, so code-unit order is localeCompare's order, without ICU's

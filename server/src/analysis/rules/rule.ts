@@ -3,7 +3,7 @@ import type { Tree } from "web-tree-sitter";
 import type { Settings } from "../../shared/settings";
 import type { Directives } from "../directives";
 import type { ProgramFacts } from "../evaluate";
-import type { Finding, ModelCost, RunEstimate, Severity } from "../types";
+import type { Finding, Fix, ModelCost, RunEstimate, Severity } from "../types";
 
 export interface RuleContext {
   path: string;
@@ -26,5 +26,14 @@ export interface Rule {
   /** Short name for docs and settings UIs. */
   title: string;
   defaultSeverity: Severity;
-  check(ctx: RuleContext): Array<Omit<Finding, "code" | "severity">>;
+  check(ctx: RuleContext): RuleFinding[];
+}
+
+/**
+ * A finding as a rule reports it. Its fixes are a function, called only when someone asks for them
+ * (see deferredFixes.ts): the rule decides in `check` whether there is a problem, and puts the work
+ * of writing and validating the edits inside `fixes`. A null entry is a fix that could not be built.
+ */
+export interface RuleFinding extends Omit<Finding, "code" | "severity" | "fixes"> {
+  fixes?: () => Array<Fix | null>;
 }
