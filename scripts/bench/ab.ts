@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   let text = scriptOfLines(keystroke ? 1000 : Number(linesArg));
   const runs = Number(runsArg);
   const analyze = (oldTree?: Tree | null) =>
-    analyzer.analyze({ path: "/bench/ab.py", text, settings, workspace: EMPTY_WORKSPACE, oldTree });
+    analyzer.analyze({ path: "/bench/ab.py", text, settings, workspace: EMPTY_WORKSPACE, oldTree, deferFixes: true });
 
   // Keystroke mode: alternately insert and delete "#\n" at the start of a middle line.
   let tree: Tree | null = keystroke ? analyze().tree : null;

@@ -4,7 +4,12 @@
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CodeActionRequest, HoverRequest, InlayHintRequest } from "vscode-languageserver-protocol/node";
+import {
+  CodeActionRequest,
+  DidChangeTextDocumentNotification,
+  HoverRequest,
+  InlayHintRequest,
+} from "vscode-languageserver-protocol/node";
 import { fileUri, LspSession, position } from "../../test/lsp/harness";
 import { fixtureScripts } from "./corpus";
 import { ms, percentile, type Row } from "./stats";
@@ -43,6 +48,37 @@ async function latency(request: () => Promise<unknown>, runs: number): Promise<n
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     await request();
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * Appends and removes a comment line at the end, waits for each version's diagnostics, then times
+ * a code action for all of them: the request that builds their fixes (fixes are built on demand).
+ */
+async function codeActionsAfterEdits(s: LspSession, uri: string, text: string, runs: number): Promise<number[]> {
+  const end = text.split("\n").length - 1;
+  const at = { line: end, character: 0 };
+  const whole = { start: { line: 0, character: 0 }, end: { line: end + 1, character: 0 } };
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const version = 2 + i;
+    const change =
+      i % 2 === 0
+        ? { range: { start: at, end: at }, text: "# bench\n" }
+        : { range: { start: at, end: { line: end + 1, character: 0 } }, text: "" };
+    await s.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [change],
+    });
+    const { diagnostics } = await s.diagnostics(uri, (p) => p.version === version);
+    const t = performance.now();
+    await s.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: whole,
+      context: { diagnostics },
+    });
     out.push(performance.now() - t);
   }
   return out.sort((a, b) => a - b);
@@ -90,7 +126,7 @@ export async function lspRows(): Promise<Row[]> {
     await s.initialize();
     const text = readFileSync(EXAMPLE, "utf8");
     const uri = fileUri(EXAMPLE);
-    await s.open(uri, text);
+    const diagnostics = await s.open(uri, text);
     const at = position(text, "nn.Conv2d(", 3);
     const whole = { start: { line: 0, character: 0 }, end: { line: text.split("\n").length, character: 0 } };
     const probes: Array<[string, () => Promise<unknown>]> = [
@@ -100,12 +136,12 @@ export async function lspRows(): Promise<Row[]> {
         () => s.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: whole }),
       ],
       [
-        "code actions, whole file",
+        "code actions, whole file (fixes built)",
         () =>
           s.connection.sendRequest(CodeActionRequest.type, {
             textDocument: { uri },
             range: whole,
-            context: { diagnostics: [] },
+            context: { diagnostics },
           }),
       ],
     ];
@@ -119,6 +155,17 @@ export async function lspRows(): Promise<Row[]> {
         ok: percentile(t, 99) < 10,
       });
     }
+
+    // The first code action after an edit builds the fixes of every diagnostic it is given.
+    const afterEdit = await codeActionsAfterEdits(s, uri, text, 40);
+    rows.push({
+      what: "code actions, whole file, first after an edit",
+      median: ms(percentile(afterEdit, 50)),
+      p95: `${ms(percentile(afterEdit, 99))} (p99)`,
+      budget: "< 10 ms p99",
+      ok: percentile(afterEdit, 99) < 10,
+      note: "every diagnostic's quick-fixes built on this request (a light bulb asks for the cursor's only)",
+    });
 
     // 50 open scripts: the fixture corpus, cycled under distinct URIs.
     const scripts = fixtureScripts();
