@@ -98,7 +98,7 @@ export async function lspRows(): Promise<Row[]> {
         p95: "n/a",
         budget: "—",
         ok: null,
-        note: "dist/server.js missing: run npm run build",
+        note: "dist/server.js missing: run npm run package (npm run bench does)",
       },
     ];
   }

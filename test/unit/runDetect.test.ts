@@ -364,6 +364,15 @@ test("odd traces: unknown trip counts, loaders without datasets, models missing 
     );
 });
 
+test("input and device directives take sizes written with x or ×", () => {
+  for (const sep of ["x", "×", ", "]) {
+    assert.deepEqual(parseDirectives(`# footprint: input 3${sep}224${sep}224`).input?.shape, [3, 224, 224]);
+  }
+  const d = parseDirectives("# footprint: device A100 × 8").device;
+  assert.deepEqual([d?.id, d?.count], ["a100", 8]);
+  assert.equal(parseDirectives("# footprint: device h100 x 4").device?.count, 4);
+});
+
 test("params and flops directives size a model the code cannot, with hints in the run's own terms", () => {
   assert.equal(quantity("110M"), 110_000_000);
   assert.equal(quantity("7B"), 7e9);

@@ -22,7 +22,11 @@ export interface Directives {
 
 const DIRECTIVE = /#\s*footprint:\s*(.*)$/;
 
-/** Parses every directive in the text. Only comments count: the regex runs per line on the part after a `#`. */
+/**
+ * Parses every directive in the text. Only comments count: the regex runs per line on the part after a `#`.
+ * Sizes accept "x" or "×" (\u00d7), written as an escape: esbuild escapes non-ASCII in strings but not in
+ * regex literals, and one such character makes V8 hold the whole server bundle as a two-byte string.
+ */
 export function parseDirectives(text: string): Directives {
   const d: Directives = {
     input: null,
@@ -59,8 +63,8 @@ export function parseDirectives(text: string): Directives {
         for (const c of codes) set.add(c);
         d.ignoreLines.set(line, set);
       }
-    } else if ((mm = /^input\s+(\d+(?:\s*[x×,]\s*\d+)*)$/i.exec(body))) {
-      d.input = { shape: mm[1].split(/\s*[x×,]\s*/).map(Number), line };
+    } else if ((mm = /^input\s+(\d+(?:\s*[x\u00d7,]\s*\d+)*)$/i.exec(body))) {
+      d.input = { shape: mm[1].split(/\s*[x\u00d7,]\s*/).map(Number), line };
     } else if ((mm = /^(samples|epochs)\s+([\d_,]+)$/i.exec(body))) {
       const value = Number(mm[2].replace(/[_,]/g, ""));
       if (!Number.isFinite(value) || value <= 0) fail(`footprint: ${mm[1]} needs a positive whole number`);
@@ -69,7 +73,7 @@ export function parseDirectives(text: string): Directives {
       const value = quantity(mm[2]);
       if (value === null) fail(`footprint: ${mm[1]} needs a positive number such as 110M, 7B or 2.2e9`);
       else d[mm[1].toLowerCase() as "params" | "flops"] = { value, line };
-    } else if ((mm = /^device\s+([\w.-]+)(?:\s*[x×]\s*(\d+))?$/i.exec(body))) {
+    } else if ((mm = /^device\s+([\w.-]+)(?:\s*[x\u00d7]\s*(\d+))?$/i.exec(body))) {
       d.device = { id: mm[1].toLowerCase(), count: mm[2] ? Number(mm[2]) : 1, line };
     } else {
       fail(
