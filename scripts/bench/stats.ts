@@ -17,13 +17,18 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `fn` `warmup` times unmeasured, then `runs` times; returns sorted durations in ms. */
-export function timeIt(fn: () => void, runs: number, warmup = 3): number[] {
-  for (let i = 0; i < warmup; i++) fn();
+/** Times `runs` calls of `fn` after `warmup` ones; `between` runs untimed after each (idle work). */
+export function timeIt(fn: () => void, runs: number, warmup = 3, between?: () => void): number[] {
+  for (let i = 0; i < warmup; i++) {
+    fn();
+    between?.();
+  }
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = process.hrtime.bigint();
     fn();
     out.push(Number(process.hrtime.bigint() - t) / 1e6);
+    between?.();
   }
   return out.sort((a, b) => a - b);
 }

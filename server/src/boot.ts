@@ -3,8 +3,11 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { CODE_CACHE_HOOK, type CodeCacheRun, codeCacheDir, compileWithCodeCache } from "./codeCache";
+import { exposeGc } from "./lsp/idleGc";
 
 const main = join(__dirname, "server-main.js");
+// Before compiling: the code cache records V8's flags, and the server sets this one (lsp/idleGc.ts).
+exposeGc();
 let compiled: CodeCacheRun | null = null;
 try {
   compiled = compileWithCodeCache(main, codeCacheDir(process.env, process.platform, homedir()));

@@ -30,18 +30,20 @@ function setup(python: PythonParser) {
   const analyzer = new KeepingAnalyzer(python);
   const published: Array<{ version: number; pending: number; analysis: FileAnalysis }> = [];
   const logs: string[] = [];
+  const idle = { count: 0 };
   const store = new DocumentStore(
     {
       analyzer: async () => analyzer,
       settingsFor: async () => DEFAULT_SETTINGS,
       workspaceFor: () => EMPTY_WORKSPACE,
       log: (m) => logs.push(m),
+      afterAnalysis: () => idle.count++,
     },
     (_uri, version, analysis) =>
       published.push({ version, pending: analyzer.outputs.at(-1)?.deferredFixes?.pendingCount ?? -1, analysis }),
     10,
   );
-  return { analyzer, published, logs, store };
+  return { analyzer, published, logs, store, idle };
 }
 
 /** Lets the event loop run `n` turns (the idle fix slices are setImmediate steps). */
@@ -65,7 +67,7 @@ describe("DocumentStore quick-fixes", () => {
   });
 
   it("publishes before any fix is built, then builds them all while idle, as the eager path would", async () => {
-    const { analyzer, published, logs, store } = setup(python);
+    const { analyzer, published, logs, store, idle } = setup(python);
     store.open(URI, "python", 1, TEXT);
     const analysis = await store.analysis(URI);
     assert.ok(analysis);
@@ -74,13 +76,15 @@ describe("DocumentStore quick-fixes", () => {
     const deferred = analyzer.outputs[0].deferredFixes!;
     for (let i = 0; i < 200 && deferred.pendingCount > 0; i++) await turns(1);
     assert.equal(deferred.pendingCount, 0);
+    await turns(2);
+    assert.equal(idle.count, 1, "the idle work runs once the fixes are built");
     assert.equal(JSON.stringify(store.analysisAt(URI, 1)), JSON.stringify(eager));
     assert.deepEqual(logs, []);
     store.dispose();
   });
 
   it("a change before the fixes are built abandons them: none are built from the edited tree", async () => {
-    const { analyzer, store } = setup(python);
+    const { analyzer, store, idle } = setup(python);
     store.open(URI, "python", 1, TEXT);
     // The analysis resolves in a microtask: no idle slice (a setImmediate) has run yet.
     const analysis = (await store.analysis(URI))!;
@@ -90,6 +94,7 @@ describe("DocumentStore quick-fixes", () => {
     ]);
     assert.equal(store.analysisAt(URI, 1), null, "version 1 is no longer the document's");
     await turns(5);
+    assert.equal(idle.count, 0, "no idle work while a change waits for its analysis");
     assert.ok(analysis.findings.length > 0);
     assert.ok(analysis.findings.every((f) => f.fixes.length === 0));
     await store.analysis(URI);

@@ -20,6 +20,11 @@ export interface AnalysisHost {
   settingsFor(uri: string): Promise<Settings>;
   workspaceFor(uri: string): WorkspaceReader;
   log(message: string): void;
+  /**
+   * Idle work once an analysis and its fixes are done (the server collects the young generation:
+   * idleGc.ts). Runs only while no change is pending, so it never delays a re-analysis.
+   */
+  afterAnalysis?(): void;
 }
 
 interface DocumentState {
@@ -288,8 +293,9 @@ export class DocumentStore {
   private buildFixesWhenIdle(state: DocumentState): void {
     const fixes = state.fixes;
     const step = () => {
-      if (state.fixes !== fixes || !fixes || fixes.buildSome(FIX_SLICE_MS) === 0) return;
-      setImmediate(step);
+      if (state.fixes !== fixes || state.timer || state.running) return;
+      if (fixes && fixes.buildSome(FIX_SLICE_MS) > 0) setImmediate(step);
+      else this.host.afterAnalysis?.();
     };
     setImmediate(step);
   }
