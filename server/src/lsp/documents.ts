@@ -53,6 +53,7 @@ export class DocumentStore {
   /** URIs shown in an editor; null until the client says (then every document counts as shown). */
   private visible: Set<string> | null = null;
   private readonly background: BackgroundQueue;
+  private idleWork: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly host: AnalysisHost,
@@ -61,6 +62,12 @@ export class DocumentStore {
     private readonly debounceMs = 150,
     /** Quiet time before each analysis of a document that is open but not visible. */
     backgroundMs = 500,
+    /**
+     * Quiet time after the last analysis's fixes before the idle work (`afterAnalysis`): the
+     * requests a new publication sets off (the light bulb's code actions, refreshed inlay hints
+     * and CodeLens) are answered first.
+     */
+    private readonly idleWorkMs = 100,
   ) {
     this.background = new BackgroundQueue((uri) => this.analysis(uri), backgroundMs);
   }
@@ -191,6 +198,7 @@ export class DocumentStore {
   dispose(): void {
     for (const uri of this.uris()) this.close(uri);
     this.background.dispose();
+    if (this.idleWork) clearTimeout(this.idleWork);
   }
 
   private isFresh(state: DocumentState): boolean {
@@ -295,9 +303,20 @@ export class DocumentStore {
     const step = () => {
       if (state.fixes !== fixes || state.timer || state.running) return;
       if (fixes && fixes.buildSome(FIX_SLICE_MS) > 0) setImmediate(step);
-      else this.host.afterAnalysis?.();
+      else this.scheduleIdleWork();
     };
     setImmediate(step);
+  }
+
+  /** One pending idle-work call at a time, `idleWorkMs` after the latest analysis's fixes. */
+  private scheduleIdleWork(): void {
+    if (!this.host.afterAnalysis) return;
+    if (this.idleWork) clearTimeout(this.idleWork);
+    this.idleWork = setTimeout(() => {
+      this.idleWork = null;
+      this.host.afterAnalysis?.();
+    }, this.idleWorkMs);
+    this.idleWork.unref?.();
   }
 
   /** The tree is about to change or go: fixes not built from it by now never will be. */
