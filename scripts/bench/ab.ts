@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const { EMPTY_WORKSPACE } = await import(join(root, "server/src/analysis/workspace.ts"));
   const { resolveSettings } = await import(join(root, "server/src/shared/settings.ts"));
   // The same input for both trees: this checkout's corpus builder over this checkout's fixtures.
-  const { scriptOfLines } = await import("./corpus");
+  const { commentKeystroke, scriptOfLines } = await import("./corpus");
   const analyzer = new Analyzer(await loadPythonParser(join(root, "grammars")));
   const settings = resolveSettings().settings;
   const keystroke = linesArg === "keystroke";
@@ -29,34 +29,9 @@ async function main(): Promise<void> {
 
   // Keystroke mode: alternately insert and delete "#\n" at the start of a middle line.
   let tree: Tree | null = keystroke ? analyze().tree : null;
-  const mid = text.indexOf("\n", Math.floor(text.length / 2)) + 1;
-  const row = text.slice(0, mid).split("\n").length - 1;
-  let inserted = false;
+  const keystrokeEdit = commentKeystroke(text);
   const type = () => {
-    const start = { row, column: 0 };
-    const below = { row: row + 1, column: 0 };
-    inserted = !inserted;
-    if (inserted) {
-      text = `${text.slice(0, mid)}#\n${text.slice(mid)}`;
-      tree?.edit({
-        startIndex: mid,
-        oldEndIndex: mid,
-        newEndIndex: mid + 2,
-        startPosition: start,
-        oldEndPosition: start,
-        newEndPosition: below,
-      });
-    } else {
-      text = text.slice(0, mid) + text.slice(mid + 2);
-      tree?.edit({
-        startIndex: mid,
-        oldEndIndex: mid + 2,
-        newEndIndex: mid,
-        startPosition: start,
-        oldEndPosition: below,
-        newEndPosition: start,
-      });
-    }
+    text = keystrokeEdit(tree);
   };
 
   const wall: number[] = [];

@@ -11,7 +11,7 @@ import type { DeferredFixes } from "../../server/src/analysis/rules/deferredFixe
 import { youngGenerationCollector } from "../../server/src/lsp/idleGc";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
 import { resolveSettings } from "../../server/src/shared/settings";
-import { scriptOfLines } from "./corpus";
+import { commentKeystroke, scriptOfLines } from "./corpus";
 import { ms, percentile, type Row, timeIt } from "./stats";
 
 const settings = resolveSettings().settings;
@@ -108,44 +108,19 @@ function fixes(analyzer: Analyzer, lines: number, runs: number): Row {
   };
 }
 
-/** Types one character in the middle of a 1,000-line file: tree.edit + incremental parse + analysis. */
+/** A keystroke in the middle of a 1,000-line file (a comment line in or out): tree.edit + incremental parse + analysis. */
 function keystroke(analyzer: Analyzer): Row[] {
   let text = scriptOfLines(1000);
   let tree: Tree | null = analyzer.analyze({ path: "/bench/k.py", text, settings, workspace: EMPTY_WORKSPACE }).tree;
   let pending: DeferredFixes | undefined;
   const idle: number[] = [];
-  const mid = text.indexOf("\n", Math.floor(text.length / 2)) + 1;
-  const row = text.slice(0, mid).split("\n").length - 1;
-  let toggle = false;
+  // Alternately insert and delete a comment line in the middle, so the file never grows.
+  const type = commentKeystroke(text);
   const t = timeIt(
     () => {
       // The server abandons the previous version's unbuilt fixes before it edits that version's tree.
       pending?.abandon();
-      // Alternately insert and delete a comment line, so the file never grows.
-      const insert = "#\n";
-      toggle = !toggle;
-      const start = { row, column: 0 };
-      if (toggle) {
-        text = text.slice(0, mid) + insert + text.slice(mid);
-        tree?.edit({
-          startIndex: mid,
-          oldEndIndex: mid,
-          newEndIndex: mid + 2,
-          startPosition: start,
-          oldEndPosition: start,
-          newEndPosition: { row: row + 1, column: 0 },
-        });
-      } else {
-        text = text.slice(0, mid) + text.slice(mid + 2);
-        tree?.edit({
-          startIndex: mid,
-          oldEndIndex: mid + 2,
-          newEndIndex: mid,
-          startPosition: start,
-          oldEndPosition: { row: row + 1, column: 0 },
-          newEndPosition: start,
-        });
-      }
+      text = type(tree);
       const out = analyzer.analyze({
         path: "/bench/k.py",
         text,

@@ -2,6 +2,7 @@
 // training scripts), so timings reflect the code users write rather than synthetic filler.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { Tree } from "web-tree-sitter";
 
 const FIXTURES = join(process.cwd(), "test", "fixtures", "torch");
 
@@ -84,4 +85,43 @@ export function scriptOfLines(lines: number): string {
     count += t.split("\n").length;
   }
   return parts.join("\n");
+}
+
+/**
+ * The bench's keystroke: each call alternately inserts and deletes a comment line at the start of
+ * the middle line of `initial` (so the file never grows), applies the matching edit to `tree` for
+ * an incremental reparse, and returns the new text.
+ */
+export function commentKeystroke(initial: string): (tree: Tree | null) => string {
+  let text = initial;
+  const mid = text.indexOf("\n", Math.floor(text.length / 2)) + 1;
+  const row = text.slice(0, mid).split("\n").length - 1;
+  const start = { row, column: 0 };
+  const below = { row: row + 1, column: 0 };
+  let inserted = false;
+  return (tree) => {
+    inserted = !inserted;
+    if (inserted) {
+      text = `${text.slice(0, mid)}#\n${text.slice(mid)}`;
+      tree?.edit({
+        startIndex: mid,
+        oldEndIndex: mid,
+        newEndIndex: mid + 2,
+        startPosition: start,
+        oldEndPosition: start,
+        newEndPosition: below,
+      });
+    } else {
+      text = text.slice(0, mid) + text.slice(mid + 2);
+      tree?.edit({
+        startIndex: mid,
+        oldEndIndex: mid + 2,
+        newEndIndex: mid,
+        startPosition: start,
+        oldEndPosition: below,
+        newEndPosition: start,
+      });
+    }
+    return text;
+  };
 }
