@@ -22,7 +22,8 @@ export interface AnalysisHost {
   log(message: string): void;
   /**
    * Idle work once an analysis and its fixes are done (the server collects the young generation:
-   * idleGc.ts). Runs only while no change is pending, so it never delays a re-analysis.
+   * idleGc.ts), `idleWorkMs` later; a debounced re-analysis waits longer than that, so the work
+   * lands in the pause before it, never inside an analysis.
    */
   afterAnalysis?(): void;
 }
