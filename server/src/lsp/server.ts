@@ -19,7 +19,7 @@ import { registerCodeLens } from "./codeLens";
 import type { ServerContext } from "./context";
 import { publishAnalysis } from "./diagnostics";
 import { DocumentStore } from "./documents";
-import { youngGenerationCollector } from "./idleGc";
+import { exposeGc, youngGenerationCollector } from "./idleGc";
 import { FIX_ALL_KIND } from "./fixAll";
 import { registerHover } from "./hover";
 import { registerInlayHints } from "./inlayHints";
@@ -62,7 +62,8 @@ export function startServer(
         return createWorkspaceReader(roots.length > 0 || path === uri ? roots : [dirnameOf(path)]);
       },
       log: (message) => connection.console.error(message),
-      afterAnalysis: youngGenerationCollector() ?? undefined,
+      // The collector's context is made at the first idle moment, not during start-up.
+      afterAnalysis: exposeGc() ? () => youngGenerationCollector()?.() : undefined,
     },
     (uri, docVersion, analysis) => {
       publishAnalysis(connection, uri, docVersion, analysis);
