@@ -110,8 +110,18 @@ describe(`language server fuzz (seed ${SEED})`, () => {
         !published.diagnostics.some((x) => /internal error/.test(x.message)),
         `document ${d}: ${published.diagnostics.map((x) => x.message).join("; ")}`,
       );
+      // Quick-fixes are built on demand: ask for every diagnostic's, and for fix-all, on the mutant.
+      for (const only of [undefined, ["source.fixAll"]]) {
+        await lsp.connection.sendRequest(CodeActionRequest.type, {
+          textDocument: { uri },
+          range,
+          context: { diagnostics: published.diagnostics, only },
+        });
+      }
     }
     await stillServing();
+    const broken = lsp.logs.filter((l) => /could not be built|uncaught|unhandled/.test(l));
+    assert.deepEqual(broken, []);
   });
 
   it(`${FRAMES} frames of random bytes and random method calls`, { timeout: 60_000 }, async () => {
