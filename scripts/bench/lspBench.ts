@@ -103,7 +103,7 @@ export async function lspRows(): Promise<Row[]> {
     ];
   }
   const rows: Row[] = [];
-  const start = await startToFirstDiagnostics(7, "on");
+  const start = await startToFirstDiagnostics(15, "on");
   rows.push({
     what: "server start → first diagnostics",
     median: ms(percentile(start, 50)),
