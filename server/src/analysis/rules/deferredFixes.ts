@@ -1,11 +1,12 @@
 // Quick-fixes built when first asked for, not with the findings. Building a fix (reading the code's
 // style, finding the statements to edit, reparsing the edited text to validate it) costs more than
-// finding the problem — a fifth of a keystroke's re-analysis — and an editor asks for the fixes of
-// the finding under the cursor only. The fixes read the analysed tree, so they can be built only
-// while it is unchanged: the owner calls `abandon()` before editing or deleting it.
+// finding the problem — a fifth of a keystroke's re-analysis — so the server publishes diagnostics
+// first and builds fixes after: in idle slices, or at once for the finding a code action names.
+// The fixes read the analysed tree, so they can be built only while it is unchanged: the owner
+// calls `abandon()` before editing or deleting it.
 import type { Finding, Fix } from "../types";
 
-/** A finding whose `fixes` are a deferred build (see `DeferredFixes.attach`). */
+/** Builds one finding's fixes (see `DeferredFixes.attach`). */
 type Build = () => Fix[];
 
 export class DeferredFixes {
