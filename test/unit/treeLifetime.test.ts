@@ -89,6 +89,30 @@ describe("tree lifetimes", () => {
     out.tree?.delete();
   });
 
+  for (const settle of ["buildAll", "abandon"] as const) {
+    it(`with deferred fixes, keeps imported trees until the fixes are built or abandoned (${settle})`, () => {
+      const t = trackingParser();
+      const files: Record<string, string> = { "/ws/helpers.py": HELPERS };
+      const out = new Analyzer(t.parser).analyze({
+        path: "/ws/train.py",
+        text: SCRIPT,
+        settings,
+        workspace: { roots: ["/ws"], readFile: (f) => files[f] ?? null },
+        deferFixes: true,
+      });
+      const pending = out.deferredFixes?.pendingCount ?? 0;
+      assert.ok(pending > 0, "the run's findings have fixes to build");
+      // The fixes may read the import's nodes: its tree outlives the call until they are settled.
+      assert.ok(t.live().length >= 2, `only ${t.live().length} tree(s) alive with ${pending} fixes pending`);
+      out.deferredFixes?.[settle]();
+      assert.deepEqual(t.live(), [out.tree], "after settling only the document's tree is alive");
+      const built = out.analysis.findings.flatMap((f) => f.fixes);
+      if (settle === "abandon") assert.deepEqual(built, []);
+      else assert.ok(built.length >= out.analysis.findings.length, "every finding at least has its ignore fixes");
+      out.tree?.delete();
+    });
+  }
+
   it("frees the imported trees when the analysis stops on an internal error", () => {
     const t = trackingParser();
     // A workspace reader that fails after the import was parsed: the interpreter's error is caught
