@@ -157,7 +157,7 @@ export async function lspRows(): Promise<Row[]> {
     }
 
     // The first code action after an edit builds the fixes of every diagnostic it is given.
-    const afterEdit = await codeActionsAfterEdits(s, uri, text, 40);
+    const afterEdit = await codeActionsAfterEdits(s, uri, text, 100);
     rows.push({
       what: "code actions, whole file, first after an edit",
       median: ms(percentile(afterEdit, 50)),
