@@ -1,13 +1,8 @@
 // textDocument/codeAction: the fixes of the finding a diagnostic's data names (each rule's fixes
 // plus the core's "ignore" ones), built now from the cached analysis of the diagnostic's version —
 // no re-analysis; "open report" for run estimates.
-import {
-  type CodeAction,
-  CodeActionKind,
-  type CodeActionParams,
-  type Diagnostic,
-  TextDocumentEdit,
-} from "vscode-languageserver";
+import type { CodeAction, CodeActionParams, Diagnostic } from "vscode-languageserver";
+import { CodeActionKind, TextDocumentEdit } from "./lspValues";
 import type { FileAnalysis } from "../analysis/types";
 import { SHOW_REPORT_COMMAND } from "../shared/protocol";
 import type { ServerContext } from "./context";

@@ -1,11 +1,7 @@
 // Core types → LSP types. Core positions already use LSP's convention (0-based lines, UTF-16
 // columns), so ranges pass through; severities and edits need mapping.
-import {
-  DiagnosticSeverity,
-  type Position as LspPosition,
-  type Range as LspRange,
-  type TextEdit as LspTextEdit,
-} from "vscode-languageserver";
+import type { Position as LspPosition, Range as LspRange, TextEdit as LspTextEdit } from "vscode-languageserver";
+import { DiagnosticSeverity } from "./lspValues";
 import type { Fix, Position, Range, Severity } from "../analysis/types";
 
 /** Every rule has a docs page here; one constant so forks change one line. */

@@ -1,6 +1,7 @@
 // Findings → published diagnostics (code, docs link, source, which finding for code actions), plus
 // file notices (not analysed, partial results, internal errors) as diagnostics at the top.
-import { type Connection, type Diagnostic, DiagnosticSeverity } from "vscode-languageserver";
+import type { Connection, Diagnostic } from "vscode-languageserver";
+import { DiagnosticSeverity } from "./lspValues";
 import type { FileAnalysis } from "../analysis/types";
 import { ruleDocsUrl, toLspRange, toLspSeverity } from "./convert";
 

@@ -1,11 +1,7 @@
 // The `source.fixAll.footprint` code action: every finding's preferred fix in one versioned edit,
 // built from the document's cached analysis (not only the diagnostics in the requested range).
-import {
-  type CancellationToken,
-  type CodeAction,
-  type CodeActionParams,
-  TextDocumentEdit,
-} from "vscode-languageserver";
+import type { CancellationToken, CodeAction, CodeActionParams } from "vscode-languageserver";
+import { TextDocumentEdit } from "./lspValues";
 import { fixAllEdits } from "../analysis/fixes/fixAll";
 import type { FileAnalysis } from "../analysis/types";
 import type { ServerContext } from "./context";

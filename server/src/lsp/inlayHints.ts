@@ -1,6 +1,7 @@
 // textDocument/inlayHint: `73.9K params · 116M FLOPs` at the end of each line that builds layers
 // (summed when a loop builds several there). Off with `footprint.inlayHints.enabled: false`.
-import { type InlayHint, InlayHintKind, type InlayHintParams, type Range } from "vscode-languageserver";
+import type { InlayHint, InlayHintParams, Range } from "vscode-languageserver";
+import { InlayHintKind } from "./lspValues";
 import { compact } from "../analysis/format";
 import type { FileAnalysis } from "../analysis/types";
 import type { ServerContext } from "./context";

@@ -1,7 +1,8 @@
 // The analysis a request is answered from, with LSP's rules for stale requests: a request the
 // client cancelled gets RequestCancelled, and one whose document changed while it waited gets
 // ContentModified (its positions belong to a text that is gone), so no editor shows a stale answer.
-import { type CancellationToken, LSPErrorCodes, ResponseError } from "vscode-languageserver";
+import type { CancellationToken } from "vscode-languageserver";
+import { LSPErrorCodes, ResponseError } from "./lspValues";
 import type { FileAnalysis } from "../analysis/types";
 import type { DocumentStore } from "./documents";
 

@@ -1,17 +1,14 @@
 // Wires the LSP features to one connection: capabilities, document sync, settings, workspace
 // folders. The analyzer arrives as a promise so the server answers `initialize` while the
 // grammar is still loading.
+import type { Connection, FileEvent, InitializeParams, InitializeResult } from "vscode-languageserver";
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
-  type Connection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
-  type FileEvent,
-  type InitializeParams,
-  type InitializeResult,
   TextDocumentSyncKind,
-} from "vscode-languageserver";
+} from "./lspValues";
 import type { Analyzer } from "../analysis/analyze";
 import { VISIBLE_DOCUMENTS_NOTIFICATION, type VisibleDocumentsParams } from "../shared/protocol";
 import { registerCodeActions } from "./codeActions";
