@@ -118,8 +118,6 @@ function keystroke(analyzer: Analyzer): Row[] {
   const type = commentKeystroke(text);
   const t = timeIt(
     () => {
-      // The server abandons the previous version's unbuilt fixes before it edits that version's tree.
-      pending?.abandon();
       text = type(tree);
       const out = analyzer.analyze({
         path: "/bench/k.py",

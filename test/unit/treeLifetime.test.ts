@@ -68,16 +68,22 @@ for epoch in range(3):
         opt.step()
 `;
 
+/** SCRIPT in a workspace holding helpers.py, which it imports. */
+function analyzeTraining(parser: PythonParser, deferFixes: boolean) {
+  const files: Record<string, string> = { "/ws/helpers.py": HELPERS };
+  return new Analyzer(parser).analyze({
+    path: "/ws/train.py",
+    text: SCRIPT,
+    settings,
+    workspace: { roots: ["/ws"], readFile: (f) => files[f] ?? null },
+    deferFixes,
+  });
+}
+
 describe("tree lifetimes", () => {
   it("deletes the trees of imported files; returns only the document's tree, alive", () => {
     const t = trackingParser();
-    const files: Record<string, string> = { "/ws/helpers.py": HELPERS };
-    const out = new Analyzer(t.parser).analyze({
-      path: "/ws/train.py",
-      text: SCRIPT,
-      settings,
-      workspace: { roots: ["/ws"], readFile: (f) => files[f] ?? null },
-    });
+    const out = analyzeTraining(t.parser, false);
     // The import was read and costed from the helper's tree before that tree went away:
     // 784·256+256 + 256·10+10 parameters, and the definition's range points into helpers.py.
     const tower = out.analysis.models.find((m) => m.className === "Tower");
@@ -92,14 +98,7 @@ describe("tree lifetimes", () => {
   for (const settle of ["buildAll", "abandon"] as const) {
     it(`with deferred fixes, keeps imported trees until the fixes are built or abandoned (${settle})`, () => {
       const t = trackingParser();
-      const files: Record<string, string> = { "/ws/helpers.py": HELPERS };
-      const out = new Analyzer(t.parser).analyze({
-        path: "/ws/train.py",
-        text: SCRIPT,
-        settings,
-        workspace: { roots: ["/ws"], readFile: (f) => files[f] ?? null },
-        deferFixes: true,
-      });
+      const out = analyzeTraining(t.parser, true);
       const pending = out.deferredFixes?.pendingCount ?? 0;
       assert.ok(pending > 0, "the run's findings have fixes to build");
       // The fixes may read the import's nodes: its tree outlives the call until they are settled.

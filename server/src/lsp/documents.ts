@@ -263,8 +263,8 @@ export class DocumentStore {
         oldTree: state.tree,
         deferFixes: true,
       });
+      // analyze parses a new tree each time (or returns none), so the old one and its fixes go.
       if (out.tree !== state.tree) this.dropTree(state);
-      else this.dropFixes(state);
       state.tree = out.tree;
       state.fixes = out.deferredFixes ?? null;
       if (state.fixes)
