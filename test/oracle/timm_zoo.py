@@ -30,7 +30,7 @@ import torchvision.models as tvm
 from torchvision.models.vision_transformer import VisionTransformer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torchvision_zoo import RESOLUTIONS, count_meta, own_param_count, param_count, skip_weight_init  # noqa: E402
+from torchvision_zoo import RESOLUTIONS, count_meta_split, own_param_count, param_count, skip_weight_init, subtree_sum  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "server/src/analysis/frameworks/zoo/data/timm.json")
@@ -199,41 +199,47 @@ def stem_of(model: torch.nn.Module) -> Tuple[str, torch.nn.Conv2d]:
     return next((p, m) for p, m in model.named_modules() if isinstance(m, torch.nn.Conv2d) and m.in_channels == 3)
 
 
-def timm_children(spec: Dict[str, Any], big: torch.nn.Module, tv_head_path: str, head: torch.nn.Linear, default_by_path: Dict[str, int]) -> List[Dict[str, Any]]:
+def timm_children(
+    spec: Dict[str, Any], big: torch.nn.Module, tv_head_path: str, head: torch.nn.Linear, default_by_path: Dict[str, int], conv_by_path: Dict[str, int]
+) -> List[Dict[str, Any]]:
     # timm's module tree: the torchvision body children, then timm's head container holding the classifier.
+    # convMacs: the part of a child's MACs in convolutions (cuDNN runs those in TF32 by default).
     timm_top = spec["head"].split(".")[0]
     tv_top = tv_head_path.split(".")[0]
     children: List[Dict[str, Any]] = []
     for child_name, child in big.named_children():
-        child_macs = sum(v for p, v in default_by_path.items() if p == child_name or p.startswith(child_name + "."))
-        row = {"path": child_name, "type": type(child).__name__, "params": param_count(child), "macs": child_macs}
+        child_macs = subtree_sum(default_by_path, child_name)
+        child_conv = subtree_sum(conv_by_path, child_name)
+        row = {"path": child_name, "type": type(child).__name__, "params": param_count(child), "macs": child_macs, "convMacs": child_conv}
         if child_name != tv_top:
             children.append(row)
             continue
         head_params = head.in_features * 1000 + 1000
         leftover = row["params"] - head_params
         if timm_top == spec["head"] and leftover > 0:
-            # e.g. MobileNetV3: torchvision's classifier[0] is timm's conv_head (same weights, 1x1 conv).
-            children.append({"path": spec["preHead"], "type": "Module", "params": leftover, "macs": child_macs - 1000 * head.in_features})
-            children.append({"path": timm_top, "type": "Linear", "params": head_params, "macs": 1000 * head.in_features})
+            # e.g. MobileNetV3: torchvision's classifier[0] is timm's conv_head (same weights, 1x1 conv),
+            # so in timm all of the pre-head's MACs are convolution.
+            pre_macs = child_macs - 1000 * head.in_features
+            children.append({"path": spec["preHead"], "type": "Module", "params": leftover, "macs": pre_macs, "convMacs": pre_macs})
+            children.append({"path": timm_top, "type": "Linear", "params": head_params, "macs": 1000 * head.in_features, "convMacs": 0})
         else:
-            children.append({"path": timm_top, "type": "Linear" if timm_top == spec["head"] else "ClassifierHead", "params": row["params"], "macs": child_macs})
+            children.append({"path": timm_top, "type": "Linear" if timm_top == spec["head"] else "ClassifierHead", "params": row["params"], "macs": child_macs, "convMacs": child_conv})
     return children
 
 
-def vit_tree(model: torch.nn.Module, by_path: Dict[str, int]) -> Tuple[int, List[Dict[str, Any]]]:
+def vit_tree(model: torch.nn.Module, by_path: Dict[str, int], conv_by_path: Dict[str, int]) -> Tuple[int, List[Dict[str, Any]]]:
     """timm's ViT attribute names over torchvision's modules (same parameters): cls_token and pos_embed
     on the root, patch_embed (conv_proj), blocks (encoder.layers, one per depth), norm (encoder.ln), head."""
-    def macs(prefix: str) -> int:
-        return sum(v for p, v in by_path.items() if p == prefix or p.startswith(prefix + "."))
+    def macs(prefix: str) -> Dict[str, int]:
+        return {"macs": subtree_sum(by_path, prefix), "convMacs": subtree_sum(conv_by_path, prefix)}
 
     root = own_param_count(model) + own_param_count(model.encoder)  # class token + position embedding
     head_params = param_count(model.heads)
     return root, [
-        {"path": "patch_embed", "type": "PatchEmbed", "params": param_count(model.conv_proj), "macs": macs("conv_proj")},
-        {"path": "blocks", "type": "Sequential", "params": param_count(model.encoder.layers), "macs": macs("encoder.layers"), "count": len(model.encoder.layers)},
-        {"path": "norm", "type": "LayerNorm", "params": param_count(model.encoder.ln), "macs": macs("encoder.ln")},
-        {"path": "head", "type": "Linear", "params": head_params, "macs": macs("heads")},
+        {"path": "patch_embed", "type": "PatchEmbed", "params": param_count(model.conv_proj), **macs("conv_proj")},
+        {"path": "blocks", "type": "Sequential", "params": param_count(model.encoder.layers), **macs("encoder.layers"), "count": len(model.encoder.layers)},
+        {"path": "norm", "type": "LayerNorm", "params": param_count(model.encoder.ln), **macs("encoder.ln")},
+        {"path": "head", "type": "Linear", "params": head_params, **macs("heads")},
     ]
 
 
@@ -246,7 +252,7 @@ def vit_sizes(spec: Dict[str, Any]) -> Dict[str, Any]:
         tv_head_path, head = classifier_of(model)
         stem_path, _ = stem_of(model)
         meta = model.to("meta")
-        total, by_path = count_meta(meta, side)
+        total, by_path, conv_by_path = count_meta_split(meta, side)
         params = param_count(model)
         published = {}
         if side == 384:
@@ -258,8 +264,8 @@ def vit_sizes(spec: Dict[str, Any]) -> Dict[str, Any]:
         out[str(side)] = {
             **published,
             "params": params,
-            "rootParams": vit_tree(model, by_path)[0],
-            "children": vit_tree(model, by_path)[1],
+            "rootParams": vit_tree(model, by_path, conv_by_path)[0],
+            "children": vit_tree(model, by_path, conv_by_path)[1],
             "macs": {"macs": total, "headMacsPerClass": head.in_features, "stemMacsPerInChannel": by_path.get(stem_path, 0) // 3},
         }
     return out
@@ -277,19 +283,20 @@ def built_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
     sides = [spec["side"]] if spec.get("fixed") or spec["build"] == "vit" else sorted(set(RESOLUTIONS + [spec["side"]]))
     macs: Dict[str, Dict[str, int]] = {}
     default_by_path: Dict[str, int] = {}
+    default_conv: Dict[str, int] = {}
     for side in sides:
         try:
-            total, by_path = count_meta(meta, side)
+            total, by_path, conv_by_path = count_meta_split(meta, side)
         except Exception:  # too small for the strides
             continue
         stem_macs = by_path.get(stem_path, 0)
         macs[str(side)] = {"macs": total, "headMacsPerClass": head.in_features, "stemMacsPerInChannel": stem_macs // 3}
         if side == spec["side"]:
-            default_by_path = by_path
+            default_by_path, default_conv = by_path, conv_by_path
     if spec["build"] == "vit":
-        root_params, children = vit_tree(big, default_by_path)
+        root_params, children = vit_tree(big, default_by_path, default_conv)
     else:
-        root_params, children = own_param_count(big), timm_children(spec, big, tv_head_path, head, default_by_path)
+        root_params, children = own_param_count(big), timm_children(spec, big, tv_head_path, head, default_by_path, default_conv)
     pub_params, pub_gmacs = spec["pub"]
     if round(params / 1e6, 2) != pub_params:
         raise AssertionError(f"{name}: built {params} params, timm publishes {pub_params}M")

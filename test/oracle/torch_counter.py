@@ -136,6 +136,8 @@ class ModuleRecord:
     path: str
     type: str
     own_macs: int = 0
+    # The part of own_macs in convolutions: cuDNN runs them in TF32 by default, matmuls in FP32.
+    own_conv_macs: int = 0
     calls: int = 0
     input_shape: Optional[List[int]] = None
     output_shape: Optional[List[int]] = None
@@ -166,6 +168,8 @@ class MacCounter(TorchDispatchMode):
             self.by_op[name] = self.by_op.get(name, 0) + macs
             if self.stack:
                 self.stack[-1].own_macs += macs
+                if name in ("convolution", "_convolution"):
+                    self.stack[-1].own_conv_macs += macs
         return func(*args, **(kwargs or {}))
 
 

@@ -104,21 +104,41 @@ def head_modules(big: torch.nn.Module, small: torch.nn.Module) -> List[Dict[str,
     return heads
 
 
-def children_table(model: torch.nn.Module, macs_by_path: Optional[Dict[str, int]]) -> List[Dict[str, Any]]:
+def children_table(
+    model: torch.nn.Module, macs_by_path: Optional[Dict[str, int]], conv_by_path: Optional[Dict[str, int]] = None
+) -> List[Dict[str, Any]]:
+    """Top-level children: parameters, and at the default resolution their MACs and the part of them
+    in convolutions (cuDNN runs those in TF32 by default; matmuls stay FP32)."""
     rows = []
     for name, child in model.named_children():
         row: Dict[str, Any] = {"path": name, "type": type(child).__name__, "params": param_count(child)}
         if macs_by_path is not None:
-            row["macs"] = sum(v for p, v in macs_by_path.items() if p == name or p.startswith(name + "."))
+            row["macs"] = subtree_sum(macs_by_path, name)
+        if conv_by_path is not None:
+            row["convMacs"] = subtree_sum(conv_by_path, name)
         rows.append(row)
     return rows
 
 
-def count_meta(model: torch.nn.Module, side: int) -> Tuple[int, Dict[str, int]]:
-    """MACs of one forward of a 1x3xSxS input on the meta device (shapes only)."""
+def subtree_sum(by_path: Dict[str, int], prefix: str) -> int:
+    """The sum over the module at `prefix` and everything below it."""
+    return sum(v for p, v in by_path.items() if p == prefix or p.startswith(prefix + "."))
+
+
+def count_meta_split(model: torch.nn.Module, side: int) -> Tuple[int, Dict[str, int], Dict[str, int]]:
+    """MACs of one forward of a 1x3xSxS input on the meta device (shapes only): the total, and per
+    module path its own MACs and its own MACs in convolutions."""
     x = torch.empty(1, 3, side, side, device="meta")
     result = count_forward(model, lambda: model(x))
-    return result.total_macs, {p: r.own_macs for p, r in result.modules.items()}
+    own = {p: r.own_macs for p, r in result.modules.items()}
+    conv = {p: r.own_conv_macs for p, r in result.modules.items()}
+    return result.total_macs, own, conv
+
+
+def count_meta(model: torch.nn.Module, side: int) -> Tuple[int, Dict[str, int]]:
+    """MACs of one forward of a 1x3xSxS input on the meta device: the total and per module path its own."""
+    total, own, _ = count_meta_split(model, side)
+    return total, own
 
 
 def published_weights(name: str) -> List[Dict[str, Any]]:
@@ -173,9 +193,10 @@ def classification_entry(name: str, truth: Dict[str, Dict[str, str]]) -> Dict[st
     macs: Dict[str, Dict[str, int]] = {}
     failed: List[int] = []
     default_by_path: Optional[Dict[str, int]] = None
+    default_conv: Optional[Dict[str, int]] = None
     for side in sorted(set(RESOLUTIONS + [default_side])):
         try:
-            total, by_path = count_meta(big_meta, side)
+            total, by_path, conv_by_path = count_meta_split(big_meta, side)
         except Exception:  # too small for the strides, or a model with a fixed input size
             failed.append(side)
             continue
@@ -188,7 +209,7 @@ def classification_entry(name: str, truth: Dict[str, Dict[str, str]]) -> Dict[st
             per_class += head_macs // head["outFeatures"]
         macs[str(side)] = {"macs": total, "headMacsPerClass": per_class}
         if side == default_side:
-            default_by_path = by_path
+            default_by_path, default_conv = by_path, conv_by_path
             # Cross-check the per-class rule against a real num_classes=10 build at this one size.
             total10, _ = count_meta(small_meta, side)
             if total - total10 != per_class * (1000 - SMALL_CLASSES):
@@ -205,7 +226,7 @@ def classification_entry(name: str, truth: Dict[str, Dict[str, str]]) -> Dict[st
         "headParamsPerClass": (params - params10) // (1000 - SMALL_CLASSES),
         "heads": heads,
         "rootParams": own_param_count(big),
-        "children": children_table(big, default_by_path),
+        "children": children_table(big, default_by_path, default_conv),
         "defaultResolution": default_side,
         "fixedResolution": bool(image_size),
         "macs": macs,
@@ -221,14 +242,14 @@ def classification_entry(name: str, truth: Dict[str, Dict[str, str]]) -> Dict[st
     return entry
 
 
-def count_detection(model: Any, side: int) -> Tuple[int, int]:
+def count_detection(model: Any, side: int) -> Tuple[int, int, int]:
     """Faster R-CNN MACs for one SxS image, stage by stage on the meta device.
 
     The full forward cannot run on meta tensors (NMS is data dependent), and on real data the box head's
     share depends on how many proposals survive NMS. So: backbone + FPN + RPN head on the image, then the
     box head and predictor on the RPN's post-NMS proposal budget (rpn post_nms_top_n for testing), the
     count an eval forward reaches whenever at least that many proposals survive. RoIAlign and NMS do no
-    MACs in the counter's convention. Returns (macs, proposals).
+    MACs in the counter's convention. Returns (macs, convolution macs, proposals).
     """
     model = model.to("meta")
     proposals = int(model.rpn._post_nms_top_n["testing"])
@@ -238,15 +259,17 @@ def count_detection(model: Any, side: int) -> Tuple[int, int]:
     def backbone() -> None:
         features.update(model.backbone(image))
 
-    total = count_forward(model.backbone, backbone).total_macs
-    total += count_forward(model.rpn.head, lambda: model.rpn.head(list(features.values()))).total_macs
+    stages = [count_forward(model.backbone, backbone)]
+    stages.append(count_forward(model.rpn.head, lambda: model.rpn.head(list(features.values()))))
     pooled_size = model.roi_heads.box_roi_pool.output_size
     channels = model.backbone.out_channels
     rois = torch.empty(proposals, channels, *pooled_size, device="meta")
     box_features: List[Any] = []
-    total += count_forward(model.roi_heads.box_head, lambda: box_features.append(model.roi_heads.box_head(rois))).total_macs
-    total += count_forward(model.roi_heads.box_predictor, lambda: model.roi_heads.box_predictor(box_features[0])).total_macs
-    return total, proposals
+    stages.append(count_forward(model.roi_heads.box_head, lambda: box_features.append(model.roi_heads.box_head(rois))))
+    stages.append(count_forward(model.roi_heads.box_predictor, lambda: model.roi_heads.box_predictor(box_features[0])))
+    total = sum(r.total_macs for r in stages)
+    conv = sum(r.by_op.get("convolution", 0) + r.by_op.get("_convolution", 0) for r in stages)
+    return total, conv, proposals
 
 
 def dense_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
@@ -272,15 +295,15 @@ def dense_entry(name: str, spec: Dict[str, Any]) -> Dict[str, Any]:
         with_aux = build(name, aux_loss=True, **spec["kwargs"])
         entry["paramsWithAuxHead"] = param_count(with_aux)
         side = 520
-        total, _ = count_meta(big.to("meta"), side)
+        total, _, conv = count_meta_split(big.to("meta"), side)
         entry["defaultResolution"] = side
-        entry["macs"] = {str(side): {"macs": total}}
+        entry["macs"] = {str(side): {"macs": total, "convMacs": sum(conv.values())}}
         entry["macsNote"] = "deeplabv3 at 520x520 (torchvision's evaluation size), main head only"
     else:
         side = int(big.transform.min_size[0])
-        macs, proposals = count_detection(big, side)
+        macs, conv_macs, proposals = count_detection(big, side)
         entry["defaultResolution"] = side
-        entry["macs"] = {str(side): {"macs": macs}}
+        entry["macs"] = {str(side): {"macs": macs, "convMacs": conv_macs}}
         entry["macsNote"] = (
             f"{side}x{side} image (the transform's min_size, a multiple of its size_divisible), eval mode, box head "
             f"on the RPN's {proposals} post-NMS proposals; fewer surviving proposals means fewer box-head MACs"

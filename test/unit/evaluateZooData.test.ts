@@ -19,10 +19,10 @@ interface OracleModel {
   defaultNumClasses: number;
   heads: Array<Record<string, unknown>>;
   rootParams: number;
-  children: Array<{ path: string; type: string; params: number; macs: number }>;
+  children: Array<{ path: string; type: string; params: number; macs?: number; convMacs?: number }>;
   defaultResolution: number;
   fixedResolution?: boolean;
-  macs: Record<string, { macs: number; headMacsPerClass?: number }>;
+  macs: Record<string, { macs: number; headMacsPerClass?: number; convMacs?: number }>;
 }
 
 function projection(): Record<string, unknown> {
@@ -44,7 +44,13 @@ function projection(): Record<string, unknown> {
         ...(h.kernelSize ? { kernelSize: h.kernelSize } : {}),
       })),
       rootParams: m.rootParams,
-      children: m.children.map((c) => ({ path: c.path, type: c.type, params: c.params, macs: c.macs })),
+      children: m.children.map((c) => ({
+        path: c.path,
+        type: c.type,
+        params: c.params,
+        macs: c.macs,
+        convMacs: c.convMacs,
+      })),
       defaultResolution: m.defaultResolution,
       fixedResolution: m.fixedResolution ?? false,
       macs: m.macs,

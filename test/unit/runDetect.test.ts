@@ -47,6 +47,7 @@ function model(id: number, name: string, params: number, forwardFlops: number | 
               inputShape: null,
               outputShape: null,
               macs: macs * convShare,
+              convMacs: macs * convShare,
               calls: 1,
             },
             {

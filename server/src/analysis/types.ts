@@ -46,6 +46,8 @@ export interface LayerCost {
   outputShape: number[] | null;
   /** Multiply-accumulates per sample summed over all calls in one forward; null when unknown. */
   macs: number | null;
+  /** The part of `macs` run as convolutions, when any (PyTorch runs those in TF32 by default). */
+  convMacs?: number;
   /** Times this layer ran in one forward pass (0 when the forward was not traced). */
   calls: number;
 }

@@ -182,6 +182,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
       calls: s?.calls ?? 0,
     };
     if (file) layer.file = file;
+    if (s?.convMacs && layer.macs !== null) layer.convMacs = s.convMacs;
     // Containers and blocks appear only when they own something: parameters or MACs of their own ops.
     if (mod.children.size > 0 && own === 0 && !(layer.macs && layer.macs > 0)) continue;
     layers.push(layer);

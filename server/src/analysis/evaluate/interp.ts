@@ -17,6 +17,8 @@ export type EventData = DistributiveOmit<TraceEvent, "range" | "loops" | "frames
 export interface LayerStats {
   calls: number;
   macs: number;
+  /** The part of `macs` run as convolutions (absent: none). */
+  convMacs?: number;
   inputShape: number[] | null;
   outputShape: number[] | null;
 }

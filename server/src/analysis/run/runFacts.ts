@@ -52,7 +52,7 @@ export function describeModels(
     for (const l of m.layers) {
       if (l.macs === null) continue;
       macs += l.macs;
-      if (/^Conv/i.test(l.type)) convMacs += l.macs;
+      convMacs += l.convMacs ?? 0;
     }
     evidence.push(
       `model ${m.name} (${m.className}): ${thousands(m.params)} params` +

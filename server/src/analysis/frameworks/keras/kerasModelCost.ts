@@ -124,6 +124,8 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
       inputShape: t.inputShape?.every((d) => d !== null) ? (t.inputShape as number[]) : null,
       outputShape: t.outputShape?.every((d) => d !== null) ? (t.outputShape as number[]) : null,
       macs: t.macs,
+      // Conv1D…Conv3D and their Transpose, Separable, Depthwise and ConvLSTM forms: convolutions, not matmuls.
+      ...(t.macs && /Conv\d/.test(t.layer.className) ? { convMacs: t.macs } : {}),
       calls: t.calls,
     });
   }

@@ -16,7 +16,7 @@ export interface TimmRow {
   stem?: { outChannels: number; kernelSize: number[]; groups: number };
   rootParams: number;
   /** Top-level modules; `count` marks a stack of identical blocks (a ViT's `blocks`, one per depth). */
-  children: Array<{ path: string; type: string; params: number; macs: number; count?: number }>;
+  children: Array<{ path: string; type: string; params: number; macs: number; convMacs?: number; count?: number }>;
   defaultResolution: number;
   fixedResolution: boolean;
   macs: Record<string, { macs: number; headMacsPerClass: number; stemMacsPerInChannel?: number }>;

@@ -22,7 +22,7 @@ import { ArgError, type Args, type LayerSpec } from "./layerSpec";
 import { bindArgs } from "./layers/bindArgs";
 import { TORCH_LAYER_STACKS, TORCH_LAYERS } from "./layers/index";
 import { makeParam, type ModuleState } from "./moduleState";
-import { fromArg, kwToArgs, shapeUnknown, toArg } from "./tensorOps";
+import { chargeMacs, fromArg, kwToArgs, shapeUnknown, toArg } from "./tensorOps";
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -117,11 +117,7 @@ function layerForward(name: string) {
       const r = spec.forward(st.args, args, kwToArgs(kw));
       if (ip.forwardStats && r.macs === 0 && !ip.forwardShapeLost && multiplies(st) && shapeUnknown(args[0]))
         ip.forwardShapeLost = { mod: st, op: name, cause: inputs[0]?.k === "unknown" ? inputs[0].reason : undefined };
-      if (ip.forwardStats && r.macs > 0) {
-        ip.forwardMacs += r.macs;
-        const stats = ip.forwardStats.get(st);
-        if (stats) stats.macs += r.macs;
-      }
+      chargeMacs(ip, r.macs, r.conv ? r.macs : 0, st);
       return fromArg(r.output);
     } catch (err) {
       if (err instanceof BudgetExhausted) throw err;

@@ -33,6 +33,8 @@ export interface ForwardResult {
   output: Arg;
   /** Multiply-accumulates for this call over the whole input (batch included). */
   macs: number;
+  /** True when they run as a convolution (cuDNN: TF32 by default on Ampere+), not as a matmul (FP32). */
+  conv?: boolean;
 }
 
 /** A torch.nn module class. */

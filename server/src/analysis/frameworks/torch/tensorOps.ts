@@ -21,6 +21,7 @@ import { TORCH_FUNCTIONS } from "./functional";
 import { type Arg, type Args, UNKNOWN } from "./layerSpec";
 import { bindArgs } from "./layers/bindArgs";
 import { isTensor } from "./layers/argUtils";
+import type { ModuleState } from "./moduleState";
 import { tensorMethod } from "./tensorMethods";
 
 export function toArg(v: Value): Arg {
@@ -64,13 +65,18 @@ export function fromArg(a: Arg | Record<string, Arg>): Value {
   return unknown("result of a torch operation is unknown", null);
 }
 
-/** Adds MACs of one operation to the running forward trace (own MACs of the innermost module). */
-export function chargeMacs(ip: Interp, macs: number): void {
+/**
+ * Adds MACs of one operation to the running forward trace (own MACs of the innermost module, or of
+ * `mod`); `convMacs` of them run as convolutions.
+ */
+export function chargeMacs(ip: Interp, macs: number, convMacs = 0, mod?: ModuleState): void {
   if (!ip.forwardStats || !(macs > 0)) return;
   ip.forwardMacs += macs;
-  const top = ip.moduleStack[ip.moduleStack.length - 1];
+  const top = mod ?? ip.moduleStack[ip.moduleStack.length - 1];
   const st = top ? ip.forwardStats.get(top) : undefined;
-  if (st) st.macs += macs;
+  if (!st) return;
+  st.macs += macs;
+  if (convMacs > 0) st.convMacs = (st.convMacs ?? 0) + convMacs;
 }
 
 export function hasTorchFunction(name: string): boolean {
@@ -129,7 +135,7 @@ export function callTorchFunction(ip: Interp, name: string, args: Value[], kw: K
     const plain = args.map(toArg);
     const bound: Args = bindArgs(name, spec.signature, plain, kwToArgs(kw));
     const r = spec.apply(bound);
-    chargeMacs(ip, r.macs);
+    chargeMacs(ip, r.macs, r.conv ? r.macs : 0);
     if (ip.forwardStats) checkShapeLost(ip, name, r.macs === 0 && plain.some(shapeUnknown));
     return fromArg(r.output);
   } catch (err) {

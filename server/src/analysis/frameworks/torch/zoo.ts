@@ -40,10 +40,12 @@ export interface ZooEntry {
   defaultNumClasses: number;
   heads: ZooHead[];
   rootParams: number;
-  children: Array<{ path: string; type: string; params: number; macs?: number }>;
+  /** Top-level children; `macs` and `convMacs` (the part in convolutions) at the default resolution. */
+  children: Array<{ path: string; type: string; params: number; macs?: number; convMacs?: number }>;
   defaultResolution: number;
   fixedResolution: boolean;
-  macs: Record<string, { macs: number; headMacsPerClass?: number }>;
+  /** Per input side; `convMacs` (the part in convolutions) where no child has MACs (dense models). */
+  macs: Record<string, { macs: number; headMacsPerClass?: number; convMacs?: number }>;
 }
 
 const MODELS: Record<string, ZooEntry> = TORCHVISION_ZOO;
@@ -227,10 +229,16 @@ function zooForward(entry: ZooEntry, qualName: string): NativeFn {
       const m = childAt(self, c.path);
       if (m?.k !== "instance" || !m.mod || !ip.forwardStats) continue;
       const share = total > 0 ? Math.round((body * (c.macs ?? 0)) / total) : 0;
-      ip.forwardStats.set(m.mod, { calls: 1, macs: share * batch, inputShape: null, outputShape: null });
-      ip.forwardMacs += share * batch;
+      // The child's convolution share at the default resolution holds at others (same layers, scaled maps).
+      const conv = c.macs ? Math.round((share * (c.convMacs ?? 0)) / c.macs) : 0;
+      ip.forwardStats.set(m.mod, { calls: 1, macs: 0, inputShape: null, outputShape: null });
+      chargeMacs(ip, share * batch, conv * batch, m.mod);
     }
-    if (total === 0) chargeMacs(ip, body * batch);
+    if (total === 0) {
+      const defaultRow = entry.macs[String(entry.defaultResolution)];
+      const convShare = defaultRow?.convMacs !== undefined ? defaultRow.convMacs / defaultRow.macs : 0;
+      chargeMacs(ip, body * batch, Math.round(body * batch * convShare));
+    }
     if (!classification) return tensor(null);
     let out: Value = tensor(null);
     for (const h of mainHeads) {
@@ -238,7 +246,8 @@ function zooForward(entry: ZooEntry, qualName: string): NativeFn {
       if (!head) continue;
       if (h.type === "Conv2d") {
         const classes = self.mod.zoo?.classes ?? entry.defaultNumClasses;
-        chargeMacs(ip, row.headMacsPerClass! * classes * batch);
+        const macs = row.headMacsPerClass! * classes * batch;
+        chargeMacs(ip, macs, macs);
         out = tensor([batch, classes]);
       } else out = callValue(ip, head, [tensor([batch, h.inFeatures])], new Map(), node);
     }

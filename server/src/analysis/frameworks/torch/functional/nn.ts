@@ -32,7 +32,7 @@ function conv(a: Args, n: number, owner: string): ForwardResult {
     .map((len, i) => slidingOutLength(len, kernel[i]!, stride[i]!, ...padding[i]!, dilation[i]!));
   if (spatial.some((s) => s <= 0)) throw new ShapeError(`${owner}: input ${showShape(x)} is smaller than the kernel`);
   const out = [...batch, w[0]!, ...spatial];
-  return { output: tensor(out, dt), macs: prod(out) * w[1]! * prod(kernel) };
+  return { output: tensor(out, dt), macs: prod(out) * w[1]! * prod(kernel), conv: true };
 }
 
 function convTranspose(a: Args, n: number, owner: string): ForwardResult {
@@ -53,7 +53,11 @@ function convTranspose(a: Args, n: number, owner: string): ForwardResult {
   const spatial = x
     .slice(batch.length + 1)
     .map((len, i) => transposedOutLength(len, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, outPad[i]!));
-  return { output: tensor([...batch, w[1]! * groups, ...spatial], dt), macs: prod(x) * w[1]! * prod(kernel) };
+  return {
+    output: tensor([...batch, w[1]! * groups, ...spatial], dt),
+    macs: prod(x) * w[1]! * prod(kernel),
+    conv: true,
+  };
 }
 
 /** Query (..., L, E) × key (..., S, E) → scores (..., L, S); × value (..., S, Ev) → (..., L, Ev). */

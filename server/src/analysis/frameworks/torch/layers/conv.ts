@@ -116,7 +116,11 @@ function makeConv(n: number): LayerSpec {
         return out;
       });
       const out = [...batch, g.outC, ...spatial];
-      return { output: tensor(out, dtypeOf(inputs[0])), macs: prod(out) * (g.inC / g.groups) * prod(g.kernel) };
+      return {
+        output: tensor(out, dtypeOf(inputs[0])),
+        macs: prod(out) * (g.inC / g.groups) * prod(g.kernel),
+        conv: true,
+      };
     },
   };
 }
@@ -164,7 +168,11 @@ function makeConvTranspose(n: number): LayerSpec {
         spatial = wanted;
       }
       const out = [...batch, g.outC, ...spatial];
-      return { output: tensor(out, dtypeOf(inputs[0])), macs: prod(x) * (g.outC / g.groups) * prod(g.kernel) };
+      return {
+        output: tensor(out, dtypeOf(inputs[0])),
+        macs: prod(x) * (g.outC / g.groups) * prod(g.kernel),
+        conv: true,
+      };
     },
   };
 }
