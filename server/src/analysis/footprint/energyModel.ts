@@ -2,7 +2,15 @@
 // kg CO2e, each an interval. Pure arithmetic over resolved inputs; priceRun.ts resolves them.
 import type { Interval, Precision, RunSpec } from "../types";
 import type { DeviceRow } from "./data/devices";
-import { CPU_TDP_FRACTION, FROZEN_MULTIPLIER, HOST_REFERENCE, MFU, RAM_W_PER_GB } from "./data/modelConstants";
+import {
+  type Constant,
+  CONV_MFU,
+  CPU_TDP_FRACTION,
+  FROZEN_MULTIPLIER,
+  HOST_REFERENCE,
+  MFU,
+  RAM_W_PER_GB,
+} from "./data/modelConstants";
 import { peakFor } from "./devices";
 import { add, div, iv, max, mul, point, scale } from "./interval";
 
@@ -65,8 +73,18 @@ export function tf32ShareFor(spec: RunSpec): number {
 /** True for sequence models with known tokens per sample, where the 6×N×D cross-check applies. */
 export const isSequenceModel = (spec: RunSpec) => spec.tokensPerSample !== null && spec.tokensPerSample > 0;
 
+/** The conv share of forward MACs from which a run counts as a CNN for its MFU range. */
+export const CONV_DOMINATED = 0.5;
+
 /** Default MFU range for a run (settings.mfu overrides it in priceRun). */
-export const defaultMfu = (_spec: RunSpec) => MFU;
+export function defaultMfu(spec: RunSpec): Constant<Interval> {
+  const share = spec.convFlopsShare ?? 0;
+  if (share < CONV_DOMINATED) return MFU;
+  return {
+    value: CONV_MFU.value,
+    source: `convolution-dominated (${Math.round(share * 100)}% of forward MACs): ${CONV_MFU.source}`,
+  };
+}
 
 /** Host (CPU + DRAM) watts per accelerator, from the DGX A100 reference node; see docs/MODEL.md. */
 export function hostPowerW(device: DeviceRow): Interval {

@@ -8,15 +8,29 @@ export interface Constant<T> {
 }
 
 /**
- * Model FLOPs utilisation (achieved / peak FLOP/s). One range for every model: the published
- * figures are for large transformers, and no comparable table exists for CNN training; small
- * models are bounded by the per-step floor instead (see docs/MODEL.md, "MFU").
+ * Model FLOPs utilisation (achieved / peak FLOP/s). The published figures are for large
+ * transformers; convolution-dominated runs use CONV_MFU; small models are bounded by the
+ * per-step floor instead (see docs/MODEL.md, "MFU").
  */
 export const MFU: Constant<Interval> = {
   value: { low: 0.2, high: 0.5 },
   source:
     "Chowdhery et al. 2022 (PaLM) Table 3: 21.3% (GPT-3 on V100), 30.2% (Megatron-Turing NLG), 32.5% (Gopher), " +
     "46.2% (PaLM 540B); Narayanan et al. 2021 (Megatron-LM, SC21): 52% of A100 peak at 1T parameters",
+};
+
+/**
+ * MFU of runs whose forward is at least half convolution. NVIDIA's published ResNet-50 training
+ * throughput puts CNNs on tensor cores well below the transformer floor: 938 img/s × 3 × 8.18
+ * GFLOPs = 14.7% of the A100's TF32 peak. The low end covers that; the high end stays MFU's.
+ */
+export const CONV_MFU: Constant<Interval> = {
+  value: { low: 0.14, high: 0.5 },
+  source:
+    "NVIDIA DeepLearningExamples, PyTorch ResNet50 v1.5 README, training performance (pytorch-21.03 container): " +
+    "1× A100 80GB 938 img/s TF32 and 2470 img/s mixed, 1× V100 16GB 1200 img/s mixed; at 3 × 8.18 GFLOPs per " +
+    "image (torchvision resnet50, test/oracle/torchvision_zoo.py) that is 14.7% of 156 TF32 TFLOP/s, 19.4% of 312 " +
+    "and 23.5% of 125 FP16 TFLOP/s (low end 0.14); high end: the transformer range (MFU)",
 };
 
 /**
