@@ -98,8 +98,9 @@ describe("FP170 starved loader", () => {
       dataset: null,
       batchSize: 64,
       dropLast: false,
-      numWorkers: null,
-      pinMemory: null,
+      // What frameworks/torch/data.ts records for a DataLoader call without either argument.
+      numWorkers: 0,
+      pinMemory: false,
       range: rangeOf(text, "DataLoader(train_set, batch_size=64, shuffle=True)"),
     },
   };

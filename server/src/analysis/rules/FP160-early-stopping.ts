@@ -38,12 +38,19 @@ export const noEarlyStopping: Rule = {
   },
 };
 
-/** A Keras EarlyStopping callback, or early stopping or patience named anywhere in the script. */
+/**
+ * `ReduceLROnPlateau(…)` with its arguments (one level of nested parentheses): its `patience` lowers
+ * the learning rate on a plateau and trains on, so it is no sign of early stopping.
+ */
+const REDUCE_ON_PLATEAU_CALL = /ReduceLROnPlateau\s*\((?:[^()]|\([^()]*\))*\)/g;
+
+/** A Keras EarlyStopping callback, or early stopping or a patience named anywhere in the script. */
 function stopsEarlyAnywhere(ctx: RuleContext): boolean {
   for (const e of ctx.facts.trace) {
     if (e.kind === "kerasFit" && e.callbacks.some((c) => /EarlyStopping/.test(c))) return true;
   }
-  return /EarlyStopping|early_stop|patience/i.test(ctx.text);
+  if (/EarlyStopping|early_stop/i.test(ctx.text)) return true;
+  return /patience/i.test(ctx.text.replace(REDUCE_ON_PLATEAU_CALL, ""));
 }
 
 function loopBreaks(ctx: RuleContext, run: RunEstimate): boolean {

@@ -31,15 +31,17 @@ export const starvedLoader: Rule = {
     for (const e of ctx.facts.trace) {
       if (e.kind !== "loader") continue;
       const { numWorkers, pinMemory } = e.loader;
-      const noWorkers = numWorkers === 0 || numWorkers === null;
-      if (!noWorkers && pinMemory === true) continue;
+      // null: the script sets it to something the interpreter could not resolve, so nothing is claimed.
+      const noWorkers = numWorkers === 0;
+      const noPin = pinMemory === false;
+      if (!noWorkers && !noPin) continue;
       const call = callAt(ctx.tree, e.loader.range);
       // Batches already on the GPU need no loading: workers cannot share CUDA tensors and
       // pin_memory refuses them, so the fix would break the script.
       if (call && datasetOnGpu(call, bindingsOf)) continue;
       const what = [
         noWorkers ? "loads batches in the training process (num_workers=0)" : "",
-        pinMemory !== true ? "copies from pageable memory (no pin_memory)" : "",
+        noPin ? "copies from pageable memory (no pin_memory)" : "",
       ]
         .filter(Boolean)
         .join(" and ");
@@ -49,7 +51,7 @@ export const starvedLoader: Rule = {
       out.push({
         message: `DataLoader ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute${saving ? ` (${saving} with ${SUGGESTED_WORKERS} workers on ${run!.deviceName})` : feedsTraining ? "" : " (not priced: the estimate covers the training loop, not this loader)"}`,
         range: e.loader.range,
-        fixes: () => [loaderFix(ctx, call, noWorkers, pinMemory)],
+        fixes: () => [loaderFix(ctx, call, noWorkers, !noPin)],
       });
     }
     return out;
@@ -57,7 +59,7 @@ export const starvedLoader: Rule = {
 };
 
 /** Sets num_workers and/or pin_memory on the loader's call; null when the call is not found or the edit does not reparse. */
-function loaderFix(ctx: RuleContext, call: Node | null, noWorkers: boolean, pinMemory: boolean | null): Fix | null {
+function loaderFix(ctx: RuleContext, call: Node | null, noWorkers: boolean, pinMemory: boolean): Fix | null {
   const style = detectStyle(ctx.text);
   const edits: TextEdit[] = [];
   // Both arguments in one edit when both are missing, so the two inserts never collide.

@@ -81,10 +81,12 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   if (batchLoop.over === "loader" && batchLoop.loader) {
     const ld = batchLoop.loader;
     spec.batchSize = ld.batchSize;
-    // PyTorch's DataLoader default is num_workers=0: batches load in the training process.
+    // PyTorch's DataLoader default is num_workers=0: batches load in the training process. An
+    // unresolved count is priced the same way: loading's range already starts at fully overlapped.
     spec.loaderWorkers = ld.numWorkers ?? 0;
-    if (!ld.numWorkers)
-      evidence.push(`num_workers ${ld.numWorkers ?? "0 (default)"}: batches load in the training process`);
+    if (ld.numWorkers === 0) evidence.push("num_workers 0: batches load in the training process");
+    else if (ld.numWorkers === null)
+      evidence.push("num_workers not resolved: loading priced from overlapped to in-process");
     const ds = ld.dataset;
     if (ds?.samples != null) {
       spec.trainSamples = ds.samples;
