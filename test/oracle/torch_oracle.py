@@ -109,7 +109,9 @@ def make_inputs(specs: List[Dict[str, Any]]) -> List[torch.Tensor]:
     gen = torch.Generator().manual_seed(0)
     out = []
     for s in specs:
-        shape = [BATCH, *s["shape"]]
+        # batchDim 1: a sequence-first input, (sequence, batch, ...), as batch_first=False layers read it.
+        at = int(s.get("batchDim", 0))
+        shape = [*s["shape"][:at], BATCH, *s["shape"][at:]]
         if s.get("dtype") == "long":
             out.append(torch.randint(0, int(s["high"]), shape, generator=gen))
         else:

@@ -59,17 +59,45 @@ function inputFor(ip: Interp, m: ModuleState): TraceInput | null {
   return { args, kw: seen.kw, source: seen.origin ?? "input the script passes to the model", shape };
 }
 
-function traceForward(
-  ip: Interp,
-  m: ModuleState,
-  input: TraceInput,
-  stepsPerModel: number,
-): { macs: number | null; stats: Map<ModuleState, LayerStats>; unknowns: Unknown[] } {
+/** The batch at dimension 1 of each tensor: `(sequence, batch, …)` traced with a batch of one. */
+function batchAtOne(v: Value): Value {
+  if (v.k === "tensor")
+    return v.shape && v.shape.length > 1 ? { ...tensor([v.shape[0]!, 1, ...v.shape.slice(2)], v.dtype) } : v;
+  if (v.k === "tuple" || v.k === "list") return { k: v.k, items: v.items.map(batchAtOne) };
+  return v;
+}
+
+/** The input again, read as `(sequence, batch, …)` the way `layer` (batch_first=False) reads it. */
+function sequenceFirstInput(ip: Interp, m: ModuleState, input: TraceInput, layer: string): TraceInput | null {
+  const why = `(sequence, batch, …): nn.${layer} reads dimension 1 as the batch (batch_first=False)`;
+  const d = ip.ctx.directives.input;
+  if (d) {
+    if (d.shape.length < 1) return null;
+    const args = [tensor([d.shape[0]!, 1, ...d.shape.slice(1)])];
+    return { args, kw: new Map(), source: `directive, ${why}`, shape: d.shape.slice() };
+  }
+  const seen = ip.observedInputs.get(m);
+  const first = seen?.args.find((a) => a.k === "tensor");
+  if (!seen || first?.k !== "tensor" || !first.shape || first.shape.length < 2) return null;
+  const shape = [first.shape[0]!, ...first.shape.slice(2)];
+  return { args: seen.args.map(batchAtOne), kw: seen.kw, source: `${input.source}, ${why}`, shape };
+}
+
+interface TracedForward {
+  macs: number | null;
+  stats: Map<ModuleState, LayerStats>;
+  unknowns: Unknown[];
+  /** A sequence-first layer read the traced batch of one as its sequence (Interp.forwardSequenceFirst). */
+  sequenceFirst: string | null;
+}
+
+function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerModel: number): TracedForward {
   const stats = new Map<ModuleState, LayerStats>();
   ip.forwardStats = stats;
   ip.forwardMacs = 0;
   ip.forwardUnknowns = [];
   ip.forwardShapeLost = null;
+  ip.forwardSequenceFirst = null;
   ip.maxSteps = ip.steps + stepsPerModel;
   let complete = true;
   try {
@@ -86,7 +114,9 @@ function traceForward(
   ip.forwardShapeLost = null;
   if (complete && lost) ip.forwardUnknowns.push(shapeLostUnknown(ip, m, lost, ip.forwardMacs));
   const macs = complete && !lost ? ip.forwardMacs : null;
-  return { macs, stats, unknowns: ip.forwardUnknowns };
+  const sequenceFirst = ip.forwardSequenceFirst;
+  ip.forwardSequenceFirst = null;
+  return { macs, stats, unknowns: ip.forwardUnknowns, sequenceFirst };
 }
 
 /**
@@ -148,8 +178,15 @@ function firstParameterised(m: ModuleState): { className: string; args: ModuleSt
 
 function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   const unknowns: Unknown[] = [];
-  const input = inputFor(ip, m);
-  const traced = input ? traceForward(ip, m, input, steps) : null;
+  let input = inputFor(ip, m);
+  let traced = input ? traceForward(ip, m, input, steps) : null;
+  if (input && traced?.sequenceFirst) {
+    const again = sequenceFirstInput(ip, m, input, traced.sequenceFirst);
+    if (again) {
+      input = again;
+      traced = traceForward(ip, m, again, steps);
+    }
+  }
   const seenParams = new Set<object>();
   const layers: LayerCost[] = [];
   let params = 0;

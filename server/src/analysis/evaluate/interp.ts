@@ -54,6 +54,12 @@ export class Interp {
    * its MACs are missing, so the traced total would be an undercount, not the forward cost.
    */
   forwardShapeLost: { mod: ModuleState | null; op: string; cause?: string } | null = null;
+  /**
+   * Set by the cost trace when a sequence-first layer (an RNN or transformer layer with
+   * batch_first=False) read the traced input's batch of one as its sequence: the script's input is
+   * (sequence, batch, …), so its batch is dimension 1 (cost/modelCost.ts traces again).
+   */
+  forwardSequenceFirst: string | null = null;
   /** Counts trace events; loops that record any run their body once (a training loop repeats). */
   eventCount = 0;
   /** While code of an imported file runs: the call site in the analysed file that led there. */

@@ -98,6 +98,29 @@ function multiplies(st: ModuleState): boolean {
   return st.params.size > 0 && !/Norm|Embedding|PReLU/.test(st.className);
 }
 
+/** Layers that read (sequence, batch, features) unless built with batch_first=True. */
+const SEQUENCE_FIRST = new Set([
+  "RNN",
+  "LSTM",
+  "GRU",
+  "MultiheadAttention",
+  "TransformerEncoderLayer",
+  "TransformerDecoderLayer",
+  "Transformer",
+]);
+
+/**
+ * The cost trace runs the model on the script's input with dimension 0 set to 1. A sequence-first
+ * layer that then sees a sequence of 1 over a batch of several got the script's sequence dimension
+ * as its batch: the input was (sequence, batch, …), not (batch, …). A layer whose input was
+ * transposed first sees (sequence, 1, …) and raises nothing.
+ */
+function noteSequenceFirst(ip: Interp, name: string, inputs: Value[]): void {
+  const x = inputs[0];
+  if (x?.k !== "tensor" || !x.shape || x.shape.length < 3) return;
+  if (x.shape[0] === 1 && x.shape[1]! > 1) ip.forwardSequenceFirst ??= name;
+}
+
 function layerForward(name: string) {
   return (ip: Interp, [s, ...inputs]: Value[], kw: Kw, node: Node | null): Value => {
     if (s?.k !== "instance" || !s.mod) return unknown(`${name} forward without a module`, node);
@@ -112,6 +135,7 @@ function layerForward(name: string) {
     }
     const spec = st.spec;
     if (!spec?.forward || !st.args) return unknown(`${name} forward is not modelled`, node);
+    if (ip.forwardStats && SEQUENCE_FIRST.has(name) && st.args.batch_first !== true) noteSequenceFirst(ip, name, inputs);
     try {
       const args = inputs.map(toArg);
       const r = spec.forward(st.args, args, kwToArgs(kw));
