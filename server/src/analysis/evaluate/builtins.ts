@@ -96,8 +96,14 @@ const functions: Record<string, NativeFn> = {
     return list(Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l![i]))));
   },
   iter: (_ip, [x]) => x ?? NONE,
-  next(_ip, [x, dflt], _kw, node) {
-    if (x?.k === "native" && x.loop) return x.loop.sample;
+  next(ip, [x, dflt], _kw, node) {
+    if (x?.k === "native" && x.loop) {
+      // A step loop that draws its batches with next(iter(loader)): that loader feeds it (batch
+      // size, dataset, workers). The first loader drawn from in the loop is the training one.
+      const frame = ip.loops[ip.loops.length - 1];
+      if (frame && !frame.loader && frame.over !== "loader" && x.loop.loader) frame.loader = x.loop.loader;
+      return x.loop.sample;
+    }
     if (x && (x.k === "list" || x.k === "tuple"))
       return x.items[0] ?? dflt ?? unknown("next() of an empty iterator", node);
     return dflt ?? unknown("next() of an unknown iterator", node);

@@ -28,6 +28,11 @@ function ancestor(n: Node, type: string): Node | null {
   return null;
 }
 
+function ancestorLoop(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === "for_statement" || p.type === "while_statement") return p;
+  return null;
+}
+
 // `(i + 1) % k == 0`, `i % k == 0`, `(step+1) % args.accum_steps == 0`, `not (i + 1) % 4`
 const ACCUM =
   /^\(?\s*(?:not\s+)?\(?\s*([A-Za-z_]\w*)\s*(?:\+\s*1\s*)?\)?\s*%\s*([A-Za-z_][\w.]*|\d+)\s*\)?\s*(?:==\s*0)?\s*\)?$/;
@@ -47,7 +52,7 @@ export function accumulationSteps(
   if (!tree) return null;
   const start = nodeAtRange(tree, stepRange);
   for (let p = start?.parent ?? null; p; p = p.parent) {
-    if (p.type === "for_statement") break; // left the batch loop body
+    if (p.type === "for_statement" || p.type === "while_statement") break; // left the batch loop body
     if (p.type === "with_statement") {
       const acc = acceleratorAccumulation(tree.rootNode, p);
       if (acc) return acc;
@@ -70,7 +75,7 @@ export function accumulationSteps(
 
 /** `micro += 1` once per batch: the name is incremented in the loop around `guard`, outside it. */
 function countsBatches(guard: Node, name: string): boolean {
-  const loop = ancestor(guard, "for_statement");
+  const loop = ancestorLoop(guard);
   const incs = loop?.childForFieldName("body")?.descendantsOfType("augmented_assignment") ?? [];
   return incs.some(
     (a) =>
@@ -86,7 +91,8 @@ function countsBatches(guard: Node, name: string): boolean {
  */
 export function stepCallRanges(tree: Tree | null | undefined, batchLoop: LoopFrame): Range[] {
   const n = tree ? nodeAtRange(tree, batchLoop.range) : null;
-  const loop = n && (n.type === "for_statement" ? n : ancestor(n, "for_statement"));
+  // A `while` that draws its batches with next() is the batch loop too.
+  const loop = n && (/^(for|while)_statement$/.test(n.type) ? n : ancestor(n, "for_statement"));
   const calls = loop?.childForFieldName("body")?.descendantsOfType("call") ?? [];
   return calls
     .filter((c) => c?.childForFieldName("function")?.text.endsWith(".step"))

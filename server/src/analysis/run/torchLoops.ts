@@ -8,7 +8,7 @@ import type { Range, RunSpec } from "../types";
 import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
 import { callsPerStep } from "./callSites";
 import { accumulationSteps, loopIterableText, stepCallRanges } from "./sourceLookup";
-import { type StepBudget, stepBudget } from "./stepBudget";
+import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { thousands } from "../format";
 
 const key = (r: Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
@@ -77,9 +77,10 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     return t ? `\`for ${l.target} in ${t}\`` : l.target ? `the loop over ${l.target}` : "the `while` loop";
   };
 
-  // Samples and batch size: from the loader the batch loop iterates over.
-  if (batchLoop.over === "loader" && batchLoop.loader) {
+  // Samples and batch size: from the loader the batch loop iterates over, or draws from with next().
+  if (batchLoop.loader) {
     const ld = batchLoop.loader;
+    const via = batchLoop.over === "loader" ? "" : " behind next()";
     spec.batchSize = ld.batchSize;
     // PyTorch's DataLoader default is num_workers=0: batches load in the training process. An
     // unresolved count is priced the same way: loading's range already starts at fully overlapped.
@@ -88,24 +89,27 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     else if (ld.numWorkers === null)
       evidence.push("num_workers not resolved: loading priced from overlapped to in-process");
     const ds = ld.dataset;
-    if (ds?.samples != null) {
+    // A step loop's size is its steps, not its loader's epoch: samples only for a loop over the loader.
+    const perEpoch = batchLoop.over === "loader";
+    if (perEpoch && ds?.samples != null) {
       spec.trainSamples = ds.samples;
       evidence.push(
         `${thousands(ds.samples)} samples: ${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""} (line ${line(ld.range)})`,
       );
-    } else if (batchLoop.tripCount !== null && ld.batchSize !== null) {
+    } else if (perEpoch && batchLoop.tripCount !== null && ld.batchSize !== null) {
       spec.trainSamples = batchLoop.tripCount * ld.batchSize;
       evidence.push(`${thousands(spec.trainSamples)} samples: ${batchLoop.tripCount} batches × ${ld.batchSize}`);
     }
     if (ld.batchSize !== null)
       evidence.push(
-        `batch size ${ld.batchSize}${ld.dropLast ? " (drop_last)" : ""} from the DataLoader (line ${line(ld.range)})`,
+        `batch size ${ld.batchSize}${ld.dropLast ? " (drop_last)" : ""} from the DataLoader${via} (line ${line(ld.range)})`,
       );
     if (ds?.tokensPerSample) {
       spec.tokensPerSample = ds.tokensPerSample;
       evidence.push(`${ds.tokensPerSample} tokens per sample (max_length / block_size)`);
     }
-  } else if (batchLoop.over === "range" && batchLoop.tripCount !== null) {
+  }
+  if (batchLoop.over === "range" && batchLoop.tripCount !== null) {
     // A step loop without a loader (`for step in range(max_iters)`): steps are known, samples are not.
     spec.maxSteps = batchLoop.tripCount * (epochLoop?.tripCount ?? 1);
     evidence.push(
@@ -157,7 +161,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
 
   // A step loop feeds tensors it makes itself (`x = torch.randn(64, 3, 32, 32)`, `get_batch()`):
   // the batch size is the leading dimension of what the trained model is called on.
-  if (spec.batchSize === null && batchLoop.over === "range") {
+  if (spec.batchSize === null && batchLoop.over !== "loader") {
     const batch = batchFromForwards(
       facts,
       fwd.filter((e) => !e.noGrad),
@@ -211,37 +215,17 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   if (batchLoop.over === "loader") {
     const budget = stepBudget(tree, batchLoop, epochLoop, stepRange);
     if (budget) applyBudget(spec, budget);
+  } else if (batchLoop.over === "unknown") {
+    // `while step < max_steps:` drawing batches with next(): a step loop, as range(max_steps) is.
+    const budget = whileStepBudget(tree, batchLoop, stepRange);
+    if (budget && epochLoop && epochLoop.tripCount === null)
+      spec.unknowns.push({
+        message: `${iterText(epochLoop)} repeats the step loop an unknown number of times: priced once`,
+        range: epochLoop.range,
+      });
+    if (budget) applyBudget(spec, { ...budget, steps: budget.steps * (epochLoop?.tripCount ?? 1) });
   }
   return spec;
-}
-
-/**
- * A loader loop that stops on a counter: a global budget replaces an unknown epoch count (or a
- * larger known one) with optimizer steps; the batch loop's own index caps every epoch instead.
- */
-function applyBudget(spec: RunSpec, b: StepBudget): void {
-  const acc = Math.max(1, spec.gradientAccumulation);
-  const at = `\`${b.text}\` (line ${line(b.range)})`;
-  if (b.counts === "epochIndex") {
-    if (spec.trainSamples === null || spec.batchSize === null || b.steps * spec.batchSize >= spec.trainSamples) return;
-    spec.trainSamples = b.steps * spec.batchSize;
-    spec.evidence.push(
-      `${thousands(spec.trainSamples)} samples per epoch: ${b.steps} batches, then ${at} ends the epoch`,
-    );
-    return;
-  }
-  const steps = b.counts === "optimizer" ? b.steps : Math.ceil(b.steps / acc);
-  if (spec.epochs !== null) {
-    // Known epochs too: whichever ends first. Without the epoch size the epochs stand.
-    if (spec.trainSamples === null || spec.batchSize === null) return;
-    if (steps >= spec.epochs * Math.ceil(spec.trainSamples / spec.batchSize / acc)) return;
-  }
-  spec.maxSteps = steps;
-  spec.epochs = null;
-  spec.unknowns = spec.unknowns.filter((u) => !u.message.startsWith("the epoch loop"));
-  spec.evidence.push(
-    `${thousands(steps)} optimizer steps: ${at}${b.counts === "batches" && acc > 1 ? ` counts batches, ÷ ${acc} accumulated` : ""}`,
-  );
 }
 
 /**
