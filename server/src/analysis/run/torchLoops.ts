@@ -137,7 +137,13 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     if (o.tripCount !== null && o.tripCount > 1) {
       spec.trials *= o.tripCount;
       evidence.push(`×${o.tripCount} runs: ${iterText(o)} around the training loop (line ${line(o.range)})`);
-    }
+    } else if (o.tripCount === null)
+      // A loop of unknown length around the whole training (folds, configs read from a file)
+      // repeats it; pricing one run without saying so would hide the multiplier.
+      spec.unknowns.push({
+        message: `${iterText(o)} repeats the whole training an unknown number of times: priced as one run`,
+        range: o.range,
+      });
   }
   for (const s of facts.trace) {
     if (s.kind === "sweep" && s.trials !== null && s.trials > 1) {

@@ -1,10 +1,11 @@
 // scikit-learn's configuration iterators: `for params in ParameterGrid(grid):` is a loop over a
 // known list of configs (run detection multiplies the run inside by its length), and
-// ParameterSampler(dists, n_iter) a loop of n_iter configs analysed with each first value.
-// Everything else in sklearn stays opaque (its estimators are not priced).
+// ParameterSampler(dists, n_iter) a loop of n_iter configs analysed with each first value; the
+// K-fold splitters are in crossValidation.ts. Everything else in sklearn stays opaque.
 import type { Interp } from "../../evaluate/interp";
 import { iterate } from "../../evaluate/iteration";
 import { fn, nativeModule } from "../../evaluate/nativeHelpers";
+import { crossValidationSplitters } from "./crossValidation";
 import { asInt, dictFrom, hashKey, list, unknown, type Value } from "../../evaluate/values";
 
 /** Grids of one ParameterGrid argument: a dict, or a list of dicts (concatenated). */
@@ -71,6 +72,7 @@ export function sklearnRoot(): Value {
       ParameterSampler: fn("sklearn.model_selection.ParameterSampler", (ip, args, kw, node) =>
         parameterSampler(ip, args, kw, node),
       ),
+      ...crossValidationSplitters(),
     }),
   });
 }
