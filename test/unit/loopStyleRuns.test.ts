@@ -88,6 +88,12 @@ test("tqdm(enumerate-style) loop in a helper: accumulation factor passed in from
   );
   assert.notEqual(withOr, text);
   assert.equal(analyze(withOr).runs[0].spec.gradientAccumulation, accum);
+  // `step % k == k - 1` on the 0-based index is the same guard; `== 1` with no `k - 1` is not one.
+  const lastOfGroup = text.replace("if (step + 1) % accum_steps == 0:", "if step % accum_steps == accum_steps - 1:");
+  assert.notEqual(lastOfGroup, text);
+  assert.equal(analyze(lastOfGroup).runs[0].spec.gradientAccumulation, accum);
+  const offset = text.replace("if (step + 1) % accum_steps == 0:", "if step % accum_steps == 1:");
+  assert.equal(analyze(offset).runs[0].spec.gradientAccumulation, 1);
   const literal = text.replace("args.accum_steps, epoch)", "8, epoch)");
   assert.notEqual(literal, text);
   assert.equal(analyze(literal).runs[0].spec.gradientAccumulation, 8);

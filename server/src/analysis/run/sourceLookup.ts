@@ -36,6 +36,9 @@ function ancestorLoop(n: Node): Node | null {
 // `(i + 1) % k == 0`, `i % k == 0`, `(step+1) % args.accum_steps == 0`, `not (i + 1) % 4`
 const ACCUM =
   /^\(?\s*(?:not\s+)?\(?\s*([A-Za-z_]\w*)\s*(?:\+\s*1\s*)?\)?\s*%\s*([A-Za-z_][\w.]*|\d+)\s*\)?\s*(?:==\s*0)?\s*\)?$/;
+// `i % k == k - 1`: the same guard on a 0-based index, true on the k-th batch of each group.
+const ACCUM_LAST =
+  /^\(?\s*([A-Za-z_]\w*)\s*%\s*([A-Za-z_][\w.]*|\d+)\s*\)?\s*==\s*\(?\s*([A-Za-z_][\w.]*|\d+)\s*-\s*1\s*\)?$/;
 
 /**
  * Gradient-accumulation factor k when the optimizer step sits under `if (<v> + 1) % k == 0` inside
@@ -62,7 +65,9 @@ export function accumulationSteps(
     // `(i + 1) % k == 0 or (i + 1) == len(loader)`: the modulus clause sets the factor.
     while (cond?.type === "boolean_operator" && cond.childForFieldName("operator")?.text === "or")
       cond = cond.childForFieldName("left");
-    const m = cond ? ACCUM.exec(cond.text.trim()) : null;
+    const text = cond?.text.trim() ?? "";
+    const last = ACCUM_LAST.exec(text);
+    const m = ACCUM.exec(text) ?? (last && last[3] === last[2] ? last : null);
     if (!m || !cond) continue;
     const loopVars: string[] = batchLoop.target.match(/[A-Za-z_]\w*/g) ?? [];
     if (!loopVars.includes(m[1]) && !countsBatches(p, m[1])) continue;
