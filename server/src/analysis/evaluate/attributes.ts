@@ -8,6 +8,7 @@ import { builtinMethod } from "./methods";
 import { callValue } from "./calls/call";
 import { lookupClassAttr } from "./classes";
 import type { Interp } from "./interp";
+import { delegatedAttr } from "./nativeBases";
 import { builtin, NONE, str, unknown, type Value } from "./values";
 
 /** A class attribute seen through an instance: methods bind, properties run, static stays. */
@@ -57,6 +58,8 @@ export function getAttr(ip: Interp, obj: Value, name: string, node: Node | null)
         const m = getModuleAttr(ip, obj, name, node, true);
         if (m !== undefined) return m;
       }
+      const d = delegatedAttr(ip, obj, name, node);
+      if (d !== undefined) return d;
       if (name === "__class__") return obj.cls;
       if (name === "__dict__") return unknown("__dict__ is not modelled", node);
       const ga = lookupClassAttr(obj.cls, "__getattr__");

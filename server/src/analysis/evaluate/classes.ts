@@ -7,6 +7,7 @@ import { callValue } from "./calls/call";
 import { bindAttr } from "./attributes";
 import { evalArgs, evalExpr } from "./expressions";
 import type { Interp } from "./interp";
+import { delegatedAttr, nativeBaseClass } from "./nativeBases";
 import { Scope } from "./scope";
 import { execBlock, type FrameResult } from "./statements";
 import { type ClassV, type InstanceV, type Kw, NONE, type NativeClass, unknown, type Value } from "./values";
@@ -74,6 +75,7 @@ export function defineClass(ip: Interp, st: Extract<Stmt, { t: "class" }>, s: Sc
   const bases: ClassV[] = [];
   for (const b of baseVals) {
     if (b.k === "class") bases.push(b);
+    else if (b.k === "builtin") bases.push(nativeBaseClass(b));
     else if (b.k === "unknown")
       ip.note(`base class of ${st.name} is unknown: its inherited behaviour is not modelled`, st.node);
   }
@@ -163,6 +165,9 @@ export function makeSuper(ip: Interp, args: Value[], node: Node | null): Value {
     data: {},
     getattr: (ip2, _me, name) => {
       const v = lookupClassAttr(selfCls, name, from);
+      // `super().train()` in a subclass of a native factory: the native object's method.
+      const d = v === undefined && boundSelf.k === "instance" ? delegatedAttr(ip2, boundSelf, name, node) : undefined;
+      if (d !== undefined) return d;
       if (v === undefined) {
         // object.__init__ and friends: nothing to do.
         if (name === "__init__") return { k: "builtin", name: "object.__init__", fn: () => NONE };

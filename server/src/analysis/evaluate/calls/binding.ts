@@ -37,8 +37,10 @@ export function bindParams(
         break;
       case "starstar": {
         const rest: Array<[Value, Value]> = [];
+        // `*args` cannot be passed by keyword: `args=` (Trainer's TrainingArguments) lands here.
         for (const [k, v] of kw)
-          if (!used?.has(k) && !params.some((q) => q.name === k && q.kind !== "starstar")) rest.push([str(k), v]);
+          if (!used?.has(k) && !params.some((q) => q.name === k && (q.kind === "pos" || q.kind === "kwonly")))
+            rest.push([str(k), v]);
         scope.vars.set(p.name, dictFrom(rest));
         break;
       }
