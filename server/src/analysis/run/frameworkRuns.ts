@@ -3,7 +3,7 @@
 import type { ProgramFacts } from "../evaluate";
 import type { LoaderInfo, TraceEvent } from "../evaluate/trace";
 import type { RunSpec } from "../types";
-import { deviceOf, describeModels, line, precisionOf } from "./runFacts";
+import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf } from "./runFacts";
 import { thousands } from "../format";
 
 /** Library defaults for arguments a script omits, each with where it is documented. */
@@ -94,6 +94,7 @@ function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   const pr = precisionOf(facts, [e], e.modelId === null ? [] : [e.modelId]);
   spec.precision = pr.precision;
   if (pr.evidence) spec.evidence.push(pr.evidence);
+  launcherCountUnknown(facts, spec);
   return spec;
 }
 
@@ -173,6 +174,7 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
     spec.evidence.push(`Trainer(accelerator=${e.accelerator ?? "auto"}, devices=${e.devices ?? "auto"})`);
   }
   setPrecision(facts, spec, e, e.precision, "Trainer(precision=...)");
+  launcherCountUnknown(facts, spec);
   return spec;
 }
 

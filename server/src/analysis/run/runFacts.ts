@@ -107,6 +107,9 @@ export function precisionOf(
 
 // Wrappers whose process count a launcher sets (torchrun --nproc_per_node, accelerate launch).
 const LAUNCHED = /DistributedDataParallel|Accelerator\(\)/;
+// Strategies and flags that train on every GPU the process sees (frameworks/keras/runtime/distribute.ts,
+// frameworks/lightning/trainer.ts): the count is the machine's, known only at launch.
+const ALL_VISIBLE = /MirroredStrategy\(\)|Trainer\((devices|gpus)=("auto"|-1)\)/;
 
 /** Device the script names: any accelerator event wins over cpu (the `cuda if available else cpu` idiom). */
 export function deviceOf(facts: ProgramFacts): { device: RunSpec["device"]; evidence: string | null } {
@@ -125,18 +128,26 @@ export function deviceOf(facts: ProgramFacts): { device: RunSpec["device"]; evid
 
 /**
  * A run under DDP or an Accelerator with no device count in the script: the launcher decides how
- * many processes (GPUs) train, so the count priced is a setting, and the run says how to state it.
+ * many processes (GPUs) train; under MirroredStrategy or Lightning's devices="auto" every visible
+ * GPU does. Either way the count priced is a setting, and the run says how to state it.
  */
 export function launcherCountUnknown(facts: ProgramFacts, spec: RunSpec): void {
   if (spec.device?.count != null || spec.device?.kind !== "gpu") return;
-  const launched = facts.trace.find(
-    (e): e is Extract<TraceEvent, { kind: "device" }> => e.kind === "device" && LAUNCHED.test(e.how),
-  );
-  if (!launched) return;
+  const device = (re: RegExp) =>
+    facts.trace.find((e): e is Extract<TraceEvent, { kind: "device" }> => e.kind === "device" && re.test(e.how));
+  const launched = device(LAUNCHED);
+  const visible = launched ? undefined : device(ALL_VISIBLE);
+  const ev = launched ?? visible;
+  if (!ev) return;
+  const decided = launched
+    ? "is set by the launcher (torchrun --nproc_per_node, accelerate launch)"
+    : "is decided at launch (all GPUs the machine makes visible)";
   spec.unknowns.push({
-    message: `${launched.how} (line ${line(launched.range)}): the number of GPUs is set by the launcher (torchrun --nproc_per_node, accelerate launch), not the script; priced on footprint.deviceCount`,
-    range: launched.range,
-    hint: "add `# footprint: device a100 x4` (the accelerator and how many the launcher starts)",
+    message: `${ev.how} (line ${line(ev.range)}): the number of GPUs ${decided}, not the script; priced on footprint.deviceCount`,
+    range: ev.range,
+    hint: launched
+      ? "add `# footprint: device a100 x4` (the accelerator and how many the launcher starts)"
+      : "add `# footprint: device a100 x4` (the accelerator and how many are visible) or set footprint.deviceCount",
   });
 }
 

@@ -160,6 +160,22 @@ function observeBatch(ip: Interp, model: InstanceV, batch: Value): void {
     ip.observedInputs.set(model.mod, { args, kw: new Map(), origin: first.origin ?? "the training batch" });
 }
 
+/**
+ * `devices="auto"` / `devices=-1` (or the old `gpus=-1`) on GPUs: every GPU the process sees, so
+ * the count is decided at launch; a device event whose `how` run/runFacts.ts recognises says so.
+ */
+function allVisible(ip: Interp, tkw: Kw, node: Node | null): void {
+  for (const name of ["devices", "gpus"]) {
+    const v = tkw.get(name);
+    const s = v ? (asString(v) ?? (v.k === "num" ? String(v.v) : null)) : null;
+    if (s === "auto" || s === "-1") {
+      const shown = s === "auto" ? '"auto"' : s;
+      ip.event({ kind: "device", device: "gpu", count: null, how: `Trainer(${name}=${shown})` }, node);
+      return;
+    }
+  }
+}
+
 function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | null): Value {
   const tkw = trainer.data.kw as Kw;
   const model = kw.get("model") ?? args[0] ?? NONE;
@@ -194,6 +210,7 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
   const nodes = asInt(tkw.get("num_nodes")) ?? 1;
   const devices = deviceCount(tkw.get("devices")) ?? gpus ?? tpus;
   const accelerator = asString(tkw.get("accelerator")) ?? (gpus ? "gpu" : tpus ? "tpu" : null);
+  if (!/cpu|tpu|mps/i.test(accelerator ?? "")) allVisible(ip, tkw, node);
   ip.event(
     {
       kind: "lightningFit",

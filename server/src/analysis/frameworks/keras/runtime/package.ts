@@ -1,5 +1,6 @@
 // The `keras` and `tensorflow` namespaces: keras.layers (catalog classes, Layer, Input, merge
-// helpers), Sequential/Model, datasets, callbacks, utils, mixed_precision, applications and tf.data.
+// helpers), Sequential/Model, datasets, callbacks, utils, mixed_precision, applications, tf.data
+// and tf.distribute.
 
 import { kerasTensorOp } from "./tensorOps";
 import type { Interp } from "../../../evaluate/interp";
@@ -8,6 +9,7 @@ import { asInt, builtin, int, NONE, tensor, tuple, unknown, type Value } from ".
 import { MERGE_FUNCTIONS } from "../layers/index";
 import { sampleShape } from "./tensors";
 import { applicationsModule } from "./applications";
+import { distributeModule } from "./distribute";
 import { catalogClass, inputLayerClass, kerasClasses, kerasInput, mergeFunction } from "./classes";
 import {
   callback,
@@ -121,7 +123,7 @@ export function tensorflowRoot(ip: Interp): Value {
   const random = nativeModule("tensorflow.random", { normal: sized("normal"), uniform: sized("uniform") });
   return nativeModule(
     "tensorflow",
-    { keras: kerasModule(ip), data, random, newaxis: NONE, function: identity },
+    { keras: kerasModule(ip), data, random, distribute: distributeModule(), newaxis: NONE, function: identity },
     (attr) => opaque(`tensorflow.${attr}`),
   );
 }
