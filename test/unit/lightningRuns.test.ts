@@ -233,3 +233,46 @@ test("DataModule built in the __main__ block: limit_train_batches fraction, 16-m
   );
   assert.ok(r.energyKWh, "priced");
 });
+
+test("max_time alone: fit runs the whole wall-clock budget, stated as an assumption, no early-stopping finding", () => {
+  const loader = `DataLoader(MNIST("data", train=True, transform=transforms.ToTensor()), batch_size=256)`;
+  const text = `${MODULE}\ntrainer = L.Trainer(max_time="00:00:10:00", accelerator="gpu", devices=1)\ntrainer.fit(Classifier(), ${loader})\n`;
+  const a = analyze(text);
+  const [r] = a.runs;
+  const budget = scriptNumber(text, /max_time="00:00:(\d+):00"/) / 60;
+  assert.equal(r.spec.maxTimeHours, budget);
+  assert.equal(r.spec.epochs, null, "Lightning sets max_epochs=-1 under max_time");
+  assert.deepEqual(r.timeHours, { low: budget, high: budget });
+  assert.deepEqual(r.energyKWh, priceRun(r.spec, DEFAULT_SETTINGS).energyKWh);
+  assert.ok(r.energyKWh && r.energyKWh.low > 0);
+  assert.ok(r.assumptions.some((x) => x.name === "max time (h)" && x.source === "script"));
+  assert.deepEqual(r.unknowns, []);
+  assert.ok(!r.spec.unknowns.some((u) => /epochs/.test(u.message)));
+  assert.ok(!a.findings.some((f) => f.code === "FP160"));
+});
+
+test("max_time with max_epochs caps the time only when the budget binds (dict and timedelta forms)", () => {
+  const loader = `DataLoader(MNIST("data", train=True, transform=transforms.ToTensor()), batch_size=256)`;
+  const fit = (flags: string) =>
+    analyze(`${MODULE}\nimport datetime\nL.Trainer(max_epochs=1000, ${flags}).fit(Classifier(), ${loader})\n`);
+  const free = fit('accelerator="gpu"');
+  const freeHours = free.runs[0].timeHours;
+  assert.ok(freeHours && free.findings.some((f) => f.code === "FP160"), "1000 epochs, no budget: FP160");
+
+  // A budget of a day and a half is longer than the 1000 epochs take: nothing changes.
+  const loose = fit('max_time={"days": 1, "hours": 12}');
+  assert.equal(loose.runs[0].spec.maxTimeHours, 24 + 12);
+  assert.ok(freeHours.high < 36);
+  assert.deepEqual(loose.runs[0].timeHours, freeHours);
+  assert.equal(loose.runs[0].spec.epochs, 1000);
+  assert.ok(loose.findings.some((f) => f.code === "FP160"));
+
+  // Five minutes is shorter: the time is capped there and the run already stops early.
+  const tight = fit("max_time=datetime.timedelta(minutes=5)");
+  const cap = 5 / 60;
+  assert.ok(freeHours.high > cap);
+  assert.equal(tight.runs[0].spec.maxTimeHours, cap);
+  assert.equal(tight.runs[0].timeHours?.high, cap);
+  assert.equal(tight.runs[0].timeHours?.low, Math.min(freeHours.low, cap));
+  assert.ok(!tight.findings.some((f) => f.code === "FP160"));
+});

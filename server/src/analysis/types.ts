@@ -141,6 +141,11 @@ export interface RunSpec {
   loaderWorkers?: number | null;
   evidence: string[];
   unknowns: Unknown[];
+  /**
+   * Wall-clock budget in hours (Lightning max_time): the run's time is capped at it. With no epoch or
+   * step limit besides it, the run lasts exactly that long. Absent/null = no budget.
+   */
+  maxTimeHours?: number | null;
   /** A smaller catalogued alternative to the trained checkpoint, priced as a what-if and by rule FP130. */
   smallerModel?: SmallerModel;
 }

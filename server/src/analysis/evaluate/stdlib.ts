@@ -1,6 +1,7 @@
 // The Python standard library pieces training scripts use for configuration: argparse, os
 // (environ/getenv defaults), math, dataclasses, typing, collections, functools, copy,
-// itertools, sys, plus pass-through wrappers (tqdm). Everything else imports as opaque.
+// itertools, sys, datetime.timedelta (stdlibDatetime.ts), plus pass-through wrappers (tqdm).
+// Everything else imports as opaque.
 import { kerasRoot, tensorflowRoot } from "../frameworks/keras/runtime/package";
 import { timmRoot } from "../frameworks/timm/package";
 import { torchRoot, torchvisionRoot } from "../frameworks/torch/package";
@@ -21,6 +22,7 @@ import type { Interp } from "./interp";
 import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
 import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
+import { datetimeModule } from "./stdlibDatetime";
 import {
   asInt,
   asNumber,
@@ -306,6 +308,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     click: () => clickModule(),
     typer: () => nativeModule("typer", { run: launcher("typer.run") }),
     numpy: () => numpyModule(),
+    datetime: () => datetimeModule(),
     einops: () => einopsRoot(ip),
     string: () =>
       nativeModule("string", {
@@ -361,7 +364,6 @@ const KNOWN_OPAQUE = new Set([
   "logging",
   "warnings",
   "pathlib",
-  "datetime",
   "matplotlib",
   "wandb",
   "tensorboard",

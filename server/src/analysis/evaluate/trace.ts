@@ -105,6 +105,8 @@ export type TraceEvent =
       valPerEpoch: number;
       /** Class names of the Trainer's callbacks ("EarlyStopping", ...). */
       callbacks: string[];
+      /** `max_time` budget in hours and as written; fit stops when it runs out. */
+      maxTime?: { hours: number; shown: string } | null;
     })
   /** `torch.save`, `model.save`, `torch.jit.script/trace`, `torch.onnx.export` for deployment rules. */
   | (EventBase & { kind: "save"; modelId: number | null; how: string })

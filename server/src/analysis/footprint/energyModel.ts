@@ -166,8 +166,11 @@ export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
     peakNote: null,
   };
   const fr = trainFlops(spec, m.count);
-  if ("missing" in fr) return { ...none, missing: fr.missing };
   const trials = Math.max(1, spec.trials);
+  const budget = spec.maxTimeHours ?? null;
+  // No epoch or step limit but a wall-clock budget (Lightning max_time alone): fit runs until it ends.
+  if (budget !== null && spec.epochs === null && spec.maxSteps === null) return timeBoxed(budget, trials, m, none);
+  if ("missing" in fr) return { ...none, missing: fr.missing };
   const flops = scale(fr.flops, trials);
   const peak = peakFor(m.device, m.precision, m.tf32Share);
   if (!peak) return { ...none, flops: { ...fr, flops }, missing: ["devicePeak"] };
@@ -188,7 +191,10 @@ export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
     const load = workers > 0 ? scale(m.loadPerSampleS, 1 / workers) : m.loadPerSampleS;
     floorHours = scale(add(point(steps * m.stepDispatchS), scale(load, samplesPerDevice)), 1 / 3600);
   }
-  const timeHours = floorHours ? max(computeHours, floorHours) : computeHours;
+  let timeHours = floorHours ? max(computeHours, floorHours) : computeHours;
+  // A wall-clock budget (max_time) stops each trial's fit when it runs out, whatever is left.
+  if (budget !== null)
+    timeHours = { low: Math.min(timeHours.low, budget * trials), high: Math.min(timeHours.high, budget * trials) };
 
   let energyKWh: Interval | null = null;
   let co2eKg: Interval | null = null;
@@ -206,5 +212,35 @@ export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
     co2eKg,
     missing: m.device.powerW === null ? ["devicePower"] : [],
     peakNote: peak.fallback,
+  };
+}
+
+/** A run that lasts its whole budget: time is the budget; FLOPs are what the devices do in it. */
+function timeBoxed(budget: number, trials: number, m: ModelInputs, none: Priced): Priced {
+  const peak = peakFor(m.device, m.precision, m.tf32Share);
+  const timeHours = point(budget * trials);
+  const flops = scale(m.mfu, m.count * (peak?.flops ?? 0) * budget * trials * 3600);
+  let energyKWh: Interval | null = null;
+  let co2eKg: Interval | null = null;
+  if (m.device.powerW !== null) {
+    energyKWh = energyFrom(timeHours, m.count, add(scale(m.powerFraction, m.device.powerW), m.hostW), m.pue);
+    co2eKg = scale(energyKWh, m.gridGPerKWh / 1000);
+  }
+  return {
+    ...none,
+    flops: peak
+      ? {
+          flops,
+          method: "MFU×peak×max_time (no epoch limit: fit runs until max_time)",
+          trainSamplesTotal: 0,
+          evalSamplesTotal: 0,
+        }
+      : null,
+    computeHours: timeHours,
+    timeHours,
+    energyKWh,
+    co2eKg,
+    missing: m.device.powerW === null ? ["devicePower"] : [],
+    peakNote: peak?.fallback ?? null,
   };
 }

@@ -244,6 +244,13 @@ function scheduleAssumptions(spec: RunSpec): Assumption[] {
       citation: why,
     });
   }
+  if (spec.maxTimeHours != null)
+    out.push({
+      name: "max time (h)",
+      value: `${+spec.maxTimeHours.toPrecision(4)}: the run's time is capped there${spec.epochs === null && spec.maxSteps === null ? " (no epoch limit: it runs the whole budget)" : ""}`,
+      source: "script",
+      citation: spec.evidence.find((e) => /^max_time/.test(e)),
+    });
   if (spec.gradientAccumulation > 1)
     out.push({ name: "gradient accumulation", value: String(spec.gradientAccumulation), source: "script" });
   if (spec.trials > 1)

@@ -24,6 +24,9 @@ export const noEarlyStopping: Rule = {
     for (const run of ctx.runs) {
       const { spec } = run;
       if (spec.epochs === null || spec.epochs < MANY_EPOCHS) continue;
+      // A max_time budget that caps the run already stops it (at the high end, the time is the budget).
+      if (spec.maxTimeHours != null && run.timeHours && run.timeHours.high >= spec.maxTimeHours * spec.trials * 0.999)
+        continue;
       // The whole-script checks do not depend on the run: once per analysis, not once per run.
       anywhere ??= stopsEarlyAnywhere(ctx);
       if (anywhere || loopBreaks(ctx, run)) continue;

@@ -146,7 +146,14 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
     spec.maxSteps = e.maxSteps;
     spec.evidence.push(`max_steps ${e.maxSteps}`);
     if (e.maxEpochs !== null) spec.evidence.push(`max_epochs ${e.maxEpochs} also set; max_steps priced`);
-  } else spec.epochs = orDefault(spec, "max_epochs", e.maxEpochs, FRAMEWORK_DEFAULTS.lightningEpochs);
+  } else if (e.maxTime && (e.maxEpochs === null || e.maxEpochs < 0))
+    // Lightning sets max_epochs=-1 when max_time is given without max_epochs or max_steps.
+    spec.evidence.push("max_epochs unbounded: max_time alone ends fit (Lightning sets max_epochs=-1)");
+  else spec.epochs = orDefault(spec, "max_epochs", e.maxEpochs, FRAMEWORK_DEFAULTS.lightningEpochs);
+  if (e.maxTime) {
+    spec.maxTimeHours = e.maxTime.hours;
+    spec.evidence.push(`max_time ${e.maxTime.shown}: fit stops after ${+e.maxTime.hours.toPrecision(4)} h`);
+  }
   applyLoader(spec, e.loader);
   if (e.accumulate !== null && e.accumulate > 1) {
     spec.gradientAccumulation = e.accumulate;

@@ -219,7 +219,7 @@ export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): v
     );
   else if (spec.trainSamples === null && !(spec.maxSteps !== null && spec.batchSize !== null))
     add("training samples per epoch are unknown", "add `# footprint: samples 50000`");
-  if (spec.epochs === null && spec.maxSteps === null)
+  if (spec.epochs === null && spec.maxSteps === null && spec.maxTimeHours == null)
     add("the number of epochs is unknown", "add `# footprint: epochs 90`");
   if (spec.forwardFlops === null && !(spec.tokensPerSample && spec.params)) {
     if (spec.params === null)

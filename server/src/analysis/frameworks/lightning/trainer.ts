@@ -24,6 +24,7 @@ import {
 } from "../../evaluate/values";
 import type { Precision } from "../../types";
 import { callModule } from "../torch/moduleCall";
+import { maxTimeOf } from "./maxTime";
 import { isDataModule } from "./module";
 
 /** Trainer(precision=...) per the Lightning 2 docs: 64/32/16(-mixed)/bf16(-mixed) and the -true variants. */
@@ -232,6 +233,7 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
         : null,
       valPerEpoch: validationsPerEpoch(tkw, loader?.loop?.tripCount ?? null),
       callbacks: callbackNames(tkw.get("callbacks")),
+      maxTime: maxTimeOf(tkw.get("max_time")),
     },
     node,
   );
