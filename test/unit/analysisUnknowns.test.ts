@@ -88,3 +88,45 @@ test("torch.jit.save is a save of the scripted model, not an unresolved call", (
   assert.equal(analysis.unknowns, undefined);
   assert.equal(analysis.findings.filter((f) => f.code === "FP180").length, 1, "one finding for the one model");
 });
+
+test("a layer sized from a value the analysis cannot resolve: params are a lower bound, FLOPs and the run unknown", () => {
+  const text = `import os
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from torchvision import datasets, transforms
+
+hidden = int(os.environ["HIDDEN"])
+loader = DataLoader(datasets.MNIST("data", train=True, transform=transforms.ToTensor()), batch_size=128)
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, hidden), nn.ReLU(), nn.Linear(hidden, 10))
+opt = torch.optim.Adam(model.parameters())
+for epoch in range(5):
+    for x, y in loader:
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+`;
+  const { analysis } = analyzer.analyze({
+    path: "/w/train.py",
+    text,
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  });
+  const [m] = analysis.models;
+  // Only Linear(784, 512) has known sizes: 784 × 512 + 512.
+  assert.equal(m.params, 784 * 512 + 512);
+  assert.equal(m.paramsPartial, true);
+  assert.equal(m.forwardFlops, null, "the unresolved Linear layers multiply too");
+  assert.match(
+    m.unknowns.map((u) => u.message).join("\n"),
+    /forward FLOPs unknown: layer 3 \(Linear\) has sizes the analysis could not resolve/,
+  );
+  const fp100 = analysis.findings.find((f) => f.code === "FP100");
+  assert.match(
+    fp100?.message ?? "",
+    /^model \(Sequential\): ≥ 401,920 params · FLOPs unknown: layer 3 \(Linear\) has sizes/,
+  );
+  const [run] = analysis.runs;
+  assert.equal(run.timeHours, null);
+  assert.match(run.spec.unknowns.map((u) => u.hint).join("\n"), /add `# footprint: flops <FLOPs per sample>`/);
+});

@@ -31,6 +31,11 @@ export function exact(n: number): string {
   return thousands(Math.round(n));
 }
 
+/** A model's parameter count: exact, or "≥ n" when some layer's size is unknown (ModelCost.paramsPartial). */
+export function paramCount(n: number, partial: boolean | undefined, style: (n: number) => string = exact): string {
+  return partial ? `≥ ${style(n)}` : style(n);
+}
+
 /**
  * `n.toLocaleString("en-US")` without ICU: the first Intl call of a process costs ~25 ms (ICU's
  * data is loaded), which landed in the server's first analysis. Safe integers are grouped by hand

@@ -67,6 +67,11 @@ export interface ModelCost {
   framework: "pytorch" | "keras" | "transformers";
   params: number;
   trainableParams: number;
+  /**
+   * Some layer's size is unknown (an argument the analysis could not resolve): `params` counts the
+   * layers it knows, a lower bound; `unknowns` names the others.
+   */
+  paramsPartial?: boolean;
   /** Forward multiply-accumulates per sample; FLOPs are 2 × MACs. null when no input shape. */
   forwardMacs: number | null;
   forwardFlops: number | null;

@@ -1,7 +1,7 @@
 // A readable Markdown report of analyses: summary, per-model layer tables, training runs with
 // assumptions and what-ifs, findings. Used by `footprint check --format markdown` and by the
 // VS Code client's "Footprint: Show Report" preview.
-import { compact, exact, flops, range, shape, sig } from "../analysis/format";
+import { compact, exact, flops, paramCount, range, shape, sig } from "../analysis/format";
 import { flopsRange, savingText } from "../lsp/hoverText";
 import type { FileAnalysis, ModelCost, RunEstimate, Unknown } from "../analysis/types";
 
@@ -23,7 +23,9 @@ function unknowns(list: readonly Unknown[]): string[] {
 function modelSection(m: ModelCost): string[] {
   const out = [`### \`${m.name}\` — ${m.className} (${m.framework}), line ${m.range.start.line + 1}`, ""];
   const frozen = m.params - m.trainableParams;
-  out.push(`- **${exact(m.params)} parameters**${frozen > 0 ? ` (${exact(frozen)} frozen)` : ""}`);
+  out.push(
+    `- **${paramCount(m.params, m.paramsPartial)} parameters**${frozen > 0 ? ` (${exact(frozen)} frozen)` : ""}`,
+  );
   if (m.forwardFlops !== null && m.forwardMacs !== null) {
     out.push(
       `- **${flops(m.forwardFlops)}** per sample forward (${compact(m.forwardMacs)} MACs; FLOPs = 2 × MACs) at input ${shape(m.inputShape)}${m.inputShapeSource ? ` from ${m.inputShapeSource}` : ""}`,

@@ -1,6 +1,6 @@
 // The default `footprint check` output: per file, a models table, a runs table and the
 // findings as `path:line:col`, then totals. Plain text, aligned columns, no colours.
-import { exact, range, shape, sig } from "../analysis/format";
+import { exact, paramCount, range, shape, sig } from "../analysis/format";
 import type { FileAnalysis, Interval } from "../analysis/types";
 import type { CheckResult } from "./check";
 
@@ -28,8 +28,8 @@ function fileSection(f: FileAnalysis): string[] {
     const rows = f.models.map((m) => [
       `${m.name} (${m.className})`,
       String(m.range.start.line + 1),
-      exact(m.params),
-      exact(m.trainableParams),
+      paramCount(m.params, m.paramsPartial),
+      paramCount(m.trainableParams, m.paramsPartial),
       m.forwardFlops === null ? "–" : sig(m.forwardFlops / 1e9),
       shape(m.inputShape),
     ]);

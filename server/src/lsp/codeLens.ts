@@ -1,7 +1,7 @@
 // textDocument/codeLens: one line above each model (size) and each training run (time, energy,
 // CO2e); clicking opens the report. Off with `footprint.codeLens.enabled: false`.
 import type { CodeLens, CodeLensParams } from "vscode-languageserver";
-import { compact, flops, range } from "../analysis/format";
+import { compact, flops, paramCount, range } from "../analysis/format";
 import type { FileAnalysis, ModelCost, RunEstimate } from "../analysis/types";
 import { SHOW_REPORT_COMMAND } from "../shared/protocol";
 import type { ServerContext } from "./context";
@@ -11,7 +11,7 @@ import { toLspRange } from "./convert";
 export function modelLensTitle(m: ModelCost): string {
   const frozen = m.params > m.trainableParams ? ` (${compact(m.trainableParams)} trainable)` : "";
   const cost = m.forwardFlops !== null ? ` · ${flops(m.forwardFlops)}/sample` : " · FLOPs unknown";
-  return `${m.name}: ${compact(m.params)} params${frozen}${cost}`;
+  return `${m.name}: ${paramCount(m.params, m.paramsPartial, compact)} params${frozen}${cost}`;
 }
 
 export function runLensTitle(r: RunEstimate): string {

@@ -1,6 +1,6 @@
 // Markdown for hovers on a layer, a model and a training run. Short lines and lists, no wide
 // tables: VS Code's hover is narrow. All numbers go through format.ts.
-import { compact, exact, flops, range, shape, sig } from "../analysis/format";
+import { compact, exact, flops, paramCount, range, shape, sig } from "../analysis/format";
 import type { Interval, LayerCost, ModelCost, RunEstimate, Unknown } from "../analysis/types";
 import { formulaLines, SOURCE_LABEL } from "./hoverFormula";
 
@@ -77,7 +77,9 @@ export function layerHover(model: ModelCost, layers: readonly LayerCost[]): stri
 export function modelHover(model: ModelCost, topN = 8): string {
   const out: string[] = [];
   out.push(`**${model.name}** = \`${model.className}(…)\` · ${model.framework}`);
-  out.push(`**${exact(model.params)} params** · ${trainability(model.params, model.trainableParams)}`);
+  out.push(
+    `**${paramCount(model.params, model.paramsPartial)} params** · ${trainability(model.params, model.trainableParams)}`,
+  );
   if (model.forwardFlops !== null && model.forwardMacs !== null) {
     const source = model.inputShapeSource ? ` (input from ${model.inputShapeSource})` : "";
     out.push(

@@ -129,11 +129,21 @@ function shapeLostUnknown(ip: Interp, m: ModuleState, lost: NonNullable<Interp["
   const where = path ? `layer ${path} (${lost.op})` : path === "" ? `${m.className} (${lost.op})` : lost.op;
   const cause = lost.cause ? ` (${lost.cause})` : " earlier in the forward";
   const counted = macs > 0 ? `; ${(2 * macs).toExponential(2)} FLOPs were counted before it` : "";
+  const range = lost.mod?.node && lost.mod.file === ip.ctx.path ? nodeRange(lost.mod.node) : null;
+  const flopsDirective =
+    "if you know the forward cost, add `# footprint: flops <FLOPs per sample>` (e.g. `# footprint: flops 4.1G`)";
+  // A layer whose own sizes are unknown: the input's shape may be fine, the layer's weights are not.
+  if (lost.mod?.paramProblem)
+    return {
+      message: `forward FLOPs unknown: ${where} has sizes the analysis could not resolve (${lost.mod.paramProblem})${counted}`,
+      range,
+      hint: `${where} has sizes the analysis could not resolve; ${flopsDirective}`,
+    };
   return {
     message: `forward FLOPs unknown: ${where} ran on a tensor whose shape was lost${cause}${counted}`,
-    range: lost.mod?.node && lost.mod.file === ip.ctx.path ? nodeRange(lost.mod.node) : null,
+    range,
     // Read after "FLOPs unknown: " in FP100 and beside this note in the report: one clause, lower case.
-    hint: `${where} ran on a tensor of unknown shape (the model's first note names the operation that lost it); if you know the forward cost, add \`# footprint: flops <FLOPs per sample>\` (e.g. \`# footprint: flops 4.1G\`)`,
+    hint: `${where} ran on a tensor of unknown shape (the model's first note names the operation that lost it); ${flopsDirective}`,
   };
 }
 
@@ -191,6 +201,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   const layers: LayerCost[] = [];
   let params = 0;
   let trainable = 0;
+  let partial = false;
   for (const [path, mod] of namedModules(m)) {
     let own = 0;
     let ownTrainable = 0;
@@ -199,10 +210,15 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
       seenParams.add(p);
       own += p.numel;
       if (p.requiresGrad) ownTrainable += p.numel;
-      if (p.unknownShape)
+      if (p.unknownShape) {
+        partial = true;
         unknowns.push({ message: `${path || m.className}: ${p.unknownShape}`, range: rangeOf(ip, mod).range });
+      }
     }
-    if (mod.paramProblem) unknowns.push({ message: mod.paramProblem, range: rangeOf(ip, mod).range });
+    if (mod.paramProblem) {
+      partial = true;
+      unknowns.push({ message: mod.paramProblem, range: rangeOf(ip, mod).range });
+    }
     params += own;
     trainable += ownTrainable;
     const s = traced?.stats.get(mod);
@@ -246,6 +262,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     framework: "pytorch",
     params,
     trainableParams: trainable,
+    ...(partial ? { paramsPartial: true } : {}),
     forwardMacs: macs,
     forwardFlops: macs === null ? null : 2 * macs,
     inputShape: input?.shape ?? null,

@@ -1,5 +1,5 @@
 // FP100: the size of each model the script builds — exact parameters, forward FLOPs per sample.
-import { exact, flops, shape } from "../format";
+import { exact, flops, paramCount, shape } from "../format";
 import type { Rule } from "./rule";
 
 export const modelSize: Rule = {
@@ -9,7 +9,7 @@ export const modelSize: Rule = {
   check({ models }) {
     return models.map((m) => {
       const frozen = m.params - m.trainableParams;
-      const params = `${exact(m.params)} params${frozen > 0 ? ` (${exact(m.trainableParams)} trainable, ${exact(frozen)} frozen)` : ""}`;
+      const params = `${paramCount(m.params, m.paramsPartial)} params${frozen > 0 ? ` (${exact(m.trainableParams)} trainable, ${exact(frozen)} frozen)` : ""}`;
       const cost =
         m.forwardFlops !== null
           ? `${flops(m.forwardFlops)}/sample forward at input ${shape(m.inputShape)} (FLOPs = 2 × MACs)`

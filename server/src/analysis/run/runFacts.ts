@@ -232,19 +232,26 @@ export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): v
           ? "add `# footprint: params 110M` (priced as 6 × params × tokens) or `# footprint: flops 2.2G` (forward FLOPs per sample)"
           : "add `# footprint: flops 2.2G` (forward FLOPs per sample) or `# footprint: params 110M` with a tokenized dataset",
       );
-    else
-      add(
-        spec.model
-          ? `forward FLOPs of ${spec.model} are unknown (no input shape reached it)`
-          : "no model forward was found in the training loop",
-        inputHintOf(spec, models) ?? "add `# footprint: input 3x224x224` (the per-sample input shape)",
-      );
+    else {
+      const model = spec.model === null ? undefined : models.find((m) => m.name === spec.model);
+      // An input reached the model but its trace could not finish: the model's own note says why.
+      const traced = model?.inputShape
+        ? model.unknowns.find((u) => u.message.startsWith("forward FLOPs unknown"))
+        : undefined;
+      if (traced) add(`${spec.model}: ${traced.message}`, traced.hint ?? traced.message);
+      else
+        add(
+          spec.model
+            ? `forward FLOPs of ${spec.model} are unknown (no input shape reached it)`
+            : "no model forward was found in the training loop",
+          inputHintOf(model) ?? "add `# footprint: input 3x224x224` (the per-sample input shape)",
+        );
+    }
   }
 }
 
 /** The input-shape hint the run's model already carries (built from its first layer), if any. */
-function inputHintOf(spec: RunSpec, models: readonly ModelCost[]): string | null {
-  const model = spec.model === null ? undefined : models.find((m) => m.name === spec.model);
+function inputHintOf(model: ModelCost | undefined): string | null {
   return model?.unknowns.find((u) => u.hint?.startsWith("add `# footprint: input"))?.hint ?? null;
 }
 

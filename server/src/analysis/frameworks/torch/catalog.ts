@@ -92,10 +92,11 @@ function buildStack(
 
 /**
  * Layers with weights multiply their input, except norms, embeddings (lookups) and PReLU: when one of
- * those that multiplies runs on a tensor of unknown shape, the trace's MAC total is incomplete.
+ * those that multiplies runs on a tensor of unknown shape, the trace's MAC total is incomplete. A
+ * layer whose sizes are unknown (paramProblem) has no weights to show but multiplies all the same.
  */
 function multiplies(st: ModuleState): boolean {
-  return st.params.size > 0 && !/Norm|Embedding|PReLU/.test(st.className);
+  return (st.params.size > 0 || Boolean(st.paramProblem)) && !/Norm|Embedding|PReLU/.test(st.className);
 }
 
 /** Layers that read (sequence, batch, features) unless built with batch_first=True. */
@@ -135,7 +136,8 @@ function layerForward(name: string) {
     }
     const spec = st.spec;
     if (!spec?.forward || !st.args) return unknown(`${name} forward is not modelled`, node);
-    if (ip.forwardStats && SEQUENCE_FIRST.has(name) && st.args.batch_first !== true) noteSequenceFirst(ip, name, inputs);
+    if (ip.forwardStats && SEQUENCE_FIRST.has(name) && st.args.batch_first !== true)
+      noteSequenceFirst(ip, name, inputs);
     try {
       const args = inputs.map(toArg);
       const r = spec.forward(st.args, args, kwToArgs(kw));
