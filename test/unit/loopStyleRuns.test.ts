@@ -259,3 +259,44 @@ test("DDP started by torch.multiprocessing.spawn: the worker's loop is the run, 
   const any = analyze(text.replace("nprocs=GPUS", "nprocs=torch.cuda.device_count()")).runs[0];
   assert.ok(any.spec.unknowns.some((u) => /launcher/.test(u.message)));
 });
+
+test("a loop over several models trains each: every model gets its input and FLOPs, the run says how it is priced", () => {
+  const text = `import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from torchvision import datasets, transforms
+
+def mlp(hidden):
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 10))
+
+loader = DataLoader(datasets.MNIST("data", train=True, transform=transforms.ToTensor()), batch_size=128)
+small, wide = mlp(64), mlp(1024)
+for net in (small, wide):
+    opt = torch.optim.Adam(net.parameters())
+    for epoch in range(3):
+        for x, y in loader:
+            opt.zero_grad()
+            nn.functional.cross_entropy(net(x), y).backward()
+            opt.step()
+`;
+  const a = analyze(text);
+  // One construction site in mlp(), two models with names of their own: both are listed.
+  assert.deepEqual(
+    a.models.map((m) => m.name),
+    ["small", "wide"],
+  );
+  for (const [m, hidden] of [
+    [a.models[0], 64],
+    [a.models[1], 1024],
+  ] as const) {
+    assert.deepEqual(m.inputShape, [1, 28, 28]);
+    assert.equal(m.forwardFlops, 2 * (784 * hidden + hidden * 10), m.name);
+  }
+  assert.equal(a.runs.length, 1);
+  assert.equal(a.runs[0].spec.trials, 2);
+  const note = (a.unknowns ?? []).find((u) => /the loop over 2 models trains each in turn/.test(u.message));
+  assert.equal(
+    note?.range?.start.line,
+    text.split("\n").findIndex((l) => l.startsWith("for net in")),
+  );
+});

@@ -26,8 +26,9 @@ export function rootModules(ip: Interp): ModuleState[] {
     if (m.copies.some((c) => c.wasChild)) continue;
     const hasContent = m.children.size > 0 || Array.from(m.params.values()).some((p) => p);
     if (!hasContent && !m.paramProblem) continue;
-    // A model built in a loop (or deep-copied) at one place is reported once.
-    const key = `${m.className}@${m.site.start.line}:${m.site.start.character}`;
+    // A model built in a loop (or deep-copied) at one place is reported once; a factory function's
+    // one construction site builds several models when its results get names of their own.
+    const key = `${m.className}@${m.site.start.line}:${m.site.start.character}#${m.boundName ?? ""}`;
     if (seenSites.has(key)) continue;
     seenSites.add(key);
     out.push(m);

@@ -151,7 +151,14 @@ export class Interp {
     if (this.forwardStats) this.forwardUnknowns.push(u);
   }
 
+  /**
+   * While above 0, events are not recorded: a loop body re-run only so that the models it calls
+   * get their inputs (evaluate/loops.ts), whose training the first iteration already recorded.
+   */
+  muteEvents = 0;
+
   event(data: EventData, node: Node | null): void {
+    if (this.muteEvents > 0) return;
     this.eventCount++;
     const range = this.range(node) ?? this.foreignCallSite;
     if (!range) return;

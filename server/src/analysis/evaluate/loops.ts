@@ -59,12 +59,39 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
       if (c === BREAK) return NORMAL;
       if (c === RETURN || c === RAISE) return c;
       // A body that trains (records events) repeats the same work: once is enough.
-      if (ip.eventCount !== eventsBefore) return NORMAL;
+      if (ip.eventCount !== eventsBefore) {
+        otherModels(ip, st, s, frame, list.slice(i + 1));
+        return NORMAL;
+      }
     }
     return execBlock(ip, st.orelse, s, frame);
   } finally {
     if (ownFile) ip.loops.pop();
   }
+}
+
+/**
+ * `for net in (a, b): … net(x) …`: the first iteration recorded the training; the other models
+ * still need their inputs for their own FLOPs, so the body runs again for each, unrecorded. The
+ * run prices the first model once per item, and says so.
+ */
+function otherModels(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult, rest: Value[]): void {
+  const modules = rest.filter((v) => v.k === "instance" && v.mod);
+  if (modules.length === 0) return;
+  ip.muteEvents++;
+  try {
+    for (const v of modules) {
+      assignTarget(ip, st.target, v, s);
+      const c = execBlock(ip, st.body, s, frame);
+      if (c === RETURN || c === RAISE) break;
+    }
+  } finally {
+    ip.muteEvents--;
+  }
+  ip.note(
+    `the loop over ${modules.length + 1} models trains each in turn; the run is priced as ${modules.length + 1} × the first`,
+    st.node,
+  );
 }
 
 export function execWhile(ip: Interp, st: Extract<Stmt, { t: "while" }>, s: Scope, frame: FrameResult): Completion {
