@@ -27,6 +27,9 @@ describe(`torch.nn layers vs PyTorch ${oracle.torch}`, () => {
       const a = bindArgs(c.layer, s.signature, c.args, c.kwargs);
       if (c.tag === "lazy") {
         assert.throws(() => s.params(a), ArgError);
+        // The first call creates them: what PyTorch has after the oracle's forward.
+        assert.ok(s.materialize, `${c.layer} materializes on its first call`);
+        assert.deepEqual(s.materialize(a, c.inputs), c.params);
       } else {
         const params = s.params(a);
         assert.deepEqual(params, c.params);

@@ -22,6 +22,7 @@ import { ArgError, type Args, type LayerSpec } from "./layerSpec";
 import { bindArgs } from "./layers/bindArgs";
 import { TORCH_LAYER_STACKS, TORCH_LAYERS } from "./layers/index";
 import { makeParam, type ModuleState } from "./moduleState";
+import { fromPretrained } from "./pretrainedEmbedding";
 import { chargeMacs, fromArg, kwToArgs, shapeUnknown, toArg } from "./tensorOps";
 
 function describe(err: unknown): string {
@@ -140,6 +141,7 @@ function layerForward(name: string) {
       noteSequenceFirst(ip, name, inputs);
     try {
       const args = inputs.map(toArg);
+      if (st.paramProblem && spec.materialize) materialize(st, spec.materialize(st.args, args));
       const r = spec.forward(st.args, args, kwToArgs(kw));
       if (ip.forwardStats && r.macs === 0 && !ip.forwardShapeLost && multiplies(st) && shapeUnknown(args[0]))
         ip.forwardShapeLost = { mod: st, op: name, cause: inputs[0]?.k === "unknown" ? inputs[0].reason : undefined };
@@ -154,14 +156,28 @@ function layerForward(name: string) {
   };
 }
 
+/** A lazy layer's first call creates its parameters: from then on it counts like its eager form. */
+function materialize(st: ModuleState, shapes: Record<string, number[]> | null): void {
+  if (!shapes) return;
+  for (const [pname, shape] of Object.entries(shapes)) st.params.set(pname, makeParam(shape));
+  if (st.args?.bias === false && !("bias" in shapes)) st.params.set("bias", null);
+  st.paramProblem = null;
+}
+
 /** One class per catalog entry, created on first use (per analysis, so user code may subclass it). */
 export function catalogClass(ip: Interp, name: string, moduleClass: ClassV): ClassV | undefined {
   const spec = TORCH_LAYERS[name];
   if (!spec) return undefined;
   const attrs = new Map<string, Value>([["forward", builtin(`${name}.forward`, layerForward(name))]]);
   void ip;
-  return makeClass(name, [moduleClass], attrs, {
+  const cls = makeClass(name, [moduleClass], attrs, {
     qualname: `torch.nn.${name}`,
     native: { init: layerInit(name, spec) },
   });
+  if (name === "Embedding" || name === "EmbeddingBag")
+    cls.attrs.set(
+      "from_pretrained",
+      builtin(`${name}.from_pretrained`, (ip2, args, kw, node) => fromPretrained(ip2, cls, args, kw, node)),
+    );
+  return cls;
 }

@@ -48,6 +48,11 @@ export interface LayerSpec {
   params(a: Args): Record<string, number[]>;
   /** `layer(*inputs, **kwargs)`; absent for containers, which the interpreter handles itself. */
   forward?(a: Args, inputs: Arg[], kwargs: Record<string, Arg>): ForwardResult;
+  /**
+   * Lazy layers (LazyLinear, LazyConv2d…): the parameters their first call creates, sized from its
+   * input; null while that input's shape is unknown.
+   */
+  materialize?(a: Args, inputs: Arg[]): Record<string, number[]> | null;
 }
 
 /** A function or tensor method: `torch.cat`, `F.relu`, `Tensor.view` (its first parameter is "self"). */

@@ -19,6 +19,11 @@ function lazy(owner: string, base: LayerSpec, signature: Signature, inferred: st
       const channels = x.length >= batchedRank ? x[1] : x[0];
       return base.forward!({ ...a, [inferred]: channels ?? null }, inputs, kwargs);
     },
+    materialize(a, inputs) {
+      const x = inputShape(inputs, 0, owner);
+      const channels = x === null ? undefined : x.length >= batchedRank ? x[1] : x[0];
+      return typeof channels === "number" ? base.params({ ...a, [inferred]: channels }) : null;
+    },
   };
 }
 

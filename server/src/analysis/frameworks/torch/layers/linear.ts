@@ -56,6 +56,11 @@ const LazyLinear: LayerSpec = {
     // The first call fixes in_features to the input's last dim, so the output and MACs are known.
     return denseForward("LazyLinear", inputs[0], null, sizeArg(a, "out_features", "LazyLinear"));
   },
+  materialize(a, inputs) {
+    const x = inputShape(inputs, 0, "LazyLinear");
+    const inF = x && x.length > 0 ? x[x.length - 1] : null;
+    return typeof inF === "number" ? Linear.params({ ...a, in_features: inF }) : null;
+  },
 };
 
 const Bilinear: LayerSpec = {
