@@ -99,6 +99,7 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   ip.forwardUnknowns = [];
   ip.forwardShapeLost = null;
   ip.forwardSequenceFirst = null;
+  ip.forwardCostUnknown = null;
   ip.maxSteps = ip.steps + stepsPerModel;
   let complete = true;
   try {
@@ -112,9 +113,12 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
     ip.moduleStack.length = 0;
   }
   const lost = ip.forwardShapeLost;
+  const unmodelled = ip.forwardCostUnknown;
   ip.forwardShapeLost = null;
+  ip.forwardCostUnknown = null;
+  if (complete && unmodelled) ip.forwardUnknowns.push(unmodelled);
   if (complete && lost) ip.forwardUnknowns.push(shapeLostUnknown(ip, m, lost, ip.forwardMacs));
-  const macs = complete && !lost ? ip.forwardMacs : null;
+  const macs = complete && !lost && !unmodelled ? ip.forwardMacs : null;
   const sequenceFirst = ip.forwardSequenceFirst;
   ip.forwardSequenceFirst = null;
   return { macs, stats, unknowns: ip.forwardUnknowns, sequenceFirst };

@@ -60,6 +60,11 @@ export class Interp {
    * (sequence, batch, …), so its batch is dimension 1 (cost/modelCost.ts traces again).
    */
   forwardSequenceFirst: string | null = null;
+  /**
+   * Set during the cost trace by a forward that has no cost model for what ran (a torchvision model whose
+   * body child was replaced): the traced total would be a confident wrong number, so FLOPs are unknown.
+   */
+  forwardCostUnknown: Unknown | null = null;
   /** Counts trace events; loops that record any run their body once (a training loop repeats). */
   eventCount = 0;
   /** While code of an imported file runs: the call site in the analysed file that led there. */
