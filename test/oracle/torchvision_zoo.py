@@ -10,7 +10,9 @@ fine-tune most) it builds the model with weights=None — nothing is downloaded 
   the head's MACs per class so any num_classes is exact; the default resolution is the crop size of
   torchvision's DEFAULT weights (the size a pretrained model expects);
 - torchvision's own published metadata of each weights enum (num_params, ImageNet acc@1/acc@5,
-  crop size), which the unit tests check against the built model.
+  crop size), which the unit tests check against the built model;
+- for models whose forward is a chain of their top-level children (see chain_rows), each child's MACs
+  and input/output shapes at every side, so a replaced stem or a child called on its own is priced.
 
 Usage: /usr/bin/python3 test/oracle/torchvision_zoo.py          (writes the JSON)
        /usr/bin/python3 test/oracle/torchvision_zoo.py --check  (regenerates, fails on drift)
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import warnings
@@ -41,6 +44,8 @@ GROUND_TRUTH = os.path.join(ROOT, "server/src/analysis/frameworks/zoo/data/model
 # Square input sides at which MACs are counted exactly; the default crop size is added per model.
 RESOLUTIONS = [32, 64, 96, 128, 160, 192, 224, 256, 288, 299, 320, 384, 448, 512]
 SMALL_CLASSES = 10
+# A chain row is written on one line (json.dumps gives each number its own line otherwise).
+CHAIN_MARK = "@chain-row@"
 
 # Detection / segmentation models commonly fine-tuned: builder kwargs that avoid any download, the
 # class-count keyword, and how their MACs are counted (see count_detection).
@@ -128,11 +133,62 @@ def subtree_sum(by_path: Dict[str, int], prefix: str) -> int:
 def count_meta_split(model: torch.nn.Module, side: int) -> Tuple[int, Dict[str, int], Dict[str, int]]:
     """MACs of one forward of a 1x3xSxS input on the meta device (shapes only): the total, and per
     module path its own MACs and its own MACs in convolutions."""
+    total, own, conv, _ = count_meta_records(model, side)
+    return total, own, conv
+
+
+def count_meta_records(model: torch.nn.Module, side: int) -> Tuple[int, Dict[str, int], Dict[str, int], Any]:
+    """count_meta_split plus the counter's per-module records (calls, input/output shapes) and the order
+    in which the top-level children were called."""
     x = torch.empty(1, 3, side, side, device="meta")
-    result = count_forward(model, lambda: model(x))
+    order: List[str] = []
+    handles = [
+        child.register_forward_pre_hook(lambda _m, _i, name=name: order.append(name))
+        for name, child in model.named_children()
+    ]
+    try:
+        result = count_forward(model, lambda: model(x))
+    finally:
+        for h in handles:
+            h.remove()
     own = {p: r.own_macs for p, r in result.modules.items()}
     conv = {p: r.own_conv_macs for p, r in result.modules.items()}
-    return result.total_macs, own, conv
+    return result.total_macs, own, conv, (result.modules, order)
+
+
+def chain_rows(
+    model: torch.nn.Module, side: int, records: Any, by_path: Dict[str, int], heads: List[Dict[str, Any]]
+) -> Optional[Tuple[List[List[Any]], List[str]]]:
+    """Per top-level child at this side: [MACs without the class-count heads below it, input shape,
+    output shape] (shapes without the batch), and the children whose input is the previous output
+    flattened (torch.flatten(x, 1) in the forward) -- or None unless the forward is such a chain: each
+    child called once, in registration order, the first on the image, each next one on the previous
+    output (or its flatten), the model returning the last output. Only then does swapping a child and
+    pricing the others by their input shape describe the model (ResNet's stem swap for CIFAR)."""
+    modules, order = records
+    names = [name for name, _ in model.named_children()]
+    if order != names:
+        return None
+    rows: List[List[Any]] = []
+    flatten: List[str] = []
+    prev = [1, 3, side, side]
+    for name in names:
+        rec = modules[name]
+        if rec.calls != 1 or rec.input_shape is None or rec.output_shape is None:
+            return None
+        if rec.input_shape != prev:
+            numel = 1
+            for d in prev[1:]:
+                numel *= d
+            if rec.input_shape != [1, numel]:
+                return None
+            flatten.append(name)
+        head_macs = sum(by_path.get(h["path"], 0) for h in heads if h["path"] == name or h["path"].startswith(name + "."))
+        rows.append([subtree_sum(by_path, name) - head_macs, rec.input_shape[1:], rec.output_shape[1:]])
+        prev = rec.output_shape
+    if modules[""].output_shape != prev:
+        return None
+    return rows, flatten
 
 
 def count_meta(model: torch.nn.Module, side: int) -> Tuple[int, Dict[str, int]]:
@@ -194,12 +250,19 @@ def classification_entry(name: str, truth: Dict[str, Dict[str, str]]) -> Dict[st
     failed: List[int] = []
     default_by_path: Optional[Dict[str, int]] = None
     default_conv: Optional[Dict[str, int]] = None
+    chain: Optional[Dict[str, Any]] = {"flatten": [], "sides": {}}
     for side in sorted(set(RESOLUTIONS + [default_side])):
         try:
-            total, by_path, conv_by_path = count_meta_split(big_meta, side)
+            total, by_path, conv_by_path, records = count_meta_records(big_meta, side)
         except Exception:  # too small for the strides, or a model with a fixed input size
             failed.append(side)
             continue
+        rows = chain_rows(big_meta, side, records, by_path, heads) if chain is not None else None
+        if rows is None or (chain["sides"] and rows[1] != chain["flatten"]):
+            chain = None
+        elif chain is not None:
+            chain["flatten"] = rows[1]
+            chain["sides"][str(side)] = CHAIN_MARK + json.dumps(rows[0])
         # Head MACs are linear in the class count (one output unit per class), so per class is exact.
         per_class = 0
         for head in heads:
@@ -232,6 +295,8 @@ def classification_entry(name: str, truth: Dict[str, Dict[str, str]]) -> Dict[st
         "macs": macs,
         "weights": weights,
     }
+    if chain is not None:
+        entry["chain"] = chain
     if failed:
         entry["uncountedResolutions"] = failed
     row = truth.get(name)
@@ -337,6 +402,7 @@ def main() -> int:
     started = time.time()
     data = generate()
     text = json.dumps(data, indent=1, sort_keys=False) + "\n"
+    text = re.sub(f'"{CHAIN_MARK}(.*)"', lambda m: m.group(1), text)
     elapsed = time.time() - started
     if "--check" in sys.argv:
         with open(OUT) as f:

@@ -23,6 +23,7 @@ interface OracleModel {
   defaultResolution: number;
   fixedResolution?: boolean;
   macs: Record<string, { macs: number; headMacsPerClass?: number; convMacs?: number }>;
+  chain?: { flatten: string[]; sides: Record<string, Array<[number, number[], number[]]>> };
 }
 
 function projection(): Record<string, unknown> {
@@ -54,6 +55,7 @@ function projection(): Record<string, unknown> {
       defaultResolution: m.defaultResolution,
       fixedResolution: m.fixedResolution ?? false,
       macs: m.macs,
+      ...(m.chain ? { chain: m.chain } : {}),
     };
   }
   return out;

@@ -151,7 +151,10 @@ function splitBlocks(ip: Interp, root: InstanceV, path: string, per: number, cou
     return b;
   });
   const seq = callValue(ip, torchNn(ip, "Sequential", node), blocks, new Map(), node);
-  if (seq.k === "instance" && seq.mod) root.mod!.children.set(path, seq);
+  if (seq.k !== "instance" || !seq.mod) return;
+  // The stack stands for the builder's own child: it is not a replacement (which would make the MACs unknown).
+  seq.mod.zooChild = root.mod!.children.get(path)?.mod?.zooChild;
+  root.mod!.children.set(path, seq);
 }
 
 /** The fields of timm's pretrained_cfg that scripts read to size their transforms. */

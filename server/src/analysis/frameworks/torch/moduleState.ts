@@ -34,6 +34,8 @@ export interface ModuleState {
   training: boolean;
   /** torchvision zoo model this tree stands for (its forward uses tabulated MACs). */
   zoo?: { name: string; classes: number };
+  /** The zoo builder's child at `path` of the model `entry` (a ZooEntry): assigning another module there replaces it. */
+  zooChild?: { entry: object; path: string };
   /** Built while another model's forward was being traced (a throwaway `nn.ReLU()(x)`). */
   inForward: boolean;
 }

@@ -2,7 +2,8 @@
 // frameworks/zoo/data/torchvision.json): the model is a module tree whose top-level children carry their exact
 // parameter counts, and whose classifier heads are real catalog layers (Linear/Conv2d) so
 // `model.fc.in_features`, replaced heads, num_classes and frozen backbones all work. The forward
-// charges the tabulated body MACs at the input resolution and runs the (possibly replaced) head.
+// charges the tabulated body MACs at the input resolution and runs the (possibly replaced) head; a replaced body
+// child is priced child by child where the forward is a chain (zooChain.ts), else makes the FLOPs unknown.
 import type { Node } from "web-tree-sitter";
 import { callValue } from "../../evaluate/calls/call";
 import { makeClass } from "../../evaluate/classes";
@@ -24,6 +25,9 @@ import { TORCHVISION_ZOO } from "./zooData";
 import { attachModuleState } from "./moduleAttrs";
 import { chargeMacs } from "./tensorOps";
 import { makeParam } from "./moduleState";
+import { chainForward, childAt, markZooChild, placeholderForward, replacedChild, zooCostUnknown } from "./zooChain";
+
+export { childAt };
 
 export interface ZooHead {
   path: string;
@@ -46,6 +50,12 @@ export interface ZooEntry {
   fixedResolution: boolean;
   /** Per input side; `convMacs` (the part in convolutions) where no child has MACs (dense models). */
   macs: Record<string, { macs: number; headMacsPerClass?: number; convMacs?: number }>;
+  /**
+   * Present when the forward is a chain of the top-level children (checked by the oracle): per input side, per
+   * child [MACs without class-count heads, input shape, output shape] (no batch); `flatten` names the children
+   * the forward feeds the previous output flattened.
+   */
+  chain?: { flatten: string[]; sides: Record<string, Array<[number, number[], number[]]>> };
 }
 
 const MODELS: Record<string, ZooEntry> = TORCHVISION_ZOO;
@@ -76,11 +86,12 @@ export function zooModelFactory(entry: ZooEntry, name: string, qual: string): Na
     const reg = ip.torch!;
     const ncArg = kw.get("num_classes");
     const classes = ncArg ? (asInt(ncArg) ?? entry.defaultNumClasses) : entry.defaultNumClasses;
+    const qualName = `${qual}.${name}`;
     const blockClass = (type: string) => makeClass(type, [reg.moduleClass], new Map(), { qualname: `${qual}.${type}` });
     const rootCls = makeClass(
       entry.builder,
       [reg.moduleClass],
-      new Map<string, Value>([["forward", builtin(`${entry.builder}.forward`, zooForward(entry, `${qual}.${name}`))]]),
+      new Map<string, Value>([["forward", builtin(`${entry.builder}.forward`, zooForward(entry, qualName))]]),
       { qualname: `${qual}.${entry.builder}` },
     );
     const root = newModule(ip, rootCls, node);
@@ -91,11 +102,21 @@ export function zooModelFactory(entry: ZooEntry, name: string, qual: string): Na
       let child: InstanceV;
       if (isHead(c.path))
         child = makeHead(ip, entry.heads.find((h) => h.path === c.path)!, classes, node, entry.defaultNumClasses);
-      else {
+      else if (headsBelow.length === 0) {
+        // A placeholder with the table as its forward, so calling it on its own is priced (or flagged).
+        const fwd = builtin(`${c.type}.forward`, placeholderForward(entry, qualName, c.path));
+        child = newModule(
+          ip,
+          makeClass(c.type, [reg.moduleClass], new Map([["forward", fwd]]), { qualname: `${qual}.${c.type}` }),
+          node,
+        );
+        if (c.params > 0) child.mod!.params.set("weight", makeParam([c.params]));
+      } else {
         const own = c.params - headsBelow.reduce((a, h) => a + headParams(h), 0);
         child = buildPath(ip, c.path, c.type, headsBelow, classes, node, blockClass, entry.defaultNumClasses);
         if (own > 0) child.mod!.params.set("weight", makeParam([own]));
       }
+      markZooChild(child, entry, c.path);
       root.mod!.children.set(c.path, child);
     }
     root.mod!.zoo = { name, classes };
@@ -169,11 +190,8 @@ function buildPath(
   return inst;
 }
 
-export function childAt(root: InstanceV, path: string): Value | undefined {
-  let cur: Value | undefined = root;
-  for (const seg of path.split(".")) cur = cur?.k === "instance" && cur.mod ? cur.mod.children.get(seg) : undefined;
-  return cur;
-}
+/** Auxiliary classifiers (Inception v3's AuxLogits, GoogLeNet's aux1/aux2): built by default, not run in eval. */
+const AUX = /^AuxLogits|^aux/;
 
 /** Window-attention models: their MACs jump with window padding, so no side between grid points is estimated. */
 const WINDOWED = new Set(["SwinTransformer", "MaxVit"]);
@@ -203,6 +221,16 @@ export function interpolatedRow(entry: ZooEntry, side: number): ZooEntry["macs"]
 function zooForward(entry: ZooEntry, qualName: string): NativeFn {
   return (ip, [self, x], _kw, node) => {
     if (self?.k !== "instance" || !self.mod) return NONE;
+    const replaced = replacedChild(entry, self, AUX);
+    if (replaced !== null && entry.chain) return chainForward(ip, entry, qualName, self, x ?? NONE, node);
+    if (replaced !== null && !headOnly(entry, replaced)) {
+      zooCostUnknown(
+        ip,
+        `${qualName}: ${replaced} replaced, so torchvision's tabulated MACs no longer apply (its forward is not a plain chain of children to price one by one)`,
+        node,
+      );
+      return tensor(null);
+    }
     const shape = x?.k === "tensor" ? x.shape : null;
     const res = shape && shape.length === 4 && shape[2] === shape[3] ? shape[2] : null;
     let row = res !== null ? entry.macs[String(res)] : undefined;
@@ -215,6 +243,11 @@ function zooForward(entry: ZooEntry, qualName: string): NativeFn {
     if (!row) {
       ip.note(
         `${qualName}: MACs are tabulated for square inputs at ${Object.keys(entry.macs).join(", ")} px; got ${shape ? `[${shape.join(", ")}]` : "an unknown shape"}`,
+        node,
+      );
+      zooCostUnknown(
+        ip,
+        `${qualName}: no MACs tabulated at input ${shape ? `[${shape.slice(1).join(", ")}]` : "of unknown shape"}`,
         node,
       );
       return tensor(null);
@@ -242,7 +275,8 @@ function zooForward(entry: ZooEntry, qualName: string): NativeFn {
     if (!classification) return tensor(null);
     let out: Value = tensor(null);
     for (const h of mainHeads) {
-      const head = childAt(self, h.path);
+      const replacedHolder = entry.children.find((c) => h.path.startsWith(`${c.path}.`) && c.path === replaced);
+      const head = childAt(self, replacedHolder ? replacedHolder.path : h.path);
       if (!head) continue;
       if (h.type === "Conv2d") {
         const classes = self.mod.zoo?.classes ?? entry.defaultNumClasses;
@@ -253,4 +287,16 @@ function zooForward(entry: ZooEntry, qualName: string): NativeFn {
     }
     return out;
   };
+}
+
+/**
+ * A replaced child that held only a Linear head and no MACs of its own (ViT's `heads`): the replacement reads the
+ * head's input features, so it runs on those as the head would.
+ */
+function headOnly(entry: ZooEntry, path: string): boolean {
+  const heads = entry.heads.filter((h) => h.path.startsWith(`${path}.`));
+  const c = entry.children.find((ch) => ch.path === path);
+  const row = entry.macs[String(entry.defaultResolution)];
+  const headMacs = (row?.headMacsPerClass ?? 0) * entry.defaultNumClasses;
+  return heads.length === 1 && heads[0].type === "Linear" && c?.macs !== undefined && c.macs === headMacs;
 }

@@ -1,0 +1,153 @@
+// A torchvision model whose forward is a chain of its top-level children (ResNet, VGG, MobileNet, EfficientNet,
+// ConvNeXt, RegNet, Swin; the oracle checks which), priced child by child from the zoo table's per-child MACs and
+// shapes at each tabulated side. This is what prices a replaced stem (CIFAR's 3×3 conv1 and no maxpool) and a
+// child called on its own (`nn.Sequential(*list(resnet.children())[:-1])`); anything the table cannot describe
+// makes the forward's FLOPs unknown rather than a tabulated number that no longer applies.
+import type { Node } from "web-tree-sitter";
+import { callValue } from "../../evaluate/calls/call";
+import type { Interp } from "../../evaluate/interp";
+import { type InstanceV, type NativeFn, NONE, tensor, type Value } from "../../evaluate/values";
+import { callModule } from "./moduleCall";
+import { chargeMacs } from "./tensorOps";
+import type { ZooEntry } from "./zoo";
+
+/** Marks a module as the one the zoo builder put at `path` (a later assignment there replaces it). */
+export function markZooChild(v: Value | undefined, entry: ZooEntry, path: string): void {
+  if (v?.k === "instance" && v.mod) v.mod.zooChild = { entry, path };
+}
+
+/** Whether the module at `path` is still the one the builder made (not replaced by the script). */
+export function isOriginalChild(v: Value | undefined, entry: ZooEntry, path: string): boolean {
+  return v?.k === "instance" && v.mod?.zooChild?.entry === entry && v.mod.zooChild.path === path;
+}
+
+/** The cost trace's FLOPs become unknown, for this reason (the first reason wins; parameters stay exact). */
+export function zooCostUnknown(ip: Interp, message: string, node: Node | null): void {
+  if (!ip.forwardStats || ip.forwardCostUnknown) return;
+  ip.forwardCostUnknown = {
+    message: `forward FLOPs unknown: ${message}`,
+    range: ip.range(node),
+    hint: `${message}; if you know the forward cost, add \`# footprint: flops <FLOPs per sample>\` (e.g. \`# footprint: flops 1.1G\`)`,
+  };
+}
+
+const shapeText = (s: number[]) => `[${s.join(", ")}]`;
+
+/** Flattens all but the batch dimension, as the model's forward does before the children named in chain.flatten. */
+function flattenIfChained(entry: ZooEntry, path: string, x: Value): Value {
+  if (!entry.chain?.flatten.includes(path) || x.k !== "tensor" || !x.shape || x.shape.length <= 2) return x;
+  return tensor([x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)], x.dtype);
+}
+
+/**
+ * The MACs (without class-count heads) and output of the unreplaced child at `path` on input `x`: the table's row
+ * at the side whose forward gives this child exactly this input. Null (and FLOPs unknown) when no side does.
+ */
+export function priceChild(
+  ip: Interp,
+  entry: ZooEntry,
+  qualName: string,
+  path: string,
+  x: Value | undefined,
+  node: Node | null,
+): { macs: number; out: number[]; batch: number } | null {
+  const index = entry.children.findIndex((c) => c.path === path);
+  const chain = entry.chain;
+  if (!chain || index < 0) {
+    zooCostUnknown(
+      ip,
+      `${qualName}: its child ${path} ran outside the model's own forward, and its cost is tabulated only as part of the whole model`,
+      node,
+    );
+    return null;
+  }
+  const shape = x?.k === "tensor" ? x.shape : null;
+  if (!shape || shape.length < 2) {
+    zooCostUnknown(ip, `${qualName}: its child ${path} ran on an input of unknown shape`, node);
+    return null;
+  }
+  const key = shapeText(shape.slice(1));
+  for (const rows of Object.values(chain.sides)) {
+    const [macs, input, out] = rows[index];
+    if (shapeText(input) === key) return { macs, out, batch: shape[0] };
+  }
+  const seen = [...new Set(Object.values(chain.sides).map((rows) => shapeText(rows[index][1])))];
+  zooCostUnknown(
+    ip,
+    `${qualName}: its child ${path} got input ${key}, which no tabulated input side gives it (it is tabulated at ${seen.slice(0, 6).join(", ")}${seen.length > 6 ? ", …" : ""})`,
+    node,
+  );
+  return null;
+}
+
+/** Charges a priced child's MACs to its module, with its convolution share at the default resolution. */
+function charge(ip: Interp, entry: ZooEntry, path: string, macs: number, mod: InstanceV["mod"]): void {
+  const c = entry.children.find((ch) => ch.path === path);
+  const conv = c?.macs ? Math.round((macs * (c.convMacs ?? 0)) / c.macs) : 0;
+  chargeMacs(ip, macs, conv, mod ?? undefined);
+}
+
+/** forward of a builder's placeholder child (one without a class-count head): priced from the table. */
+export function placeholderForward(entry: ZooEntry, qualName: string, path: string): NativeFn {
+  return (ip, [self, x], _kw, node) => {
+    if (self?.k !== "instance" || !self.mod) return NONE;
+    const priced = priceChild(ip, entry, qualName, path, flattenIfChained(entry, path, x ?? NONE), node);
+    if (!priced) return tensor(null);
+    charge(ip, entry, path, priced.macs * priced.batch, self.mod);
+    return tensor([priced.batch, ...priced.out]);
+  };
+}
+
+/**
+ * The whole forward, child by child: placeholders priced from the table by their input, replaced children run
+ * for real, a head-holding child priced for its fixed layers with its (possibly replaced) heads run on their
+ * input width.
+ */
+export function chainForward(
+  ip: Interp,
+  entry: ZooEntry,
+  qualName: string,
+  self: InstanceV,
+  x: Value,
+  node: Node | null,
+): Value {
+  let cur = x;
+  for (const c of entry.children) {
+    const m = childAt(self, c.path);
+    cur = flattenIfChained(entry, c.path, cur);
+    if (m?.k !== "instance") {
+      zooCostUnknown(ip, `${qualName}: its child ${c.path} is no longer a module`, node);
+      return tensor(null);
+    }
+    const heads = entry.heads.filter((h) => h.path.startsWith(`${c.path}.`));
+    if (!isOriginalChild(m, entry, c.path) || heads.length === 0) {
+      cur = callModule(ip, m, [cur], new Map(), node);
+      continue;
+    }
+    const priced = priceChild(ip, entry, qualName, c.path, cur, node);
+    if (!priced) return tensor(null);
+    if (ip.forwardStats && m.mod)
+      ip.forwardStats.set(m.mod, { calls: 1, macs: 0, inputShape: null, outputShape: null });
+    charge(ip, entry, c.path, priced.macs * priced.batch, m.mod);
+    for (const h of heads) {
+      const head = childAt(self, h.path);
+      if (head) cur = callValue(ip, head, [tensor([priced.batch, h.inFeatures])], new Map(), node);
+    }
+  }
+  return cur;
+}
+
+export function childAt(root: InstanceV, path: string): Value | undefined {
+  let cur: Value | undefined = root;
+  for (const seg of path.split(".")) cur = cur?.k === "instance" && cur.mod ? cur.mod.children.get(seg) : undefined;
+  return cur;
+}
+
+/** The first body child the script replaced (heads and children matching `skip` are not body children), or null. */
+export function replacedChild(entry: ZooEntry, self: InstanceV, skip: RegExp): string | null {
+  for (const c of entry.children) {
+    if (skip.test(c.path) || entry.heads.some((h) => h.path === c.path)) continue;
+    if (!isOriginalChild(childAt(self, c.path), entry, c.path)) return c.path;
+  }
+  return null;
+}
