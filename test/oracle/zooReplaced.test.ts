@@ -55,10 +55,27 @@ x = torch.randn(2, 3, 64, 64)`,
   "mobilenet_v2 classifier replaced by one Linear": `model = models.mobilenet_v2(weights=None)
 model.classifier = nn.Linear(1280, 10)
 x = torch.randn(2, 3, 224, 224)`,
+  "inception_v3(aux_logits=False)": `model = models.inception_v3(weights=None, aux_logits=False, init_weights=False)
+x = torch.randn(2, 3, 299, 299)`,
 };
 
 /** Snippets whose FLOPs the zoo table cannot give, and a phrase the note must contain. */
 const UNKNOWN: Record<string, { code: string; note: string }> = {
+  "mobilenet_v2(width_mult=0.5)": {
+    code: `model = models.mobilenet_v2(width_mult=0.5)
+x = torch.randn(2, 3, 224, 224)`,
+    note: "width_mult",
+  },
+  "resnet50 with dilated stages (parameters stay exact)": {
+    code: `model = models.resnet50(replace_stride_with_dilation=[False, True, True])
+x = torch.randn(2, 3, 224, 224)`,
+    note: "replace_stride_with_dilation",
+  },
+  "vit_b_16(image_size=384)": {
+    code: `model = models.vit_b_16(image_size=384)
+x = torch.randn(2, 3, 384, 384)`,
+    note: "image_size",
+  },
   "convnext_tiny at a non-square 97×131": {
     code: `model = models.convnext_tiny()
 x = torch.randn(2, 3, 97, 131)`,

@@ -26,6 +26,7 @@ import { attachModuleState } from "./moduleAttrs";
 import { chargeMacs } from "./tensorOps";
 import { makeParam } from "./moduleState";
 import { chainForward, childAt, markZooChild, placeholderForward, replacedChild, zooCostUnknown } from "./zooChain";
+import { architectureKwargs, withAux } from "./zooKwargs";
 
 export { childAt };
 
@@ -87,17 +88,26 @@ export function zooModelFactory(entry: ZooEntry, name: string, qual: string): Na
     const ncArg = kw.get("num_classes");
     const classes = ncArg ? (asInt(ncArg) ?? entry.defaultNumClasses) : entry.defaultNumClasses;
     const qualName = `${qual}.${name}`;
+    const arch = architectureKwargs(entry, qualName, kw);
     const blockClass = (type: string) => makeClass(type, [reg.moduleClass], new Map(), { qualname: `${qual}.${type}` });
     const rootCls = makeClass(
       entry.builder,
       [reg.moduleClass],
-      new Map<string, Value>([["forward", builtin(`${entry.builder}.forward`, zooForward(entry, qualName))]]),
+      new Map<string, Value>([
+        ["forward", builtin(`${entry.builder}.forward`, zooForward(entry, qualName, arch.flops))],
+      ]),
       { qualname: `${qual}.${entry.builder}` },
     );
     const root = newModule(ip, rootCls, node);
+    if (arch.params) {
+      root.mod!.paramProblem = arch.params;
+      ip.note(arch.params, node);
+    }
     if (entry.rootParams > 0) root.mod!.params.set("class_token", makeParam([entry.rootParams]));
     const isHead = (p: string) => entry.heads.some((h) => h.path === p);
+    const aux = withAux(entry, kw);
     for (const c of entry.children) {
+      if (!aux && AUX.test(c.path)) continue;
       const headsBelow = entry.heads.filter((h) => h.path === c.path || h.path.startsWith(`${c.path}.`));
       let child: InstanceV;
       if (isHead(c.path))
@@ -218,9 +228,10 @@ export function interpolatedRow(entry: ZooEntry, side: number): ZooEntry["macs"]
   return { macs: Math.round(d * side * side) + head, headMacsPerClass: entry.macs[String(lo)].headMacsPerClass };
 }
 
-function zooForward(entry: ZooEntry, qualName: string): NativeFn {
+function zooForward(entry: ZooEntry, qualName: string, archProblem: string | null): NativeFn {
   return (ip, [self, x], _kw, node) => {
     if (self?.k !== "instance" || !self.mod) return NONE;
+    if (archProblem) zooCostUnknown(ip, archProblem, node);
     const replaced = replacedChild(entry, self, AUX);
     if (replaced !== null && entry.chain) return chainForward(ip, entry, qualName, self, x ?? NONE, node);
     if (replaced !== null && !headOnly(entry, replaced)) {
