@@ -25,7 +25,16 @@ import { TORCHVISION_ZOO } from "./zooData";
 import { attachModuleState } from "./moduleAttrs";
 import { chargeMacs } from "./tensorOps";
 import { makeParam } from "./moduleState";
-import { chainForward, childAt, markZooChild, placeholderForward, replacedChild, zooCostUnknown } from "./zooChain";
+import {
+  chainForward,
+  changedInside,
+  childAt,
+  markZooChild,
+  placeholderForward,
+  placeholderIndex,
+  replacedChild,
+  zooCostUnknown,
+} from "./zooChain";
 import { architectureKwargs, withAux } from "./zooKwargs";
 
 export { childAt };
@@ -114,12 +123,11 @@ export function zooModelFactory(entry: ZooEntry, name: string, qual: string): Na
         child = makeHead(ip, entry.heads.find((h) => h.path === c.path)!, classes, node, entry.defaultNumClasses);
       else if (headsBelow.length === 0) {
         // A placeholder with the table as its forward, so calling it on its own is priced (or flagged).
-        const fwd = builtin(`${c.type}.forward`, placeholderForward(entry, qualName, c.path));
-        child = newModule(
-          ip,
-          makeClass(c.type, [reg.moduleClass], new Map([["forward", fwd]]), { qualname: `${qual}.${c.type}` }),
-          node,
-        );
+        const methods = new Map<string, Value>([
+          ["forward", builtin(`${c.type}.forward`, placeholderForward(entry, qualName, c.path))],
+          ["__getitem__", builtin(`${c.type}.__getitem__`, placeholderIndex(qualName, c.path))],
+        ]);
+        child = newModule(ip, makeClass(c.type, [reg.moduleClass], methods, { qualname: `${qual}.${c.type}` }), node);
         if (c.params > 0) child.mod!.params.set("weight", makeParam([c.params]));
       } else {
         const own = c.params - headsBelow.reduce((a, h) => a + headParams(h), 0);
@@ -232,7 +240,12 @@ function zooForward(entry: ZooEntry, qualName: string, archProblem: string | nul
   return (ip, [self, x], _kw, node) => {
     if (self?.k !== "instance" || !self.mod) return NONE;
     if (archProblem) zooCostUnknown(ip, archProblem, node);
-    const replaced = replacedChild(entry, self, AUX);
+    const change = replacedChild(entry, self, AUX);
+    if (change?.inside) {
+      changedInside(ip, qualName, self, change.path, node);
+      return tensor(null);
+    }
+    const replaced = change?.path ?? null;
     if (replaced !== null && entry.chain) return chainForward(ip, entry, qualName, self, x ?? NONE, node);
     if (replaced !== null && !headOnly(entry, replaced)) {
       zooCostUnknown(

@@ -6,7 +6,7 @@
 import type { Node } from "web-tree-sitter";
 import { callValue } from "../../evaluate/calls/call";
 import type { Interp } from "../../evaluate/interp";
-import { type InstanceV, type NativeFn, NONE, tensor, type Value } from "../../evaluate/values";
+import { type InstanceV, type NativeFn, NONE, tensor, unknown, type Value } from "../../evaluate/values";
 import { callModule } from "./moduleCall";
 import { chargeMacs } from "./tensorOps";
 import type { ZooEntry } from "./zoo";
@@ -87,6 +87,18 @@ function charge(ip: Interp, entry: ZooEntry, path: string, macs: number, mod: In
   chargeMacs(ip, macs, conv, mod ?? undefined);
 }
 
+/**
+ * `model.layer1[0]` on a placeholder: it has no inner layers, so whatever the script does with the item (replace
+ * it, freeze it) is lost; the parameters may differ and the forward's FLOPs are unknown.
+ */
+export function placeholderIndex(qualName: string, path: string): NativeFn {
+  return (_ip, [self], _kw, node) => {
+    const message = `${qualName}: ${path}[…] reaches inside ${path}, which the zoo models as one placeholder with its tabulated totals, so what the script does with its layers is not counted: the parameter count may differ`;
+    if (self?.k === "instance" && self.mod && !self.mod.paramProblem) self.mod.paramProblem = message;
+    return unknown(message, node);
+  };
+}
+
 /** forward of a builder's placeholder child (one without a class-count head): priced from the table. */
 export function placeholderForward(entry: ZooEntry, qualName: string, path: string): NativeFn {
   return (ip, [self, x], _kw, node) => {
@@ -143,11 +155,34 @@ export function childAt(root: InstanceV, path: string): Value | undefined {
   return cur;
 }
 
-/** The first body child the script replaced (heads and children matching `skip` are not body children), or null. */
-export function replacedChild(entry: ZooEntry, self: InstanceV, skip: RegExp): string | null {
+/**
+ * The first body child the script replaced (heads and children matching `skip` are not body children), or one it
+ * changed inside (`model.features.conv0 = ...`: the placeholder, built without inner layers, gained a child), or null.
+ */
+export function replacedChild(
+  entry: ZooEntry,
+  self: InstanceV,
+  skip: RegExp,
+): { path: string; inside: boolean } | null {
   for (const c of entry.children) {
     if (skip.test(c.path) || entry.heads.some((h) => h.path === c.path)) continue;
-    if (!isOriginalChild(childAt(self, c.path), entry, c.path)) return c.path;
+    const m = childAt(self, c.path);
+    if (!isOriginalChild(m, entry, c.path)) return { path: c.path, inside: false };
+    const holdsHead = entry.heads.some((h) => h.path.startsWith(`${c.path}.`));
+    if (!holdsHead && m?.k === "instance" && m.mod && (m.mod.children.size > 0 || m.mod.paramProblem))
+      return { path: c.path, inside: true };
   }
   return null;
+}
+
+/**
+ * A placeholder changed inside: its new layers count on top of its tabulated parameters (which still include the
+ * ones they replaced) and its MACs are the table's, so neither is known.
+ */
+export function changedInside(ip: Interp, qualName: string, self: InstanceV, path: string, node: Node | null): void {
+  const m = childAt(self, path);
+  const message = `${qualName}: the script changes or reaches inside ${path} (an assignment to or an index into it), which the zoo models as one placeholder with its tabulated totals`;
+  if (m?.k === "instance" && m.mod && !m.mod.paramProblem)
+    m.mod.paramProblem = `${message}, so the parameter count is unknown (the new layer is counted on top of the one it replaced)`;
+  zooCostUnknown(ip, message, node);
 }
