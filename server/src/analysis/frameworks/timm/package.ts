@@ -30,6 +30,7 @@ import { attachModuleState } from "../torch/moduleAttrs";
 import { makeParam } from "../torch/moduleState";
 import { torchRoot, torchvisionRoot } from "../torch/package";
 import { childAt, makeHead, zooModelFactory } from "../torch/zoo";
+import { adoptZooChild } from "../torch/zooChain";
 import { findTimmModel, nearestTimmNames, type TimmRow, timmEntry, timmRows } from "./timmZoo";
 
 /** A new classifier at the row's head path: a Linear with `classes` outputs, or nn.Identity for 0 (timm's convention). */
@@ -153,7 +154,7 @@ function splitBlocks(ip: Interp, root: InstanceV, path: string, per: number, cou
   const seq = callValue(ip, torchNn(ip, "Sequential", node), blocks, new Map(), node);
   if (seq.k !== "instance" || !seq.mod) return;
   // The stack stands for the builder's own child: it is not a replacement (which would make the MACs unknown).
-  seq.mod.zooChild = root.mod!.children.get(path)?.mod?.zooChild;
+  adoptZooChild(root.mod!.children.get(path), seq);
   root.mod!.children.set(path, seq);
 }
 

@@ -34,8 +34,11 @@ export interface ModuleState {
   training: boolean;
   /** torchvision zoo model this tree stands for (its forward uses tabulated MACs). */
   zoo?: { name: string; classes: number };
-  /** The zoo builder's child at `path` of the model `entry` (a ZooEntry): assigning another module there replaces it. */
-  zooChild?: { entry: object; path: string };
+  /**
+   * The zoo builder's child at `path` of the model `entry` (a ZooEntry): assigning another module there replaces
+   * it; `inner` is how many children it was built with (one assigned inside it later changes it).
+   */
+  zooChild?: { entry: object; path: string; inner: number };
   /** Built while another model's forward was being traced (a throwaway `nn.ReLU()(x)`). */
   inForward: boolean;
 }

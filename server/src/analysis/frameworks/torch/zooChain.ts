@@ -11,9 +11,18 @@ import { callModule } from "./moduleCall";
 import { chargeMacs } from "./tensorOps";
 import type { ZooEntry } from "./zoo";
 
-/** Marks a module as the one the zoo builder put at `path` (a later assignment there replaces it). */
+/**
+ * Marks a module as the one the zoo builder put at `path` (a later assignment there replaces it), with the inner
+ * modules it was built with (one assigned inside it later changes it).
+ */
 export function markZooChild(v: Value | undefined, entry: ZooEntry, path: string): void {
-  if (v?.k === "instance" && v.mod) v.mod.zooChild = { entry, path };
+  if (v?.k === "instance" && v.mod) v.mod.zooChild = { entry, path, inner: v.mod.children.size };
+}
+
+/** `to` stands for the builder's child `from` (timm's block stacks): it is neither a replacement nor a change. */
+export function adoptZooChild(from: Value | undefined, to: InstanceV): void {
+  const mark = from?.k === "instance" ? from.mod?.zooChild : undefined;
+  if (mark && to.mod) to.mod.zooChild = { ...mark, inner: to.mod.children.size };
 }
 
 /** Whether the module at `path` is still the one the builder made (not replaced by the script). */
@@ -169,7 +178,8 @@ export function replacedChild(
     const m = childAt(self, c.path);
     if (!isOriginalChild(m, entry, c.path)) return { path: c.path, inside: false };
     const holdsHead = entry.heads.some((h) => h.path.startsWith(`${c.path}.`));
-    if (!holdsHead && m?.k === "instance" && m.mod && (m.mod.children.size > 0 || m.mod.paramProblem))
+    const mod = m?.k === "instance" ? m.mod : null;
+    if (!holdsHead && mod && (mod.children.size !== mod.zooChild?.inner || mod.paramProblem))
       return { path: c.path, inside: true };
   }
   return null;
