@@ -145,11 +145,14 @@ describe("zoo models with replaced or reused children, against real torchvision"
       const messages = m.unknowns.map((u) => u.message).join("; ");
       assert.ok(messages.includes(note), `${name}: ${messages}`);
       // The default network's count, reported next to the note, is exact only where the weights are unchanged.
-      if (m.params !== real[name].params)
+      if (m.params !== real[name].params) {
         assert.ok(
           /parameter count (is unknown|may differ)/.test(messages),
           `${name}: params ${m.params} without a note`,
         );
+        // …and the count itself is marked: "~n" in the table, paramsExact false in the JSON.
+        assert.equal(m.paramsInexact, "approximate", name);
+      }
     }
   });
 });

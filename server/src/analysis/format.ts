@@ -31,9 +31,14 @@ export function exact(n: number): string {
   return thousands(Math.round(n));
 }
 
-/** A model's parameter count: exact, or "≥ n" when some layer's size is unknown (ModelCost.paramsPartial). */
-export function paramCount(n: number, partial: boolean | undefined, style: (n: number) => string = exact): string {
-  return partial ? `≥ ${style(n)}` : style(n);
+/** A model's parameter count: exact, "≥ n" (a lower bound) or "~n" (approximate); ModelCost.paramsInexact. */
+export function paramCount(
+  n: number,
+  inexact: "lowerBound" | "approximate" | undefined,
+  style: (n: number) => string = exact,
+): string {
+  if (inexact === "lowerBound") return `≥ ${style(n)}`;
+  return inexact === "approximate" ? `~${style(n)}` : style(n);
 }
 
 /**

@@ -68,10 +68,12 @@ export interface ModelCost {
   params: number;
   trainableParams: number;
   /**
-   * Some layer's size is unknown (an argument the analysis could not resolve): `params` counts the
-   * layers it knows, a lower bound; `unknowns` names the others.
+   * Set when `params` is not exact (`unknowns` says why). "lowerBound": some layer's size is unknown
+   * (an argument the analysis could not resolve), so `params` counts the others. "approximate": a
+   * layer's parameters are counted as built by default but the script changes them (a torchvision
+   * builder keyword, a replaced inner layer).
    */
-  paramsPartial?: boolean;
+  paramsInexact?: "lowerBound" | "approximate";
   /** Forward multiply-accumulates per sample; FLOPs are 2 × MACs. null when no input shape. */
   forwardMacs: number | null;
   forwardFlops: number | null;

@@ -29,7 +29,7 @@ function modelJson(m: ModelCost) {
     line: m.range.start.line + 1,
     params: m.params,
     trainableParams: m.trainableParams,
-    paramsPartial: m.paramsPartial === true,
+    paramsExact: m.paramsInexact === undefined,
     forwardFlops: m.forwardFlops,
     inputShape: m.inputShape,
     unknowns: m.unknowns.map(unknownText),

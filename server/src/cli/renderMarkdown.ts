@@ -24,7 +24,7 @@ function modelSection(m: ModelCost): string[] {
   const out = [`### \`${m.name}\` — ${m.className} (${m.framework}), line ${m.range.start.line + 1}`, ""];
   const frozen = m.params - m.trainableParams;
   out.push(
-    `- **${paramCount(m.params, m.paramsPartial)} parameters**${frozen > 0 ? ` (${exact(frozen)} frozen)` : ""}`,
+    `- **${paramCount(m.params, m.paramsInexact)} parameters**${frozen > 0 ? ` (${exact(frozen)} frozen)` : ""}`,
   );
   if (m.forwardFlops !== null && m.forwardMacs !== null) {
     out.push(

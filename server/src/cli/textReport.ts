@@ -28,8 +28,8 @@ function fileSection(f: FileAnalysis): string[] {
     const rows = f.models.map((m) => [
       `${m.name} (${m.className})`,
       String(m.range.start.line + 1),
-      paramCount(m.params, m.paramsPartial),
-      paramCount(m.trainableParams, m.paramsPartial),
+      paramCount(m.params, m.paramsInexact),
+      paramCount(m.trainableParams, m.paramsInexact),
       m.forwardFlops === null ? "–" : sig(m.forwardFlops / 1e9),
       shape(m.inputShape),
     ]);

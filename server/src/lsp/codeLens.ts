@@ -11,7 +11,7 @@ import { toLspRange } from "./convert";
 export function modelLensTitle(m: ModelCost): string {
   const frozen = m.params > m.trainableParams ? ` (${compact(m.trainableParams)} trainable)` : "";
   const cost = m.forwardFlops !== null ? ` · ${flops(m.forwardFlops)}/sample` : " · FLOPs unknown";
-  return `${m.name}: ${paramCount(m.params, m.paramsPartial, compact)} params${frozen}${cost}`;
+  return `${m.name}: ${paramCount(m.params, m.paramsInexact, compact)} params${frozen}${cost}`;
 }
 
 export function runLensTitle(r: RunEstimate): string {

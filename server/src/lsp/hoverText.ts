@@ -78,7 +78,7 @@ export function modelHover(model: ModelCost, topN = 8): string {
   const out: string[] = [];
   out.push(`**${model.name}** = \`${model.className}(…)\` · ${model.framework}`);
   out.push(
-    `**${paramCount(model.params, model.paramsPartial)} params** · ${trainability(model.params, model.trainableParams)}`,
+    `**${paramCount(model.params, model.paramsInexact)} params** · ${trainability(model.params, model.trainableParams)}`,
   );
   if (model.forwardFlops !== null && model.forwardMacs !== null) {
     const source = model.inputShapeSource ? ` (input from ${model.inputShapeSource})` : "";

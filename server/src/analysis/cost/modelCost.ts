@@ -206,7 +206,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   const layers: LayerCost[] = [];
   let params = 0;
   let trainable = 0;
-  let partial = false;
+  let inexact: ModelCost["paramsInexact"];
   for (const [path, mod] of namedModules(m)) {
     let own = 0;
     let ownTrainable = 0;
@@ -216,12 +216,15 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
       own += p.numel;
       if (p.requiresGrad) ownTrainable += p.numel;
       if (p.unknownShape) {
-        partial = true;
+        inexact ??= "lowerBound";
         unknowns.push({ message: `${path || m.className}: ${p.unknownShape}`, range: rangeOf(ip, mod).range });
       }
     }
     if (mod.paramProblem) {
-      partial = true;
+      // A layer that could not be sized counts 0 (a lower bound); one counted as built by default
+      // but changed by the script (a zoo model's keyword or replaced inner layer) is approximate.
+      const counted = own > 0 || mod.children.size > 0;
+      inexact = counted || inexact === "approximate" ? "approximate" : "lowerBound";
       unknowns.push({ message: mod.paramProblem, range: rangeOf(ip, mod).range });
     }
     params += own;
@@ -267,7 +270,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     framework: "pytorch",
     params,
     trainableParams: trainable,
-    ...(partial ? { paramsPartial: true } : {}),
+    ...(inexact ? { paramsInexact: inexact } : {}),
     forwardMacs: macs,
     forwardFlops: macs === null ? null : 2 * macs,
     inputShape: input?.shape ?? null,

@@ -9,7 +9,7 @@ export const modelSize: Rule = {
   check({ models }) {
     return models.map((m) => {
       const frozen = m.params - m.trainableParams;
-      const params = `${paramCount(m.params, m.paramsPartial)} params${frozen > 0 ? ` (${exact(m.trainableParams)} trainable, ${exact(frozen)} frozen)` : ""}`;
+      const params = `${paramCount(m.params, m.paramsInexact)} params${frozen > 0 ? ` (${exact(m.trainableParams)} trainable, ${exact(frozen)} frozen)` : ""}`;
       const cost =
         m.forwardFlops !== null
           ? `${flops(m.forwardFlops)}/sample forward at input ${shape(m.inputShape)} (FLOPs = 2 × MACs)`
