@@ -26,6 +26,22 @@ export interface LoaderInfo {
   range: Range;
 }
 
+/**
+ * What Keras fit draws from its x or validation_data per epoch. A tf.data dataset carries its own
+ * batch (fit's batch_size and its default do not apply) and may never end (`.repeat()`).
+ */
+export interface FitData {
+  /** Samples in one pass over the data; null when unknown or endless. */
+  samples: number | null;
+  /** The dataset's batch, or for arrays the batch_size argument (null = the library default). */
+  batch: number | null;
+  dataset: boolean;
+  /** `.repeat()` with no count: a pass never ends. */
+  infinite: boolean;
+  /** steps_per_epoch / validation_steps: batches drawn per epoch / per validation pass. */
+  steps: number | null;
+}
+
 /** One enclosing loop at the moment an event happened, innermost last. */
 export interface LoopFrame {
   range: Range;
@@ -71,6 +87,9 @@ export type TraceEvent =
       trainSamples: number | null;
       valSamples: number | null;
       callbacks: string[];
+      /** The training data and validation data as fit sees them (steps, dataset batch, endless). */
+      train?: FitData;
+      val?: FitData | null;
     })
   | (EventBase & {
       kind: "hfTrainer";

@@ -1,7 +1,7 @@
 // Runs that a framework call describes in one place: Keras `model.fit`, Hugging Face `Trainer`
 // and Lightning `Trainer.fit`. Arguments the script leaves out take the library's documented default.
 import type { ProgramFacts } from "../evaluate";
-import type { LoaderInfo, TraceEvent } from "../evaluate/trace";
+import type { FitData, LoaderInfo, TraceEvent } from "../evaluate/trace";
 import type { RunSpec } from "../types";
 import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf } from "./runFacts";
 import { thousands } from "../format";
@@ -84,11 +84,24 @@ function orDefault(spec: RunSpec, name: string, v: number | null, d: { value: nu
 function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   const spec = base(facts, e, "keras", e.modelId);
   spec.epochs = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.kerasEpochs);
-  spec.batchSize = orDefault(spec, "batch size", e.batchSize, FRAMEWORK_DEFAULTS.kerasBatch);
-  spec.trainSamples = e.trainSamples;
-  spec.valSamples = e.valSamples;
-  if (e.trainSamples !== null) spec.evidence.push(`${thousands(e.trainSamples)} training samples passed to fit()`);
-  if (e.valSamples !== null) spec.evidence.push(`${thousands(e.valSamples)} validation samples per epoch`);
+  const train = e.train ?? plainFitData(e.trainSamples);
+  if (!train.dataset) spec.batchSize = orDefault(spec, "batch size", e.batchSize, FRAMEWORK_DEFAULTS.kerasBatch);
+  else if (train.batch !== null) {
+    spec.batchSize = train.batch;
+    spec.evidence.push(`batch size ${train.batch}: the tf.data dataset's batch (fit's batch_size does not apply)`);
+  } else {
+    // Keras draws a dataset's elements as batches; fit's batch_size default would be a guess.
+    spec.unknowns.push({
+      message:
+        "the batch size of the tf.data dataset passed to fit() is unknown (Keras uses the dataset's own batches, not fit's batch_size)",
+      range: e.range,
+      hint: "pass a literal or a constant to .batch(); until then the per-step overhead is left out",
+    });
+  }
+  spec.trainSamples = kerasPerEpoch(spec, e, "training", train, spec.batchSize);
+  const val = e.val !== undefined ? e.val : e.valSamples !== null ? plainFitData(e.valSamples) : null;
+  const valBatch = val?.dataset ? val.batch : (val?.batch ?? spec.batchSize);
+  spec.valSamples = val ? kerasPerEpoch(spec, e, "validation", val, valBatch) : null;
   if (e.callbacks.some((c) => /EarlyStopping/.test(c)))
     spec.evidence.push("EarlyStopping callback: the epoch count is an upper bound");
   const pr = precisionOf(facts, [e], e.modelId === null ? [] : [e.modelId]);
@@ -96,6 +109,51 @@ function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   if (pr.evidence) spec.evidence.push(pr.evidence);
   launcherCountUnknown(facts, spec);
   return spec;
+}
+
+/** Events built without FitData (older producers, tests) carry plain sample counts. */
+function plainFitData(samples: number | null): FitData {
+  return { samples, batch: null, dataset: false, infinite: false, steps: null };
+}
+
+/**
+ * Samples fit draws per epoch from `d`: steps × batch when steps_per_epoch / validation_steps is set
+ * (capped by one pass, since Keras stops when finite data runs out), one pass otherwise, and none
+ * for an endless `.repeat()` dataset without steps: its first epoch would never end.
+ */
+function kerasPerEpoch(
+  spec: RunSpec,
+  e: TraceEvent,
+  what: "training" | "validation",
+  d: FitData,
+  batch: number | null,
+): number | null {
+  const stepsArg = what === "training" ? "steps_per_epoch" : "validation_steps";
+  if (d.steps !== null && d.steps > 0) {
+    if (batch === null) {
+      spec.evidence.push(`${stepsArg} ${d.steps} with an unknown batch size: ${what} samples per epoch unknown`);
+      return null;
+    }
+    const n = d.samples === null ? d.steps * batch : Math.min(d.steps * batch, d.samples);
+    const capped = n < d.steps * batch ? ` (the data runs out after ${thousands(n)})` : "";
+    spec.evidence.push(`${thousands(n)} ${what} samples per epoch: ${stepsArg} ${d.steps} × batch ${batch}${capped}`);
+    return n;
+  }
+  if (d.infinite) {
+    spec.unknowns.push({
+      message: `fit() ${what === "training" ? "trains on" : "validates on"} an endless dataset (.repeat() with no count) without ${stepsArg}: the epoch never ends, so the run is unbounded`,
+      range: e.range,
+      hint: `pass ${stepsArg}= to fit(), or add \`# footprint: samples N\` (${what} samples per epoch)`,
+    });
+    return null;
+  }
+  if (d.samples !== null)
+    spec.evidence.push(
+      what === "training"
+        ? `${thousands(d.samples)} training samples passed to fit()`
+        : `${thousands(d.samples)} validation samples per epoch`,
+    );
+  return d.samples;
 }
 
 function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {

@@ -217,7 +217,12 @@ export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): v
       `${thousands(spec.maxSteps)} steps, but the batch size is unknown`,
       "add `# footprint: samples N` (all samples the loop sees: steps × batch size)",
     );
-  else if (spec.trainSamples === null && !(spec.maxSteps !== null && spec.batchSize !== null))
+  else if (
+    spec.trainSamples === null &&
+    !(spec.maxSteps !== null && spec.batchSize !== null) &&
+    // A more specific unknown (an endless dataset) already asks for the samples directive.
+    !spec.unknowns.some((u) => u.hint?.includes("footprint: samples"))
+  )
     add("training samples per epoch are unknown", "add `# footprint: samples 50000`");
   if (spec.epochs === null && spec.maxSteps === null && spec.maxTimeHours == null)
     add("the number of epochs is unknown", "add `# footprint: epochs 90`");

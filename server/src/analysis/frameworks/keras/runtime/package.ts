@@ -13,8 +13,6 @@ import { distributeModule } from "./distribute";
 import { catalogClass, inputLayerClass, kerasClasses, kerasInput, mergeFunction } from "./classes";
 import {
   callback,
-  fromTensorSlices,
-  imageDatasetFromDirectory,
   loadData,
   modelMethods,
   padSequences,
@@ -22,6 +20,7 @@ import {
   setGlobalPolicy,
   toCategorical,
 } from "./training";
+import { fromTensorSlices, imageDatasetFromDirectory } from "./tfData";
 
 const DATASETS = [
   "mnist",

@@ -1,19 +1,14 @@
-// Keras training API: compile/fit/evaluate/predict/summary/save on models (fit → a `kerasFit`
-// event with epochs, batch size, sample counts and callbacks), keras.datasets loads from the
-// dataset catalog, tf.data pipelines, pad_sequences/to_categorical, mixed-precision policies.
+// Keras training API: compile/fit/evaluate/predict/summary/save on models (fit in fit.ts),
+// keras.datasets loads from the dataset catalog, pad_sequences/to_categorical, callbacks and
+// mixed-precision policies.
 
-import type { Node } from "web-tree-sitter";
 import { callValue } from "../../../evaluate/calls/call";
-import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeObject } from "../../../evaluate/nativeHelpers";
 import {
   asInt,
-  asNumber,
   asString,
   builtin,
-  type Kw,
   NONE,
-  type NativeV,
   type TensorV,
   tensor,
   tuple,
@@ -22,67 +17,9 @@ import {
 } from "../../../evaluate/values";
 import type { Precision } from "../../../types";
 import { findDataset } from "../../../run/datasetCatalog";
-import type { Shape } from "../kerasLayerSpec";
 import { ensureState } from "./classes";
-import { kerasTensor, tensorsIn } from "./tensors";
-
-/** A tf.data pipeline: sample count (when known), per-sample element shape(s) and batch size. */
-interface Pipeline {
-  samples: number | null;
-  elements: Shape[] | null;
-  batch: number | null;
-}
-
-export function pipeline(p: Pipeline): NativeV {
-  const same = (q: Partial<Pipeline>) => pipeline({ ...p, ...q });
-  return nativeObject(
-    "tf.data.Dataset",
-    { pipeline: p },
-    {
-      batch: (_ip, _s, [b], kw) => same({ batch: asInt(kw.get("batch_size") ?? b) }),
-      shuffle: () => same({}),
-      prefetch: () => same({}),
-      cache: () => same({}),
-      repeat: () => same({ samples: null }),
-      map: () => same({}),
-      unbatch: () => same({ batch: null }),
-      take: (_ip, _s, [n]) => same({ samples: asInt(n) !== null && p.batch === null ? asInt(n) : null }),
-    },
-  );
-}
-
-function pipelineOf(v: Value | undefined): Pipeline | null {
-  return v?.k === "native" && v.type === "tf.data.Dataset" ? (v.data.pipeline as Pipeline) : null;
-}
-
-/** (samples, per-sample shapes) of what fit()/from_tensor_slices() receive. */
-function dataOf(v: Value | undefined): { samples: number | null; shapes: Shape[] | null } {
-  const p = pipelineOf(v);
-  if (p) return { samples: p.samples, shapes: p.elements };
-  const ts = tensorsIn(v);
-  if (ts.length === 0 || ts.some((t) => !t.shape || t.shape.length === 0)) return { samples: null, shapes: null };
-  return { samples: ts[0]!.shape![0]!, shapes: ts.map((t) => t.shape!.slice(1)) };
-}
-
-export const fromTensorSlices = fn("tf.data.Dataset.from_tensor_slices", (_ip, [data]) => {
-  const first = data?.k === "tuple" || data?.k === "list" ? data.items[0] : data;
-  const d = dataOf(first);
-  return pipeline({ samples: d.samples, elements: d.shapes, batch: null });
-});
-
-/** keras.utils.image_dataset_from_directory: images of image_size, count unknown (files on disk). */
-export const imageDatasetFromDirectory = fn("keras.utils.image_dataset_from_directory", (ip, _args, kw, node) => {
-  const size = kw.get("image_size");
-  const hw = size && (size.k === "tuple" || size.k === "list") ? size.items.map(asInt) : [256, 256];
-  const batch = asInt(kw.get("batch_size")) ?? 32;
-  ip.note(
-    "image_dataset_from_directory: the number of images is unknown (files on disk)",
-    node,
-    "add `# footprint: samples N`",
-  );
-  const make = () => pipeline({ samples: null, elements: [[hw[0] ?? null, hw[1] ?? null, 3]], batch });
-  return asString(kw.get("subset")) === "both" ? tuple([make(), make()]) : make();
-});
+import { fit } from "./fit";
+import { kerasTensor } from "./tensors";
 
 /** keras.datasets.<name>.load_data(): arrays of the catalog's split sizes and sample shapes. */
 export function loadData(dataset: string): Value {
@@ -142,55 +79,6 @@ export const policyClass = fn("keras.mixed_precision.Policy", (_ip, [name]) =>
 /** keras.callbacks.X(...): remembered by class name for the fit event. */
 export function callback(name: string): Value {
   return fn(`keras.callbacks.${name}`, () => nativeObject("keras.callback", { name }, {}));
-}
-
-function callbackNames(v: Value | undefined): string[] {
-  if (!v || (v.k !== "list" && v.k !== "tuple")) return [];
-  return v.items.map((c) =>
-    c.k === "native" && c.type === "keras.callback" ? String(c.data.name) : c.k === "instance" ? c.cls.name : "unknown",
-  );
-}
-
-function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): Value {
-  if (self?.k !== "instance") return NONE;
-  const st = ensureState(ip, self, node);
-  const x = kw.get("x") ?? args[0];
-  const data = dataOf(x);
-  const p = pipelineOf(x);
-  // An unbuilt model (Sequential without an input shape, subclassed model) is built by fit's first batch.
-  if (data.shapes?.every((s) => s.every((d) => d !== null))) {
-    st.fitInput = data.shapes;
-    if (st.graph.length === 0 || st.kind === "sequential") {
-      if (st.kind === "sequential" && !st.seqInput) st.seqInput = data.shapes[0]!;
-      const ins = data.shapes.map((s) => kerasTensor(ip, s, null));
-      callValue(ip, self, [ins.length === 1 ? ins[0]! : { k: "list", items: ins }], new Map(), node);
-    }
-  }
-  const split = asNumber(kw.get("validation_split")) ?? 0;
-  const valData = kw.get("validation_data");
-  let train = data.samples;
-  let val: number | null = null;
-  if (train !== null && split > 0) {
-    // Keras keeps the first int(N × (1 − split)) samples for training.
-    const kept = Math.floor(train * (1 - split));
-    val = train - kept;
-    train = kept;
-  } else if (valData && valData.k !== "none") {
-    val = dataOf(valData.k === "tuple" || valData.k === "list" ? valData.items[0] : valData).samples;
-  }
-  ip.event(
-    {
-      kind: "kerasFit",
-      modelId: st.id,
-      epochs: asInt(kw.get("epochs") ?? args[3]) ?? (kw.has("epochs") ? null : 1),
-      batchSize: p ? p.batch : asInt(kw.get("batch_size") ?? args[2]),
-      trainSamples: train,
-      valSamples: val,
-      callbacks: callbackNames(kw.get("callbacks")),
-    },
-    node,
-  );
-  return nativeObject("History", {}, {});
 }
 
 /** Methods every keras.Model has. */

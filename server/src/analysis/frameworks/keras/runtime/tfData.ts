@@ -1,0 +1,95 @@
+// tf.data pipelines (from_tensor_slices, image_dataset_from_directory and their batch/repeat/take
+// chain) and what Model.fit reads from its x / validation_data: samples, batch, endless or not.
+
+import { fn, nativeObject } from "../../../evaluate/nativeHelpers";
+import { asInt, asString, type NativeV, tuple, type Value } from "../../../evaluate/values";
+import type { FitData } from "../../../evaluate/trace";
+import type { Shape } from "../kerasLayerSpec";
+import { tensorsIn } from "./tensors";
+
+/** A tf.data pipeline: sample count (when known), per-sample element shape(s) and batch size. */
+interface Pipeline {
+  samples: number | null;
+  elements: Shape[] | null;
+  /** Elements per batch after `.batch(n)`; null when never batched or when n is unknown. */
+  batch: number | null;
+  /** `.repeat()` without a count: one pass never ends, so fit needs steps_per_epoch to end an epoch. */
+  infinite?: boolean;
+}
+
+export function pipeline(p: Pipeline): NativeV {
+  const same = (q: Partial<Pipeline>) => pipeline({ ...p, ...q });
+  return nativeObject(
+    "tf.data.Dataset",
+    { pipeline: p },
+    {
+      batch: (_ip, _s, [b], kw) => same({ batch: asInt(kw.get("batch_size") ?? b) }),
+      shuffle: () => same({}),
+      prefetch: () => same({}),
+      cache: () => same({}),
+      repeat: (_ip, _s, [count], kw) => repeat(p, kw.get("count") ?? count),
+      map: () => same({}),
+      unbatch: () => same({ batch: null }),
+      take: (_ip, _s, [n], kw) => take(p, asInt(kw.get("count") ?? n)),
+    },
+  );
+}
+
+/** repeat(n) makes n passes; repeat() / repeat(None) / repeat(-1) never ends (tf.data docs). */
+function repeat(p: Pipeline, count: Value | undefined): NativeV {
+  if (!count || count.k === "none" || asInt(count) === -1) return pipeline({ ...p, samples: null, infinite: true });
+  const n = asInt(count);
+  return pipeline({ ...p, samples: n !== null && p.samples !== null ? p.samples * n : null });
+}
+
+/** take(n) keeps n elements: n samples before .batch(), n batches after it; it ends an endless pipeline. */
+function take(p: Pipeline, n: number | null): NativeV {
+  if (n === -1) return pipeline(p);
+  if (n === null) return pipeline({ ...p, samples: null, infinite: false });
+  // A partial last batch is ignored: n full batches are the upper bound.
+  const kept = p.batch === null ? n : n * p.batch;
+  return pipeline({ ...p, samples: p.samples === null ? kept : Math.min(kept, p.samples), infinite: false });
+}
+
+function pipelineOf(v: Value | undefined): Pipeline | null {
+  return v?.k === "native" && v.type === "tf.data.Dataset" ? (v.data.pipeline as Pipeline) : null;
+}
+
+/** (samples, per-sample shapes) of what fit()/from_tensor_slices() receive. */
+export function dataOf(v: Value | undefined): { samples: number | null; shapes: Shape[] | null } {
+  const p = pipelineOf(v);
+  if (p) return { samples: p.samples, shapes: p.elements };
+  const ts = tensorsIn(v);
+  if (ts.length === 0 || ts.some((t) => !t.shape || t.shape.length === 0)) return { samples: null, shapes: null };
+  return { samples: ts[0]!.shape![0]!, shapes: ts.map((t) => t.shape!.slice(1)) };
+}
+
+/**
+ * What fit draws from `v` per epoch. A tf.data dataset carries its own batch (Keras ignores fit's
+ * batch_size for it); arrays are batched by `batch` (fit's batch_size, null = the library default).
+ */
+export function fitData(v: Value | undefined, batch: number | null, steps: number | null): FitData {
+  const p = pipelineOf(v);
+  if (p) return { samples: p.samples, batch: p.batch, dataset: true, infinite: p.infinite === true, steps };
+  return { samples: dataOf(v).samples, batch, dataset: false, infinite: false, steps };
+}
+
+export const fromTensorSlices = fn("tf.data.Dataset.from_tensor_slices", (_ip, [data]) => {
+  const first = data?.k === "tuple" || data?.k === "list" ? data.items[0] : data;
+  const d = dataOf(first);
+  return pipeline({ samples: d.samples, elements: d.shapes, batch: null });
+});
+
+/** keras.utils.image_dataset_from_directory: images of image_size, count unknown (files on disk). */
+export const imageDatasetFromDirectory = fn("keras.utils.image_dataset_from_directory", (ip, _args, kw, node) => {
+  const size = kw.get("image_size");
+  const hw = size && (size.k === "tuple" || size.k === "list") ? size.items.map(asInt) : [256, 256];
+  const batch = asInt(kw.get("batch_size")) ?? 32;
+  ip.note(
+    "image_dataset_from_directory: the number of images is unknown (files on disk)",
+    node,
+    "add `# footprint: samples N`",
+  );
+  const make = () => pipeline({ samples: null, elements: [[hw[0] ?? null, hw[1] ?? null, 3]], batch });
+  return asString(kw.get("subset")) === "both" ? tuple([make(), make()]) : make();
+});
