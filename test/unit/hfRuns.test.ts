@@ -162,6 +162,57 @@ Trainer(model=None, args=TrainingArguments("o"), train_dataset=lm["train"]).trai
   assert.ok(grouped.unknowns.some((u) => /number of rows/.test(u.message)));
 });
 
+/** A causal-LM script whose group_texts cuts the concatenated ids by `step`, defined by `setup`. */
+const CLM = (setup: string, step: string) => `
+import argparse
+from datasets import load_dataset
+from transformers import AutoModelForCausalLM, AutoTokenizer, Trainer, TrainingArguments
+${setup}
+tok = AutoTokenizer.from_pretrained("gpt2")
+raw = load_dataset("wikitext", "wikitext-2-raw-v1")
+tokenized = raw.map(lambda batch: tok(batch["text"]), batched=True, remove_columns=["text"])
+
+
+def chunk(examples):
+    joined = {k: sum(examples[k], []) for k in examples.keys()}
+    usable = (len(joined["input_ids"]) // ${step}) * ${step}
+    out = {k: [ids[p : p + ${step}] for p in range(0, usable, ${step})] for k, ids in joined.items()}
+    out["labels"] = out["input_ids"].copy()
+    return out
+
+
+lm = tokenized.map(chunk, batched=True)
+model = AutoModelForCausalLM.from_pretrained("gpt2")
+Trainer(model=model, args=TrainingArguments("o", num_train_epochs=1), train_dataset=lm["train"]).train()
+`;
+
+test("regrouping: the step that cuts the concatenated ids is the tokens per sample, whatever it is called", () => {
+  const cases: Array<[string, string]> = [
+    ["WINDOW = 384", "WINDOW"],
+    ["BLOCK_SIZE = 256", "BLOCK_SIZE"],
+    [
+      'parser = argparse.ArgumentParser()\nparser.add_argument("--ctx", type=int, default=320)\nargs = parser.parse_args()',
+      "args.ctx",
+    ],
+    ["", "192"],
+  ];
+  for (const [setup, step] of cases) {
+    const text = CLM(setup, step);
+    const a = analyze(text);
+    assert.equal(a.runs.length, 1, step);
+    const spec = a.runs[0]!.spec;
+    const written = scriptNumber(text, /(?:= |default=|, usable, )(\d+)/);
+    assert.equal(spec.tokensPerSample, written, step);
+    assert.ok(
+      spec.evidence.some((e) => e.includes(`${step} = ${written}`)),
+      spec.evidence.join("\n"),
+    );
+    // Resolved: neither the block length nor the tokenizer's open length is left as an unknown.
+    const unknowns = [...a.unknowns, ...spec.unknowns].map((u) => u.message);
+    assert.ok(!unknowns.some((m) => /tokens per sample|sequence length/.test(m)), unknowns.join("\n"));
+  }
+});
+
 test("Seq2SeqTrainer, unknown local datasets and hyperparameter_search", async () => {
   const s2s = await run(
     SNIPPET(`ds = load_dataset("json", data_files="train.jsonl")["train"]

@@ -14,6 +14,8 @@ export interface DatasetInfo {
   split: "train" | "val" | "test" | null;
   /** Tokens per sample for text data (max_length / block_size), when known. */
   tokensPerSample: number | null;
+  /** Where tokensPerSample came from, for the run's evidence ("BLOCK_SIZE = 512, texts regrouped…"). */
+  tokensHow?: string;
   range: Range | null;
 }
 
@@ -101,6 +103,8 @@ export type TraceEvent =
       precision: Precision | null;
       trainSamples: number | null;
       tokensPerSample: number | null;
+      /** Where tokensPerSample came from (DatasetInfo.tokensHow). */
+      tokensHow?: string;
       evalEachEpoch: boolean;
       /** Rows of eval_dataset when the Trainer evaluates during training (eval_strategy epoch/steps). */
       evalSamples: number | null;

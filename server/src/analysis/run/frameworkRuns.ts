@@ -168,7 +168,7 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
   if (e.trainSamples !== null) spec.evidence.push(`${thousands(e.trainSamples)} training samples (train_dataset)`);
   spec.tokensPerSample = e.tokensPerSample;
   if (e.tokensPerSample !== null)
-    spec.evidence.push(`${e.tokensPerSample} tokens per sample (max_length / block_size)`);
+    spec.evidence.push(`${e.tokensPerSample} tokens per sample (${e.tokensHow ?? "max_length / block_size"})`);
   if (e.gradientAccumulation && e.gradientAccumulation > 1)
     spec.evidence.push(`gradient_accumulation_steps ${e.gradientAccumulation}`);
   hfEvaluation(spec, e);

@@ -3,7 +3,9 @@
 // function that returns columns the analysis cannot size (regrouping into blocks, say) leaves the
 // row count unknown instead of guessing it.
 import type { Node } from "web-tree-sitter";
+import type { Expr } from "../../evaluate/ast";
 import { callValue } from "../../evaluate/calls/call";
+import { evalExpr } from "../../evaluate/expressions";
 import type { Interp } from "../../evaluate/interp";
 import { nativeObject } from "../../evaluate/nativeHelpers";
 import {
@@ -85,12 +87,13 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
   const targetTokens = made.find((c) => c.target && c.tokens !== null)?.tokens ?? null;
   const tokens = sized ? sized.tokens : made.length > 0 ? null : s.info.tokensPerSample;
   let tokensFrom: number | null = null;
-  if (made.length > 0 && !sized)
-    ip.note(
-      `tokens per sample are unknown: ${made[0].how}`,
-      node,
-      'pass max_length= with truncation=True or padding="max_length"',
-    );
+  let tokensNote = made.length > 0 ? undefined : s.tokensNote;
+  if (made.length > 0 && !sized) {
+    const message = `tokens per sample are unknown: ${made[0].how}`;
+    ip.note(message, node, 'pass max_length= with truncation=True or padding="max_length"');
+    const at = ip.range(node);
+    tokensNote = ip.unknowns.find((u) => u.range === at && u.message.startsWith(message));
+  }
 
   const row = columns(s.row);
   const outCols = outputColumns(out);
@@ -107,11 +110,18 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
   for (const name of asNames(kw.get("remove_columns"))) if (!outCols?.has(name)) row.delete(name);
 
   let samples = s.info.samples;
-  const block = made.length === 0 && batched ? blockSizeOf(f) : null;
+  let tokensHow = sized ? sized.how : made.length > 0 ? undefined : s.info.tokensHow;
+  const block = made.length === 0 && batched ? blockSizeOf(ip, f) : null;
   if (block) {
     // run_clm / run_mlm's group_texts: concatenated token ids cut into rows of block_size tokens.
+    // A resolved length is evidence for the run, not an unknown: it travels with the dataset.
     tokensFrom = block.value;
-    ip.note(`tokens per sample: ${block.name} = ${block.value} (texts regrouped into fixed-size blocks)`, node);
+    // The earlier "tokens per sample are unknown" of the tokenizing map() is now answered.
+    const i = tokensNote ? ip.unknowns.indexOf(tokensNote) : -1;
+    if (i >= 0) ip.unknowns.splice(i, 1);
+    tokensNote = undefined;
+    const at = ip.range(node);
+    tokensHow = `${block.name} = ${block.value}: texts regrouped into fixed-size blocks${at ? ` (line ${at.start.line + 1})` : ""}`;
   }
   if (batched && made.length === 0 && unsized && samples !== null) {
     // A batched function may return more or fewer rows than it got (regrouping text into blocks).
@@ -123,26 +133,81 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
     samples = null;
   }
   return {
-    info: { ...s.info, samples, tokensPerSample: tokensFrom ?? tokens },
+    info: { ...s.info, samples, tokensPerSample: tokensFrom ?? tokens, tokensHow },
     row: dictFrom([...row].map(([k, v]) => [str(k), v])),
     match: s.match,
+    tokensNote,
   };
 }
 
 /** Names the Hugging Face examples give the length of a regrouped block (run_clm: block_size, run_mlm: max_seq_length). */
 const BLOCK_NAMES = ["block_size", "max_seq_length", "context_length", "seq_len", "chunk_size"];
 
-/** A regrouping function's block length: a known int bound to one of BLOCK_NAMES that its body reads. */
-function blockSizeOf(f: Value): { name: string; value: number } | null {
+/**
+ * A regrouping function's block length: the step X of the comprehension that cuts the concatenated
+ * ids, `[t[i : i + X] for i in range(0, total, X)]`, whatever X is called; else a known int under
+ * one of BLOCK_NAMES (any case: BLOCK_SIZE is a module constant) that the body reads.
+ */
+function blockSizeOf(ip: Interp, f: Value): { name: string; value: number } | null {
   if (f.k !== "func") return null;
+  const step = chunkStep(f.body);
+  if (step) {
+    const n = asInt(valueIn(ip, f, step));
+    if (n !== null && n > 0) return { name: step.node.text, value: n };
+  }
   const text = f.node.text;
   for (const name of BLOCK_NAMES) {
-    if (!new RegExp(`\\b${name}\\b`).test(text)) continue;
-    const v = f.defaults.get(name) ?? f.closure.lookup(name);
+    const spelled = new RegExp(`\\b${name}\\b`, "i").exec(text)?.[0];
+    if (!spelled) continue;
+    const v = f.defaults.get(spelled) ?? f.closure.lookup(spelled);
     const n = v ? asInt(v) : null;
-    if (n !== null && n > 0) return { name, value: n };
+    if (n !== null && n > 0) return { name: spelled, value: n };
   }
   return null;
+}
+
+/** `X` as the function sees it: a parameter default, a closure or module name, a literal or `args.x`. */
+function valueIn(ip: Interp, f: Extract<Value, { k: "func" }>, x: Expr): Value | undefined {
+  if (x.t === "name") return f.defaults.get(x.id) ?? f.closure.lookup(x.id);
+  if (x.t === "num" || (x.t === "attr" && x.obj.t === "name")) return evalExpr(ip, x, f.closure);
+  return undefined;
+}
+
+/** The step of `range(a, b, X)` driving a comprehension whose element slices `[i : i + X]`. */
+function chunkStep(body: unknown): Expr | null {
+  for (const e of exprsIn(body)) {
+    if (e.t !== "comp") continue;
+    for (const c of e.clauses) {
+      if (c.kind !== "for" || c.target.t !== "name") continue;
+      const it = c.iter;
+      if (it.t !== "call" || it.fn.t !== "name" || it.fn.id !== "range" || it.args.length !== 3) continue;
+      const i = c.target.id;
+      const step = it.args[2]!.value;
+      const cuts = (x: Expr) =>
+        x.t === "slice" &&
+        x.lo?.t === "name" &&
+        x.lo.id === i &&
+        x.hi?.t === "bin" &&
+        x.hi.op === "+" &&
+        x.hi.l.t === "name" &&
+        x.hi.l.id === i &&
+        x.hi.r.node.text === step.node.text;
+      if ([...exprsIn(e.elt)].some(cuts)) return step;
+    }
+  }
+  return null;
+}
+
+/** Every expression node under a lowered statement or expression (the tree-sitter node is skipped). */
+function* exprsIn(x: unknown): Generator<Expr> {
+  if (Array.isArray(x)) {
+    for (const y of x) yield* exprsIn(y);
+    return;
+  }
+  if (!x || typeof x !== "object") return;
+  const o = x as Record<string, unknown>;
+  if (typeof o.t === "string") yield o as Expr;
+  for (const [k, v] of Object.entries(o)) if (k !== "node") yield* exprsIn(v);
 }
 
 function asNames(v: Value | undefined): string[] {

@@ -7,6 +7,7 @@ import type { Interp } from "../../evaluate/interp";
 import { iterate } from "../../evaluate/iteration";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
 import type { DatasetInfo } from "../../evaluate/trace";
+import type { Unknown } from "../../types";
 import {
   asNumber,
   asString,
@@ -30,6 +31,8 @@ export interface HfSplit {
   info: DatasetInfo;
   row: Value;
   match: DatasetMatch | null;
+  /** The "tokens per sample are unknown" note of the map() that tokenized these rows; regrouping into blocks resolves it. */
+  tokensNote?: Unknown;
 }
 
 const resized = (s: HfSplit, samples: number | null): HfSplit => ({ ...s, info: { ...s.info, samples } });

@@ -171,6 +171,7 @@ function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: numb
       precision: a?.precision ?? null,
       trainSamples: ds?.info.samples ?? null,
       tokensPerSample: ds?.info.tokensPerSample ?? null,
+      tokensHow: ds?.info.tokensHow,
       evalEachEpoch: a?.evalStrategy === "epoch" && !!trainerKw.get("eval_dataset"),
       ...evaluation(ip, a, trainerKw, node),
     },
