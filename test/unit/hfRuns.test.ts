@@ -208,7 +208,7 @@ test("regrouping: the step that cuts the concatenated ids is the tokens per samp
       spec.evidence.join("\n"),
     );
     // Resolved: neither the block length nor the tokenizer's open length is left as an unknown.
-    const unknowns = [...a.unknowns, ...spec.unknowns].map((u) => u.message);
+    const unknowns = [...(a.unknowns ?? []), ...spec.unknowns].map((u) => u.message);
     assert.ok(!unknowns.some((m) => /tokens per sample|sequence length/.test(m)), unknowns.join("\n"));
   }
 });

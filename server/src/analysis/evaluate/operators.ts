@@ -4,7 +4,20 @@ import type { Node } from "web-tree-sitter";
 import { broadcastShapes, callTorchFunction } from "../frameworks/torch/tensorOps";
 import { callMethod } from "./calls/call";
 import type { Interp } from "./interp";
-import { asNumber, bool, float, hashKey, int, scalarValue, str, tensor, toText, unknown, type Value } from "./values";
+import {
+  asNumber,
+  bool,
+  float,
+  hashKey,
+  int,
+  list,
+  scalarValue,
+  str,
+  tensor,
+  toText,
+  unknown,
+  type Value,
+} from "./values";
 
 function numeric(op: string, a: number, b: number, bothInt: boolean): Value | null {
   switch (op) {
@@ -138,8 +151,13 @@ export function valuesEqual(a: Value, b: Value): boolean | null {
   return null;
 }
 
-function contains(container: Value, item: Value): boolean | null {
+function contains(ip: Interp, container: Value, item: Value): boolean | null {
   switch (container.k) {
+    case "native": {
+      // A native container that lists its items (a config's keys) answers like a list.
+      const items = container.iter?.(ip);
+      return items ? contains(ip, list(items), item) : null;
+    }
     case "list":
     case "tuple":
     case "set": {
@@ -169,7 +187,7 @@ function contains(container: Value, item: Value): boolean | null {
   }
 }
 
-export function compare(_ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
+export function compare(ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
   const identity = op === "is" || op === "is not" || op === "in" || op === "not in";
   // A 0-d tensor of known value (an element of torch.linspace) compares as its number.
   if (!identity && a.k === "tensor" && a.values) a = numberOr(a);
@@ -200,7 +218,7 @@ export function compare(_ip: Interp, op: string, a: Value, b: Value, node: Node 
     }
     case "in":
     case "not in": {
-      const c = contains(b, a);
+      const c = contains(ip, b, a);
       r = c === null ? null : op === "in" ? c : !c;
       break;
     }

@@ -1,6 +1,7 @@
 // The Python standard library pieces training scripts use for configuration: argparse, os
 // (environ/getenv defaults), math, dataclasses, typing, collections, functools, copy,
-// itertools, sys, datetime.timedelta (stdlibDatetime.ts), plus pass-through wrappers (tqdm).
+// itertools, sys, datetime.timedelta (stdlibDatetime.ts), omegaconf/hydra configs
+// (stdlibOmegaconf.ts), plus pass-through wrappers (tqdm).
 // Everything else imports as opaque.
 import { kerasRoot, tensorflowRoot } from "../frameworks/keras/runtime/package";
 import { timmRoot } from "../frameworks/timm/package";
@@ -23,6 +24,7 @@ import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
 import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
 import { datetimeModule } from "./stdlibDatetime";
+import { hydraModule, omegaconfModule } from "./stdlibOmegaconf";
 import {
   asInt,
   asNumber,
@@ -309,6 +311,8 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     typer: () => nativeModule("typer", { run: launcher("typer.run") }),
     numpy: () => numpyModule(),
     datetime: () => datetimeModule(),
+    omegaconf: () => omegaconfModule(),
+    hydra: () => hydraModule(),
     einops: () => einopsRoot(ip),
     string: () =>
       nativeModule("string", {
