@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { CONV_MFU, MFU } from "../../server/src/analysis/footprint/data/modelConstants";
-import { TORCHVISION_ZOO } from "../../server/src/analysis/frameworks/torch/zooData";
+import { torchvisionZoo } from "../../server/src/analysis/frameworks/torch/zooData";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import type { RunEstimate } from "../../server/src/analysis/types";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
@@ -54,7 +54,7 @@ describe("convolution share of a run", () => {
   it("a torchvision ResNet-50 is convolution but for its head, from the oracle's per-child counts", () => {
     const run = onlyRun(`${HEAD}model = models.resnet50(num_classes=10)\n${LOOP}`);
     // Expected from the zoo data itself: every body child's convMacs over its macs, plus the Linear head.
-    const e = TORCHVISION_ZOO.resnet50;
+    const e = torchvisionZoo().resnet50;
     const body = e.children.filter((c) => c.path !== "fc");
     const conv = body.reduce((s, c) => s + (c.convMacs ?? 0), 0);
     const total = body.reduce((s, c) => s + (c.macs ?? 0), 0);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { TORCHVISION_ZOO } from "../../server/src/analysis/frameworks/torch/zooData";
+import { torchvisionZoo } from "../../server/src/analysis/frameworks/torch/zooData";
 import { findCheckpoint, hfRows, sizeCheckpoint } from "../../server/src/analysis/frameworks/transformers/hfZoo";
 
 const CSV = readFileSync(join(process.cwd(), "server/src/analysis/frameworks/zoo/data/model_ground_truth.csv"), "utf8");
@@ -84,7 +84,7 @@ test("heads: BertForMaskedLM from the ground-truth note, classifier heads per fa
 test("FLOPs: ViT-B/16 MACs equal the torchvision oracle (real PyTorch aten count) for the same architecture", () => {
   const vit = sized("google/vit-base-patch16-224", "image-classification", 1000);
   assert.equal(vit.params, 86567656);
-  assert.equal(vit.macsAt(197), TORCHVISION_ZOO.vit_b_16.macs["224"].macs);
+  assert.equal(vit.macsAt(197), torchvisionZoo().vit_b_16.macs["224"].macs);
 });
 
 test("FLOPs per token: linear MACs = non-embedding weights; attention adds 2·L·hidden per layer", () => {

@@ -9,7 +9,7 @@ import { Analyzer } from "../../server/src/analysis/analyze";
 import { applyEdits } from "../../server/src/analysis/fixes/textEdits";
 import { findKerasApp } from "../../server/src/analysis/frameworks/keras/applications";
 import { allAlternatives } from "../../server/src/analysis/frameworks/zoo/alternatives";
-import { TORCHVISION_ZOO } from "../../server/src/analysis/frameworks/torch/zooData";
+import { torchvisionZoo } from "../../server/src/analysis/frameworks/torch/zooData";
 import { findCheckpoint } from "../../server/src/analysis/frameworks/transformers/hfZoo";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
@@ -36,7 +36,7 @@ test("alternatives.json: every row names catalogued models, cites a source, and 
       // Checked in kerasFP130.test.ts (catalogued, one figure per model across rows).
       assert.ok(findKerasApp(r.from) && findKerasApp(r.to), `${r.from} → ${r.to} in the keras.applications catalog`);
     } else {
-      assert.ok(TORCHVISION_ZOO[r.from] && TORCHVISION_ZOO[r.to], `${r.from} → ${r.to} in the torchvision zoo`);
+      assert.ok(torchvisionZoo()[r.from] && torchvisionZoo()[r.to], `${r.from} → ${r.to} in the torchvision zoo`);
       // "V1 acc@1 76.130; V2 80.858": the first figure of the note is the one the alternatives quote.
       assert.equal(r.quality?.from, acc1(r.from));
       assert.equal(r.quality?.to, acc1(r.to));

@@ -8,7 +8,7 @@ import { before, describe, it } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { timmRows } from "../../server/src/analysis/frameworks/timm/timmZoo";
 import { interpolatedRow } from "../../server/src/analysis/frameworks/torch/zoo";
-import { TORCHVISION_ZOO } from "../../server/src/analysis/frameworks/torch/zooData";
+import { torchvisionZoo } from "../../server/src/analysis/frameworks/torch/zooData";
 import { priceRun } from "../../server/src/analysis/footprint/priceRun";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
@@ -177,7 +177,7 @@ describe("torchvision.models.get_model", () => {
 describe("zoo MACs between tabulated sides", () => {
   it("leave-one-out: predicting a grid side from its neighbours errs ≤ 9% on torchvision convnets from 128 px", () => {
     let worst = 0;
-    for (const [name, e] of Object.entries(TORCHVISION_ZOO)) {
+    for (const [name, e] of Object.entries(torchvisionZoo())) {
       const sides = Object.keys(e.macs)
         .map(Number)
         .sort((a, b) => a - b);
@@ -201,7 +201,7 @@ describe("zoo MACs between tabulated sides", () => {
       workspace: EMPTY_WORKSPACE,
     }).analysis;
     const m = a.models.find((x) => x.name === "m")!;
-    assert.equal(m.forwardMacs, interpolatedRow(TORCHVISION_ZOO.resnet50, 300)!.macs);
+    assert.equal(m.forwardMacs, interpolatedRow(torchvisionZoo().resnet50, 300)!.macs);
     const lo = TV.resnet50.macs["299"].macs;
     const hi = TV.resnet50.macs["320"].macs;
     assert.ok(m.forwardMacs! > lo && m.forwardMacs! < hi);

@@ -21,7 +21,7 @@ import {
   unknown,
   type Value,
 } from "../../evaluate/values";
-import { TORCHVISION_ZOO } from "./zooData";
+import { torchvisionZoo } from "./zooData";
 import { attachModuleState } from "./moduleAttrs";
 import { chargeMacs } from "./tensorOps";
 import { makeParam } from "./moduleState";
@@ -68,10 +68,8 @@ export interface ZooEntry {
   chain?: { flatten: string[]; sides: Record<string, Array<[number, number[], number[]]>> };
 }
 
-const MODELS: Record<string, ZooEntry> = TORCHVISION_ZOO;
-
 export function hasZooModel(name: string): boolean {
-  return Object.hasOwn(MODELS, name);
+  return Object.hasOwn(torchvisionZoo(), name);
 }
 
 /** A head's parameters as tabulated (at the default class count). */
@@ -87,7 +85,7 @@ function newModule(ip: Interp, cls: ClassV, node: Node | null): InstanceV {
 }
 
 export function zooFactory(name: string): NativeFn {
-  return zooModelFactory(MODELS[name], name, "torchvision.models");
+  return zooModelFactory(torchvisionZoo()[name], name, "torchvision.models");
 }
 
 /** A builder for any zoo entry (torchvision here, timm in frameworks/timm); `qual` prefixes class names and notes. */

@@ -4,7 +4,7 @@
 import type { ModuleState } from "../torch/moduleState";
 import { appForward, appWeights, findKerasApp } from "../keras/applications";
 import { prodDims } from "../keras/layers/kerasArgs";
-import { TORCHVISION_ZOO } from "../torch/zooData";
+import { torchvisionZoo } from "../torch/zooData";
 import { hfStateInfo } from "../transformers/hfModel";
 import { defaultTokens, findCheckpoint, sizeCheckpoint } from "../transformers/hfZoo";
 import type { LayerCost, ModelCost, PretrainedRef, RunSpec, SmallerModel } from "../../types";
@@ -76,8 +76,8 @@ export function smallerModelFor(model: ModelCost, tokensPerSample: number | null
     };
   }
   if (ref.hub === "keras") return kerasAlternative(model, ref, alt.to, base);
-  const from = TORCHVISION_ZOO[ref.name];
-  const to = TORCHVISION_ZOO[alt.to];
+  const from = torchvisionZoo()[ref.name];
+  const to = torchvisionZoo()[alt.to];
   const res =
     model.inputShape && model.inputShape.length === 3 ? String(model.inputShape[1]) : String(from?.defaultResolution);
   const fm = from?.macs[res]?.macs;

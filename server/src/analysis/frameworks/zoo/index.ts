@@ -5,7 +5,7 @@
 // an adapter to CATALOGS (or, from outside the core's static list, through registerZooCatalog).
 import { timmRows } from "../timm/timmZoo";
 import type { ZooEntry } from "../torch/zoo";
-import { TORCHVISION_ZOO } from "../torch/zooData";
+import { torchvisionZoo } from "../torch/zooData";
 import { hfRows } from "../transformers/hfZoo";
 import kerasData from "./data/keras_applications.json";
 
@@ -53,10 +53,10 @@ function visionInfo(library: string, name: string, e: ZooEntry, exact: boolean, 
 
 const torchvision: ZooCatalog = {
   library: "torchvision",
-  names: () => Object.keys(TORCHVISION_ZOO),
+  names: () => Object.keys(torchvisionZoo()),
   find: (name) =>
-    Object.hasOwn(TORCHVISION_ZOO, name)
-      ? visionInfo("torchvision", name, TORCHVISION_ZOO[name], true, 0, TORCHVISION_SOURCE)
+    Object.hasOwn(torchvisionZoo(), name)
+      ? visionInfo("torchvision", name, torchvisionZoo()[name], true, 0, TORCHVISION_SOURCE)
       : undefined,
 };
 
