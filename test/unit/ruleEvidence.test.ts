@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { applyEdits } from "../../server/src/analysis/fixes/textEdits";
 import type { FileAnalysis } from "../../server/src/analysis/types";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
 import { resolveSettings } from "../../server/src/shared/settings";
@@ -102,5 +103,63 @@ describe("FP170 and num_workers", () => {
       f.fixes.filter((x) => !x.title.startsWith("Ignore")).map((x) => x.title),
       ["Set num_workers=4, pin_memory=True"],
     );
+  });
+});
+
+describe("fixes beside **kwargs and trailing comments", () => {
+  it("a num_workers held in a **kwargs dict is set in the dict, pin_memory added beside it", () => {
+    const text = script("", "").replace(
+      "loader = DataLoader(train_ds, batch_size=64, shuffle=True, )",
+      'loader_kwargs = {"batch_size": 64, "num_workers": 0}\nloader = DataLoader(train_ds, **loader_kwargs)',
+    );
+    const [f] = codes(analyze(text), "FP170");
+    const fix = f.fixes.find((x) => x.title === "Set num_workers=4, pin_memory=True")!;
+    assert.equal(
+      applyEdits(text, fix.edits)
+        .split("\n")
+        .filter((l) => /loader_kwargs|DataLoader\(/.test(l))
+        .join("\n"),
+      'loader_kwargs = {"batch_size": 64, "num_workers": 4}\nloader = DataLoader(train_ds, **loader_kwargs, pin_memory=True)',
+    );
+  });
+
+  it("a **kwargs dict the file does not show gets no keyword added (it may hold it: TypeError)", () => {
+    const text = script("", "**dict(os.environ)");
+    const [f] = codes(analyze(text), "FP170");
+    assert.deepEqual(
+      f.fixes.filter((x) => !x.title.startsWith("Ignore")).map((x) => x.edits.length),
+      [],
+    );
+  });
+
+  it("a keyword added to a multi-line call goes below the last argument's comment", () => {
+    const text = script("", "\n    num_workers=0,  # one process on the laptop\n");
+    const [f] = codes(analyze(text), "FP170");
+    const fixed = applyEdits(text, f.fixes.find((x) => x.title.startsWith("Set "))!.edits);
+    assert.match(fixed, /num_workers=4, {2}# one process on the laptop\n {4}pin_memory=True,\n\)/);
+  });
+});
+
+describe("FP140 and FP160 read the loop's own exits and gradients", () => {
+  it("a loop that takes input gradients (saliency) is not an evaluation loop", () => {
+    const text = script(
+      "",
+      undefined,
+      'saliency = []\nfor x, y in loader:\n    x = x.to("cuda").requires_grad_(True)\n    score = model(x).max(1).values.sum()\n    saliency.append(torch.autograd.grad(score, x)[0])\n',
+    );
+    assert.equal(codes(analyze(text), "FP140").length, 0);
+  });
+
+  it("a break that only caps an epoch's batches is not early stopping; a return out of the epoch loop is", () => {
+    const capped = script("", undefined).replace(
+      "        opt.step()\n",
+      "        opt.step()\n        if epoch < 0:\n            break\n",
+    );
+    assert.equal(codes(analyze(capped), "FP160").length, 1);
+    const stops = `def train():\n${script("best, stale = 1e9, 0", undefined)
+      .split("\n")
+      .map((l) => (l ? `    ${l}` : l))
+      .join("\n")}\n        stale = stale + 1\n        if stale > 3:\n            return best\n\ntrain()\n`;
+    assert.equal(codes(analyze(stops), "FP160").length, 0);
   });
 });

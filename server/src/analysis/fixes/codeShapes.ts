@@ -57,6 +57,65 @@ export function keywordArgument(call: Node, name: string): Node | null {
  * Sets `name=valueText` in a call: replaces an existing value, else appends the argument in the
  * call's layout (same line for one-line calls, a new aligned line for one-argument-per-line calls).
  */
+/**
+ * True when the `**x` splat cannot supply `name`: x is assigned a dict literal (or `dict(...)` of
+ * keywords) in the file, with no such key and no splat of its own. Unknown dicts count as "may".
+ */
+function splatLacks(splat: Node, name: string): boolean {
+  const expr = splat.namedChildren[0];
+  if (!expr) return false;
+  if (expr.type === "dictionary") return dictLacks(expr, name);
+  if (expr.type !== "identifier") return false;
+  const values = expr.tree.rootNode
+    .descendantsOfType("assignment")
+    .filter((a): a is Node => !!a && a.childForFieldName("left")?.text === expr.text)
+    .map((a) => a.childForFieldName("right"));
+  return values.length > 0 && values.every((v) => !!v && dictLacks(v, name));
+}
+
+/** The `"name": value` pair of the one dict literal the `**x` splat is assigned, if it has one. */
+function splatPair(splat: Node, name: string): Node | null {
+  const expr = splat.namedChildren[0];
+  if (!expr) return null;
+  const dicts =
+    expr.type === "dictionary"
+      ? [expr]
+      : expr.type === "identifier"
+        ? expr.tree.rootNode
+            .descendantsOfType("assignment")
+            .filter((a): a is Node => !!a && a.childForFieldName("left")?.text === expr.text)
+            .map((a) => a.childForFieldName("right"))
+        : [];
+  if (dicts.length !== 1 || dicts[0]?.type !== "dictionary") return null;
+  const pairs = dicts[0].namedChildren.filter(
+    (p): p is Node => !!p && p.type === "pair" && p.childForFieldName("key")?.text.slice(1, -1) === name,
+  );
+  return pairs.length === 1 ? pairs[0] : null;
+}
+
+function dictLacks(value: Node, name: string): boolean {
+  if (value.type === "dictionary") {
+    return value.namedChildren.every((p) => {
+      if (!p || p.type === "comment") return true;
+      if (p.type !== "pair") return false; // a `**other` inside the literal
+      const key = p.childForFieldName("key");
+      return key?.type === "string" && key.text.slice(1, -1) !== name;
+    });
+  }
+  if (value.type === "call" && value.childForFieldName("function")?.text === "dict") {
+    const list = value.childForFieldName("arguments");
+    return (
+      !!list &&
+      list.namedChildren.every(
+        (a) =>
+          !!a &&
+          (a.type === "comment" || (a.type === "keyword_argument" && a.childForFieldName("name")?.text !== name)),
+      )
+    );
+  }
+  return false;
+}
+
 export function setKeywordArgument(
   text: string,
   style: PythonStyle,
@@ -79,6 +138,24 @@ export function setKeywordArgument(
   const args = call.childForFieldName("arguments");
   if (!args || args.type !== "argument_list") return null;
   const items = args.namedChildren.filter((n): n is Node => !!n && n.type !== "comment");
+  // `f(**opts, name=…)` raises TypeError when opts holds `name` too: set it in the dict when the
+  // file writes it there, add it beside a dict known to lack it, and otherwise leave the call alone.
+  const splats = items.filter((n) => n.type === "dictionary_splat");
+  for (const s of splats) {
+    const pair = splatPair(s, name);
+    if (pair) {
+      const value = pair.childForFieldName("value")!;
+      if (value.text === valueText) return null;
+      return {
+        range: {
+          start: point(value.startPosition.row, value.startPosition.column),
+          end: point(value.endPosition.row, value.endPosition.column),
+        },
+        newText: valueText,
+      };
+    }
+  }
+  if (splats.some((n) => !splatLacks(n, name))) return null;
   const close = args.lastChild!;
   const arg = `${name}=${valueText}`;
   if (items.length === 0) return insertAt(point(close.startPosition.row, close.startPosition.column), arg);
@@ -88,6 +165,21 @@ export function setKeywordArgument(
   if (multiline) {
     const indent = lineIndent(text, last);
     const after = trailingComma ? last.nextSibling! : last;
+    // A comment ending the last argument's line stays with that argument: the new one goes below it.
+    const note =
+      after.nextSibling?.type === "comment" && after.nextSibling.startPosition.row === after.endPosition.row
+        ? after.nextSibling
+        : null;
+    if (note) {
+      const gap = " ".repeat(Math.max(1, note.startPosition.column - after.endPosition.column));
+      return {
+        range: {
+          start: point(after.endPosition.row, after.endPosition.column),
+          end: point(note.endPosition.row, note.endPosition.column),
+        },
+        newText: `${trailingComma ? "" : ","}${gap}${note.text}${style.eol}${indent}${arg}${trailingComma ? "," : ""}`,
+      };
+    }
     const pos = point(after.endPosition.row, after.endPosition.column);
     return insertAt(pos, `${trailingComma ? "" : ","}${style.eol}${indent}${arg}${trailingComma ? "," : ""}`);
   }

@@ -12,6 +12,9 @@ import { validated } from "./validatedFix";
 
 type Forward = Extract<TraceEvent, { kind: "forward" }>;
 
+/** A loop body that takes gradients some other way than `.backward()` needs autograd on. */
+const USES_GRADIENTS = /\bautograd\.grad\s*\(|\.requires_grad_\s*\(|\brequires_grad\s*=\s*True|\.grad\b/;
+
 export const evalWithoutNoGrad: Rule = {
   code: "FP140",
   title: "Evaluation without no_grad",
@@ -31,6 +34,8 @@ export const evalWithoutNoGrad: Rule = {
       const key = `${loop.range.start.line}:${loop.range.start.character}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      // Saliency maps, adversarial examples, gradient penalties: gradients without a .backward().
+      if (USES_GRADIENTS.test(ctx.lines.slice(loop.range.start.line, loop.range.end.line + 1).join("\n"))) continue;
       out.push({
         message:
           "Evaluation loop runs the model with autograd on: wrap it in torch.no_grad() (or torch.inference_mode()) — no graph is recorded, activations are freed at once, and the loop runs faster with less memory (not priced: the footprint model counts an evaluation pass as one forward either way)",

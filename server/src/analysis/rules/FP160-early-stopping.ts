@@ -57,12 +57,25 @@ function stopsEarlyAnywhere(ctx: RuleContext): boolean {
 }
 
 function loopBreaks(ctx: RuleContext, run: RunEstimate): boolean {
-  // A PyTorch loop that can `break` out of its epoch loop already stops early.
+  // A PyTorch epoch loop (or a loop around it) that a `break` of its own or a `return` can leave
+  // already stops early. A `break` of the batch loop inside only caps the batches of an epoch.
   const loopNode = run.spec.framework === "pytorch" ? callAt(ctx.tree, run.spec.range) : null;
-  for (let n = loopNode; n; n = n.parent)
-    if (n.type === "for_statement" && n.descendantsOfType("break_statement").length) return true;
+  for (let n = loopNode; n; n = n.parent) {
+    if (n.type !== "for_statement" && n.type !== "while_statement") continue;
+    for (const b of n.descendantsOfType(["break_statement", "return_statement"])) {
+      if (!b) continue;
+      const owner = b.type === "break_statement" ? LOOPS : FUNCTIONS;
+      let up = b.parent;
+      while (up && up.id !== n.id && !owner.has(up.type)) up = up.parent;
+      // A break belongs to its nearest loop; a return leaves the loop unless a nested def holds it.
+      if (up?.id === n.id) return true;
+    }
+  }
   return false;
 }
+
+const LOOPS = new Set(["for_statement", "while_statement"]);
+const FUNCTIONS = new Set(["function_definition", "lambda"]);
 
 function kerasPrefix(tree: Tree): string {
   return (
