@@ -127,4 +127,24 @@ describe("keras.applications in scripts", () => {
     assert.equal(m.params, row("ResNet50").noTop.params + 3 * 2049);
     assert.ok(m.unknowns.some((u) => /scaled from the tabulated 224×224/.test(u.message)));
   });
+
+  it("a width multiplier (alpha != 1.0) is unknown, never sized as the alpha=1.0 row", async () => {
+    // Real Keras 3.15 (/tmp/kvenv): MobileNetV2(alpha=0.5, include_top=False, 128×128) has 706,224
+    // params, not the catalogued alpha=1.0 2,257,984; the analysis says unknown and names alpha.
+    const facts = await run(
+      [
+        "import keras",
+        "m = keras.applications.MobileNetV2(alpha=0.5, include_top=False, input_shape=(128, 128, 3), weights=None)",
+        "one = keras.applications.MobileNetV2(alpha=1.0, include_top=False, input_shape=(128, 128, 3), weights=None)",
+      ].join("\n"),
+    );
+    const m = model(facts, "m");
+    assert.notEqual(m.params, row("MobileNetV2").noTop.params);
+    assert.equal(m.paramsInexact, "lowerBound");
+    assert.equal(m.forwardMacs, null);
+    assert.match(m.unknowns[0]?.message ?? "", /alpha=0\.5 is not modelled/);
+    const one = model(facts, "one");
+    assert.equal(one.params, row("MobileNetV2").noTop.params);
+    assert.equal(one.paramsInexact, undefined);
+  });
 });

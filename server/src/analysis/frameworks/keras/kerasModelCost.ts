@@ -129,7 +129,7 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
       calls: t.calls,
     });
   }
-  if (st.graph.length === 0) {
+  if (st.graph.length === 0 && !st.problem) {
     unknowns.push({
       message: `${name ?? st.className}: never built (no input shape and no fit() data), so its weights are unknown`,
       range: st.site,
@@ -137,12 +137,16 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
     });
   }
   if (st.zoo?.note) unknowns.push({ message: st.zoo.note, range: st.site });
-  let macs = st.graph.length ? sumMacs(st.graph) : null;
-  if (macs === null && st.graph.length) macs = replayOnFitShape(ip, st);
+  // A layer whose weights are unknown (its own problem, or a Sequential entry the catalog does not
+  // model) makes the total a lower bound and the model's FLOPs unknown, never a confident number.
+  const incomplete = totals.some((t) => t.layer.problem !== null) || st.problem !== null;
+  let macs = st.graph.length && !st.problem ? sumMacs(st.graph) : null;
+  if (macs === null && st.graph.length && !st.problem) macs = replayOnFitShape(ip, st);
+  if (st.problem && !totals.some((t) => t.layer === st)) unknowns.push({ message: st.problem, range: st.site });
   const first = st.graph[0];
   const declared = st.fitInput?.[0] ?? first?.inputShapes[0] ?? st.seqInput;
   const inputShape = declared?.every((d) => d !== null) ? (declared as number[]) : null;
-  if (macs === null && st.graph.length)
+  if (macs === null && st.graph.length && !st.problem)
     unknowns.push({
       message: `${name ?? st.className}: FLOPs unknown (an input axis is None or a layer is not modelled)`,
       range: st.site,
@@ -160,6 +164,7 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
     framework: "keras",
     params,
     trainableParams: trainable,
+    ...(incomplete ? { paramsInexact: "lowerBound" as const } : {}),
     forwardMacs: macs,
     forwardFlops: macs === null ? null : 2 * macs,
     inputShape,

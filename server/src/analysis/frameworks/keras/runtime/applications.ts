@@ -9,6 +9,7 @@ import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeModule, opaque } from "../../../evaluate/nativeHelpers";
 import {
   asInt,
+  asNumber,
   asString,
   type InstanceV,
   type Kw,
@@ -94,6 +95,15 @@ function construct(ip: Interp, name: string, kw: Kw, node: Node | null): Value {
   };
   st.zoo = { name, params: w.params, macs: null, note: "", app: { row, config }, approximation: null };
   st.inst.attrs.set("layers", layersView(ip, st));
+  // The catalog rows are the width-1.0 models; a width multiplier changes every layer's channels,
+  // so its weights, FLOPs and output shape are unknown rather than the 1.0 numbers.
+  for (const arg of ["alpha", "depth_multiplier"]) {
+    const v = kw.get(arg);
+    if (v === undefined || asNumber(v) === 1) continue;
+    st.built = null;
+    st.problem ??= `keras.applications.${name}: ${arg}=${asNumber(v) ?? "?"} is not modelled (the catalog holds ${arg}=1.0), so its weights, FLOPs and output shape are unknown`;
+    ip.note(st.problem, node);
+  }
   const weights = kw.get("weights");
   st.inst.attrs.set("pretrained_weights", weights ?? NONE);
   // Keras loads ImageNet weights unless told otherwise; None is from scratch, a path the user's own.

@@ -142,6 +142,13 @@ function modelInit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | nu
     st.inputs = tensorsIn(inputs);
     st.outputs = outputs;
     st.graph = functionalGraph(ip, st.inputs, outputs);
+    // Outputs that are not symbolic tensors (a layer the catalog does not model returned an unknown
+    // value): the graph cannot be walked, so the weights are unknown rather than "never built" or 0.
+    if (tensorsIn(outputs).length === 0) {
+      const why = outputs.k === "unknown" ? ` (${outputs.reason})` : "";
+      st.problem ??= `${st.className}: its outputs are not Keras tensors the analysis could follow${why}, so the model's weights and FLOPs are unknown`;
+      ip.note(st.problem, node);
+    }
     return NONE;
   }
   ensureState(ip, self, node);
@@ -166,7 +173,11 @@ export function addToSequential(ip: Interp, st: LayerState, it: Value, node: Nod
     return;
   }
   if (it.k !== "instance") {
-    ip.note("Sequential: an entry is not a Keras layer; the model may be incomplete", node);
+    // Skipping the entry would price the chain as if it were an identity: the model's weights and
+    // FLOPs are unknown instead (a layer the catalog does not model, e.g. ConvLSTM2D, lands here).
+    const why = it.k === "unknown" ? ` (${it.reason})` : "";
+    st.problem ??= `${st.className}: an entry is not a Keras layer the analysis models${why}, so the model's weights and FLOPs are unknown`;
+    ip.note(st.problem, node);
     return;
   }
   const ls = kerasState(ip).layers.get(it);

@@ -78,7 +78,9 @@ function callCatalog(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: No
     if (!known || !st.spec || !st.args) {
       rec.ownMacs = null;
       if (!st.problem) ip.note(`${st.className}: input shape unknown, so its weights and FLOPs are unknown`, node);
-      return unknown(`${st.className} output shape unknown`, node);
+      // An unknown input passes its own reason on, so the model names the layer that was not modelled.
+      const first = args[0];
+      return first?.k === "unknown" ? first : unknown(`${st.className} output shape unknown`, node);
     }
     try {
       if (!st.built) st.built = st.spec.build(st.args, rec.inputShapes);
@@ -124,9 +126,9 @@ function callGraph(ip: Interp, st: LayerState, args: Value[], node: Node | null)
 function callZoo(ip: Interp, st: LayerState, rec: CallRecord, node: Node | null): Value {
   const app = st.zoo?.app;
   const shape = rec.inputShapes[0];
-  if (!app || !shape) {
+  if (!app || !shape || st.problem) {
     rec.ownMacs = null;
-    return unknown(`${st.className} output shape is not modelled`, node);
+    return unknown(st.problem ?? `${st.className} output shape is not modelled`, node);
   }
   const f = appForward(st.className, app.row, app.config, shape);
   rec.ownMacs = f.macs;
