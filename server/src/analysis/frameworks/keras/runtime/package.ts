@@ -33,6 +33,11 @@ const DATASETS = [
   "california_housing",
 ];
 
+function constantOfShape(v: Value | undefined): Value {
+  const items = v && (v.k === "tuple" || v.k === "list") ? v.items.map((d) => asInt(d)) : [asInt(v)];
+  return items.every((d): d is number => d !== null) ? tensor(items) : tensor(null);
+}
+
 /** keras.ops pieces custom layers use to size things: shape() (None batch) and arange(). */
 function opsModule(): Value {
   return nativeModule(
@@ -49,6 +54,10 @@ function opsModule(): Value {
         const stop = asInt(kw.get("stop") ?? (args.length > 1 ? args[1] : args[0]));
         return stop === null ? tensor(null) : tensor([Math.max(0, stop - start)], "int32");
       }),
+      // Constant tables added to a Keras tensor (a fixed positional encoding): sized so the operator
+      // node can keep the Keras tensor's lineage.
+      zeros: fn("keras.ops.zeros", (_ip, args, kw) => constantOfShape(kw.get("shape") ?? args[0])),
+      ones: fn("keras.ops.ones", (_ip, args, kw) => constantOfShape(kw.get("shape") ?? args[0])),
     },
     (attr) => opaque(`keras.ops.${attr}`),
   );

@@ -3,7 +3,7 @@
 // stopped at the operator and lost every layer before it.
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../../evaluate/interp";
-import { asNumber, float, type InstanceV, type Kw, list, type Value } from "../../../evaluate/values";
+import { asNumber, float, type InstanceV, type Kw, list, unknown, type Value } from "../../../evaluate/values";
 import { callLayer } from "./layerCall";
 import { catalogClass, ensureState } from "./classes";
 import { sampleShape } from "./tensors";
@@ -39,13 +39,15 @@ export function kerasTensorOp(ip: Interp, op: string, a: Value, b: Value, node: 
     const merge = MERGE_FOR[op];
     const sa = sampleShape(ip, a);
     const sb = sampleShape(ip, b);
-    if (!merge || !sa || !sb || sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) return null;
+    if (!merge || !sa || !sb || sa.length !== sb.length || sa.some((d, i) => d !== sb[i]))
+      return cutGraph(ip, op, node);
     return applyLayer(ip, merge, new Map(), list([a, b]), node);
   }
   // A tensor and a number: Rescaling(scale, offset) computes x·scale + offset with no weights.
   const x = ka ? a : b;
-  const c = asNumber(ka ? b : a);
-  if (c === null) return null;
+  const other = ka ? b : a;
+  const c = asNumber(other);
+  if (c === null) return withConstant(ip, op, x, other, node);
   let scale: number;
   let offset: number;
   if (op === "*") [scale, offset] = [c, 0];
@@ -58,4 +60,37 @@ export function kerasTensorOp(ip: Interp, op: string, a: Value, b: Value, node: 
     ["offset", float(offset)],
   ]);
   return applyLayer(ip, "Rescaling", kw, x, node);
+}
+
+const ELEMENTWISE = new Set(["+", "-", "*", "/"]);
+
+/**
+ * A Keras tensor and a concrete tensor (`x + keras.ops.zeros((maxlen, d))`, a positional table):
+ * a weightless node that keeps the Keras tensor's lineage when the constant broadcasts into its
+ * shape. Handing back null would let plain arithmetic make a fresh tensor, and the functional graph
+ * would silently start there, dropping every layer before it.
+ */
+function withConstant(ip: Interp, op: string, x: Value, other: Value, node: Node | null): Value {
+  const sx = sampleShape(ip, x);
+  const full = other.k === "tensor" ? other.shape : null;
+  if (ELEMENTWISE.has(op) && sx && full && broadcastsInto(full, sx))
+    return applyLayer(ip, "Identity", new Map(), x, node) ?? cutGraph(ip, op, node);
+  return cutGraph(ip, op, node);
+}
+
+/** A constant's full shape fits a symbolic tensor [batch, ...sample] without changing its shape. */
+function broadcastsInto(constant: number[], sample: Array<number | null>): boolean {
+  const target = [null, ...sample];
+  if (constant.length > target.length) return false;
+  return constant.every((d, i) => {
+    const t = target[target.length - constant.length + i];
+    return d === 1 || (t !== null && t !== undefined && d === t);
+  });
+}
+
+/** An operator on a Keras tensor the graph cannot follow: unknown, never a new graph start. */
+function cutGraph(ip: Interp, op: string, node: Node | null): Value {
+  const why = `Keras tensor \`${op}\` with an operand the analysis cannot size (or shapes that do not match) is not modelled, so the layers before it cannot be followed`;
+  ip.note(why, node);
+  return unknown(why, node);
 }
