@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { torchvisionZoo } from "../../server/src/analysis/frameworks/torch/zooData";
 import { findCheckpoint, hfRows, sizeCheckpoint } from "../../server/src/analysis/frameworks/transformers/hfZoo";
+import { linearParams, model, run } from "./evaluateHelpers";
 
 const CSV = readFileSync(join(process.cwd(), "server/src/analysis/frameworks/zoo/data/model_ground_truth.csv"), "utf8");
 /** transformers rows of the ground truth: model, params_exact, non_embedding_params, notes. */
@@ -104,4 +105,84 @@ test("distilbert-base-cased differs from the exact uncased count by its vocabula
   const cased = findCheckpoint("distilbert-base-cased")!.config;
   const uncasedVocab = findCheckpoint("distilbert-base-uncased")!.config.vocab;
   assert.equal(sized("distilbert-base-cased", "base").params, uncased - (uncasedVocab - cased.vocab) * cased.hidden);
+});
+
+// Models built from config objects, config overrides and the extra head classes. Expected counts are
+// transformers' parameter counts from the exact formulas in the tester's truth_hf.py (bert / llama / vit
+// / t5 helpers, themselves checked there against the published bert-base, t5-small and ViT-B/16 counts).
+const hfScript = (imports: string, lines: string[]) => [`from transformers import ${imports}`, ...lines, ""].join("\n");
+
+test("XFor…(XConfig(...)) and from_config(XConfig(...)) size the model from the config's fields", async () => {
+  const facts = await run(
+    hfScript(
+      "BertConfig, BertForSequenceClassification, LlamaConfig, LlamaForCausalLM, ViTConfig, ViTForImageClassification, AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel",
+      [
+        "bert = BertForSequenceClassification(BertConfig(vocab_size=10000, hidden_size=256, num_hidden_layers=4, num_attention_heads=4, intermediate_size=1024, max_position_embeddings=128))",
+        "llama = LlamaForCausalLM(LlamaConfig(vocab_size=32000, hidden_size=512, intermediate_size=1376, num_hidden_layers=8, num_attention_heads=8, num_key_value_heads=2))",
+        "vit = ViTForImageClassification(ViTConfig(image_size=32, patch_size=4, hidden_size=192, num_hidden_layers=6, num_attention_heads=3, intermediate_size=768, num_labels=10))",
+        "cfg = LlamaConfig(vocab_size=32000, hidden_size=512, intermediate_size=1376, num_hidden_layers=8, num_attention_heads=8, num_key_value_heads=2)",
+        "llama2 = AutoModelForCausalLM.from_config(cfg)",
+        "g = GPT2LMHeadModel(GPT2Config(n_layer=4, n_embd=256, n_head=4))",
+      ],
+    ),
+  );
+  assert.equal(model(facts, "bert").params, 5_819_138); // bert(10000, 256, 4, 1024, 128) + lin(256, 2)
+  assert.equal(model(facts, "llama").params, 54_927_872); // llama(32000, 512, 1376, 8, 8, 2), untied
+  assert.equal(model(facts, "llama2").params, 54_927_872);
+  assert.equal(model(facts, "vit").params, 2_693_578); // vit(32, 4, 192, 6, 768, 10)
+  // GPT-2 with n_inner=None: the MLP is 4 × n_embd; tied head.
+  const h = 256;
+  const layer = 4 * h + linearParams(h, 3 * h) + linearParams(h, h) + linearParams(h, 4 * h) + linearParams(4 * h, h);
+  assert.equal(model(facts, "g").params, 50257 * h + 1024 * h + 4 * layer + 2 * h);
+});
+
+test("config overrides: AutoConfig.from_pretrained(..., n_layer=6), from_pretrained(..., num_hidden_layers=6), cfg.n_layer = 6", async () => {
+  const facts = await run(
+    hfScript("AutoConfig, AutoModelForCausalLM, AutoModelForSequenceClassification", [
+      'cfg = AutoConfig.from_pretrained("gpt2", n_layer=6)',
+      "small = AutoModelForCausalLM.from_config(cfg)",
+      'shallow = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_hidden_layers=6, num_labels=2)',
+      'c2 = AutoConfig.from_pretrained("gpt2")',
+      "c2.n_layer = 6",
+      "small2 = AutoModelForCausalLM.from_config(c2)",
+      'small3 = AutoModelForCausalLM.from_pretrained("gpt2", config=cfg)',
+    ]),
+  );
+  // 124,439,808 less 6 GPT-2 blocks; bert(30522, 768, 6, 3072, 512) + lin(768, 2).
+  assert.equal(model(facts, "small").params, 81_912_576);
+  assert.equal(model(facts, "small2").params, 81_912_576);
+  assert.equal(model(facts, "small3").params, 81_912_576);
+  assert.equal(model(facts, "shallow").params, 66_956_546);
+});
+
+test("an override the sizing does not read leaves the size unknown, naming it, instead of the checkpoint's count", async () => {
+  const facts = await run(
+    hfScript("AutoModelForSequenceClassification, RobertaConfig, RobertaModel", [
+      'm = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", position_embedding_type="relative_key")',
+      "r = RobertaModel(RobertaConfig(num_hidden_layers=2))",
+      'ok = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.2, num_labels=2)',
+    ]),
+  );
+  assert.throws(() => model(facts, "m"));
+  assert.throws(() => model(facts, "r"));
+  assert.equal(model(facts, "ok").params, 109_483_778);
+  const msgs = facts.unknowns.map((u) => u.message).join("\n");
+  assert.match(msgs, /config override position_embedding_type= may change the model's size/);
+  assert.match(msgs, /built from RobertaConfig is not modelled/);
+});
+
+test("head classes: T5EncoderModel, BertForPreTraining, BertForNextSentencePrediction; unmodelled parts are unknown", async () => {
+  const facts = await run(
+    hfScript("T5EncoderModel, BertForPreTraining, BertForNextSentencePrediction, CLIPTextModel", [
+      'enc = T5EncoderModel.from_pretrained("t5-small")',
+      'pre = BertForPreTraining.from_pretrained("bert-base-uncased")',
+      'nsp = BertForNextSentencePrediction.from_pretrained("bert-base-uncased")',
+      'txt = CLIPTextModel.from_pretrained("openai/clip-vit-base-patch32")',
+    ]),
+  );
+  assert.equal(model(facts, "enc").params, 35_330_816); // t5(32128, 512, 6, 2048, 8, 64, decoder=False)
+  assert.equal(model(facts, "pre").params, 110_106_428); // bert-base + MLM transform/bias + lin(768, 2)
+  assert.equal(model(facts, "nsp").params, 109_483_778); // bert-base + lin(768, 2)
+  assert.throws(() => model(facts, "txt"));
+  assert.match(facts.unknowns.map((u) => u.message).join("\n"), /CLIPTextModel head\/part is not modelled/);
 });

@@ -80,3 +80,34 @@ test("num_parameters(only_trainable=True) and print_trainable_parameters() on a 
   assert.equal(model(facts, "probe").params, 8388608);
   assert.ok(!facts.unknowns.some((u) => /print_trainable_parameters/.test(u.message)));
 });
+
+// Llama-2-7b, r=8 on q_proj + v_proj: 8·(4096+4096) × 2 = 131,072 adapter parameters per layer. Expected
+// values from peft's matching rules (a string target_modules is re.fullmatch'ed against each module's
+// full name; layers_to_transform keeps the listed layer indices; rank_pattern sets a module's rank),
+// as in the tester's truth_hf.py notes.
+const llama = (lora: string) => script("meta-llama/Llama-2-7b-hf", "AutoModelForCausalLM", lora);
+
+test("a regex target_modules full-matches module names: .*\\.(q_proj|v_proj) adapts all 32 layers", async () => {
+  const m = model(await run(llama('r=8, target_modules=r".*\\.(q_proj|v_proj)"')), "model");
+  assert.equal(m.trainableParams, 4_194_304);
+  const one = model(await run(llama('r=8, target_modules=r"model\\.layers\\.0\\.self_attn\\.q_proj"')), "model");
+  assert.equal(one.trainableParams, 65_536);
+});
+
+test("layers_to_transform and rank_pattern", async () => {
+  const m1 = model(
+    await run(llama('r=8, target_modules=["q_proj", "v_proj"], layers_to_transform=[0, 1, 2, 3]')),
+    "model",
+  );
+  assert.equal(m1.trainableParams, 524_288);
+  const m3 = model(await run(llama('r=8, target_modules=["q_proj", "v_proj"], rank_pattern={"v_proj": 16}')), "model");
+  assert.equal(m3.trainableParams, 6_291_456); // 32 × (8·8192 + 16·8192)
+});
+
+test("a regex target_modules on a family without modelled module paths is an unknown, not zero adapters", async () => {
+  const facts = await run(script("gpt2", "AutoModelForCausalLM", 'r=8, target_modules=r".*c_attn"'));
+  assert.match(
+    facts.unknowns.map((u) => u.message).join("\n"),
+    /target_modules=".*c_attn" \(a regex over module names not modelled for gpt2\)/,
+  );
+});

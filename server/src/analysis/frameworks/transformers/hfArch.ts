@@ -226,7 +226,9 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
   }
   const mc = task === "multiple-choice";
   const seqCls = task === "sequence-classification" || task === "image-classification";
-  const pooled = ["bert", "albert"].includes(f) ? seqCls || mc : f === "roberta" ? mc : false;
+  // BertForPreTraining / BertForNextSentencePrediction: the pooler feeds cls.seq_relationship (2 outputs).
+  const nsp = f === "bert" && (task === "pretraining" || task === "next-sentence");
+  const pooled = ["bert", "albert"].includes(f) ? seqCls || mc || nsp : f === "roberta" ? mc : false;
   if (task === "base" ? f !== "distilbert" && f !== "deberta-v2" : pooled)
     pieces.push({
       path: f === "albert" ? [prefix, "pooler"] : [prefix, "pooler", "dense"],
@@ -250,7 +252,10 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
     } else head(["classifier"], lin(h, k), h * k, true);
   } else if (task === "token-classification") head(["classifier"], lin(h, n), h * n, false);
   else if (task === "question-answering") head(["qa_outputs"], lin(h, 2), h * 2, false);
-  else if (task === "masked-lm" || task === "causal-lm") {
+  else if (nsp) {
+    if (task === "pretraining") head(["cls", "predictions"], lin(h, h) + LN(h) + V, h * h + h * V, false);
+    head(["cls", "seq_relationship"], lin(h, 2), h * 2, true);
+  } else if (task === "masked-lm" || task === "causal-lm") {
     // The decoder weight is tied to the word embeddings; its bias (vocab) and the transform are new.
     if (f === "albert") head(["predictions"], LN(E) + lin(h, E) + V, h * E + E * V, false);
     else if (f === "distilbert") head(["vocab_transform"], lin(h, h) + LN(h) + V, h * h + h * V, false);

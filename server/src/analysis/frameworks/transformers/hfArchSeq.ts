@@ -160,6 +160,16 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
     });
     pieces.push({ path: ["decoder", "cross_kv"], params: 0, macsPerToken: 2 * d * inner * dec });
     pieces.push({ path: ["decoder", "final_layer_norm"], params: d, macsPerToken: 0, decoder: true });
+    // T5EncoderModel: the shared embedding and the encoder stack, no decoder.
+    if (task === "encoder")
+      return {
+        prefix: null,
+        pieces: pieces.filter((p) => p.path[0] !== "decoder"),
+        blocks: blocks.filter((b) => !b.decoder),
+        task,
+        numLabels: n,
+        notes: [],
+      };
     if (task === "seq2seq-lm" || task === "causal-lm") {
       head(["lm_head"], c.tied ? 0 : V * d, V * d, false, !c.tied);
       pieces[pieces.length - 1].decoder = true;

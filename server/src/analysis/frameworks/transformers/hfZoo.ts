@@ -75,6 +75,6 @@ export function sizeCheckpoint(row: HfRow, task: string, numLabels: number | nul
 
 /** Tokens a sample has when the script does not say: the tokenizer's model_max_length, else max positions. */
 export function defaultTokens(row: HfRow): number {
-  if (row.family === "vit") return 197;
+  if (row.family === "vit") return (row.config.imageSize! / row.config.patchSize!) ** 2 + 1;
   return row.modelMaxLength ?? row.config.maxPositions;
 }

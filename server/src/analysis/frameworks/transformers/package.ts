@@ -26,7 +26,7 @@ function resolveTransformers(attr: string): Value | undefined {
   if (attr.startsWith("DataCollator") || attr === "default_data_collator") return collatorFactory(attr);
   if (attr === "BitsAndBytesConfig") return fn("transformers.BitsAndBytesConfig", () => nativeObject(attr, {}, {}));
   if (TOKENIZER_CLASS.test(attr)) return tokenizerFactory(attr);
-  if (CONFIG_CLASS.test(attr)) return configFactory();
+  if (CONFIG_CLASS.test(attr)) return configFactory(attr);
   if (MODEL_CLASS.test(attr)) return modelFactory(attr);
   if (/^get_\w*schedule\w*$/.test(attr) || attr === "get_scheduler") return schedulerFn(attr);
   if (attr === "AdamW" || attr === "Adafactor") return fn(`transformers.${attr}`, makeOptimizer(attr));

@@ -40,17 +40,76 @@ const HEAD_TASKS = new Set(["SEQ_CLS", "TOKEN_CLS"]);
 const matches = (name: string, key: string) =>
   name === key || name.endsWith(`.${key}`) || `.${name}`.endsWith(`.${key}`);
 
-function targetsOf(kw: Kw, family: string): { keys: string[] | "all-linear"; how: string } {
+/**
+ * Module paths inside one layer, as transformers names them, for the families whose full module
+ * names are modelled: a regex target_modules is matched against these (peft: re.fullmatch).
+ */
+const QUALIFIED: Record<string, Record<string, string>> = {
+  llama: {
+    q_proj: "self_attn",
+    k_proj: "self_attn",
+    v_proj: "self_attn",
+    o_proj: "self_attn",
+    gate_proj: "mlp",
+    up_proj: "mlp",
+    down_proj: "mlp",
+  },
+  bert: { query: "attention.self", key: "attention.self", value: "attention.self" },
+};
+QUALIFIED.mistral = QUALIFIED.llama;
+QUALIFIED.qwen2 = QUALIFIED.llama;
+QUALIFIED.roberta = QUALIFIED.bert;
+
+type Targets = { keys: string[] | "all-linear" | RegExp; how: string } | { unknown: string };
+
+function targetsOf(kw: Kw, family: string): Targets {
   const t = kw.get("target_modules");
   const s = asString(t);
   if (s === "all-linear") return { keys: "all-linear", how: 'target_modules="all-linear"' };
-  if (s) return { keys: [s], how: `target_modules="${s}"` };
+  // A string is a regular expression peft full-matches against each module's dotted name.
+  if (s) {
+    if (!QUALIFIED[family])
+      return { unknown: `target_modules="${s}" (a regex over module names not modelled for ${family})` };
+    try {
+      return { keys: new RegExp(`^(?:${s})$`), how: `target_modules="${s}"` };
+    } catch {
+      return { unknown: `target_modules="${s}" (a regex the analyzer cannot read)` };
+    }
+  }
   if (t?.k === "list" || t?.k === "tuple") {
     const keys = t.items.map(asString).filter((x): x is string => x !== null);
     return { keys, how: `target_modules=[${keys.join(", ")}]` };
   }
+  if (t && t.k !== "none") return { unknown: "target_modules= (a value the script does not fix)" };
   const keys = PEFT_DEFAULT_TARGETS[family] ?? [];
   return { keys, how: `peft's default target modules for ${family}: ${keys.join(", ")}` };
+}
+
+/** `layers_to_transform=[0, 1]` / `=3`: the layer indices adapted; null for all; a string when unreadable. */
+function layerFilter(kw: Kw): Set<number> | null | string {
+  const v = kw.get("layers_to_transform");
+  if (!v || v.k === "none") return null;
+  const items = v.k === "list" || v.k === "tuple" ? v.items : [v];
+  const ns = items.map(asInt);
+  return ns.every((n) => n !== null)
+    ? new Set(ns as number[])
+    : "layers_to_transform= (indices the script does not fix)";
+}
+
+/** `rank_pattern={"v_proj": 16}`: the rank per module name; a string when unreadable. */
+function rankPattern(kw: Kw): Map<string, number> | string {
+  const v = kw.get("rank_pattern");
+  const out = new Map<string, number>();
+  if (!v || v.k === "none") return out;
+  if (v.k !== "dict") return "rank_pattern= (a value the script does not fix)";
+  for (const [k, r] of v.map.values()) {
+    const key = asString(k);
+    const n = asInt(r);
+    // Plain module names only: a dotted or regex key needs module paths the model tree does not carry.
+    if (!key || !/^\w+$/.test(key) || n === null) return `rank_pattern key ${key ?? "?"}`;
+    out.set(key, n);
+  }
+  return out;
 }
 
 function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node | null): Value {
@@ -63,18 +122,57 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
     return m;
   }
   const r = asInt(lkw.get("r")) ?? 8; // peft LoraConfig: r=8 by default
-  const { keys, how } = targetsOf(lkw, info.sized.row.family);
+  const family = info.sized.row.family;
+  const targets = targetsOf(lkw, family);
+  const only = layerFilter(lkw);
+  const ranks = rankPattern(lkw);
+  const pattern = asString(lkw.get("layers_pattern"));
+  const blocks = info.slots.filter((x) => "count" in x.part);
+  const unread =
+    "unknown" in targets
+      ? targets.unknown
+      : typeof only === "string"
+        ? only
+        : typeof ranks === "string"
+          ? ranks
+          : lkw.has("layers_pattern") && !blocks.every((x) => (x.part as { path: string[] }).path.at(-1) === pattern)
+            ? "layers_pattern="
+            : only && blocks.some((x) => (x.part as { shared?: boolean }).shared)
+              ? "layers_to_transform= on shared layers"
+              : null;
+  if (unread || "unknown" in targets || typeof only === "string" || typeof ranks === "string") {
+    ip.note(
+      `LoRA adapters (peft): ${unread} is not modelled, so the adapter count is unknown; priced as the wrapped model`,
+      node,
+    );
+    return m;
+  }
+  const { keys, how } = targets;
   for (const [, p] of namedParameters(m.mod)) p.requiresGrad = false;
   let adapters = 0;
   let macs = 0;
   for (const { mod, part } of info.slots) {
     if (!("count" in part)) continue;
-    const hit = part.linears.filter((l) => (keys === "all-linear" ? true : keys.some((k) => matches(l.name, k))));
-    const each = hit.reduce((a, l) => a + r * (l.in + l.out), 0);
-    if (each === 0) continue;
-    for (const layer of mod.children.values()) layer.mod?.params.set("lora", makeParam([each]));
-    adapters += each * (part.shared ? 1 : part.count);
-    macs += each * part.count;
+    for (const [i, layer] of [...mod.children.values()].entries()) {
+      if (only && !only.has(i)) continue;
+      const full = (l: string) => {
+        const sub = QUALIFIED[family]?.[l];
+        return [...part.path, String(i), ...(sub ? [sub] : []), l].join(".");
+      };
+      const hit = part.linears.filter((l) =>
+        keys === "all-linear"
+          ? true
+          : keys instanceof RegExp
+            ? keys.test(full(l.name))
+            : keys.some((k) => matches(l.name, k)),
+      );
+      const rank = (l: { name: string }) => ranks.get(l.name.split(".").pop()!) ?? r;
+      const each = hit.reduce((a, l) => a + rank(l) * (l.in + l.out), 0);
+      if (each === 0) continue;
+      layer.mod?.params.set("lora", makeParam([each]));
+      adapters += each;
+      macs += each * (part.shared ? part.count : 1);
+    }
   }
   info.loraMacsPerToken += macs;
   // modules_to_save wraps a module: the original stays frozen and a trainable copy is added. peft's

@@ -8,8 +8,9 @@ import type { Interp } from "../../evaluate/interp";
 import { fn, nativeObject } from "../../evaluate/nativeHelpers";
 import { asInt, asString, type Kw, NONE, type NativeV, unknown, type Value } from "../../evaluate/values";
 import { deviceKindOf, precisionOfDtype } from "../torch/events";
+import { applyOverrides, baseRowOf, type ConfigData, configDataOf, configObject } from "./hfConfig";
 import { buildHfModel } from "./hfModel";
-import { findCheckpoint, sizeCheckpoint } from "./hfZoo";
+import { findCheckpoint, type HfRow, sizeCheckpoint } from "./hfZoo";
 
 /** What a script asked for: enough for a zoo lookup to size the model and its head. */
 export interface PretrainedRequest {
@@ -24,6 +25,8 @@ export interface PretrainedRequest {
   /** False for `from_config(...)`: the same architecture trained from scratch. */
   pretrained: boolean;
   kw: Kw;
+  /** The config object behind from_config(cfg), `XForY(cfg)` or from_pretrained(config=cfg). */
+  config?: ConfigData | null;
 }
 
 /** Head implied by a transformers class name. */
@@ -37,9 +40,21 @@ export function taskOf(className: string): string {
     [/(ForSeq2SeqLM|ForConditionalGeneration)$/, "seq2seq-lm"],
     [/ForImageClassification$/, "image-classification"],
     [/ForMultipleChoice$/, "multiple-choice"],
+    [/ForSpeechSeq2Seq$/, "seq2seq-lm"],
+    [/ForPreTraining$/, "pretraining"],
+    [/ForNextSentencePrediction$/, "next-sentence"],
+    [/^T5EncoderModel$/, "encoder"],
   ];
   for (const [re, task] of rules) if (re.test(className)) return task;
-  return "base";
+  // The bare body: AutoModel, BertModel, LlamaModel. A part or another head (CLIPTextModel,
+  // GPT2DoubleHeadsModel, XForCTC) is not modelled: its size is left unknown, not the body's.
+  if (className === "AutoModel" || /^[A-Z]\w*Model$/.test(className)) {
+    if (
+      !/(Encoder|Decoder|Text|Vision|Audio|Projection|Heads|Speech|Prior|Generation)Model$|^AutoModel\w/.test(className)
+    )
+      return "base";
+  }
+  return `unmodelled:${className}`;
 }
 
 /**
@@ -47,7 +62,21 @@ export function taskOf(className: string): string {
  * the class asks for, else a library object whose size is noted as unknown.
  */
 export function pretrainedModel(ip: Interp, req: PretrainedRequest, node: Node | null): Value {
-  const row = req.checkpoint ? findCheckpoint(req.checkpoint) : undefined;
+  const base = req.config ? baseRowOf(req.config) : req.checkpoint ? findCheckpoint(req.checkpoint) : undefined;
+  // Overrides: the config object's fields, then from_pretrained's own keyword arguments (which
+  // transformers hands to the config).
+  const overrides: Kw = new Map(req.config?.overrides ?? []);
+  if (req.pretrained) for (const [k, v] of req.kw) overrides.set(k, v);
+  const applied = base ? applyOverrides(base, overrides) : undefined;
+  if (typeof applied === "string") {
+    ip.note(
+      `${req.checkpoint ?? "this model"} (${req.className}): the config override ${applied} may change the model's size and is not modelled, so parameters and FLOPs are unknown`,
+      node,
+      "the training run is still detected; its cost needs the model's parameters",
+    );
+    return libraryModel(req);
+  }
+  const row: HfRow | undefined = applied;
   const sized = row ? sizeCheckpoint(row, req.task, req.numLabels) : null;
   if (row && sized) {
     const model = buildHfModel(ip, req, sized, node);
@@ -62,8 +91,14 @@ export function pretrainedModel(ip: Interp, req: PretrainedRequest, node: Node |
   }
   ip.note(
     row
-      ? `${req.checkpoint} (${req.className}): the catalog has no ${req.task} head for the ${row.family} family, so parameters and FLOPs are unknown`
-      : `${req.checkpoint ?? "this checkpoint"} (${req.className}): not in the Hugging Face catalog (docs/ZOO.md), so parameters and FLOPs are unknown`,
+      ? req.task.startsWith("unmodelled:")
+        ? `${req.checkpoint} (${req.className}): the ${req.className} head/part is not modelled for the ${row.family} family, so parameters and FLOPs are unknown (not the base model's count)`
+        : `${req.checkpoint} (${req.className}): the catalog has no ${req.task} head for the ${row.family} family, so parameters and FLOPs are unknown`
+      : req.config?.configClass
+        ? `${req.checkpoint} (${req.className}): a model built from ${req.config.configClass} is not modelled (only the Bert, GPT2, DistilBert, T5, Llama and ViT configs are), so parameters and FLOPs are unknown`
+        : !req.pretrained && !req.config
+          ? `${req.className}(config): the config object is not one the analyzer can read (a config class or AutoConfig.from_pretrained), so parameters and FLOPs are unknown`
+          : `${req.checkpoint ?? "this checkpoint"} (${req.className}): not in the Hugging Face catalog (docs/ZOO.md), so parameters and FLOPs are unknown`,
     node,
     "the training run is still detected; its cost needs the model's parameters",
   );
@@ -132,25 +167,35 @@ function libraryModel(req: PretrainedRequest): NativeV {
 
 /** `SomeModelClass` namespace: from_pretrained / from_config build the model value. */
 export function modelFactory(className: string): Value {
+  const make = (ip: Interp, pretrained: boolean, first: Value | undefined, kw: Kw, node: Node | null) => {
+    // from_pretrained(name, config=cfg); from_config(cfg); `BertForSequenceClassification(cfg)`.
+    const cfgValue = pretrained ? kw.get("config") : (first ?? kw.get("config"));
+    const config = configDataOf(cfgValue);
+    const ckpt = pretrained ? asString(kw.get("pretrained_model_name_or_path") ?? first) : configName(config);
+    return pretrainedModel(
+      ip,
+      {
+        checkpoint: ckpt,
+        className,
+        task: taskOf(className),
+        numLabels: asInt(kw.get("num_labels")) ?? labelCount(kw.get("id2label")) ?? configLabels(config),
+        pretrained,
+        kw,
+        config,
+      },
+      node,
+    );
+  };
   const build = (pretrained: boolean) =>
-    fn(`${className}.${pretrained ? "from_pretrained" : "from_config"}`, (ip, [first], kw, node) => {
-      const ckpt = pretrained ? asString(kw.get("pretrained_model_name_or_path") ?? first) : configName(first);
-      return pretrainedModel(
-        ip,
-        {
-          checkpoint: ckpt,
-          className,
-          task: taskOf(className),
-          numLabels: asInt(kw.get("num_labels")) ?? labelCount(kw.get("id2label")) ?? configLabels(first),
-          pretrained,
-          kw,
-        },
-        node,
-      );
-    });
-  return nativeObject(className, {}, {}, (_me, name) =>
+    fn(`${className}.${pretrained ? "from_pretrained" : "from_config"}`, (ip, [first], kw, node) =>
+      make(ip, pretrained, first, kw, node),
+    );
+  const cls = nativeObject(className, {}, {}, (_me, name) =>
     name === "from_pretrained" ? build(true) : name === "from_config" ? build(false) : undefined,
   );
+  // `BertForSequenceClassification(BertConfig(...))`: a freshly initialised model of that config.
+  cls.call = (ip, [first], kw, node) => make(ip, false, first, kw, node);
+  return cls;
 }
 
 /** `id2label={0: "neg", 1: "pos"}`: as many labels as entries. */
@@ -158,26 +203,30 @@ function labelCount(v: Value | undefined): number | null {
   return v?.k === "dict" ? v.map.size : null;
 }
 
-/** `num_labels` given to AutoConfig.from_pretrained and passed on through from_config. */
-function configLabels(v: Value | undefined): number | null {
-  const o = v?.k === "native" ? (v.data.overrides as Kw | undefined) : undefined;
-  return o ? asInt(o.get("num_labels")) : null;
+/** `num_labels` (or `id2label`) set on the config passed to from_config or the model class. */
+function configLabels(c: ConfigData | null): number | null {
+  return c ? (asInt(c.overrides.get("num_labels")) ?? labelCount(c.overrides.get("id2label"))) : null;
 }
 
-/** Checkpoint behind `AutoConfig.from_pretrained(name)` values passed to from_config. */
-function configName(v: Value | undefined): string | null {
-  if (v?.k === "native" && typeof v.data.checkpoint === "string") return v.data.checkpoint;
-  return null;
+/** Name of the config in messages: its checkpoint, or `BertConfig(...)`. */
+function configName(c: ConfigData | null): string | null {
+  return c ? (c.checkpoint ?? (c.configClass ? `${c.configClass}(...)` : null)) : null;
 }
 
-/** `AutoConfig.from_pretrained(name, **overrides)`: remembers the checkpoint for from_config. */
-export function configFactory(): Value {
-  return nativeObject(
-    "AutoConfig",
+/**
+ * `AutoConfig.from_pretrained(name, **overrides)` / `BertConfig.from_pretrained(...)` remember the
+ * checkpoint and overrides; `BertConfig(**fields)` starts from that class's defaults.
+ */
+export function configFactory(className = "AutoConfig"): Value {
+  const cls = nativeObject(
+    className,
     {},
     {
       from_pretrained: (_ip, _me, [ckpt], kw) =>
-        nativeObject("PretrainedConfig", { checkpoint: asString(ckpt), overrides: kw }, {}),
+        configObject({ checkpoint: asString(kw.get("pretrained_model_name_or_path") ?? ckpt), overrides: new Map(kw) }),
     },
   );
+  if (className !== "AutoConfig")
+    cls.call = (_ip, _a, kw) => configObject({ checkpoint: null, configClass: className, overrides: new Map(kw) });
+  return cls;
 }
