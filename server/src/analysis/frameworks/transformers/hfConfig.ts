@@ -74,7 +74,7 @@ const FIELDS: Record<string, Record<string, keyof HfConfig>> = {
 
 /** Keys that do not change a model's parameters: loading options, dropout, labels (read elsewhere), ids. */
 const NEUTRAL =
-  /dropout|_eps$|^layer_norm_epsilon$|^initializer|^output_|_token_id$|^use_|^return_|^hidden_act$|^activation_function$|^attn_implementation$|^torch_dtype$|^dtype$|^problem_type$|^rope_|^trust_remote_code$|^revision$|^cache_dir$|^token$|^local_files_only$|^device_map$|^low_cpu_mem_usage$|^force_download$|^resume_download$|^proxies$|^num_labels$|^id2label$|^label2id$|^quantization_config$|^load_in_[48]bit$|^max_memory$|^offload|^subfolder$|^variant$|^from_tf$|^from_flax$|^gradient_checkpointing$|^pretrained_model_name_or_path$|^config$|^finetuning_task$|^ignore_mismatched_sizes$|^summary_|^scale_attn|^reorder_and_upcast_attn$|^max_length$|^pretraining_tp$|^attention_bias$|^mlp_bias$/;
+  /dropout|_eps$|^layer_norm_epsilon$|^initializer|^output_|_token_id$|^use_|^return_|^hidden_act$|^activation_function$|^attn_implementation$|^torch_dtype$|^dtype$|^problem_type$|^rope_|^trust_remote_code$|^revision$|^cache_dir$|^token$|^local_files_only$|^device_map$|^low_cpu_mem_usage$|^force_download$|^resume_download$|^proxies$|^num_labels$|^id2label$|^label2id$|^quantization_config$|^load_in_[48]bit$|^max_memory$|^offload|^subfolder$|^variant$|^from_tf$|^from_flax$|^gradient_checkpointing$|^pretrained_model_name_or_path$|^config$|^finetuning_task$|^ignore_mismatched_sizes$|^summary_|^scale_attn|^reorder_and_upcast_attn$|^max_length$|^pretraining_tp$|^_attn_implementation$|^sliding_window$|^use_sliding_window$|^max_window_layers$|^torch_compile$/;
 
 export interface ConfigData {
   /** `AutoConfig.from_pretrained(name)`; null for a config class called directly. */
