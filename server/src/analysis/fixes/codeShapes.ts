@@ -57,37 +57,31 @@ export function keywordArgument(call: Node, name: string): Node | null {
  * Sets `name=valueText` in a call: replaces an existing value, else appends the argument in the
  * call's layout (same line for one-line calls, a new aligned line for one-argument-per-line calls).
  */
+/** What the `**x` splat spreads: a dict literal in place, or every value assigned to the name x in the file. */
+function splatSources(splat: Node): Array<Node | null> {
+  const expr = splat.namedChildren[0];
+  if (expr?.type === "dictionary") return [expr];
+  if (expr?.type !== "identifier") return [];
+  return expr.tree.rootNode
+    .descendantsOfType("assignment")
+    .filter((a): a is Node => !!a && a.childForFieldName("left")?.text === expr.text)
+    .map((a) => a.childForFieldName("right"));
+}
+
 /**
  * True when the `**x` splat cannot supply `name`: x is assigned a dict literal (or `dict(...)` of
  * keywords) in the file, with no such key and no splat of its own. Unknown dicts count as "may".
  */
 function splatLacks(splat: Node, name: string): boolean {
-  const expr = splat.namedChildren[0];
-  if (!expr) return false;
-  if (expr.type === "dictionary") return dictLacks(expr, name);
-  if (expr.type !== "identifier") return false;
-  const values = expr.tree.rootNode
-    .descendantsOfType("assignment")
-    .filter((a): a is Node => !!a && a.childForFieldName("left")?.text === expr.text)
-    .map((a) => a.childForFieldName("right"));
-  return values.length > 0 && values.every((v) => !!v && dictLacks(v, name));
+  const sources = splatSources(splat);
+  return sources.length > 0 && sources.every((v) => !!v && dictLacks(v, name));
 }
 
-/** The `"name": value` pair of the one dict literal the `**x` splat is assigned, if it has one. */
+/** The `"name": value` pair of the one dict literal the `**x` splat spreads, if it has one. */
 function splatPair(splat: Node, name: string): Node | null {
-  const expr = splat.namedChildren[0];
-  if (!expr) return null;
-  const dicts =
-    expr.type === "dictionary"
-      ? [expr]
-      : expr.type === "identifier"
-        ? expr.tree.rootNode
-            .descendantsOfType("assignment")
-            .filter((a): a is Node => !!a && a.childForFieldName("left")?.text === expr.text)
-            .map((a) => a.childForFieldName("right"))
-        : [];
-  if (dicts.length !== 1 || dicts[0]?.type !== "dictionary") return null;
-  const pairs = dicts[0].namedChildren.filter(
+  const sources = splatSources(splat);
+  if (sources.length !== 1 || sources[0]?.type !== "dictionary") return null;
+  const pairs = sources[0].namedChildren.filter(
     (p): p is Node => !!p && p.type === "pair" && p.childForFieldName("key")?.text.slice(1, -1) === name,
   );
   return pairs.length === 1 ? pairs[0] : null;

@@ -30,8 +30,8 @@ import {
   changedInside,
   childAt,
   markZooChild,
-  placeholderForward,
-  placeholderIndex,
+  tabulatedForward,
+  tabulatedIndex,
   replacedChild,
   zooCostUnknown,
 } from "./zooChain";
@@ -120,10 +120,10 @@ export function zooModelFactory(entry: ZooEntry, name: string, qual: string): Na
       if (isHead(c.path))
         child = makeHead(ip, entry.heads.find((h) => h.path === c.path)!, classes, node, entry.defaultNumClasses);
       else if (headsBelow.length === 0) {
-        // A placeholder with the table as its forward, so calling it on its own is priced (or flagged).
+        // A tabulated block with the table as its forward, so calling it on its own is priced (or flagged).
         const methods = new Map<string, Value>([
-          ["forward", builtin(`${c.type}.forward`, placeholderForward(entry, qualName, c.path))],
-          ["__getitem__", builtin(`${c.type}.__getitem__`, placeholderIndex(qualName, c.path))],
+          ["forward", builtin(`${c.type}.forward`, tabulatedForward(entry, qualName, c.path))],
+          ["__getitem__", builtin(`${c.type}.__getitem__`, tabulatedIndex(qualName, c.path))],
         ]);
         child = newModule(ip, makeClass(c.type, [reg.moduleClass], methods, { qualname: `${qual}.${c.type}` }), node);
         if (c.params > 0) child.mod!.params.set("weight", makeParam([c.params]));

@@ -97,19 +97,19 @@ function charge(ip: Interp, entry: ZooEntry, path: string, macs: number, mod: In
 }
 
 /**
- * `model.layer1[0]` on a placeholder: it has no inner layers, so whatever the script does with the item (replace
+ * `model.layer1[0]` on a tabulated block: it has no inner layers, so whatever the script does with the item (replace
  * it, freeze it) is lost; the parameters may differ and the forward's FLOPs are unknown.
  */
-export function placeholderIndex(qualName: string, path: string): NativeFn {
+export function tabulatedIndex(qualName: string, path: string): NativeFn {
   return (_ip, [self], _kw, node) => {
-    const message = `${qualName}: ${path}[…] reaches inside ${path}, which the zoo models as one placeholder with its tabulated totals, so what the script does with its layers is not counted: the parameter count may differ`;
+    const message = `${qualName}: ${path}[…] reaches inside ${path}, which the zoo models as one block with its tabulated totals, so what the script does with its layers is not counted: the parameter count may differ`;
     if (self?.k === "instance" && self.mod && !self.mod.paramProblem) self.mod.paramProblem = message;
     return unknown(message, node);
   };
 }
 
-/** forward of a builder's placeholder child (one without a class-count head): priced from the table. */
-export function placeholderForward(entry: ZooEntry, qualName: string, path: string): NativeFn {
+/** forward of a builder's tabulated child (one without a class-count head): priced from the table. */
+export function tabulatedForward(entry: ZooEntry, qualName: string, path: string): NativeFn {
   return (ip, [self, x], _kw, node) => {
     if (self?.k !== "instance" || !self.mod) return NONE;
     const priced = priceChild(ip, entry, qualName, path, flattenIfChained(entry, path, x ?? NONE), node);
@@ -120,7 +120,7 @@ export function placeholderForward(entry: ZooEntry, qualName: string, path: stri
 }
 
 /**
- * The whole forward, child by child: placeholders priced from the table by their input, replaced children run
+ * The whole forward, child by child: tabulated blocks priced from the table by their input, replaced children run
  * for real, a head-holding child priced for its fixed layers with its (possibly replaced) heads run on their
  * input width.
  */
@@ -166,7 +166,7 @@ export function childAt(root: InstanceV, path: string): Value | undefined {
 
 /**
  * The first body child the script replaced (heads and children matching `skip` are not body children), or one it
- * changed inside (`model.features.conv0 = ...`: the placeholder, built without inner layers, gained a child), or null.
+ * changed inside (`model.features.conv0 = ...`: the tabulated block, built without inner layers, gained a child), or null.
  */
 export function replacedChild(
   entry: ZooEntry,
@@ -186,12 +186,12 @@ export function replacedChild(
 }
 
 /**
- * A placeholder changed inside: its new layers count on top of its tabulated parameters (which still include the
+ * A tabulated block changed inside: its new layers count on top of its tabulated parameters (which still include the
  * ones they replaced) and its MACs are the table's, so neither is known.
  */
 export function changedInside(ip: Interp, qualName: string, self: InstanceV, path: string, node: Node | null): void {
   const m = childAt(self, path);
-  const message = `${qualName}: the script changes or reaches inside ${path} (an assignment to or an index into it), which the zoo models as one placeholder with its tabulated totals`;
+  const message = `${qualName}: the script changes or reaches inside ${path} (an assignment to or an index into it), which the zoo models as one block with its tabulated totals`;
   if (m?.k === "instance" && m.mod && !m.mod.paramProblem)
     m.mod.paramProblem = `${message}, so the parameter count is unknown (the new layer is counted on top of the one it replaced)`;
   zooCostUnknown(ip, message, node);
