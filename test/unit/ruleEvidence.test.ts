@@ -6,6 +6,7 @@ import { before, describe, it } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import { applyEdits } from "../../server/src/analysis/fixes/textEdits";
+import { torchvisionZoo } from "../../server/src/analysis/frameworks/torch/zooData";
 import type { FileAnalysis } from "../../server/src/analysis/types";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
 import { resolveSettings } from "../../server/src/shared/settings";
@@ -161,5 +162,37 @@ describe("FP140 and FP160 read the loop's own exits and gradients", () => {
       .map((l) => (l ? `    ${l}` : l))
       .join("\n")}\n        stale = stale + 1\n        if stale > 3:\n            return best\n\ntrain()\n`;
     assert.equal(codes(analyze(stops), "FP160").length, 0);
+  });
+});
+
+describe("FP130's torchvision swap and a head written with the backbone's width", () => {
+  it("the literal width of a new head follows the swapped backbone", () => {
+    const text = `import torch
+from torch import nn
+from torchvision.models import resnet50
+
+model = resnet50(weights="IMAGENET1K_V2")
+model.fc = nn.Linear(2048, 10)  # the backbone's feature width
+model = model.to("cuda")
+opt = torch.optim.SGD(model.parameters(), lr=1e-3)
+for step in range(1000):
+    x = torch.randn(32, 3, 224, 224, device="cuda")
+    loss = nn.functional.cross_entropy(model(x), torch.randint(0, 10, (32,), device="cuda"))
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+`;
+    const [f] = codes(analyze(text), "FP130");
+    const fix = f.fixes.find((x) => x.title === "Fine-tune resnet18 instead of resnet50")!;
+    const zoo = torchvisionZoo();
+    assert.equal(zoo.resnet50.heads[0].inFeatures, 2048);
+    const width = zoo.resnet18.heads[0].inFeatures;
+    const fixed = applyEdits(text, fix.edits);
+    assert.match(fixed, /from torchvision\.models import resnet18\n\nmodel = resnet18\(/);
+    assert.ok(fixed.includes(`model.fc = nn.Linear(${width}, 10)  # the backbone's feature width`), fixed);
+    // The fixed script's model is what the analysis now sees: resnet18 with a 10-class head.
+    const after = analyze(fixed).models[0];
+    assert.equal(after.className, "ResNet");
+    assert.equal(after.paramsInexact, undefined);
   });
 });

@@ -5,6 +5,7 @@
 // the same name follows) or the torchvision builder and its weights enum.
 import type { Node, Tree } from "web-tree-sitter";
 import { findKerasApp } from "../frameworks/keras/applications";
+import { torchvisionZoo } from "../frameworks/torch/zooData";
 import { findCheckpoint } from "../frameworks/transformers/hfZoo";
 import { sig } from "../format";
 import type { Fix, ModelCost, SmallerModel, TextEdit } from "../types";
@@ -107,7 +108,30 @@ function swapFix(ctx: RuleContext, model: ModelCost, s: SmallerModel): Fix {
         edits.push({ range: rangeOf(member), newText: toMember });
     }
   }
+  edits.push(...headWidthEdits(ctx, ref.name, s.to));
   return { title: `Fine-tune ${s.to} instead of ${ref.name}`, edits, isPreferred: false };
+}
+
+/**
+ * A new head written with the backbone's width (`model.fc = nn.Linear(2048, 10)` after resnet50):
+ * the swapped backbone hands its own width to that head, so the literal follows it (512 for
+ * resnet18) — left as it was, the fixed script would fail on its first forward.
+ */
+function headWidthEdits(ctx: RuleContext, from: string, to: string): TextEdit[] {
+  const [a, b] = [torchvisionZoo()[from]?.heads[0], torchvisionZoo()[to]?.heads[0]];
+  if (!a || !b || a.inFeatures === b.inFeatures) return [];
+  const top = a.path.split(".")[0];
+  const edits: TextEdit[] = [];
+  for (const n of nodesSpelled(ctx.tree, ctx.text, String(a.inFeatures))) {
+    const call = n.type === "integer" && n.parent?.namedChildren[0]?.id === n.id ? n.parent.parent : null;
+    if (call?.type !== "call" || !/Linear$/.test(call.childForFieldName("function")?.text ?? "")) continue;
+    let up: Node | null = call;
+    while (up && up.type !== "assignment" && up.type !== "expression_statement") up = up.parent;
+    const left = up?.type === "assignment" ? up.childForFieldName("left") : null;
+    if (left?.type === "attribute" && left.childForFieldName("attribute")?.text === top)
+      edits.push({ range: rangeOf(n), newText: String(b.inFeatures) });
+  }
+  return edits;
 }
 
 /**
