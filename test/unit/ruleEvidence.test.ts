@@ -196,3 +196,31 @@ for step in range(1000):
     assert.equal(after.paramsInexact, undefined);
   });
 });
+
+describe("FP180's int8 copy and the name `copy`", () => {
+  const saving = (imports: string, local: string) => `${imports}
+import torch
+from torch import nn
+
+def main():
+    ${local}
+    net = nn.Sequential(nn.Linear(512, 2048), nn.ReLU(), nn.Linear(2048, 10))
+    torch.save(net.state_dict(), "net.pt")
+
+main()
+`;
+  const fp180Fixes = (text: string) =>
+    codes(analyze(text), "FP180").flatMap((f) => f.fixes.filter((x) => !x.title.startsWith("Ignore")));
+
+  it("uses `from copy import deepcopy` where the script has it", () => {
+    const text = saving("from copy import deepcopy", 'copy = {"epochs": 3}');
+    const [fix] = fp180Fixes(text);
+    assert.match(applyEdits(text, fix.edits), /quantize_dynamic\(\n {8}deepcopy\(net\)\.cpu\(\)/);
+  });
+
+  it("offers no `copy.deepcopy` where a variable of the script is called copy", () => {
+    assert.equal(fp180Fixes(saving("import copy", 'copy = {"epochs": 3}')).length, 0);
+    const [fix] = fp180Fixes(saving("import copy", "epochs = 3"));
+    assert.match(fix.edits.map((e) => e.newText).join(""), /copy\.deepcopy\(net\)\.cpu\(\)/);
+  });
+});

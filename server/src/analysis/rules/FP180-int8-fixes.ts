@@ -3,12 +3,12 @@
 import type { Node } from "web-tree-sitter";
 import type { TraceEvent } from "../evaluate/trace";
 import { keywordArgument } from "../fixes/codeShapes";
-import { ensureModuleImport, moduleBinding } from "../fixes/imports";
+import { ensureModuleImport, fromImportBinding, moduleBinding } from "../fixes/imports";
 import { insertLinesAfter } from "../fixes/insertLines";
 import { ensureStdlibImport } from "../fixes/stdlibImport";
 import { detectStyle, quoted } from "../fixes/pythonStyle";
 import type { Fix, ModelCost, TextEdit } from "../types";
-import { callAt, enclosingStatement } from "./astLookup";
+import { callAt, enclosingStatement, nodesSpelled } from "./astLookup";
 import type { RuleContext } from "./rule";
 
 type SaveEvent = Extract<TraceEvent, { kind: "save" }>;
@@ -30,6 +30,20 @@ function int8Path(arg: Node | null, fallback: string, ext: string): string {
   return `${stem}${ext}`;
 }
 
+/** True when the script binds `name` itself: an assignment, a loop variable or a parameter. */
+function assignsName(ctx: RuleContext, name: string): boolean {
+  for (const n of nodesSpelled(ctx.tree, ctx.text, name)) {
+    if (n.type !== "identifier") continue;
+    const p = n.parent;
+    if (!p) continue;
+    if ((p.type === "assignment" || p.type === "augmented_assignment") && p.childForFieldName("left")?.id === n.id)
+      return true;
+    if (p.type === "for_statement" && p.childForFieldName("left")?.id === n.id) return true;
+    if (p.type === "parameters" || p.type === "default_parameter" || p.type === "typed_parameter") return true;
+  }
+  return false;
+}
+
 /** Mirrors how the fp32 model is saved: a state_dict stays a state_dict, a whole module stays one, jit/onnx become TorchScript. */
 export function torchDynamicInt8Fix(ctx: RuleContext, e: SaveEvent): Fix {
   const call = callAt(ctx.tree, e.range);
@@ -43,7 +57,12 @@ export function torchDynamicInt8Fix(ctx: RuleContext, e: SaveEvent): Fix {
   if (!modelExpr || !/^[A-Za-z_][\w.]*$/.test(modelExpr.text)) return NONE;
   const style = detectStyle(ctx.text);
   const torch = ensureModuleImport(ctx.tree, style, "torch");
-  const copy = ensureStdlibImport(ctx.tree, style, "copy");
+  // `from copy import deepcopy` already there: use it. `import copy` only where no variable of the
+  // script is called `copy` (a local `copy = {...}` would make `copy.deepcopy` an AttributeError).
+  const imported = fromImportBinding(ctx.tree, "copy", "deepcopy");
+  const copy = imported ? null : ensureStdlibImport(ctx.tree, style, "copy");
+  const deepcopy = imported ?? `${copy!.name}.deepcopy`;
+  if (assignsName(ctx, imported ?? copy!.name)) return NONE;
   const t = torch.name;
   const isTorchSave = e.how === "torch.save";
   const path = int8Path(isTorchSave ? positional(call, 1) : null, "model.int8.pt", ".int8.pt");
@@ -53,12 +72,12 @@ export function torchDynamicInt8Fix(ctx: RuleContext, e: SaveEvent): Fix {
   const lines = [
     "# int8 copy for CPU inference: Linear weights stored in int8, activations quantised on the fly",
     `model_int8 = ${t}.ao.quantization.quantize_dynamic(`,
-    `    ${copy.name}.deepcopy(${modelExpr.text}).cpu(), {${t}.nn.Linear}, dtype=${t}.qint8`,
+    `    ${deepcopy}(${modelExpr.text}).cpu(), {${t}.nn.Linear}, dtype=${t}.qint8`,
     ")",
     save,
   ];
   const edits: TextEdit[] = [insertLinesAfter(ctx.text, style, stmt, lines)];
-  edits.push(...mergeImports([copy.edit, torch.edit]));
+  edits.push(...mergeImports([copy?.edit ?? null, torch.edit]));
   return {
     title: "Also save a dynamic int8 copy (torch.ao.quantization.quantize_dynamic, nn.Linear → qint8)",
     edits,
