@@ -54,13 +54,15 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
     const list = items ?? [];
     for (let i = 0; i < list.length; i++) {
       const eventsBefore = ip.eventCount;
+      const traceBefore = ip.trace.length;
       assignTarget(ip, st.target, list[i], s);
       const c = execBlock(ip, st.body, s, frame);
       if (c === BREAK) return NORMAL;
       if (c === RETURN || c === RAISE) return c;
       // A body that trains (records events) repeats the same work: once is enough.
       if (ip.eventCount !== eventsBefore) {
-        otherModels(ip, st, s, frame, list.slice(i + 1));
+        const trained = ip.trace.slice(traceBefore).some((e) => e.kind === "backward");
+        otherModels(ip, st, s, frame, list.slice(i + 1), trained);
         return NORMAL;
       }
     }
@@ -71,11 +73,11 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
 }
 
 /**
- * `for net in (a, b): … net(x) …`: the first iteration recorded the training; the other models
- * still need their inputs for their own FLOPs, so the body runs again for each, unrecorded. The
- * run prices the first model once per item, and says so.
+ * `for net in (a, b): … net(x) …`: the first iteration recorded its events (a training step, a
+ * `.to(device)`); the other models still need their inputs and moves, so the body runs again for
+ * each, unrecorded. When it trained, the run prices the first model once per item, and says so.
  */
-function otherModels(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult, rest: Value[]): void {
+function otherModels(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult, rest: Value[], trained: boolean): void {
   const modules = rest.filter((v) => v.k === "instance" && v.mod);
   if (modules.length === 0) return;
   ip.muteEvents++;
@@ -88,10 +90,11 @@ function otherModels(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult, rest
   } finally {
     ip.muteEvents--;
   }
-  ip.note(
-    `the loop over ${modules.length + 1} models trains each in turn; the run is priced as ${modules.length + 1} × the first`,
-    st.node,
-  );
+  if (trained)
+    ip.note(
+      `the loop over ${modules.length + 1} models trains each in turn; the run is priced as ${modules.length + 1} × the first`,
+      st.node,
+    );
 }
 
 export function execWhile(ip: Interp, st: Extract<Stmt, { t: "while" }>, s: Scope, frame: FrameResult): Completion {

@@ -110,6 +110,19 @@ function dictLacks(value: Node, name: string): boolean {
   return false;
 }
 
+/** Sets the `value` field of a `name=value` argument or a `"name": value` pair; null when it already is. */
+function replaceValue(owner: Node, valueText: string): TextEdit | null {
+  const value = owner.childForFieldName("value")!;
+  if (value.text === valueText) return null;
+  return {
+    range: {
+      start: point(value.startPosition.row, value.startPosition.column),
+      end: point(value.endPosition.row, value.endPosition.column),
+    },
+    newText: valueText,
+  };
+}
+
 export function setKeywordArgument(
   text: string,
   style: PythonStyle,
@@ -118,17 +131,7 @@ export function setKeywordArgument(
   valueText: string,
 ): TextEdit | null {
   const existing = keywordArgument(call, name);
-  if (existing) {
-    const value = existing.childForFieldName("value")!;
-    if (value.text === valueText) return null;
-    return {
-      range: {
-        start: point(value.startPosition.row, value.startPosition.column),
-        end: point(value.endPosition.row, value.endPosition.column),
-      },
-      newText: valueText,
-    };
-  }
+  if (existing) return replaceValue(existing, valueText);
   const args = call.childForFieldName("arguments");
   if (!args || args.type !== "argument_list") return null;
   const items = args.namedChildren.filter((n): n is Node => !!n && n.type !== "comment");
@@ -137,17 +140,7 @@ export function setKeywordArgument(
   const splats = items.filter((n) => n.type === "dictionary_splat");
   for (const s of splats) {
     const pair = splatPair(s, name);
-    if (pair) {
-      const value = pair.childForFieldName("value")!;
-      if (value.text === valueText) return null;
-      return {
-        range: {
-          start: point(value.startPosition.row, value.startPosition.column),
-          end: point(value.endPosition.row, value.endPosition.column),
-        },
-        newText: valueText,
-      };
-    }
+    if (pair) return replaceValue(pair, valueText);
   }
   if (splats.some((n) => !splatLacks(n, name))) return null;
   const close = args.lastChild!;
