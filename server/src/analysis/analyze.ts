@@ -4,6 +4,7 @@ import type { Node, Tree } from "web-tree-sitter";
 import type { Settings } from "../shared/settings";
 import { parseDirectives } from "./directives";
 import { DEFAULT_BUDGET, type EvalBudget, evaluateProgram, type ProgramFacts } from "./evaluate";
+import { LoweringCache } from "./evaluate/lowerReuse";
 import { priceRun } from "./footprint/priceRun";
 import type { PythonParser } from "./parse/loadParser";
 import { nodeRange } from "./parse/nodes";
@@ -41,6 +42,9 @@ export interface AnalyzeOutput {
 export const MAX_ANALYZED_BYTES = 2_000_000;
 
 export class Analyzer {
+  /** The last lowering of each tree this analyzer returned, for the next analysis's `oldTree`. */
+  private readonly lowering = new LoweringCache();
+
   constructor(private readonly python: PythonParser) {}
 
   parse(text: string, oldTree?: Tree | null): Tree | null {
@@ -125,6 +129,7 @@ export class Analyzer {
         parse: (t) => own(this.parse(t)),
         directives,
         budget: input.budget ?? DEFAULT_BUDGET,
+        lowering: { cache: this.lowering, oldTree: input.oldTree },
       });
     } catch (err) {
       // The interpreter must never take the file down with it: report and keep serving.

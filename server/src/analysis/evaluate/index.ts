@@ -9,6 +9,7 @@ import type { WorkspaceReader } from "../workspace";
 import { BudgetExhausted } from "./budget";
 import { makeBuiltins } from "./builtins";
 import { Interp } from "./interp";
+import type { LoweringCache } from "./lowerReuse";
 import { StmtLowerer } from "./lowerStmt";
 import { Scope } from "./scope";
 import { execBlock, type FrameResult } from "./statements";
@@ -36,6 +37,11 @@ export interface EvalContext {
   parse: (text: string) => Tree | null;
   directives: Directives;
   budget: EvalBudget;
+  /**
+   * Incremental lowering across analyses of one document: the analyzer's cache and the edited
+   * tree this one was parsed from (statements the parse kept are not lowered again).
+   */
+  lowering?: { cache: LoweringCache; oldTree: Tree | null | undefined };
 }
 
 export interface ProgramFacts {
@@ -53,7 +59,10 @@ export function evaluateProgram(tree: Tree, ctx: EvalContext): ProgramFacts {
   globals.vars.set("__name__", str("__main__"));
   globals.vars.set("__file__", str(ctx.path));
   const root = tree.rootNode;
-  const body = new StmtLowerer(root.hasError ? null : ctx.text).block(root);
+  const lowering = ctx.lowering;
+  const lowerer = new StmtLowerer(root.hasError ? null : ctx.text, lowering?.cache.take(lowering.oldTree));
+  const body = lowerer.block(root);
+  lowering?.cache.keep(tree, lowerer.index);
   ip.fileModules.set(ctx.path, { k: "module", name: "__main__", attrs: globals.vars, resolve: null });
   const frame: FrameResult = { ret: NONE };
   // The program may use most of the budget; forward traces for costing get the rest.

@@ -3,8 +3,25 @@
 import type { Node } from "web-tree-sitter";
 import type { Expr, Stmt, WithItem } from "./ast";
 import { fieldIds, Lowerer, MAX_LOWER_DEPTH } from "./lowerExpr";
+import { type LoweredEntry, type LoweredIndex, rehome } from "./lowerReuse";
 
 export class StmtLowerer extends Lowerer {
+  /**
+   * With `reuse` (the previous lowering of this document, `null` for none yet) every statement
+   * is indexed in `index` for the next lowering, and statements the incremental parse kept are
+   * taken from `reuse` instead of being lowered again (lowerReuse.ts). Without it: no bookkeeping.
+   */
+  constructor(
+    source: string | null,
+    private readonly reuse?: LoweredIndex | null,
+  ) {
+    super(source);
+  }
+
+  readonly index: LoweredIndex = new Map();
+  /** The entries of the statement being lowered, which its nested statements add themselves to. */
+  private nested: LoweredEntry[] = [];
+
   block(n: Node | null): Stmt[] {
     const out: Stmt[] = [];
     if (!n) return out;
@@ -24,12 +41,44 @@ export class StmtLowerer extends Lowerer {
       out.push({ t: "error", why: "statements nested too deeply", node: n });
       return;
     }
+    if (this.reuse === undefined) {
+      this.depth++;
+      try {
+        this.stmtInner(n, out, type);
+      } finally {
+        this.depth--;
+      }
+      return;
+    }
+    const depth = this.depth;
+    const kept = this.reuse?.get(n.id);
+    if (kept && kept.depth === depth) {
+      rehome(kept, n, n.tree);
+      for (const st of kept.stmts) out.push(st);
+      this.nested.push(kept);
+      this.indexEntry(kept);
+      return;
+    }
+    const outer = this.nested;
+    const entry: LoweredEntry = { node: n, stmts: [], depth, nested: [], nodes: null };
+    this.nested = entry.nested;
+    const before = out.length;
     this.depth++;
     try {
       this.stmtInner(n, out, type);
     } finally {
       this.depth--;
+      this.nested = outer;
     }
+    entry.stmts = out.slice(before);
+    outer.push(entry);
+    this.index.set(n.id, entry);
+  }
+
+  /** A kept entry and the ones nested in it stay available to the next lowering. */
+  private indexEntry(e: LoweredEntry): void {
+    this.index.set(e.node.id, e);
+    for (const inner of e.nested) this.indexEntry(inner);
   }
 
   private stmtInner(n: Node, out: Stmt[], type: string): void {
