@@ -1,6 +1,7 @@
 // Lowers tree-sitter expression nodes into the compact AST (ast.ts). Depth-guarded: a
 // 5,000-deep expression becomes an `error` node instead of overflowing the JS stack.
 import type { Language, Node } from "web-tree-sitter";
+import { type LoweredEntry, type LoweredIndex, rehome } from "./lowerReuse";
 import type { CallArg, CompClause, Expr, Param } from "./ast";
 
 /** The grammar fields the lowering reads, by name → numeric id (`childForFieldName` looks the name up on every call). */
@@ -54,8 +55,56 @@ export class Lowerer {
    * `source`: the text the tree was parsed from, only when the tree has no errors (no MISSING or
    * ERROR nodes). Then an identifier's text is read from it (`word`) instead of `Node.text`, which
    * asks wasm for the end of every name.
+   * `reuse`: the previous lowering of this document (`null`: none yet). With it, statements and
+   * calls are indexed in `index` for the next lowering, and those the incremental parse kept are
+   * taken from `reuse` instead of being lowered again (lowerReuse.ts). Without it: no bookkeeping.
    */
-  constructor(protected readonly source: string | null = null) {}
+  constructor(
+    protected readonly source: string | null = null,
+    protected readonly reuse?: LoweredIndex | null,
+  ) {}
+
+  readonly index: LoweredIndex = new Map();
+  /** The entries of the statement or call being lowered; those lowered inside it add themselves. */
+  private nested: LoweredEntry[] = [];
+
+  /** What the previous lowering made of `n`'s subtree, moved onto `n`'s tree; null to lower it. */
+  protected takeKept(n: Node): LoweredEntry | null {
+    const kept = this.reuse?.get(n.id);
+    if (!kept || kept.depth !== this.depth) return null;
+    rehome(kept, n, n.tree);
+    this.nested.push(kept);
+    this.indexEntry(kept);
+    return kept;
+  }
+
+  /** Starts the entry of `n`, lowered now; `closeEntry` once its AST is built. */
+  protected openEntry(n: Node): LoweredEntry {
+    const entry: LoweredEntry = {
+      node: n,
+      stmts: [],
+      expr: null,
+      depth: this.depth,
+      nested: [],
+      nodes: null,
+      outer: this.nested,
+    };
+    this.nested = entry.nested;
+    return entry;
+  }
+
+  protected closeEntry(entry: LoweredEntry): void {
+    this.nested = entry.outer ?? [];
+    entry.outer = null;
+    this.nested.push(entry);
+    this.index.set(entry.node.id, entry);
+  }
+
+  /** A kept entry and the ones nested in it stay available to the next lowering. */
+  private indexEntry(e: LoweredEntry): void {
+    this.index.set(e.node.id, e);
+    for (const inner of e.nested) this.indexEntry(inner);
+  }
 
   /** Set from the first node lowered (all nodes of one run share a tree, hence a language). */
   protected F: FieldIds = null as unknown as FieldIds;
@@ -68,11 +117,29 @@ export class Lowerer {
     if (!n) return { t: "error", why: "missing expression", node: n as unknown as Node };
     if (this.depth >= MAX_LOWER_DEPTH) return { t: "error", why: "expression nested too deeply", node: n };
     this.F ??= fieldIds(n.tree.language);
+    const t = type ?? n.type;
+    // Calls carry most of an expression's nodes (arguments), and the parser often keeps a call
+    // where it rebuilds the statement around it (assignments are "fragile" in its GLR parse).
+    if (t === "call" && this.reuse !== undefined) return this.keptCall(n);
     this.depth++;
     try {
-      return this.exprInner(n, type ?? n.type);
+      return this.exprInner(n, t);
     } finally {
       this.depth--;
+    }
+  }
+
+  private keptCall(n: Node): Expr {
+    const kept = this.takeKept(n);
+    if (kept?.expr) return kept.expr;
+    const entry = this.openEntry(n);
+    this.depth++;
+    try {
+      entry.expr = this.exprInner(n, "call");
+      return entry.expr;
+    } finally {
+      this.depth--;
+      this.closeEntry(entry);
     }
   }
 

@@ -1,27 +1,32 @@
-// Incremental lowering: after an edit, statements whose tree-sitter subtree the incremental parse
-// reused keep their lowered AST from the previous analysis, moved onto the new tree.
+// Incremental lowering: after an edit, statements and calls whose tree-sitter subtree the
+// incremental parse reused keep their lowered AST from the previous analysis, moved onto the new tree.
 //
 // Why this is sound: tree-sitter subtrees are immutable and position-relative, and the parser
 // reuses an old subtree (same `Node.id`, the subtree's address) only where the edit did not touch
-// it. While the old tree is alive no new subtree can take one of its addresses, so a statement node
+// it. While the old tree is alive no new subtree can take one of its addresses, so a node
 // of the new tree whose id was lowered for the old tree has exactly the same tokens, and lowering
-// (which only reads downwards from the statement) would produce the same AST. What changes is where
+// (which only reads downwards from the node) would produce the same AST. What changes is where
 // it sits: its web-tree-sitter `Node` objects carry the tree and their absolute start, which are
-// shifted here ("re-homed") instead of lowering the statement again.
+// shifted here ("re-homed") instead of lowering it again.
 import { Node, type Tree } from "web-tree-sitter";
-import type { Stmt } from "./ast";
+import type { Expr, Stmt } from "./ast";
 
-/** What one statement node lowered to, and everything needed to move it to a later tree. */
+/** What one statement or call node lowered to, and everything needed to move it to a later tree. */
 export interface LoweredEntry {
-  /** The statement node as lowered (re-homed with its statements). */
+  /** The node as lowered (re-homed with its AST). */
   node: Node;
+  /** A statement's AST (a statement node may lower to several, or none). */
   stmts: Stmt[];
+  /** A call's AST. */
+  expr: Expr | null;
   /** Lowering depth: a statement reused at another depth could hit the depth limit differently. */
   depth: number;
   /** Entries of the statements nested in this one, carried along when this one is reused. */
   nested: LoweredEntry[];
   /** Every `Node` object its AST holds, collected the first time it is reused. */
   nodes: Node[] | null;
+  /** While it is being lowered: the entry list of the statement or call around it. */
+  outer: LoweredEntry[] | null;
 }
 
 /** One lowering's statements by node id; the next lowering of an edited copy of the tree reads it. */
@@ -69,14 +74,17 @@ export function rehome(entry: LoweredEntry, n: Node, tree: Tree): void {
   const oldRow = old.startPosition.row;
   const dRow = n.startPosition.row - oldRow;
   const dCol = n.startPosition.column - old.startPosition.column;
+  const moved = dIndex !== 0 || dRow !== 0 || dCol !== 0;
   entry.nodes ??= collectNodes(entry);
   for (const x of entry.nodes) {
     if (x.tree === tree) continue;
-    const p = x.startPosition;
     x.tree = tree;
-    x.startIndex += dIndex;
-    // Only nodes on the statement's first line move sideways: later lines start inside it.
-    x.startPosition = { row: p.row + dRow, column: p.row === oldRow ? p.column + dCol : p.column };
+    if (moved) {
+      const p = x.startPosition;
+      x.startIndex += dIndex;
+      // Only nodes on the statement's first line move sideways: later lines start inside it.
+      x.startPosition = { row: p.row + dRow, column: p.row === oldRow ? p.column + dCol : p.column };
+    }
     const cached = x as unknown as { _children?: unknown; _namedChildren?: unknown };
     cached._children = undefined;
     cached._namedChildren = undefined;
@@ -104,5 +112,6 @@ function collectNodes(entry: LoweredEntry): Node[] {
   };
   addEntry(entry);
   visit(entry.stmts);
+  visit(entry.expr);
   return [...seen];
 }

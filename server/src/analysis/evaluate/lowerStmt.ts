@@ -3,25 +3,8 @@
 import type { Node } from "web-tree-sitter";
 import type { Expr, Stmt, WithItem } from "./ast";
 import { fieldIds, Lowerer, MAX_LOWER_DEPTH } from "./lowerExpr";
-import { type LoweredEntry, type LoweredIndex, rehome } from "./lowerReuse";
 
 export class StmtLowerer extends Lowerer {
-  /**
-   * With `reuse` (the previous lowering of this document, `null` for none yet) every statement
-   * is indexed in `index` for the next lowering, and statements the incremental parse kept are
-   * taken from `reuse` instead of being lowered again (lowerReuse.ts). Without it: no bookkeeping.
-   */
-  constructor(
-    source: string | null,
-    private readonly reuse?: LoweredIndex | null,
-  ) {
-    super(source);
-  }
-
-  readonly index: LoweredIndex = new Map();
-  /** The entries of the statement being lowered, which its nested statements add themselves to. */
-  private nested: LoweredEntry[] = [];
-
   block(n: Node | null): Stmt[] {
     const out: Stmt[] = [];
     if (!n) return out;
@@ -50,35 +33,21 @@ export class StmtLowerer extends Lowerer {
       }
       return;
     }
-    const depth = this.depth;
-    const kept = this.reuse?.get(n.id);
-    if (kept && kept.depth === depth) {
-      rehome(kept, n, n.tree);
+    const kept = this.takeKept(n);
+    if (kept) {
       for (const st of kept.stmts) out.push(st);
-      this.nested.push(kept);
-      this.indexEntry(kept);
       return;
     }
-    const outer = this.nested;
-    const entry: LoweredEntry = { node: n, stmts: [], depth, nested: [], nodes: null };
-    this.nested = entry.nested;
+    const entry = this.openEntry(n);
     const before = out.length;
     this.depth++;
     try {
       this.stmtInner(n, out, type);
     } finally {
       this.depth--;
-      this.nested = outer;
+      this.closeEntry(entry);
     }
     entry.stmts = out.slice(before);
-    outer.push(entry);
-    this.index.set(n.id, entry);
-  }
-
-  /** A kept entry and the ones nested in it stay available to the next lowering. */
-  private indexEntry(e: LoweredEntry): void {
-    this.index.set(e.node.id, e);
-    for (const inner of e.nested) this.indexEntry(inner);
   }
 
   private stmtInner(n: Node, out: Stmt[], type: string): void {
