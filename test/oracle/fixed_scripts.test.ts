@@ -1,7 +1,8 @@
 // The golden quick-fixes under real Python and PyTorch (fixed_scripts_oracle.py): every before/after
-// file parses with Python's own parser, each PyTorch fix keeps build_model()'s parameter count, the
-// 2:4 fix leaves at most 2 non-zeros per group of 4, and the int8 export writes a file whose size
-// matches FP180's predicted weight bytes. Skipped only where torch is missing and CI is not set.
+// file parses with Python's own parser, each PyTorch fix keeps build_model()'s parameter count and
+// state_dict keys and can be deep-copied, the 2:4 fix leaves at most 2 non-zeros per group of 4
+// before and after training steps, and the int8 export writes a file whose size matches FP180's
+// predicted weight bytes. Skipped only where torch is missing and CI is not set.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -22,6 +23,10 @@ interface CaseResult {
   params_before?: number;
   params_after?: number;
   max_nonzero_per_4_after?: number | null;
+  max_nonzero_per_4_trained?: number | null;
+  deepcopy_after?: boolean;
+  deepcopy_trained?: boolean;
+  state_dict_keys_same?: boolean;
   export_files?: Record<string, number>;
 }
 
@@ -52,8 +57,15 @@ it(
         got.params_before,
         `${c.name}: the fix changed the parameter count (torch ${out.torch})`,
       );
+      // A fix must not break what scripts do with a model next: copy it (EMA, int8 export), load checkpoints.
+      assert.equal(got.deepcopy_after, true, `${c.name}: copy.deepcopy fails on the fixed model`);
+      assert.equal(got.state_dict_keys_same, true, `${c.name}: the fix changed the state_dict's keys`);
     }
-    assert.equal(out.cases.find((x) => x.name === "fp120_mlp_prune")!.max_nonzero_per_4_after, 2);
+    // The 2:4 fix: the pattern is there at once and is still there after training steps.
+    const prune = out.cases.find((x) => x.name === "fp120_mlp_prune")!;
+    assert.equal(prune.max_nonzero_per_4_after, 2);
+    assert.equal(prune.max_nonzero_per_4_trained, 2);
+    assert.equal(prune.deepcopy_trained, true);
 
     // FP180's message predicts the weight bytes before and after; the files real PyTorch writes agree within 5%.
     const files = out.cases.find((x) => x.name === "fp180_torch_int8")!.export_files!;

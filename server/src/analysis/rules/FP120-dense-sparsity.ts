@@ -1,9 +1,10 @@
 // FP120: large dense (Linear / Dense) layers that 2:4 semi-structured sparsity could run on sparse
 // tensor cores. Priced with the footprint model's 2:4 what-if; says plainly that masks alone
-// (unstructured pruning) save no time on dense GPU kernels. PyTorch gets a torch.nn.utils.prune fix.
+// (unstructured pruning) save no time on dense GPU kernels. PyTorch gets a fix that masks the
+// weights to 2:4 and keeps the pattern through training.
 import { compact } from "../format";
 import type { LayerCost, ModelCost } from "../types";
-import { pruneFix, semiStructuredFix } from "./FP120-sparsity-fixes";
+import { MASK_BUFFER, pruneFix, semiStructuredFix } from "./FP120-sparsity-fixes";
 import type { Rule } from "./rule";
 import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
@@ -26,7 +27,9 @@ const DENSE = new Set(["Linear", "Dense"]);
 export const MIN_DENSE_MAC_SHARE = 0.5;
 
 /** Code that already prunes or sparsifies: the finding is answered. */
-const ALREADY_SPARSE = /\bto_sparse_semi_structured\b|\bprune\.\w+\(|\bprune_low_magnitude\b|\bASP\.\w+\(/;
+const ALREADY_SPARSE = new RegExp(
+  String.raw`\bto_sparse_semi_structured\b|\bprune\.\w+\(|\bprune_low_magnitude\b|\bASP\.\w+\(|\b${MASK_BUFFER}\b`,
+);
 
 export const denseSparsity: Rule = {
   code: "FP120",

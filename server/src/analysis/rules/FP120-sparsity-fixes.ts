@@ -1,5 +1,5 @@
 // FP120's quick-fixes, inserted right after the statement that binds the model: 2:4 magnitude masks
-// through torch.nn.utils.prune for a model that is trained here, or semi-structured sparse weights
+// kept through training by masked gradients for a model that is trained here, or semi-structured sparse weights
 // (torch.sparse.to_sparse_semi_structured, torch >= 2.1, Ampere+) for an fp16/bf16 GPU inference model.
 import type { Node } from "web-tree-sitter";
 import { ensureFromImport, ensureModuleImport } from "../fixes/imports";
@@ -10,6 +10,9 @@ import { enclosingStatement, nodeAt } from "./astLookup";
 import type { RuleContext } from "./rule";
 
 const NONE: Fix = { title: "", edits: [] };
+
+/** The buffer the training fix keeps each layer's 2:4 mask in (FP120 recognises it as answered). */
+export const MASK_BUFFER = "weight_mask_2to4";
 
 /** `name = ...` binding the model, or null: after a `return` inserted code would never run. */
 function bindingStatement(ctx: RuleContext, model: ModelCost): Node | null {
@@ -38,23 +41,32 @@ function withImports(edit: TextEdit, imports: Array<TextEdit | null>): TextEdit[
   return [edit, ...present];
 }
 
-/** Masks applied with prune.custom_from_mask, so training keeps the pattern. Input sizes must be multiples of 4. */
+/**
+ * The 2:4 masks applied to the weights, and the weights' gradients masked, so training keeps the
+ * pattern. Not torch.nn.utils.prune: its `weight` becomes a computed tensor (weight_orig × mask), on
+ * which `copy.deepcopy(model)` and `quantize_dynamic` raise, and its state_dict keys change (no longer
+ * loadable into the unpruned model). The mask is a non-persistent buffer: it follows `.to(device)`,
+ * stays out of checkpoints. Input sizes must be multiples of 4.
+ */
 export function pruneFix(ctx: RuleContext, model: ModelCost, large: LayerCost[]): Fix {
   const paths = large.filter((l) => (l.inputShape?.at(-1) ?? 0) % 4 === 0).map((l) => l.path);
   const stmt = bindingStatement(ctx, model);
   if (paths.length === 0 || !stmt) return NONE;
   const style = detectStyle(ctx.text);
   const torch = ensureModuleImport(ctx.tree, style, "torch");
-  const prune = ensureFromImport(ctx.tree, style, "torch.nn.utils", "prune");
+  const buffer = quoted(style, MASK_BUFFER);
   const lines = [
-    "# 2:4 sparsity: keep the 2 largest of every 4 weights; fine-tune with the masks, then convert",
-    "# with torch.sparse.to_sparse_semi_structured (torch >= 2.1, Ampere+ GPU) to run on sparse tensor cores",
+    "# 2:4 sparsity: keep the 2 largest of every 4 weights and train with the pattern (gradients masked),",
+    "# then convert with torch.sparse.to_sparse_semi_structured (torch >= 2.1, Ampere+ GPU) for sparse tensor cores",
     ...maskLines(style, model, paths, torch.name),
-    `    ${prune.name}.custom_from_mask(layer, ${quoted(style, "weight")}, mask.reshape(layer.weight.shape))`,
+    `    layer.register_buffer(${buffer}, mask.reshape(layer.weight.shape), persistent=False)`,
+    `    with ${torch.name}.no_grad():`,
+    `        layer.weight.mul_(layer.${MASK_BUFFER})`,
+    `    layer.weight.register_hook(lambda grad, layer=layer: grad * layer.${MASK_BUFFER})`,
   ];
   return {
-    title: `Prune ${paths.join(", ")} to the 2:4 pattern with torch.nn.utils.prune (sparse speed-up needs torch ≥ 2.1 and an Ampere+ GPU)`,
-    edits: withImports(insertLinesAfter(ctx.text, style, stmt, lines), [torch.edit, prune.edit]),
+    title: `Prune ${paths.join(", ")} to the 2:4 pattern and train with it (sparse speed-up needs torch ≥ 2.1 and an Ampere+ GPU)`,
+    edits: withImports(insertLinesAfter(ctx.text, style, stmt, lines), [torch.edit]),
     isPreferred: true,
   };
 }
