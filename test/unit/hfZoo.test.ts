@@ -157,9 +157,9 @@ test("config overrides: AutoConfig.from_pretrained(..., n_layer=6), from_pretrai
 
 test("an override the sizing does not read leaves the size unknown, naming it, instead of the checkpoint's count", async () => {
   const facts = await run(
-    hfScript("AutoModelForSequenceClassification, RobertaConfig, RobertaModel", [
+    hfScript("AutoModelForSequenceClassification, MarianConfig, MarianMTModel", [
       'm = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", position_embedding_type="relative_key")',
-      "r = RobertaModel(RobertaConfig(num_hidden_layers=2))",
+      "r = MarianMTModel(MarianConfig(encoder_layers=2))",
       'ok = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.2, num_labels=2)',
     ]),
   );
@@ -168,7 +168,7 @@ test("an override the sizing does not read leaves the size unknown, naming it, i
   assert.equal(model(facts, "ok").params, 109_483_778);
   const msgs = facts.unknowns.map((u) => u.message).join("\n");
   assert.match(msgs, /config override position_embedding_type= may change the model's size/);
-  assert.match(msgs, /built from RobertaConfig is not modelled/);
+  assert.match(msgs, /built from MarianConfig is not modelled/);
 });
 
 test("head classes: T5EncoderModel, BertForPreTraining, BertForNextSentencePrediction; unmodelled parts are unknown", async () => {

@@ -2,6 +2,7 @@
 // one formula per architecture family (encoder, decoder, encoder–decoder, gated-MLP/GQA decoder)
 // with the task head the script asks for. Module paths follow transformers' own attribute names so
 // `model.bert.encoder.layer[:8]` and peft's target module names mean what they mean in the library.
+import { debertaLayout } from "./hfConfigFields";
 import { decoderFamily, encDecFamily } from "./hfArchSeq";
 
 /** One row of frameworks/zoo/data/huggingface.json: config.json values, as transformers names them. */
@@ -18,6 +19,13 @@ export interface HfConfig {
   typeVocab?: number;
   embeddingSize?: number;
   decoderLayers?: number;
+  /** BART / Whisper: the decoder's FFN width when it differs from the encoder's (decoder_ffn_dim). */
+  decoderIntermediate?: number;
+  /** Whisper: encoder positions (max_source_positions, 1500 = 30 s) and log-mel bins (num_mel_bins). */
+  sourcePositions?: number;
+  melBins?: number;
+  /** DeBERTa-v2/v3 relative-attention layout; absent: the catalogued v3 layout (hfConfigFields.debertaLayout). */
+  deberta?: DebertaLayout;
   tied?: boolean;
   gated?: boolean;
   qkvBias?: boolean;
@@ -33,8 +41,24 @@ export interface HfConfig {
     intermediate: number;
     imageSize: number;
     patchSize: number;
+    /** num_channels (3 when absent). */
+    channels?: number;
   };
   projectionDim?: number;
+}
+
+/**
+ * DebertaV2Config's keys as modeling_deberta_v2.py reads them: relative_attention, position_buckets,
+ * max_relative_positions, norm_rel_ebd ("layer_norm"), share_att_key, pos_att_type, position_biased_input.
+ */
+export interface DebertaLayout {
+  relative: boolean;
+  buckets: number;
+  maxRelative: number;
+  normRel: boolean;
+  shareKeys: boolean;
+  posAtt: string[];
+  biasedInput: boolean;
 }
 
 /** A linear layer peft can wrap: its name as peft's target_modules match it, in and out features. */
@@ -81,6 +105,8 @@ export interface HfPiece {
   type?: string;
   /** Runs on the decoder's (target) tokens of an encoder–decoder. */
   decoder?: boolean;
+  /** The linear layers the piece is made of, named below its path ("" for the piece itself), as peft sees them. */
+  linears?: HfLinear[];
 }
 
 export interface HfBreakdown {
@@ -96,6 +122,8 @@ export interface HfBreakdown {
 
 const lin = (i: number, o: number, bias = true) => i * o + (bias ? o : 0);
 const LN = (h: number) => 2 * h;
+/** A piece that is itself one linear layer. */
+export const self = (i: number, o: number): HfLinear => ({ name: "", in: i, out: o });
 
 export function totalParams(b: HfBreakdown): number {
   let n = 0;
@@ -143,7 +171,48 @@ export function bertLayer(h: number, inter: number, names: string[]) {
   };
 }
 
-const BERT_NAMES = ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"];
+/**
+ * Linear layers inside one encoder layer, at their paths below the layer (`bert.encoder.layer.3.` + name),
+ * as each modeling file names its submodules: peft matches target_modules against these full paths.
+ */
+const LAYER_LINEARS: Record<string, string[]> = {
+  bert: [
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+  ],
+  // ViTLayer: ViTAttention holds ViTSelfAttention as `attention` and ViTSelfOutput as `output`.
+  vit: [
+    "attention.attention.query",
+    "attention.attention.key",
+    "attention.attention.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+  ],
+  distilbert: ["attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin", "ffn.lin1", "ffn.lin2"],
+  // The one AlbertLayer of the one AlbertLayerGroup: AlbertAttention keeps its output projection as `dense`.
+  albert: [
+    "albert_layers.0.attention.query",
+    "albert_layers.0.attention.key",
+    "albert_layers.0.attention.value",
+    "albert_layers.0.attention.dense",
+    "albert_layers.0.ffn",
+    "albert_layers.0.ffn_output",
+  ],
+  "deberta-v2": [
+    "attention.self.query_proj",
+    "attention.self.key_proj",
+    "attention.self.value_proj",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+  ],
+};
+LAYER_LINEARS.roberta = LAYER_LINEARS.bert;
 
 /** Encoder-only families: BERT, RoBERTa, DistilBERT, ALBERT, DeBERTa-v2/v3, ViT. */
 function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null {
@@ -154,18 +223,12 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
   const prefix = f === "deberta-v2" ? "deberta" : f;
   const pieces: HfPiece[] = [];
   const blocks: HfBlock[] = [];
-  const layer = bertLayer(
-    h,
-    c.intermediate,
-    f === "distilbert"
-      ? ["q_lin", "k_lin", "v_lin", "out_lin", "lin1", "lin2"]
-      : f === "deberta-v2"
-        ? ["query_proj", "key_proj", "value_proj", "attention.output.dense", "intermediate.dense", "output.dense"]
-        : BERT_NAMES,
-  );
+  const layer = bertLayer(h, c.intermediate, LAYER_LINEARS[f]);
   const E = c.embeddingSize ?? h;
-  // RoBERTa's config already counts its two padding-offset rows (514); DeBERTa-v3 has no absolute positions.
-  const P = f === "deberta-v2" ? 0 : c.maxPositions;
+  const deb = f === "deberta-v2" ? debertaLayout(c) : null;
+  // RoBERTa's config already counts its two padding-offset rows (514); DeBERTa-v3 has no absolute
+  // positions (position_biased_input=False), DebertaV2Config's defaults do.
+  const P = deb && !deb.biasedInput ? 0 : c.maxPositions;
   if (f === "vit") {
     const patches = (c.imageSize! / c.patchSize!) ** 2;
     const pp = 3 * c.patchSize! * c.patchSize!;
@@ -202,7 +265,12 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
         });
     pieces.push({ path: [prefix, "embeddings", "LayerNorm"], params: LN(E), macsPerToken: 0 });
     if (f === "albert")
-      pieces.push({ path: [prefix, "encoder", "embedding_hidden_mapping_in"], params: lin(E, h), macsPerToken: E * h });
+      pieces.push({
+        path: [prefix, "encoder", "embedding_hidden_mapping_in"],
+        params: lin(E, h),
+        macsPerToken: E * h,
+        linears: [self(E, h)],
+      });
     const path =
       f === "distilbert"
         ? [prefix, "transformer", "layer"]
@@ -210,18 +278,29 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
           ? [prefix, "encoder", "albert_layer_groups"]
           : [prefix, "encoder", "layer"];
     blocks.push({ path, count: c.layers, ...layer, attnInner: h, shared: f === "albert" });
-    if (f === "deberta-v2") {
-      // Relative position embeddings (2 × position_buckets rows) and their LayerNorm. share_att_key=True:
-      // each layer projects them with its own key/query weights (per sequence) and scores c2p and p2c
-      // (two L × 2·buckets × hidden products per layer), DebertaV2's disentangled attention.
-      const rel = 2 * (c.relBuckets ?? 256);
+    if (deb?.relative) {
+      // DebertaV2Encoder: 2 × position_buckets relative embeddings (2 × max_relative_positions, itself
+      // max_position_embeddings when < 1, without buckets), LayerNorm'd when norm_rel_ebd says so. Each
+      // layer projects them with its key (c2p) and query (p2c) weights, its own pos_key_proj /
+      // pos_query_proj when share_att_key=False, and scores each kind as an L × rel × head product.
+      const rel = 2 * (deb.buckets > 0 ? deb.buckets : deb.maxRelative < 1 ? c.maxPositions : deb.maxRelative);
+      const kinds = ["c2p", "p2c"].filter((k) => deb.posAtt.includes(k));
       pieces.push({
         path: [prefix, "encoder", "rel_embeddings"],
-        params: rel * h + LN(h),
-        macsPerToken: 2 * rel * h * h * c.layers,
+        params: rel * h,
+        macsPerToken: kinds.length * rel * h * h * c.layers,
         perSample: true,
+        type: "Embedding",
       });
-      blocks[0].macsPerToken += 2 * rel * h;
+      if (deb.normRel) pieces.push({ path: [prefix, "encoder", "LayerNorm"], params: LN(h), macsPerToken: 0 });
+      const b = blocks[0];
+      b.macsPerToken += kinds.length * rel * h;
+      if (!deb.shareKeys)
+        for (const k of kinds) {
+          const name = k === "c2p" ? "attention.self.pos_key_proj" : "attention.self.pos_query_proj";
+          b.paramsEach += lin(h, h);
+          b.linears = [...b.linears, { name, in: h, out: h }];
+        }
     }
   }
   const mc = task === "multiple-choice";
@@ -235,33 +314,46 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
       params: lin(h, h),
       macsPerToken: h * h,
       perSample: true,
+      linears: [self(h, h)],
     });
-  const head = (path: string[], params: number, macs: number, perSample: boolean) =>
-    pieces.push({ path, params, macsPerToken: macs, perSample, head: true });
+  const head = (path: string[], params: number, macs: number, perSample: boolean, linears = [self(h, h)]) =>
+    pieces.push({ path, params, macsPerToken: macs, perSample, head: true, linears });
+  // The MLM heads: a transform dense (h → h, ALBERT h → E) and the tied decoder (→ vocab).
+  const mlm = (dense: string, e = h) => [
+    { name: dense, in: h, out: e },
+    { name: "decoder", in: e, out: V },
+  ];
   if (seqCls || mc) {
     const k = mc ? 1 : n;
     if (f === "roberta" && !mc) {
       head(["classifier", "dense"], lin(h, h), h * h, true);
-      head(["classifier", "out_proj"], lin(h, k), h * k, true);
+      head(["classifier", "out_proj"], lin(h, k), h * k, true, [self(h, k)]);
     } else if (f === "distilbert") {
       head(["pre_classifier"], lin(h, h), h * h, true);
-      head(["classifier"], lin(h, k), h * k, true);
+      head(["classifier"], lin(h, k), h * k, true, [self(h, k)]);
     } else if (f === "deberta-v2") {
       head(["pooler", "dense"], lin(h, h), h * h, true);
-      head(["classifier"], lin(h, k), h * k, true);
-    } else head(["classifier"], lin(h, k), h * k, true);
-  } else if (task === "token-classification") head(["classifier"], lin(h, n), h * n, false);
-  else if (task === "question-answering") head(["qa_outputs"], lin(h, 2), h * 2, false);
+      head(["classifier"], lin(h, k), h * k, true, [self(h, k)]);
+    } else head(["classifier"], lin(h, k), h * k, true, [self(h, k)]);
+  } else if (task === "token-classification") head(["classifier"], lin(h, n), h * n, false, [self(h, n)]);
+  else if (task === "question-answering") head(["qa_outputs"], lin(h, 2), h * 2, false, [self(h, 2)]);
   else if (nsp) {
-    if (task === "pretraining") head(["cls", "predictions"], lin(h, h) + LN(h) + V, h * h + h * V, false);
-    head(["cls", "seq_relationship"], lin(h, 2), h * 2, true);
+    if (task === "pretraining")
+      head(["cls", "predictions"], lin(h, h) + LN(h) + V, h * h + h * V, false, mlm("transform.dense"));
+    head(["cls", "seq_relationship"], lin(h, 2), h * 2, true, [self(h, 2)]);
   } else if (task === "masked-lm" || task === "causal-lm") {
     // The decoder weight is tied to the word embeddings; its bias (vocab) and the transform are new.
-    if (f === "albert") head(["predictions"], LN(E) + lin(h, E) + V, h * E + E * V, false);
-    else if (f === "distilbert") head(["vocab_transform"], lin(h, h) + LN(h) + V, h * h + h * V, false);
-    else if (f === "roberta") head(["lm_head"], lin(h, h) + LN(h) + V, h * h + h * V, false);
-    else if (f === "deberta-v2") head(["lm_predictions", "lm_head"], lin(h, h) + LN(h) + V, h * h + h * V, false);
-    else if (f === "bert") head(["cls", "predictions"], lin(h, h) + LN(h) + V, h * h + h * V, false);
+    if (f === "albert") head(["predictions"], LN(E) + lin(h, E) + V, h * E + E * V, false, mlm("dense", E));
+    else if (f === "distilbert") {
+      // DistilBertForMaskedLM: vocab_transform, vocab_layer_norm and vocab_projector (weight tied, own bias).
+      head(["vocab_transform"], lin(h, h), h * h, false, [self(h, h)]);
+      head(["vocab_layer_norm"], LN(h), 0, false, []);
+      head(["vocab_projector"], V, h * V, false, [self(h, V)]);
+    } else if (f === "roberta") head(["lm_head"], lin(h, h) + LN(h) + V, h * h + h * V, false, mlm("dense"));
+    else if (f === "deberta-v2")
+      head(["lm_predictions", "lm_head"], lin(h, h) + LN(h) + V, h * h + h * V, false, mlm("dense"));
+    else if (f === "bert")
+      head(["cls", "predictions"], lin(h, h) + LN(h) + V, h * h + h * V, false, mlm("transform.dense"));
     else return null;
   } else if (task !== "base") return null;
   const isBase = task === "base";

@@ -2,7 +2,7 @@
 // CLIP (a causal text tower and a ViT image tower with projections): parameters and MACs from
 // config.json values, at transformers' module paths.
 import type { HfBlock, HfBreakdown, HfConfig, HfLinear, HfPiece } from "./hfArch";
-import { finish } from "./hfArchSeq";
+import { finish, seq2seqLinears } from "./hfArchSeq";
 
 const lin = (i: number, o: number, bias = true) => i * o + (bias ? o : 0);
 const LN = (h: number) => 2 * h;
@@ -15,23 +15,18 @@ export function audioVisionFamily(c: HfConfig, task: string, n: number): HfBreak
   const ff = c.intermediate;
   const pieces: HfPiece[] = [];
   const blocks: HfBlock[] = [];
-  const head = (path: string[], params: number, macs: number) =>
-    pieces.push({ path, params, macsPerToken: macs, head: true });
+  const head = (path: string[], params: number, macs: number, linears: HfLinear[]) =>
+    pieces.push({ path, params, macsPerToken: macs, head: true, linears });
   const dec = c.decoderLayers ?? c.layers;
   if (f === "whisper") {
-    // 30 s of audio: 3000 log-mel frames, halved by conv2's stride to 1500 encoder positions.
-    const mel = c.vocab > 0 ? 80 : 0;
-    const frames = 1500;
+    // 30 s of audio: 3000 log-mel frames (num_mel_bins each), halved by conv2's stride to
+    // max_source_positions = 1500 encoder positions.
+    const mel = c.melBins ?? 80;
+    const frames = c.sourcePositions ?? 1500;
+    const fd = c.decoderIntermediate ?? ff;
     const attn = 4 * d * d + 3 * d; // k_proj has no bias
-    const ffn = lin(d, ff) + lin(ff, d);
-    const names = [
-      L("q_proj", d, d),
-      L("k_proj", d, d),
-      L("v_proj", d, d),
-      L("out_proj", d, d),
-      L("fc1", d, ff),
-      L("fc2", ff, d),
-    ];
+    const ffn = (w: number) => lin(d, w) + lin(w, d);
+    const { enc, dec: decL } = seq2seqLinears(d, ff, fd);
     pieces.push({
       path: ["model", "encoder", "conv1"],
       params: lin(mel * 3, d),
@@ -53,10 +48,10 @@ export function audioVisionFamily(c: HfConfig, task: string, n: number): HfBreak
     blocks.push({
       path: ["model", "encoder", "layers"],
       count: c.layers,
-      paramsEach: attn + ffn + 2 * LN(d),
+      paramsEach: attn + ffn(ff) + 2 * LN(d),
       macsPerToken: 4 * d * d + 2 * d * ff,
       attnInner: d,
-      linears: names,
+      linears: enc,
       fixedTokens: frames,
     });
     pieces.push({ path: ["model", "encoder", "layer_norm"], params: LN(d), macsPerToken: 0 });
@@ -83,16 +78,16 @@ export function audioVisionFamily(c: HfConfig, task: string, n: number): HfBreak
     blocks.push({
       path: ["model", "decoder", "layers"],
       count: dec,
-      paramsEach: 2 * attn + ffn + 3 * LN(d),
-      macsPerToken: 6 * d * d + 2 * d * ff,
+      paramsEach: 2 * attn + ffn(fd) + 3 * LN(d),
+      macsPerToken: 6 * d * d + 2 * d * fd,
       attnInner: d,
       crossAttnInner: d,
       crossTokens: frames,
-      linears: [...names.slice(0, 4), ...names],
+      linears: decL,
     });
     pieces.push({ path: ["model", "decoder", "layer_norm"], params: LN(d), macsPerToken: 0 });
-    const notes = ["audio input taken as Whisper's fixed 30 s window (1500 encoder positions)"];
-    if (task === "seq2seq-lm") head(["proj_out"], 0, V * d);
+    const notes = [`audio input taken as Whisper's fixed 30 s window (${frames} encoder positions)`];
+    if (task === "seq2seq-lm") head(["proj_out"], 0, V * d, [L("", d, V)]);
     else if (task !== "base") return null;
     return finish("model", pieces, blocks, task, n, notes);
   }
@@ -104,12 +99,12 @@ export function audioVisionFamily(c: HfConfig, task: string, n: number): HfBreak
       paramsEach: 4 * lin(h, h) + lin(h, I) + lin(I, h) + 2 * LN(h),
       macsPerToken: 4 * h * h + 2 * h * I,
       linears: [
-        L("q_proj", h, h),
-        L("k_proj", h, h),
-        L("v_proj", h, h),
-        L("out_proj", h, h),
-        L("fc1", h, I),
-        L("fc2", I, h),
+        L("self_attn.q_proj", h, h),
+        L("self_attn.k_proj", h, h),
+        L("self_attn.v_proj", h, h),
+        L("self_attn.out_proj", h, h),
+        L("mlp.fc1", h, I),
+        L("mlp.fc2", I, h),
       ],
     });
     pieces.push({
@@ -120,7 +115,7 @@ export function audioVisionFamily(c: HfConfig, task: string, n: number): HfBreak
     });
     blocks.push({ path: ["text_model", "encoder", "layers"], count: c.layers, attnInner: d, ...layer(d, ff) });
     pieces.push({ path: ["text_model", "final_layer_norm"], params: LN(d), macsPerToken: 0 });
-    const pp = 3 * v.patchSize * v.patchSize;
+    const pp = (v.channels ?? 3) * v.patchSize * v.patchSize;
     pieces.push({
       path: ["vision_model", "embeddings", "patch_embedding"],
       params: pp * v.hidden,
@@ -148,8 +143,15 @@ export function audioVisionFamily(c: HfConfig, task: string, n: number): HfBreak
       params: v.hidden * proj,
       macsPerToken: v.hidden * proj,
       perSample: true,
+      linears: [L("", v.hidden, proj)],
     });
-    pieces.push({ path: ["text_projection"], params: d * proj, macsPerToken: d * proj, perSample: true });
+    pieces.push({
+      path: ["text_projection"],
+      params: d * proj,
+      macsPerToken: d * proj,
+      perSample: true,
+      linears: [L("", d, proj)],
+    });
     pieces.push({ path: ["logit_scale"], params: 1, macsPerToken: 0, perSample: true });
     if (task !== "base") return null;
     return { prefix: null, pieces, blocks, task, numLabels: n, notes: ["one image and one text per sample"] };

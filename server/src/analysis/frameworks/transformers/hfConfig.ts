@@ -3,78 +3,82 @@
 // the sizing reads (hfArch.ts) are applied to a catalog row; any other field that may change the
 // model's size makes its parameters unknown, naming the field, instead of printing the unmodified count.
 import { nativeObject } from "../../evaluate/nativeHelpers";
-import { asInt, type Kw, type NativeV, type Value } from "../../evaluate/values";
+import { asInt, asString, type Kw, type NativeV, type Value } from "../../evaluate/values";
 import type { HfConfig } from "./hfArch";
+import { familyFields, NEUTRAL } from "./hfConfigFields";
 import { findCheckpoint, type HfRow } from "./hfZoo";
 
 /**
- * Config classes whose defaults are exactly a catalogued checkpoint's config (transformers'
- * configuration_*.py), with the fields the defaults leave out: a fresh config has 2 labels, and
- * LlamaConfig's num_key_value_heads follows num_attention_heads.
+ * Config classes called without a checkpoint start from their own defaults (transformers'
+ * configuration_*.py): either exactly a catalogued checkpoint's config, less the fields the defaults
+ * leave out (a fresh config has 2 labels; LlamaConfig's num_key_value_heads follows
+ * num_attention_heads), or, where no published checkpoint has the defaults, the values written out.
  */
-const CONFIG_DEFAULTS: Record<string, [string, Array<keyof HfConfig>]> = {
-  BertConfig: ["bert-base-uncased", []],
-  GPT2Config: ["gpt2", []],
-  DistilBertConfig: ["distilbert-base-uncased", []],
-  T5Config: ["t5-small", []],
-  LlamaConfig: ["meta-llama/Llama-2-7b-hf", ["kvHeads"]],
-  ViTConfig: ["google/vit-base-patch16-224", ["numLabels"]],
+type ClassDefaults =
+  | { checkpoint: string; drop?: Array<keyof HfConfig> }
+  | { family: string; config: Omit<HfConfig, "family">; source: string };
+const CONFIG_DEFAULTS: Record<string, ClassDefaults> = {
+  BertConfig: { checkpoint: "bert-base-uncased" },
+  GPT2Config: { checkpoint: "gpt2" },
+  DistilBertConfig: { checkpoint: "distilbert-base-uncased" },
+  T5Config: { checkpoint: "t5-small" },
+  LlamaConfig: { checkpoint: "meta-llama/Llama-2-7b-hf", drop: ["kvHeads"] },
+  ViTConfig: { checkpoint: "google/vit-base-patch16-224", drop: ["numLabels"] },
+  // BartConfig(): d_model=1024, 12 + 12 layers, ffn 4096, 1024 positions, vocab 50265 = facebook/bart-large.
+  BartConfig: { checkpoint: "facebook/bart-large" },
+  // WhisperConfig(): d_model=384, 4 + 4 layers, ffn 1536, 80 mel bins, 1500 / 448 positions = openai/whisper-tiny.
+  WhisperConfig: { checkpoint: "openai/whisper-tiny" },
+  // CLIPConfig(): CLIPTextConfig (512 wide, 12 layers, 77 positions) and CLIPVisionConfig (768 wide, 12
+  // layers, 224 px, patch 32), projection_dim=512 = openai/clip-vit-base-patch32.
+  CLIPConfig: { checkpoint: "openai/clip-vit-base-patch32" },
+  RobertaConfig: {
+    family: "roberta",
+    // Unlike roberta-base's config.json (514 positions, 1 token type), the class keeps BERT's 512 and 2.
+    config: { vocab: 50265, hidden: 768, layers: 12, heads: 12, intermediate: 3072, maxPositions: 512, typeVocab: 2 },
+    source: "transformers/models/roberta/configuration_roberta.py, RobertaConfig.__init__ defaults",
+  },
+  AlbertConfig: {
+    family: "albert",
+    // The defaults are ALBERT-xxlarge's shape.
+    config: {
+      vocab: 30000,
+      embeddingSize: 128,
+      hidden: 4096,
+      layers: 12,
+      heads: 64,
+      intermediate: 16384,
+      maxPositions: 512,
+      typeVocab: 2,
+    },
+    source: "transformers/models/albert/configuration_albert.py, AlbertConfig.__init__ defaults",
+  },
+  DebertaV2Config: {
+    family: "deberta-v2",
+    // deberta-v2-xlarge's widths, but relative_attention=False and position_biased_input=True by default.
+    config: {
+      vocab: 128100,
+      hidden: 1536,
+      layers: 24,
+      heads: 24,
+      intermediate: 6144,
+      maxPositions: 512,
+      typeVocab: 0,
+      deberta: {
+        relative: false,
+        buckets: -1,
+        maxRelative: -1,
+        normRel: false,
+        shareKeys: false,
+        posAtt: [],
+        biasedInput: true,
+      },
+    },
+    source: "transformers/models/deberta_v2/configuration_deberta_v2.py, DebertaV2Config.__init__ defaults",
+  },
 };
 
-/** config.json keys the formulas read, per family, mapped to the catalog's field names. */
-const COMMON: Record<string, keyof HfConfig> = {
-  vocab_size: "vocab",
-  hidden_size: "hidden",
-  num_hidden_layers: "layers",
-  num_attention_heads: "heads",
-  intermediate_size: "intermediate",
-  max_position_embeddings: "maxPositions",
-  num_key_value_heads: "kvHeads",
-  head_dim: "headDim",
-  type_vocab_size: "typeVocab",
-  embedding_size: "embeddingSize",
-  image_size: "imageSize",
-  patch_size: "patchSize",
-  tie_word_embeddings: "tied",
-};
-const FIELDS: Record<string, Record<string, keyof HfConfig>> = {
-  gpt2: {
-    vocab_size: "vocab",
-    n_embd: "hidden",
-    n_layer: "layers",
-    n_head: "heads",
-    n_inner: "intermediate",
-    n_positions: "maxPositions",
-    tie_word_embeddings: "tied",
-  },
-  distilbert: {
-    vocab_size: "vocab",
-    dim: "hidden",
-    n_layers: "layers",
-    n_heads: "heads",
-    hidden_dim: "intermediate",
-    max_position_embeddings: "maxPositions",
-  },
-  t5: {
-    vocab_size: "vocab",
-    d_model: "hidden",
-    num_layers: "layers",
-    num_decoder_layers: "decoderLayers",
-    num_heads: "heads",
-    d_kv: "headDim",
-    d_ff: "intermediate",
-    relative_attention_num_buckets: "relBuckets",
-    tie_word_embeddings: "tied",
-  },
-  // bart, whisper and clip name their sizes per tower (encoder_layers, vision_config...): not applied.
-  bart: {},
-  whisper: {},
-  clip: {},
-};
-
-/** Keys that do not change a model's parameters: loading options, dropout, labels (read elsewhere), ids. */
-const NEUTRAL =
-  /dropout|_eps$|^layer_norm_epsilon$|^initializer|^output_|_token_id$|^use_|^return_|^hidden_act$|^activation_function$|^attn_implementation$|^torch_dtype$|^dtype$|^problem_type$|^rope_|^trust_remote_code$|^revision$|^cache_dir$|^token$|^local_files_only$|^device_map$|^low_cpu_mem_usage$|^force_download$|^resume_download$|^proxies$|^num_labels$|^id2label$|^label2id$|^quantization_config$|^load_in_[48]bit$|^max_memory$|^offload|^subfolder$|^variant$|^from_tf$|^from_flax$|^gradient_checkpointing$|^pretrained_model_name_or_path$|^config$|^finetuning_task$|^ignore_mismatched_sizes$|^summary_|^scale_attn|^reorder_and_upcast_attn$|^max_length$|^pretraining_tp$|^_attn_implementation$|^sliding_window$|^use_sliding_window$|^max_window_layers$|^torch_compile$/;
+/** Config classes the analyzer can size from scratch, for messages. */
+export const MODELLED_CONFIG_CLASSES = Object.keys(CONFIG_DEFAULTS);
 
 export interface ConfigData {
   /** `AutoConfig.from_pretrained(name)`; null for a config class called directly. */
@@ -106,11 +110,34 @@ export function configDataOf(v: Value | undefined): ConfigData | null {
 export function baseRowOf(data: ConfigData): HfRow | undefined {
   if (data.checkpoint) return findCheckpoint(data.checkpoint);
   const d = data.configClass ? CONFIG_DEFAULTS[data.configClass] : undefined;
-  const row = d ? findCheckpoint(d[0]) : undefined;
-  if (!row || !d) return undefined;
+  if (!d) return undefined;
+  const id = `${data.configClass}(...)`;
+  if ("family" in d) {
+    const config = { ...d.config, family: d.family } as HfConfig;
+    const published = { params: 0, tolerance: 0, task: "base", class: id, source: d.source };
+    return { id, aliases: [], family: d.family, config, configSource: d.source, published };
+  }
+  const row = findCheckpoint(d.checkpoint);
+  if (!row) return undefined;
   const config = { ...row.config };
-  for (const k of d[1]) delete config[k];
-  return { ...row, id: `${data.configClass}(...)`, aliases: [], config, modelMaxLength: undefined };
+  for (const k of d.drop ?? []) delete config[k];
+  return { ...row, id, aliases: [], config, modelMaxLength: undefined };
+}
+
+/** `text_config={...}` / `text_config=CLIPTextConfig(...)`: the nested config's keys and values. */
+function entriesOf(v: Value): Array<[string, Value]> | null {
+  if (v.k === "dict") {
+    const out: Array<[string, Value]> = [];
+    for (const [k, x] of v.map.values()) {
+      const key = asString(k);
+      if (key === null) return null;
+      out.push([key, x]);
+    }
+    return out;
+  }
+  const cfg = configDataOf(v);
+  // A nested config class starts from its own defaults, which are the CLIP ones the row already holds.
+  return cfg && !cfg.checkpoint ? [...cfg.overrides] : null;
 }
 
 /**
@@ -118,32 +145,23 @@ export function baseRowOf(data: ConfigData): HfRow | undefined {
  * but is not applied (an unmodelled field, or a value the script does not fix).
  */
 export function applyOverrides(row: HfRow, overrides: Kw): HfRow | string {
-  const fields = FIELDS[row.family] ?? COMMON;
-  const config: HfConfig = { ...row.config };
-  let hiddenSet = false;
-  let interSet = false;
-  let maxLength = row.modelMaxLength;
+  if (overrides.size === 0) return row;
+  const fields = familyFields(row.family, entriesOf);
+  const config: HfConfig = structuredClone(row.config);
+  // BART and Whisper keep separate encoder/decoder depths and widths: pin the decoder's before either changes.
+  if (row.family === "bart" || row.family === "whisper") {
+    config.decoderLayers ??= config.layers;
+    config.decoderIntermediate ??= config.intermediate;
+  }
   for (const [key, v] of overrides) {
     if (NEUTRAL.test(key)) continue;
-    const field = fields[key];
-    if (!field) return `${key}=`;
-    if (field === "tied") {
-      if (v.k !== "bool") return `${key}=`;
-      config.tied = v.v;
-      continue;
-    }
-    // n_inner=None: GPT-2's 4 × n_embd.
-    if (key === "n_inner" && v.k === "none") continue;
-    const n = asInt(v);
-    if (n === null || n <= 0) return `${key}=`;
-    (config as unknown as Record<string, number>)[field] = n;
-    if (field === "hidden") hiddenSet = true;
-    if (field === "intermediate") interSet = true;
-    if (field === "maxPositions") maxLength = undefined;
+    const set = fields[key];
+    if (!set || !set(config, v)) return `${key}=`;
   }
   // GPT-2's n_inner is None in its config.json: the MLP is 4 × n_embd wide.
-  if (row.family === "gpt2" && hiddenSet && !interSet) config.intermediate = 4 * config.hidden;
+  if (row.family === "gpt2" && config.hidden !== row.config.hidden && asInt(overrides.get("n_inner")) === null)
+    config.intermediate = 4 * config.hidden;
   if (row.family === "vit") config.maxPositions = (config.imageSize! / config.patchSize!) ** 2 + 1;
-  if (overrides.size === 0) return row;
+  const maxLength = config.maxPositions === row.config.maxPositions ? row.modelMaxLength : undefined;
   return { ...row, config, modelMaxLength: maxLength };
 }

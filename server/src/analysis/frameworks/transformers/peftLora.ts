@@ -1,14 +1,16 @@
 // peft: `get_peft_model(model, LoraConfig(r=..., target_modules=...))` on a catalogued checkpoint
 // freezes the base model and adds r × (in + out) trainable parameters to every targeted linear
 // (A: in→r, B: r→out, no bias), plus a trainable copy of the task head (modules_to_save). The
-// adapters' own MACs (the same r × (in + out) per token) join the model's forward.
+// adapters' own MACs (the same r × (in + out) per token) join the model's forward. Which modules are
+// targeted follows peft's matching rules over the architecture's module paths (peftTargets.ts).
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
 import { asInt, asString, type Kw, NONE, type Value } from "../../evaluate/values";
-import { makeParam, namedParameters } from "../torch/moduleState";
+import { makeParam, type ModuleState, namedParameters } from "../torch/moduleState";
 import { hfInfoOf } from "./hfModel";
 import { thousands } from "../../format";
+import { layerFilter, layersPattern, moduleRefs, rankPattern, targeted, targetsOf } from "./peftTargets";
 
 /**
  * peft's TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (peft/utils/constants.py), used when a
@@ -36,82 +38,6 @@ export const PEFT_DEFAULT_TARGETS: Record<string, string[]> = {
 /** Task types whose peft model keeps the head trainable: modules_to_save = ["classifier", "score"] (PeftModelForSequenceClassification / ForTokenClassification). */
 const HEAD_TASKS = new Set(["SEQ_CLS", "TOKEN_CLS"]);
 
-/** peft matches a target key against a module's dotted name: equal, or the name ends with ".key". */
-const matches = (name: string, key: string) =>
-  name === key || name.endsWith(`.${key}`) || `.${name}`.endsWith(`.${key}`);
-
-/**
- * Module paths inside one layer, as transformers names them, for the families whose full module
- * names are modelled: a regex target_modules is matched against these (peft: re.fullmatch).
- */
-const QUALIFIED: Record<string, Record<string, string>> = {
-  llama: {
-    q_proj: "self_attn",
-    k_proj: "self_attn",
-    v_proj: "self_attn",
-    o_proj: "self_attn",
-    gate_proj: "mlp",
-    up_proj: "mlp",
-    down_proj: "mlp",
-  },
-  bert: { query: "attention.self", key: "attention.self", value: "attention.self" },
-};
-QUALIFIED.mistral = QUALIFIED.llama;
-QUALIFIED.qwen2 = QUALIFIED.llama;
-QUALIFIED.roberta = QUALIFIED.bert;
-
-type Targets = { keys: string[] | "all-linear" | RegExp; how: string } | { unknown: string };
-
-function targetsOf(kw: Kw, family: string): Targets {
-  const t = kw.get("target_modules");
-  const s = asString(t);
-  if (s === "all-linear") return { keys: "all-linear", how: 'target_modules="all-linear"' };
-  // A string is a regular expression peft full-matches against each module's dotted name.
-  if (s) {
-    if (!QUALIFIED[family])
-      return { unknown: `target_modules="${s}" (a regex over module names not modelled for ${family})` };
-    try {
-      return { keys: new RegExp(`^(?:${s})$`), how: `target_modules="${s}"` };
-    } catch {
-      return { unknown: `target_modules="${s}" (a regex the analyzer cannot read)` };
-    }
-  }
-  if (t?.k === "list" || t?.k === "tuple") {
-    const keys = t.items.map(asString).filter((x): x is string => x !== null);
-    return { keys, how: `target_modules=[${keys.join(", ")}]` };
-  }
-  if (t && t.k !== "none") return { unknown: "target_modules= (a value the script does not fix)" };
-  const keys = PEFT_DEFAULT_TARGETS[family] ?? [];
-  return { keys, how: `peft's default target modules for ${family}: ${keys.join(", ")}` };
-}
-
-/** `layers_to_transform=[0, 1]` / `=3`: the layer indices adapted; null for all; a string when unreadable. */
-function layerFilter(kw: Kw): Set<number> | null | string {
-  const v = kw.get("layers_to_transform");
-  if (!v || v.k === "none") return null;
-  const items = v.k === "list" || v.k === "tuple" ? v.items : [v];
-  const ns = items.map(asInt);
-  return ns.every((n) => n !== null)
-    ? new Set(ns as number[])
-    : "layers_to_transform= (indices the script does not fix)";
-}
-
-/** `rank_pattern={"v_proj": 16}`: the rank per module name; a string when unreadable. */
-function rankPattern(kw: Kw): Map<string, number> | string {
-  const v = kw.get("rank_pattern");
-  const out = new Map<string, number>();
-  if (!v || v.k === "none") return out;
-  if (v.k !== "dict") return "rank_pattern= (a value the script does not fix)";
-  for (const [k, r] of v.map.values()) {
-    const key = asString(k);
-    const n = asInt(r);
-    // Plain module names only: a dotted or regex key needs module paths the model tree does not carry.
-    if (!key || !/^\w+$/.test(key) || n === null) return `rank_pattern key ${key ?? "?"}`;
-    out.set(key, n);
-  }
-  return out;
-}
-
 function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node | null): Value {
   const m = model ?? NONE;
   const cfg = config ?? kw.get("peft_config");
@@ -123,68 +49,77 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
   }
   const r = asInt(lkw.get("r")) ?? 8; // peft LoraConfig: r=8 by default
   const family = info.sized.row.family;
-  const targets = targetsOf(lkw, family);
+  const targets = targetsOf(lkw, PEFT_DEFAULT_TARGETS[family] ?? [], family);
   const only = layerFilter(lkw);
+  const patterns = layersPattern(lkw);
   const ranks = rankPattern(lkw);
-  const pattern = asString(lkw.get("layers_pattern"));
-  const blocks = info.slots.filter((x) => "count" in x.part);
   const unread =
     "unknown" in targets
       ? targets.unknown
-      : typeof only === "string"
-        ? only
-        : typeof ranks === "string"
-          ? ranks
-          : lkw.has("layers_pattern") && !blocks.every((x) => (x.part as { path: string[] }).path.at(-1) === pattern)
-            ? "layers_pattern="
-            : only && blocks.some((x) => (x.part as { shared?: boolean }).shared)
-              ? "layers_to_transform= on shared layers"
-              : null;
-  if (unread || "unknown" in targets || typeof only === "string" || typeof ranks === "string") {
-    ip.note(
-      `LoRA adapters (peft): ${unread} is not modelled, so the adapter count is unknown; priced as the wrapped model`,
-      node,
-    );
+      : (unmodelledOption(lkw) ??
+        (typeof only === "string"
+          ? only
+          : typeof patterns === "string"
+            ? patterns
+            : typeof ranks === "string"
+              ? ranks
+              : null));
+  const gaveUp = (why: string) => {
+    ip.note(`LoRA adapters (peft): ${why}, so the adapter count is unknown; priced as the wrapped model`, node);
     return m;
-  }
+  };
+  if (
+    unread ||
+    "unknown" in targets ||
+    typeof only === "string" ||
+    typeof patterns === "string" ||
+    typeof ranks === "string"
+  )
+    return gaveUp(`${unread} is not modelled`);
   const { keys, how } = targets;
+  const task = (asString(lkw.get("task_type")) ?? "").replace(/^TaskType\./, "");
+  const save = savedModules(lkw.get("modules_to_save"), task);
+  const refs = moduleRefs(
+    info.slots.map((x) => x.part),
+    info.sized.row.config.vocab,
+  );
+  // Modules named in modules_to_save are copied whole, never given adapters (peft checks them first).
+  const saved = (name: string) => name.split(".").some((seg) => save.includes(seg));
+  const hits = refs.filter((x) =>
+    keys === "all-linear"
+      ? !!x.linear && !x.output && !saved(x.name)
+      : targeted(x.name, keys, only, patterns) && !saved(x.name),
+  );
+  const bad = hits.find((x) => !x.linear);
+  if (bad)
+    return gaveUp(
+      `${how} matches ${bad.name}, ${bad.kind} (peft cannot wrap it as a linear, or wraps a kind the analyzer does not size)`,
+    );
+  if (hits.length === 0)
+    return gaveUp(`${how} matches no module of ${info.req.checkpoint ?? info.req.className} (peft raises ValueError)`);
   for (const [, p] of namedParameters(m.mod)) p.requiresGrad = false;
+  const useDora = lkw.get("use_dora");
+  const dora = useDora?.k === "bool" && useDora.v;
+  const rank = (name: string) => ranks.find(([re]) => re.test(name))?.[1] ?? r;
+  // Adapters per layer module (or per piece), recorded where the tree holds that layer.
+  const added = new Map<ModuleState, { params: number; calls: number }>();
   let adapters = 0;
   let macs = 0;
-  for (const { mod, part } of info.slots) {
-    if (!("count" in part)) continue;
-    for (const [i, layer] of [...mod.children.values()].entries()) {
-      if (only && !only.has(i)) continue;
-      const full = (l: string) => {
-        const sub = QUALIFIED[family]?.[l];
-        return [...part.path, String(i), ...(sub ? [sub] : []), l].join(".");
-      };
-      const hit = part.linears.filter((l) =>
-        keys === "all-linear"
-          ? true
-          : keys instanceof RegExp
-            ? keys.test(full(l.name))
-            : keys.some((k) => matches(l.name, k)),
-      );
-      const rank = (l: { name: string }) => ranks.get(l.name.split(".").pop()!) ?? r;
-      const each = hit.reduce((a, l) => a + rank(l) * (l.in + l.out), 0);
-      if (each === 0) continue;
-      layer.mod?.params.set("lora", makeParam([each]));
-      adapters += each;
-      macs += each * (part.shared ? part.count : 1);
-    }
+  for (const x of hits) {
+    const slot = info.slots.find((s) => s.part === x.part)!;
+    const target = x.layer === null ? slot.mod : [...slot.mod.children.values()][x.layer]?.mod;
+    if (!target) continue;
+    // DoRA adds a magnitude vector of out_features beside A and B.
+    const each = rank(x.name) * (x.linear!.in + x.linear!.out) + (dora ? x.linear!.out : 0);
+    const calls = "count" in x.part && x.part.shared ? x.part.count : 1;
+    const a = added.get(target) ?? { params: 0, calls };
+    a.params += each;
+    added.set(target, a);
+    adapters += each;
+    macs += each * calls;
   }
+  for (const [mod, a] of added) mod.params.set("lora", makeParam([a.params]));
   info.loraMacsPerToken += macs;
-  // modules_to_save wraps a module: the original stays frozen and a trainable copy is added. peft's
-  // sequence/token classification models default it to ["classifier", "score"].
-  const task = (asString(lkw.get("task_type")) ?? "").replace(/^TaskType\./, "");
-  const named = lkw.get("modules_to_save");
-  const save =
-    named?.k === "list" || named?.k === "tuple"
-      ? named.items.map(asString).filter((x): x is string => x !== null)
-      : HEAD_TASKS.has(task)
-        ? ["classifier", "score"]
-        : [];
   let head = 0;
   for (const { mod, part } of info.slots)
     if (!("count" in part) && part.params > 0 && part.path.some((x) => save.includes(x))) {
@@ -192,10 +127,34 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
       head += part.params;
     }
   ip.note(
-    `LoRA r=${r} (${how}): ${thousands(adapters)} adapter parameters${head ? ` + ${thousands(head)} in the trainable head copy` : ""}; the base model is frozen`,
+    `LoRA r=${r} (${how}): ${thousands(adapters)} adapter parameters in ${hits.length} modules${head ? ` + ${thousands(head)} in the trainable head copy` : ""}; the base model is frozen`,
     node,
   );
   return m;
+}
+
+/**
+ * LoraConfig options that change the trainable count in ways not sized here: bias="all"/"lora_only"
+ * (biases trainable), exclude_modules, and target_parameters (adapters on raw parameters).
+ */
+function unmodelledOption(kw: Kw): string | null {
+  const bias = kw.get("bias");
+  if (bias && asString(bias) !== "none") return `bias=${asString(bias) ?? "?"}`;
+  for (const k of ["exclude_modules", "target_parameters"]) {
+    const v = kw.get(k);
+    if (v && v.k !== "none") return `${k}=`;
+  }
+  return null;
+}
+
+/**
+ * modules_to_save wraps a module: the original stays frozen and a trainable copy is added. peft's
+ * sequence/token classification models default it to ["classifier", "score"].
+ */
+function savedModules(named: Value | undefined, task: string): string[] {
+  if (named?.k === "list" || named?.k === "tuple")
+    return named.items.map(asString).filter((x): x is string => x !== null);
+  return HEAD_TASKS.has(task) ? ["classifier", "score"] : [];
 }
 
 /** TaskType.SEQ_CLS and friends evaluate to their names. */

@@ -8,7 +8,14 @@ import type { Interp } from "../../evaluate/interp";
 import { fn, nativeObject } from "../../evaluate/nativeHelpers";
 import { asInt, asString, type Kw, NONE, type NativeV, unknown, type Value } from "../../evaluate/values";
 import { deviceKindOf, precisionOfDtype } from "../torch/events";
-import { applyOverrides, baseRowOf, type ConfigData, configDataOf, configObject } from "./hfConfig";
+import {
+  applyOverrides,
+  baseRowOf,
+  type ConfigData,
+  configDataOf,
+  configObject,
+  MODELLED_CONFIG_CLASSES,
+} from "./hfConfig";
 import { buildHfModel } from "./hfModel";
 import { findCheckpoint, type HfRow, sizeCheckpoint } from "./hfZoo";
 
@@ -95,7 +102,7 @@ export function pretrainedModel(ip: Interp, req: PretrainedRequest, node: Node |
         ? `${req.checkpoint} (${req.className}): the ${req.className} head/part is not modelled for the ${row.family} family, so parameters and FLOPs are unknown (not the base model's count)`
         : `${req.checkpoint} (${req.className}): the catalog has no ${req.task} head for the ${row.family} family, so parameters and FLOPs are unknown`
       : req.config?.configClass
-        ? `${req.checkpoint} (${req.className}): a model built from ${req.config.configClass} is not modelled (only the Bert, GPT2, DistilBert, T5, Llama and ViT configs are), so parameters and FLOPs are unknown`
+        ? `${req.checkpoint} (${req.className}): a model built from ${req.config.configClass} is not modelled (only ${MODELLED_CONFIG_CLASSES.join(", ")} are), so parameters and FLOPs are unknown`
         : !req.pretrained && !req.config
           ? `${req.className}(config): the config object is not one the analyzer can read (a config class or AutoConfig.from_pretrained), so parameters and FLOPs are unknown`
           : `${req.checkpoint ?? "this checkpoint"} (${req.className}): not in the Hugging Face catalog (docs/ZOO.md), so parameters and FLOPs are unknown`,
