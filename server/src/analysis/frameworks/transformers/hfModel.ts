@@ -121,9 +121,16 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
     const name = m.mod!.params.has("weight") ? `weight_${m.mod!.params.size}` : "weight";
     m.mod!.params.set(name, makeParam([n]));
   };
+  // A classification head whose label count the script computes from data: counted at the default
+  // count and flagged approximate, naming the keyword, rather than printed as exact.
+  const labelsProblem =
+    req.labelsUnread && LABELLED.has(sized.breakdown.task)
+      ? `${req.labelsUnread}= is not known (built from data the analyzer cannot read); the head is counted at ${sized.breakdown.numLabels} labels`
+      : null;
   for (const p of sized.breakdown.pieces) {
     const m = at(p.path, p.type);
     addParam(m, p.params);
+    if (labelsProblem && p.head) m.mod!.paramProblem = labelsProblem;
     slots.push({ mod: m.mod!, part: p });
   }
   for (const b of sized.breakdown.blocks) {
@@ -143,6 +150,9 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
   INFO.set(root.mod!, { req, sized, loraMacsPerToken: 0, slots });
   return root;
 }
+
+/** Heads whose size follows num_labels. */
+const LABELLED = new Set(["sequence-classification", "token-classification", "image-classification"]);
 
 /** transformers' class of one repeated layer, as its modeling file names it (shown in layer tables). */
 function layerClass(family: string, path: string[]): string {

@@ -32,6 +32,8 @@ export interface PretrainedRequest {
   /** False for `from_config(...)`: the same architecture trained from scratch. */
   pretrained: boolean;
   kw: Kw;
+  /** A label keyword (`id2label=` built from the dataset) whose count is not known: the head is sized at the default. */
+  labelsUnread?: string | null;
   /** The config object behind from_config(cfg), `XForY(cfg)` or from_pretrained(config=cfg). */
   config?: ConfigData | null;
 }
@@ -185,7 +187,8 @@ export function modelFactory(className: string): Value {
         checkpoint: ckpt,
         className,
         task: taskOf(className),
-        numLabels: asInt(kw.get("num_labels")) ?? labelCount(kw.get("id2label")) ?? configLabels(config),
+        numLabels: labelsOf(kw) ?? configLabels(config),
+        labelsUnread: labelsUnread(kw) ?? (config ? labelsUnread(config.overrides) : null),
         pretrained,
         kw,
         config,
@@ -210,9 +213,20 @@ function labelCount(v: Value | undefined): number | null {
   return v?.k === "dict" ? v.map.size : null;
 }
 
+/** `num_labels=`, else as many labels as `id2label` / `label2id` entries. */
+function labelsOf(kw: Kw): number | null {
+  return asInt(kw.get("num_labels")) ?? labelCount(kw.get("id2label")) ?? labelCount(kw.get("label2id"));
+}
+
 /** `num_labels` (or `id2label`) set on the config passed to from_config or the model class. */
 function configLabels(c: ConfigData | null): number | null {
-  return c ? (asInt(c.overrides.get("num_labels")) ?? labelCount(c.overrides.get("id2label"))) : null;
+  return c ? labelsOf(c.overrides) : null;
+}
+
+/** The label keyword a script passes but whose value (a count built from data) the analyzer cannot read. */
+function labelsUnread(kw: Kw): string | null {
+  if (labelsOf(kw) !== null) return null;
+  return ["num_labels", "id2label", "label2id"].find((k) => kw.has(k) && kw.get(k)?.k !== "none") ?? null;
 }
 
 /** Name of the config in messages: its checkpoint, or `BertConfig(...)`. */
