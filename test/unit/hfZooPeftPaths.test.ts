@@ -167,3 +167,24 @@ test("DoRA adds a magnitude vector per adapted linear; bias='all' and exclude_mo
   const x = await lora("roberta-base", "AutoModel", 'r=8, target_modules=["query"], exclude_modules=["pooler"]');
   assert.match(x.msgs, /exclude_modules= is not modelled/);
 });
+
+test("all-linear on SEQ_CLS leaves out the classifier; adapters inside a saved head are unknown and flag the count", async () => {
+  // BERT: 6 linears × 12 layers + bert.pooler.dense; the classifier itself is excluded and copied (768·2 + 2).
+  // Per layer 4 × 8·(768+768) + 8·(768+3072) + 8·(3072+768); pooler 8·(768+768).
+  const bert = await lora(
+    "bert-base-uncased",
+    "AutoModelForSequenceClassification",
+    'task_type=TaskType.SEQ_CLS, r=8, target_modules="all-linear"',
+    ", num_labels=2",
+  );
+  assert.equal(bert.m.trainableParams, 12 * (4 * 12288 + 2 * 30720) + 12288 + 1538);
+  // RoBERTa's classifier is a module holding dense and out_proj: both are linears inside modules_to_save.
+  const rob = await lora(
+    "roberta-base",
+    "AutoModelForSequenceClassification",
+    'task_type=TaskType.SEQ_CLS, r=8, target_modules="all-linear"',
+    ", num_labels=2",
+  );
+  assert.match(rob.msgs, /matches classifier\.dense, inside modules_to_save \(classifier, score\)/);
+  assert.equal(rob.m.paramsInexact, "approximate");
+});

@@ -65,7 +65,10 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
               ? ranks
               : null));
   const gaveUp = (why: string) => {
-    ip.note(`LoRA adapters (peft): ${why}, so the adapter count is unknown; priced as the wrapped model`, node);
+    const msg = `LoRA adapters (peft): ${why}, so the adapter count is unknown; priced as the wrapped model`;
+    ip.note(msg, node);
+    // The base's parameters are right but its trainable share is not: the model's count is flagged.
+    m.mod!.paramProblem ??= msg;
     return m;
   };
   if (
@@ -83,18 +86,22 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
     info.slots.map((x) => x.part),
     info.sized.row.config.vocab,
   );
-  // Modules named in modules_to_save are copied whole, never given adapters (peft checks them first).
-  const saved = (name: string) => name.split(".").some((seg) => save.includes(seg));
+  // "all-linear" leaves out the output embedding and, for SEQ_CLS, the head module named classifier/score
+  // (peft's _maybe_include_all_linear_layers).
   const hits = refs.filter((x) =>
     keys === "all-linear"
-      ? !!x.linear && !x.output && !saved(x.name)
-      : targeted(x.name, keys, only, patterns) && !saved(x.name),
+      ? !!x.linear && !x.output && !(task === "SEQ_CLS" && ["classifier", "score"].includes(x.name))
+      : targeted(x.name, keys, only, patterns),
   );
   const bad = hits.find((x) => !x.linear);
   if (bad)
     return gaveUp(
       `${how} matches ${bad.name}, ${bad.kind} (peft cannot wrap it as a linear, or wraps a kind the analyzer does not size)`,
     );
+  // An adapter inside a module modules_to_save also copies: whether the copy's adapters train depends on
+  // the order peft wraps them in, so the count is left unknown rather than guessed.
+  const inSaved = hits.find((x) => x.name.split(".").some((seg) => save.includes(seg)));
+  if (inSaved) return gaveUp(`${how} matches ${inSaved.name}, inside modules_to_save (${save.join(", ")})`);
   if (hits.length === 0)
     return gaveUp(`${how} matches no module of ${info.req.checkpoint ?? info.req.className} (peft raises ValueError)`);
   for (const [, p] of namedParameters(m.mod)) p.requiresGrad = false;
