@@ -178,3 +178,19 @@ test("a config key the layout does not model stays unknown, naming it", async ()
   assert.match(msgs, /override embedding_size= may change/);
   assert.match(msgs, /override num_hidden_layers= may change/);
 });
+
+test("Whisper: the encoder's sinusoidal positions never train; freeze_encoder() freezes the whole audio encoder", async () => {
+  const facts = await run(
+    py("WhisperForConditionalGeneration", [
+      'full = WhisperForConditionalGeneration.from_pretrained("openai/whisper-tiny")',
+      'dec = WhisperForConditionalGeneration.from_pretrained("openai/whisper-tiny")',
+      "dec.freeze_encoder()",
+    ]),
+  );
+  // WhisperEncoder calls embed_positions.requires_grad_(False): 1500 × 384 stay frozen.
+  assert.equal(model(facts, "full").trainableParams, 37_760_640 - 1500 * 384);
+  // Encoder: conv1 (80·3 → 384), conv2 (384·3 → 384), positions, 4 layers (k_proj without bias), final LN.
+  const layer = 4 * 384 * 384 + 3 * 384 + lin(384, 1536) + lin(1536, 384) + 2 * LN(384);
+  const encoder = lin(240, 384) + lin(1152, 384) + 1500 * 384 + 4 * layer + LN(384);
+  assert.equal(model(facts, "dec").trainableParams, 37_760_640 - encoder);
+});

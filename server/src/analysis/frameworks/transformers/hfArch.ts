@@ -105,6 +105,8 @@ export interface HfPiece {
   type?: string;
   /** Runs on the decoder's (target) tokens of an encoder–decoder. */
   decoder?: boolean;
+  /** Built with requires_grad=False by transformers (Whisper's sinusoidal encoder positions). */
+  frozen?: boolean;
   /** The linear layers the piece is made of, named below its path ("" for the piece itself), as peft sees them. */
   linears?: HfLinear[];
 }

@@ -44,6 +44,8 @@ export function audioVisionFamily(c: HfConfig, task: string, n: number): HfBreak
       params: frames * d,
       macsPerToken: 0,
       embedding: true,
+      // WhisperEncoder fills them with sinusoids and calls embed_positions.requires_grad_(False).
+      frozen: true,
     });
     blocks.push({
       path: ["model", "encoder", "layers"],

@@ -57,6 +57,16 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
     ["gradient_checkpointing_enable", builtin("gradient_checkpointing_enable", () => NONE)],
     ["resize_token_embeddings", builtin("resize_token_embeddings", () => NONE)],
     ["tie_weights", builtin("tie_weights", () => NONE)],
+    // WhisperForConditionalGeneration.freeze_encoder(): the audio encoder's parameters stop training.
+    [
+      "freeze_encoder",
+      builtin("freeze_encoder", (ip2, [self], _kw, n) => {
+        const enc = self?.k === "instance" && self.mod ? encoderOf(self.mod) : null;
+        if (enc) for (const [, p] of namedParameters(enc)) p.requiresGrad = false;
+        else ip2.note(`${req.className}.freeze_encoder(): no encoder in this model, so nothing is frozen`, n);
+        return NONE;
+      }),
+    ],
     ["push_to_hub", builtin("push_to_hub", () => NONE)],
     ["generate", builtin("generate", (_ip, _a, _kw, n) => unknown("generated tokens", n))],
     [
@@ -116,10 +126,10 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
     }
     return cur;
   };
-  const addParam = (m: InstanceV, n: number) => {
+  const addParam = (m: InstanceV, n: number, trainable = true) => {
     if (n <= 0) return;
     const name = m.mod!.params.has("weight") ? `weight_${m.mod!.params.size}` : "weight";
-    m.mod!.params.set(name, makeParam([n]));
+    m.mod!.params.set(name, makeParam([n], trainable));
   };
   // A classification head whose label count the script computes from data: counted at the default
   // count and flagged approximate, naming the keyword, rather than printed as exact.
@@ -129,7 +139,7 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
       : null;
   for (const p of sized.breakdown.pieces) {
     const m = at(p.path, p.type);
-    addParam(m, p.params);
+    addParam(m, p.params, !p.frozen);
     if (labelsProblem && p.head) m.mod!.paramProblem = labelsProblem;
     slots.push({ mod: m.mod!, part: p });
   }
@@ -149,6 +159,12 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
   root.attrs.set("base_model", (prefix && root.mod!.children.get(prefix)) || root);
   INFO.set(root.mod!, { req, sized, loraMacsPerToken: 0, slots });
   return root;
+}
+
+/** The encoder stack of an encoder–decoder (`model.encoder`), if the tree has one. */
+function encoderOf(root: ModuleState): ModuleState | null {
+  const base = root.children.get("model")?.mod ?? root;
+  return base.children.get("encoder")?.mod ?? null;
 }
 
 /** Heads whose size follows num_labels. */
