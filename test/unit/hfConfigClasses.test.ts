@@ -194,3 +194,22 @@ test("Whisper: the encoder's sinusoidal positions never train; freeze_encoder() 
   const encoder = lin(240, 384) + lin(1152, 384) + 1500 * 384 + 4 * layer + LN(384);
   assert.equal(model(facts, "dec").trainableParams, 37_760_640 - encoder);
 });
+
+test("config fields read back as transformers returns them: set, inherited from the checkpoint, or the class default", async () => {
+  const facts = await run(
+    [
+      "import torch.nn as nn",
+      "from transformers import AutoConfig, AutoModel, BartConfig",
+      'cfg = AutoConfig.from_pretrained("roberta-base", num_hidden_layers=6)',
+      "a = nn.Linear(cfg.hidden_size, cfg.num_hidden_layers)",
+      "bc = BartConfig(d_model=512)",
+      "b = nn.Linear(bc.d_model, bc.encoder_layers)",
+      'm = AutoModel.from_pretrained("facebook/bart-base")',
+      "c = nn.Linear(m.config.d_model, m.config.decoder_layers)",
+      "",
+    ].join("\n"),
+  );
+  assert.equal(model(facts, "a").params, lin(768, 6)); // roberta-base hidden_size 768, the override's 6 layers
+  assert.equal(model(facts, "b").params, lin(512, 12)); // BartConfig's default encoder_layers=12
+  assert.equal(model(facts, "c").params, lin(768, 6)); // facebook/bart-base: d_model 768, decoder_layers 6
+});

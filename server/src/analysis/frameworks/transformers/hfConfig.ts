@@ -3,9 +3,9 @@
 // the sizing reads (hfArch.ts) are applied to a catalog row; any other field that may change the
 // model's size makes its parameters unknown, naming the field, instead of printing the unmodified count.
 import { nativeObject } from "../../evaluate/nativeHelpers";
-import { asInt, asString, type Kw, type NativeV, type Value } from "../../evaluate/values";
+import { asInt, asString, int, type Kw, type NativeV, type Value } from "../../evaluate/values";
 import type { HfConfig } from "./hfArch";
-import { familyFields, NEUTRAL } from "./hfConfigFields";
+import { configValue, familyFields, NEUTRAL } from "./hfConfigFields";
 import { findCheckpoint, type HfRow } from "./hfZoo";
 
 /**
@@ -90,9 +90,18 @@ export interface ConfigData {
 
 /** A config object: reads back the fields set on it; `cfg.n_layer = 6` joins the overrides. */
 export function configObject(data: ConfigData): NativeV {
-  const cfg = nativeObject("PretrainedConfig", data as unknown as Record<string, unknown>, {}, (_me, name) =>
-    data.overrides.get(name),
-  );
+  // A field the script did not set reads back as the base config's (its checkpoint's or its class's defaults).
+  const cfg = nativeObject("PretrainedConfig", data as unknown as Record<string, unknown>, {}, (_me, name) => {
+    const set = data.overrides.get(name);
+    if (set) return set;
+    const base = baseRowOf(data);
+    const row = base ? applyOverrides(base, data.overrides) : undefined;
+    if (!row || typeof row === "string") return undefined;
+    const id2label = data.overrides.get("id2label");
+    const labels = id2label?.k === "dict" ? id2label.map.size : (row.config.numLabels ?? 2);
+    const v = name === "num_labels" ? labels : configValue(row.config, name);
+    return v !== undefined ? int(v) : undefined;
+  });
   cfg.setattr = (_me, name, v) => {
     data.overrides.set(name, v);
     return true;

@@ -274,3 +274,51 @@ export function familyFields(family: string, entries: Entries): Record<string, S
 /** Keys that do not change a model's parameters: loading options, dropout, labels (read elsewhere), ids. */
 export const NEUTRAL =
   /dropout|_eps$|^layer_norm_epsilon$|^initializer|^init_std$|^output_|_token_id$|^use_|^return_|^hidden_act$|^activation_function$|^attn_implementation$|^torch_dtype$|^dtype$|^problem_type$|^rope_|^trust_remote_code$|^revision$|^cache_dir$|^token$|^local_files_only$|^device_map$|^low_cpu_mem_usage$|^force_download$|^resume_download$|^proxies$|^num_labels$|^id2label$|^label2id$|^quantization_config$|^load_in_[48]bit$|^max_memory$|^offload|^subfolder$|^variant$|^from_tf$|^from_flax$|^gradient_checkpointing$|^pretrained_model_name_or_path$|^config$|^finetuning_task$|^ignore_mismatched_sizes$|^summary_|^scale_attn|^reorder_and_upcast_attn$|^max_length$|^pretraining_tp$|^_attn_implementation$|^sliding_window$|^use_sliding_window$|^max_window_layers$|^torch_compile$|layerdrop$|^pooler_hidden_act$|^is_encoder_decoder$|^decoder_start_token_id$|^forced_\w+_token_id$|^begin_suppress_tokens$|^suppress_tokens$|^mask_(time|feature)_\w+$|^apply_spec_augment$|^median_filter_width$|^classifier_proj_size$|^num_beams$|^early_stopping$|^no_repeat_ngram_size$|^length_penalty$|^min_length$|^task_specific_params$/;
+
+/** Reading a config back (`config.hidden_size`, `model.config.d_model`): each key's catalog field. */
+const READ_BACK: Record<string, (c: HfConfig) => number | undefined> = {
+  hidden_size: (c) => c.hidden,
+  d_model: (c) => c.hidden,
+  n_embd: (c) => c.hidden,
+  dim: (c) => c.hidden,
+  num_hidden_layers: (c) => c.layers,
+  n_layer: (c) => c.layers,
+  n_layers: (c) => c.layers,
+  num_layers: (c) => c.layers,
+  encoder_layers: (c) => c.layers,
+  decoder_layers: (c) => c.decoderLayers ?? c.layers,
+  num_decoder_layers: (c) => c.decoderLayers ?? c.layers,
+  num_attention_heads: (c) => c.heads,
+  n_head: (c) => c.heads,
+  n_heads: (c) => c.heads,
+  num_heads: (c) => c.heads,
+  encoder_attention_heads: (c) => c.heads,
+  decoder_attention_heads: (c) => c.heads,
+  num_key_value_heads: (c) => c.kvHeads ?? c.heads,
+  intermediate_size: (c) => c.intermediate,
+  d_ff: (c) => c.intermediate,
+  hidden_dim: (c) => c.intermediate,
+  encoder_ffn_dim: (c) => c.intermediate,
+  decoder_ffn_dim: (c) => c.decoderIntermediate ?? c.intermediate,
+  vocab_size: (c) => c.vocab,
+  max_position_embeddings: (c) => c.maxPositions,
+  n_positions: (c) => c.maxPositions,
+  max_target_positions: (c) => c.maxPositions,
+  max_source_positions: (c) => c.sourcePositions ?? 1500,
+  num_mel_bins: (c) => c.melBins ?? 80,
+  type_vocab_size: (c) => c.typeVocab,
+  embedding_size: (c) => c.embeddingSize,
+  image_size: (c) => c.imageSize,
+  patch_size: (c) => c.patchSize,
+  projection_dim: (c) => c.projectionDim,
+};
+/** Names every config answers through transformers' attribute_map, whatever the family calls them. */
+const UNIVERSAL = new Set(["hidden_size", "num_hidden_layers", "num_attention_heads", "vocab_size"]);
+
+/** A size key of a config as transformers would return it; undefined when the family has no such key. */
+export function configValue(c: HfConfig, key: string): number | undefined {
+  // GPT-2's n_inner is None in its config.json (the width is derived), so it is not read back as a number.
+  if (key === "n_inner") return undefined;
+  const has = UNIVERSAL.has(key) || key in familyFields(c.family, () => null);
+  return has ? READ_BACK[key]?.(c) : undefined;
+}

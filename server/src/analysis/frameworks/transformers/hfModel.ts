@@ -11,6 +11,7 @@ import { attachModuleState } from "../torch/moduleAttrs";
 import { makeParam, type ModuleState, namedParameters } from "../torch/moduleState";
 import { torchRoot } from "../torch/package";
 import { forwardMacs, type HfBlock, type HfPiece } from "./hfArch";
+import { configValue } from "./hfConfigFields";
 import { defaultTokens, type HfSized } from "./hfZoo";
 import type { PretrainedRequest } from "./pretrained";
 
@@ -100,16 +101,7 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
   root.attrs.set(
     "config",
     nativeObject("PretrainedConfig", {}, {}, (_me, name) => {
-      const map: Record<string, number | undefined> = {
-        hidden_size: cfg.hidden,
-        num_hidden_layers: cfg.layers,
-        num_attention_heads: cfg.heads,
-        intermediate_size: cfg.intermediate,
-        vocab_size: cfg.vocab,
-        max_position_embeddings: cfg.maxPositions,
-        num_labels: sized.breakdown.numLabels,
-      };
-      const v = map[name];
+      const v = name === "num_labels" ? sized.breakdown.numLabels : configValue(cfg, name);
       return v !== undefined ? int(v) : undefined;
     }),
   );
