@@ -149,7 +149,6 @@ const SEQ2SEQ: Record<string, Setter> = {
   d_model: num("hidden"),
   hidden_size: num("hidden"),
   encoder_layers: num("layers"),
-  num_hidden_layers: num("layers"),
   decoder_layers: num("decoderLayers"),
   encoder_ffn_dim: num("intermediate"),
   decoder_ffn_dim: num("decoderIntermediate"),
@@ -260,6 +259,9 @@ export function familyFields(family: string, entries: Entries): Record<string, S
     case "whisper":
       return {
         ...SEQ2SEQ,
+        // WhisperConfig's attribute_map sends num_hidden_layers to encoder_layers; BartConfig keeps it as a
+        // plain attribute the model never reads, so for BART it stays an unread (unknown) key.
+        num_hidden_layers: num("layers"),
         max_target_positions: num("maxPositions"),
         max_source_positions: num("sourcePositions"),
         num_mel_bins: num("melBins"),
