@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
+import { findCheckpoint, sizeCheckpoint } from "../../server/src/analysis/frameworks/transformers/hfZoo";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import type { FileAnalysis } from "../../server/src/analysis/types";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
@@ -68,6 +69,10 @@ test("whisper_tiny_lora_asr.py: list targets reach encoder, decoder and cross at
   // q_proj, v_proj of 4 encoder self_attn + 4 decoder self_attn + 4 decoder encoder_attn: 24 × r·(384 + 384).
   assert.equal(m.trainableParams, 24 * r * 768);
   assert.equal(m.params, 37_760_640 + 24 * r * 768); // openai/whisper-tiny, model card "39M"
+  // Adapters run on their own layer's stream: the 8 encoder ones on Whisper's 1500 frames, the 16 decoder
+  // ones on the (here unknown, so maximum) 448 target tokens.
+  const base = sizeCheckpoint(findCheckpoint("openai/whisper-tiny")!, "seq2seq-lm", null)!.macsAt(448);
+  assert.equal(m.forwardFlops, 2 * (base + 8 * r * 768 * 1500 + 16 * r * 768 * 448));
   const run = a.runs[0];
   assert.equal(run.spec.maxSteps, num(text, /max_steps=(\d+)/));
   assert.ok(run.energyKWh && run.energyKWh.low > 0);

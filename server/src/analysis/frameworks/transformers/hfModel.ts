@@ -19,8 +19,11 @@ import type { PretrainedRequest } from "./pretrained";
 export interface HfModelInfo {
   req: PretrainedRequest;
   sized: HfSized;
-  /** Extra MACs per token from LoRA adapters (r × (in + out) per wrapped linear). */
-  loraMacsPerToken: number;
+  /**
+   * LoRA adapters' MACs per token of the part they sit in (r × (in + out) per wrapped linear), so each
+   * runs on its own token stream: Whisper's 1500 encoder frames, the decoder's labels, a pooler's one token.
+   */
+  lora: Array<{ part: HfPiece | HfBlock; macsPerToken: number }>;
   /** Decoder (labels) length of the traced forward of an encoder–decoder, when it differs from the input's. */
   decoderTokens?: number;
   /** Where each piece/block of the breakdown lives in the tree, for per-layer MACs. */
@@ -149,7 +152,7 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
   // `model.base_model` is the body under a task head (`model.bert`, `model.transformer`), or the model itself.
   const prefix = sized.breakdown.prefix;
   root.attrs.set("base_model", (prefix && root.mod!.children.get(prefix)) || root);
-  INFO.set(root.mod!, { req, sized, loraMacsPerToken: 0, slots });
+  INFO.set(root.mod!, { req, sized, lora: [], slots });
   return root;
 }
 
@@ -246,7 +249,11 @@ function hfForward(ip: Interp, [self, x]: Value[], kw: Map<string, Value>, node:
         ip.forwardStats.set(m, s);
       }
     }
-    const lora = info.loraMacsPerToken * tokens * batch;
+    let lora = 0;
+    for (const { part, macsPerToken } of info.lora) {
+      const t = "count" in part ? null : part.perSample ? 1 : null;
+      lora += macsPerToken * (t ?? part.fixedTokens ?? (part.decoder ? decTokens : tokens)) * batch;
+    }
     if (lora > 0) {
       const s = ip.forwardStats.get(self.mod!) ?? { calls: 1, macs: 0, inputShape: null, outputShape: null };
       s.macs += lora;

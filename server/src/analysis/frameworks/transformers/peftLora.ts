@@ -111,7 +111,6 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
   // Adapters per layer module (or per piece), recorded where the tree holds that layer.
   const added = new Map<ModuleState, { params: number; calls: number }>();
   let adapters = 0;
-  let macs = 0;
   for (const x of hits) {
     const slot = info.slots.find((s) => s.part === x.part)!;
     const target = x.layer === null ? slot.mod : [...slot.mod.children.values()][x.layer]?.mod;
@@ -123,10 +122,9 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
     a.params += each;
     added.set(target, a);
     adapters += each;
-    macs += each * calls;
+    info.lora.push({ part: x.part, macsPerToken: each * calls });
   }
   for (const [mod, a] of added) mod.params.set("lora", makeParam([a.params]));
-  info.loraMacsPerToken += macs;
   let head = 0;
   for (const { mod, part } of info.slots)
     if (!("count" in part) && part.params > 0 && part.path.some((x) => save.includes(x))) {
