@@ -179,6 +179,13 @@ export function buildDefinedModels(ip: Interp, globals: Scope): void {
   for (const m of built) if (contained.has(m.instance.cls.qualname)) m.inForward = true;
 }
 
+/** What the no-input-shape message says of the parameter count beside it. */
+const PARAMS_ARE = {
+  exact: "parameters are exact",
+  lowerBound: "parameters are a lower bound",
+  approximate: "parameters are approximate",
+} as const;
+
 export function buildModelCosts(ip: Interp, stepsForTracing: number): ModelCost[] {
   const roots = rootModules(ip);
   const perModel = Math.floor(stepsForTracing / Math.max(1, roots.length));
@@ -250,7 +257,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   }
   if (!input) {
     unknowns.push({
-      message: `${m.boundName ?? m.className}: no input shape, so FLOPs are unknown (parameters are exact)`,
+      message: `${m.boundName ?? m.className}: no input shape, so FLOPs are unknown (${PARAMS_ARE[inexact ?? "exact"]})`,
       range: m.site,
       hint: inputHint(firstParameterised(m)),
     });
