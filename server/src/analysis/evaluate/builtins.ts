@@ -328,6 +328,7 @@ const typeConstructors: Record<string, NativeFn> = {
   object: () => ({ k: "native", type: "object", data: {}, getattr: () => undefined }),
   type(_ip, [x], _kw, node) {
     if (x?.k === "instance") return x.cls;
+    if (x?.k === "native" && x.pyClass) return x.pyClass;
     return unknown("type() of a builtin value", node);
   },
 };

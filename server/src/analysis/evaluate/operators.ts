@@ -146,6 +146,12 @@ export function valuesEqual(a: Value, b: Value): boolean | null {
     }
     return true;
   }
+  // Classes compare by identity (no model code overrides the metaclass's __eq__); the name
+  // stands in for it, since a library class may be rebuilt each time it is looked up.
+  if (a.k === "class" && b.k === "class") return a.qualname === b.qualname && a.file === b.file;
+  // An object of a known class (a functools.partial) is never equal to a class.
+  if ((a.k === "native" && a.pyClass && b.k === "class") || (b.k === "native" && b.pyClass && a.k === "class"))
+    return false;
   if (a.k !== b.k)
     return a.k === "instance" || b.k === "instance" || a.k === "native" || b.k === "native" ? null : false;
   return null;

@@ -24,6 +24,7 @@ import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
 import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
 import { datetimeModule } from "./stdlibDatetime";
+import { functoolsModule } from "./stdlibFunctools";
 import { hydraModule, omegaconfModule } from "./stdlibOmegaconf";
 import {
   asInt,
@@ -262,24 +263,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
         namedtuple: fn("namedtuple", (i, a, kw) => namedtuple(i, a, kw)),
         deque: ip.builtins.vars.get("list") ?? NONE,
       }),
-    functools: () =>
-      nativeModule("functools", {
-        partial: fn("functools.partial", (_ip, [f, ...bound], boundKw) =>
-          builtin("partial", (i, args, kw, node) =>
-            f ? callValue(i, f, [...bound, ...args], new Map([...boundKw, ...kw]), node) : unknown("partial", node),
-          ),
-        ),
-        wraps: fn("functools.wraps", () => identityDecorator),
-        lru_cache: fn("functools.lru_cache", (_ip, [f]) => (f?.k === "func" ? f : identityDecorator)),
-        cache: identityDecorator,
-        reduce: fn("functools.reduce", (i, [f, it, init], _kw, node) => {
-          const items = it ? iterate(i, it, node) : null;
-          if (!f || !items) return unknown("reduce", node);
-          let acc = init ?? items.shift() ?? NONE;
-          for (const x of items) acc = callValue(i, f, [acc, x], new Map(), node);
-          return acc;
-        }),
-      }),
+    functools: () => functoolsModule(identityDecorator),
     copy: () =>
       nativeModule("copy", {
         deepcopy: fn("copy.deepcopy", (i, [x]) => (x ? deepCopy(i, x) : NONE)),

@@ -142,6 +142,8 @@ export interface NativeV {
   exit?: (ip: Interp) => void;
   /** `for` over this value runs the body once with `sample` (a DataLoader yields one symbolic batch). */
   loop?: { sample: Value; tripCount: number | null; over: "loader" | "unknown"; loader?: import("./trace").LoaderInfo };
+  /** The class `type(x)` answers, for objects scripts test by type (`type(f) == functools.partial`). */
+  pyClass?: ClassV;
   data: Record<string, unknown>;
 }
 
