@@ -37,6 +37,39 @@ describe("a forward that loses a shape before a layer that multiplies", () => {
   });
 });
 
+const ROUTED = `
+import torch
+import torch.nn as nn
+
+class MoE(nn.Module):
+    def __init__(self, dim=16, n_experts=4, k=2):
+        super().__init__()
+        self.k = k
+        self.router = nn.Linear(dim, n_experts)
+        self.experts = nn.ModuleList([nn.Linear(dim, dim) for _ in range(n_experts)])
+
+    def forward(self, x):
+        weights, idx = torch.topk(self.router(x).softmax(-1), self.k, dim=-1)
+        out = torch.zeros_like(x)
+        for e, expert in enumerate(self.experts):
+            rows, slot = torch.where(idx == e)
+            out[rows] += weights[rows, slot].unsqueeze(-1) * expert(x[rows])
+        return out
+
+model = MoE()
+model(torch.randn(8, 16))
+`;
+
+describe("a mixture of experts that routes tokens with torch.where(condition)", () => {
+  test("FLOPs are unknown because how many tokens each expert gets depends on the values", async () => {
+    const m = model(await run(ROUTED), "model");
+    assert.equal(m.forwardFlops, null);
+    const messages = m.unknowns.map((u) => u.message).join("\n");
+    assert.match(messages, /torch\.where\(condition\): the output size depends on the tensor's values/);
+    assert.match(messages, /forward FLOPs unknown: layer experts\.0 \(Linear\)/);
+  });
+});
+
 /** Two scripts that differ only in an idiom must cost the same, and neither may lose its shape. */
 async function sameCost(a: string, b: string): Promise<void> {
   const [x, y] = [model(await run(a), "model"), model(await run(b), "model")];

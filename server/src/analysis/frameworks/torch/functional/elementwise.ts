@@ -1,7 +1,7 @@
 // Elementwise torch ops (0 MACs): activations, math, dropout, dtype casts, broadcasting arithmetic,
 // comparisons, where/masked_fill, tril/triu, softmax-style ops along a dim.
 
-import { type Arg, type Args, REQUIRED, type Signature, UNKNOWN } from "../layerSpec";
+import { type Arg, ArgError, type Args, REQUIRED, type Signature, UNKNOWN } from "../layerSpec";
 import { intArg, isTensor, raw, tensor } from "../layers/argUtils";
 import { broadcastShapes, normalizeDim } from "../layers/shapeUtils";
 import { dtypeArg, dtypeName, type FunctionTable, register, shapeOf, shapeOrScalar } from "./fnUtils";
@@ -185,10 +185,19 @@ export function registerElementwise(t: FunctionTable): void {
     { torch: ["where"] },
     [
       ["condition", REQUIRED],
-      ["input", REQUIRED],
-      ["other", REQUIRED],
+      ["input", null],
+      ["other", null],
     ],
-    (a) => broadcast(a, "torch.where", ["condition", "input", "other"], undefined, ["input", "other"]),
+    (a) => {
+      // where(condition) alone is nonzero(as_tuple=True): how many indices it returns depends on the
+      // values (the tokens a mixture-of-experts router sends to each expert).
+      if (a.input === null && a.other === null)
+        throw new ArgError(
+          "torch.where(condition): the output size depends on the tensor's values, so its shape is unknown",
+        );
+      if (a.input === null || a.other === null) throw new ArgError("torch.where: needs both input and other");
+      return broadcast(a, "torch.where", ["condition", "input", "other"], undefined, ["input", "other"]);
+    },
   );
   register(
     t,
