@@ -1,7 +1,8 @@
-// functools.partial objects answer type(), isinstance() and .func like Python's: the pix2pix /
-// CycleGAN norm-layer idiom decides every conv's bias from them, and an unknown answer used to let
-// the `else` branch of `if type(norm_layer) == functools.partial:` win silently (bias=False).
-
+// Standard-library objects model code sizes layers with. functools.partial objects answer type(),
+// isinstance() and .func like Python's: the pix2pix / CycleGAN norm-layer idiom decides every conv's
+// bias from them, and an unknown answer used to let the `else` branch of
+// `if type(norm_layer) == functools.partial:` win silently (bias=False). types.SimpleNamespace holds
+// hyperparameters (`hp.num_classes`), which were unknown.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { conv2dParams, linearParams, model, run } from "./evaluateHelpers";
@@ -71,5 +72,15 @@ class Down(nn.Module):
 ${NORM}`,
     );
     assert.deepEqual(r, { params: conv2dParams(3, 8, 4, true), unknowns: [] });
+  });
+});
+
+describe("types.SimpleNamespace", () => {
+  test("keyword and mapping attributes size layers", async () => {
+    const r = await params(
+      "nn.Linear(hp.din, hp.dout, bias=hp.bias)",
+      'from types import SimpleNamespace\nhp = SimpleNamespace({"din": 7}, dout=5, bias=False)\nhp.din = 4',
+    );
+    assert.deepEqual(r, { params: linearParams(4, 5, false), unknowns: [] });
   });
 });

@@ -203,6 +203,20 @@ function launcher(name: string): Value {
 
 const identityDecorator = builtin("decorator:identity", (_ip, [f]) => f ?? NONE);
 
+// types.SimpleNamespace(**hparams): the attribute bag scripts keep hyperparameters in (`hp.hidden`).
+const simpleNamespaceClass: ClassV = makeClass("SimpleNamespace", [], new Map(), {
+  qualname: "types.SimpleNamespace",
+  native: {
+    construct: (_ip, [mapping], kw) => {
+      const attrs = new Map<string, Value>();
+      // Python 3.13 also takes a mapping positionally; its keys come first, keywords override.
+      if (mapping?.k === "dict") for (const [k, v] of mapping.map.values()) if (k.k === "str") attrs.set(k.v, v);
+      for (const [k, v] of kw) attrs.set(k, v);
+      return { k: "instance", cls: simpleNamespaceClass, attrs, mod: null };
+    },
+  },
+});
+
 function makeRoots(ip: Interp): Record<string, () => Value> {
   const namedTupleBase: ClassV = makeClass("NamedTuple", [], new Map(), { qualname: "typing.NamedTuple" });
   const typingAny = {
@@ -217,6 +231,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     math: mathModule,
     os: osModule,
     argparse: () => argparseModule(),
+    types: () => nativeModule("types", { SimpleNamespace: simpleNamespaceClass }),
     torch: () => torchRoot(ip),
     torchvision: () => torchvisionRoot(ip),
     timm: () => timmRoot(ip),
