@@ -214,6 +214,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   let params = 0;
   let trainable = 0;
   let inexact: ModelCost["paramsInexact"];
+  let gradUnsure: string | null = null;
   for (const [path, mod] of namedModules(m)) {
     let own = 0;
     let ownTrainable = 0;
@@ -222,6 +223,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
       seenParams.add(p);
       own += p.numel;
       if (p.requiresGrad) ownTrainable += p.numel;
+      if (p.requiresGradUnsure) gradUnsure ??= `${path ? `layer ${path}` : m.className}: ${p.requiresGradUnsure}`;
       if (p.unknownShape) {
         inexact ??= "lowerBound";
         unknowns.push({ message: `${path || m.className}: ${p.unknownShape}`, range: rangeOf(ip, mod).range });
@@ -255,6 +257,11 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     if (mod.children.size > 0 && own === 0 && !(layer.macs && layer.macs > 0)) continue;
     layers.push(layer);
   }
+  if (gradUnsure)
+    unknowns.push({
+      message: `trainable parameters may differ from ${trainable.toLocaleString("en-US")} (${gradUnsure})`,
+      range: m.site,
+    });
   if (!input) {
     unknowns.push({
       message: `${m.boundName ?? m.className}: no input shape, so FLOPs are unknown (${PARAMS_ARE[inexact ?? "exact"]})`,

@@ -121,7 +121,7 @@ export function setAttr(ip: Interp, obj: Value, name: string, v: Value, node: No
       obj.attrs.set(name, v);
       return;
     case "tensor":
-      setTensorAttr(obj, name, v);
+      setTensorAttr(ip, obj, name, v);
       return;
     case "native":
       obj.setattr?.(obj, name, v);

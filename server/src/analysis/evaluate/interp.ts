@@ -34,6 +34,12 @@ export class Interp {
   readonly loops: LoopFrame[] = [];
   readonly frames: CallFrame[] = [];
   noGrad = 0;
+  /**
+   * The `if` conditions the analysis could not decide around the code running now (both branches
+   * run, one after the other): state changed here, such as a parameter's requires_grad, may not
+   * happen at run time.
+   */
+  readonly undecided: Node[] = [];
   autocast: Array<"fp16" | "bf16" | null> = [];
   readonly unknowns: Unknown[] = [];
   private readonly unknownKeys = new Set<string>();

@@ -135,6 +135,15 @@ function execIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, frame: Fra
   const t = truthy(evalExpr(ip, st.cond, s));
   if (t === true) return execBlock(ip, st.body, s, frame);
   if (t === false) return execBlock(ip, st.orelse, s, frame);
+  ip.undecided.push(st.cond.node);
+  try {
+    return execUndecidedIf(ip, st, s, frame);
+  } finally {
+    ip.undecided.pop();
+  }
+}
+
+function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, frame: FrameResult): Completion {
   const before = new Map(s.vars);
   const thenFrame: FrameResult = { ret: NONE };
   const c1 = execBlock(ip, st.body, s, thenFrame);

@@ -15,6 +15,8 @@ export interface ParamRef {
   requiresGrad: boolean;
   /** Set when the shape could not be resolved (numel is then 0 and the count is incomplete). */
   unknownShape?: string;
+  /** Why requiresGrad may be wrong: set to an undecidable value, or changed under an undecided `if`. */
+  requiresGradUnsure?: string;
 }
 
 export type Value =

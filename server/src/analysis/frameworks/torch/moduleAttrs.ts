@@ -1,6 +1,7 @@
 // nn.Module semantics: the Module base class and its methods (parameters, children, to/cuda,
 // train/eval, requires_grad_, add_module, register_buffer...), and how attribute reads and
 // writes on a module route to torch's _parameters / _buffers / _modules.
+import { setRequiresGrad } from "./requiresGrad";
 import type { Node } from "web-tree-sitter";
 import { callValue } from "../../evaluate/calls/call";
 import { makeClass } from "../../evaluate/classes";
@@ -197,10 +198,9 @@ const methods: Record<string, NativeFn> = {
     if (st) setTraining(st, false);
     return s ?? NONE;
   },
-  requires_grad_(_ip, [s, flag]) {
+  requires_grad_(ip, [s, flag], kw) {
     const st = self([s]);
-    const on = flag ? truthy(flag) !== false : true;
-    if (st) for (const [, p] of namedParameters(st)) p.requiresGrad = on;
+    if (st) for (const [, p] of namedParameters(st)) setRequiresGrad(ip, p, flag ?? kw.get("requires_grad"));
     return s ?? NONE;
   },
   apply(ip, [s, f], _kw, node) {

@@ -1,6 +1,7 @@
 // Tensor methods with interpreter meaning rather than a shape rule: backward (a trace event),
 // item/tolist (scalars leave the symbolic world), requires_grad_ on parameters, and device/dtype
 // moves that keep the tensor's identity (its origin as a model input, its parameter).
+import { setRequiresGrad } from "./requiresGrad";
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../evaluate/interp";
 import {
@@ -12,7 +13,6 @@ import {
   NONE,
   scalarValue,
   type TensorV,
-  truthy,
   unknown,
   type Value,
   vectorValues,
@@ -88,7 +88,6 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
     );
   if (name === "is_contiguous") return builtin("Tensor.is_contiguous", () => bool(true));
   if (!SAME_TENSOR.has(name)) return undefined;
-  void ip;
   return builtin(`Tensor.${name}`, (_ip, args, kw) => {
     let dtype = DTYPE_OF_METHOD[name] ?? t.dtype;
     if (name === "to" || name === "type") {
@@ -102,7 +101,7 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
         if (a?.k === "tensor") dtype = a.dtype;
       }
     }
-    if (name === "requires_grad_" && t.param) t.param.requiresGrad = args[0] ? truthy(args[0]) !== false : true;
+    if (name === "requires_grad_" && t.param) setRequiresGrad(ip, t.param, args[0] ?? kw.get("requires_grad"));
     if (name === "float" && t.shape && t.shape.length === 0) return float(scalarValue(t) ?? 0);
     return dtype === t.dtype ? t : { ...t, dtype };
   });

@@ -1,6 +1,7 @@
 // Glue between interpreter values and the torch function table (functional/): converts
 // Values to the table's plain Args and back, calls `torch.*` / `F.*` / `Tensor.*` entries,
 // charges their MACs to the module whose forward is running, and serves tensor attributes.
+import { setRequiresGrad } from "./requiresGrad";
 import type { Node } from "web-tree-sitter";
 import { BudgetExhausted } from "../../evaluate/budget";
 import type { Interp } from "../../evaluate/interp";
@@ -193,6 +194,6 @@ export function getTensorAttr(ip: Interp, t: TensorV, name: string, node: Node |
   );
 }
 
-export function setTensorAttr(t: TensorV, name: string, v: Value): void {
-  if (name === "requires_grad" && t.param && v.k === "bool") t.param.requiresGrad = v.v;
+export function setTensorAttr(ip: Interp, t: TensorV, name: string, v: Value): void {
+  if (name === "requires_grad" && t.param) setRequiresGrad(ip, t.param, v);
 }
