@@ -150,7 +150,13 @@ function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, f
   // `if <unknown>: break` / `continue` is one path; falling through is the other, and the one that
   // runs the rest of the loop body (`if i >= limit: break` before the training step).
   if (st.orelse.length === 0 && (c1 === BREAK || c1 === CONTINUE)) return NORMAL;
-  if (st.orelse.length === 0 && c1 !== RAISE && c1 !== RETURN) return mergeCompletion(c1, NORMAL);
+  if (st.orelse.length === 0 && c1 !== RAISE && c1 !== RETURN) {
+    for (const [k, v] of s.vars) {
+      const old = before.get(k);
+      if (old) s.vars.set(k, undecidedNumber(ip, st, k, v, old));
+    }
+    return mergeCompletion(c1, NORMAL);
+  }
   const thenVars = new Map(s.vars);
   s.vars.clear();
   for (const [k, v] of before) s.vars.set(k, v);
@@ -163,8 +169,8 @@ function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, f
   if (c2 !== RAISE) {
     for (const [k, v] of thenVars) {
       const other = s.vars.get(k);
-      if (other === undefined || (other.k === "unknown" && v.k !== "unknown") || (v.k !== "unknown" && other !== v))
-        s.vars.set(k, v);
+      if (other === undefined || (other.k === "unknown" && v.k !== "unknown")) s.vars.set(k, v);
+      else if (v.k !== "unknown" && other !== v) s.vars.set(k, undecidedNumber(ip, st, k, v, other));
     }
   } else {
     s.vars.clear();
@@ -179,6 +185,20 @@ function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, f
     return RETURN;
   }
   return mergeCompletion(c1, c2 === RAISE ? NORMAL : c2);
+}
+
+/**
+ * A name the two paths of an undecided `if` bind to different numbers (`hidden = 1024` / `hidden = 256`
+ * under a condition read from a YAML config) is unknown, saying both, rather than the first path's
+ * number: a layer sized by it would otherwise be counted confidently at one of the two sizes.
+ */
+function undecidedNumber(ip: Interp, st: Extract<Stmt, { t: "if" }>, name: string, a: Value, b: Value): Value {
+  if (a.k !== "num" || b.k !== "num" || a.v === b.v) return a;
+  const line = ip.rangeOf(st.cond.node).start.line + 1;
+  return unknown(
+    `${name} is ${a.v} or ${b.v}, depending on the condition on line ${line}, which the analysis could not decide`,
+    st.cond.node,
+  );
 }
 
 function mergeCompletion(a: Completion, b: Completion): Completion {

@@ -56,11 +56,20 @@ function layerInit(name: string, spec: LayerSpec) {
       if (bound.bias === false && !("bias" in shapes)) st.params.set("bias", null);
     } catch (err) {
       if (err instanceof BudgetExhausted) throw err;
-      st.paramProblem = err instanceof ArgError ? err.message : `${name}: ${describe(err)}`;
+      st.paramProblem = err instanceof ArgError ? withCause(err.message, spec, args, kw) : `${name}: ${describe(err)}`;
       ip.note(st.paramProblem, node);
     }
     return NONE;
   };
+}
+
+/** "Linear: out_features is unknown" gains why the script's value is unknown, when the value says. */
+function withCause(message: string, spec: LayerSpec, args: Value[], kw: Kw): string {
+  const m = /: (\w+) is unknown$/.exec(message);
+  if (!m) return message;
+  const index = spec.signature.findIndex(([n]) => n === m[1]);
+  const v = kw.get(m[1]) ?? (index >= 0 ? args[index] : undefined);
+  return v?.k === "unknown" && v.reason ? `${message} (${v.reason})` : message;
 }
 
 /** TransformerEncoder(encoder_layer, num_layers, norm): layers.0..n-1 are deep copies, then norm. */
