@@ -1,7 +1,7 @@
-// An `if` the analysis cannot decide runs both paths; a name they bind to different numbers is
-// unknown (saying both and the line), so a layer sized by it is not counted confidently at the first
-// path's size. Equal numbers, and names only one path binds to something unknown, keep their value.
-
+// An `if` the analysis cannot decide runs both paths; a name they bind to different numbers (and a
+// conditional expression choosing between two numbers) is unknown, saying both and the line, so a
+// layer sized by it is not counted confidently at the first path's size. Equal numbers, and names
+// only one path binds to something unknown, keep their value.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { lineOf, linearParams, model, run } from "./evaluateHelpers";
@@ -46,6 +46,14 @@ layer = nn.Linear(16, hidden)
 `);
     assert.equal(r.inexact, "lowerBound");
     assert.match(r.messages.join("\n"), /hidden is 1024 or 256/);
+  });
+
+  test("a conditional expression over two numbers", async () => {
+    const r = await layer(`
+layer = nn.Linear(16, 1024 if cfg["large"] else 256)
+`);
+    assert.equal(r.inexact, "lowerBound");
+    assert.match(r.messages.join("\n"), /1024 if … else 256, depending on the condition on line \d+/);
   });
 
   test("both paths agreeing keep the number", async () => {

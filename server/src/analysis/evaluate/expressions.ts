@@ -132,7 +132,16 @@ function evalInner(ip: Interp, e: Expr, s: Scope): Value {
       if (t === true) return evalExpr(ip, e.a, s);
       if (t === false) return evalExpr(ip, e.b, s);
       const a = evalExpr(ip, e.a, s);
-      return a.k !== "unknown" ? a : evalExpr(ip, e.b, s);
+      if (a.k === "unknown") return evalExpr(ip, e.b, s);
+      if (a.k !== "num") return a;
+      // Two different numbers (`1024 if cfg["large"] else 256`): neither is the script's size.
+      const b = evalExpr(ip, e.b, s);
+      if (b.k !== "num" || b.v === a.v) return a;
+      const line = ip.rangeOf(e.cond.node).start.line + 1;
+      return unknown(
+        `${a.v} if … else ${b.v}, depending on the condition on line ${line}, which the analysis could not decide`,
+        e.node,
+      );
     }
     case "lambda": {
       const defaults = new Map<string, Value>();
