@@ -76,6 +76,18 @@ test("a None sequence axis keeps shapes and leaves MACs unknown instead of guess
   assert.equal(r.macs, null);
 });
 
+test("ConvLSTM2D: a None time axis keeps weights and leaves MACs unknown; a None spatial side is refused", () => {
+  const spec = KERAS_LAYERS.ConvLSTM2D!;
+  const args = bindKerasArgs(spec.signature, [8, 3], { padding: "same", return_sequences: true }, "ConvLSTM2D");
+  // kernel 3·3·2·(4·8) + recurrent_kernel 3·3·8·(4·8) + bias 4·8 = 576 + 2304 + 32 (ConvLSTMCell.build).
+  assert.deepEqual(countWeights(spec.build(args, [[null, 16, 16, 2]])), { total: 2912, trainable: 2912 });
+  const r = spec.call(args, [[null, 16, 16, 2]]);
+  assert.deepEqual(r.outputs, [[null, 16, 16, 8]]);
+  assert.equal(r.macs, null);
+  // Keras' ConvLSTMCell.build raises "ConvLSTM layers only support static input shapes for the spatial dimension".
+  assert.throws(() => spec.build(args, [[5, null, 16, 2]]), /spatial sides must be known/);
+});
+
 test("a layer built with trainable=False reports its flag through bound kwargs", () => {
   const dense = KERAS_LAYERS.Dense!;
   const args = bindKerasArgs(dense.signature, [10], { trainable: false, name: "head" }, "Dense");

@@ -124,6 +124,7 @@ export const isUnknownArg = (v: unknown): boolean => v === UNKNOWN;
  *   ConvNDTranspose: input elements × filters × prod(kernel).
  *   DepthwiseConv: output elements × prod(kernel). SeparableConv: depthwise + output positions × (C·dm) × filters.
  * - SimpleRNN/LSTM/GRU per step: gates × units × (input + units) (gates 1/4/3), per direction.
+ * - ConvLSTMND per step: state positions × 4·filters × prod(kernel) × (in_channels + filters).
  * - MultiHeadAttention: query/key/value/output projections + QKᵀ (H × Tq × Tv × key_dim) + AV (H × Tq × Tv × value_dim).
  * - Attention (dot): Tq × Tv × dim twice (scores and weighted sum).
  * - Embedding, norms, activations, pooling, dropout, merges, preprocessing: 0 MACs.

@@ -125,7 +125,7 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
       outputShape: t.outputShape?.every((d) => d !== null) ? (t.outputShape as number[]) : null,
       macs: t.macs,
       // Conv1D…Conv3D and their Transpose, Separable, Depthwise and ConvLSTM forms: convolutions, not matmuls.
-      ...(t.macs && /Conv\d/.test(t.layer.className) ? { convMacs: t.macs } : {}),
+      ...(t.macs && /Conv(LSTM)?\d/.test(t.layer.className) ? { convMacs: t.macs } : {}),
       calls: t.calls,
     });
   }

@@ -4,6 +4,7 @@
 import type { KerasLayerSpec } from "../kerasLayerSpec";
 import { ATTENTION_LAYERS } from "./attention";
 import { CONV_LAYERS } from "./conv";
+import { CONV_RECURRENT_LAYERS } from "./convRecurrent";
 import { CORE_LAYERS } from "./core";
 import { MERGE_LAYERS } from "./merge";
 import { NORM_LAYERS } from "./norm";
@@ -20,6 +21,7 @@ export const KERAS_LAYERS: Record<string, KerasLayerSpec> = {
   ...POOLING_LAYERS,
   ...NORM_LAYERS,
   ...RECURRENT_LAYERS,
+  ...CONV_RECURRENT_LAYERS,
   ...ATTENTION_LAYERS,
   ...MERGE_LAYERS,
   ...RESHAPING_LAYERS,
