@@ -115,3 +115,52 @@ test("repeat(n) and take(n) size the pipeline", () => {
   assert.equal(took.trainSamples, 40 * 50);
   assert.deepEqual(took.unknowns, []);
 });
+
+// Keras Trainer._should_eval validates after epoch n (1-based) when n % validation_freq == 0, or when n
+// is in the validation_freq list; Trainer.fit loops `for epoch in range(initial_epoch, epochs)`.
+test("validation_freq prices validation only on the epochs Keras validates", () => {
+  const test = mnist("test");
+  const every5 = onlyRun([
+    "model.fit(x_train, y_train, epochs=30, validation_data=(x_test, y_test), validation_freq=5)",
+  ]);
+  assert.equal(every5.epochs, 30);
+  // Epochs 5, 10, …, 30: 30 / 5 = 6 passes of the test split over 30 epochs, averaged per epoch.
+  assert.equal(every5.valSamples, (6 * test) / 30);
+  const listed = onlyRun([
+    "model.fit(x_train, y_train, epochs=30, validation_data=(x_test, y_test), validation_freq=[1, 10, 20, 30, 40])",
+  ]);
+  // 40 is past the last epoch: 4 passes (1, 10, 20, 30).
+  assert.equal(listed.valSamples, (4 * test) / 30);
+  assert.ok(
+    listed.evidence.some((e) => /4 passes in 30 epochs/.test(e)),
+    listed.evidence.join("\n"),
+  );
+  const every = onlyRun(["model.fit(x_train, y_train, epochs=30, validation_data=(x_test, y_test))"]);
+  assert.equal(every.valSamples, test);
+});
+
+test("initial_epoch trains only the remaining epochs, and validation_freq counts from the real epoch numbers", () => {
+  const train = mnist("train");
+  const spec = onlyRun([
+    "model.fit(x_train, y_train, epochs=30, initial_epoch=12, validation_split=0.2, validation_freq=4)",
+  ]);
+  // Epochs 13 … 30: 30 − 12 = 18 trained.
+  assert.equal(spec.epochs, 18);
+  // validation_split keeps the first int(N × 0.8) for training and validates on the rest.
+  const kept = Math.floor(train * 0.8);
+  assert.equal(spec.trainSamples, kept);
+  // Validated after 16, 20, 24, 28: ⌊30/4⌋ − ⌊12/4⌋ = 7 − 3 = 4 passes over 18 epochs.
+  assert.equal(spec.valSamples, (4 * (train - kept)) / 18);
+});
+
+test("an unresolved validation_freq prices every epoch and says so; an unresolved initial_epoch leaves epochs unknown", () => {
+  const freq = onlyRun([
+    "import sys",
+    "model.fit(x_train, y_train, epochs=4, validation_data=(x_test, y_test), validation_freq=int(sys.argv[1]))",
+  ]);
+  assert.equal(freq.valSamples, mnist("test"));
+  assert.ok(freq.evidence.some((e) => /validation_freq unresolved.*upper bound/.test(e)));
+  const resumed = onlyRun(["import sys", "model.fit(x_train, y_train, epochs=4, initial_epoch=int(sys.argv[1]))"]);
+  assert.equal(resumed.epochs, null);
+  assert.ok(resumed.unknowns.some((u) => /initial_epoch is unknown/.test(u.message)));
+});

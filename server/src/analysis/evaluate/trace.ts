@@ -92,6 +92,13 @@ export type TraceEvent =
       /** The training data and validation data as fit sees them (steps, dataset batch, endless). */
       train?: FitData;
       val?: FitData | null;
+      /** fit's initial_epoch: training runs epochs initial_epoch+1 … epochs (0 by default); null when unresolved. */
+      initialEpoch?: number | null;
+      /**
+       * fit's validation_freq: validate after every k-th epoch (int) or after the listed 1-based epochs;
+       * absent = every epoch, null = given but unresolved.
+       */
+      validationFreq?: number | number[] | null;
     })
   | (EventBase & {
       kind: "hfTrainer";

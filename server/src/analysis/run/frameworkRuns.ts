@@ -83,7 +83,8 @@ function orDefault(spec: RunSpec, name: string, v: number | null, d: { value: nu
 
 function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   const spec = base(facts, e, "keras", e.modelId);
-  spec.epochs = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.kerasEpochs);
+  const lastEpoch = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.kerasEpochs);
+  spec.epochs = kerasEpochsRun(spec, e, lastEpoch);
   const train = e.train ?? plainFitData(e.trainSamples);
   if (!train.dataset) spec.batchSize = orDefault(spec, "batch size", e.batchSize, FRAMEWORK_DEFAULTS.kerasBatch);
   else if (train.batch !== null) {
@@ -101,7 +102,9 @@ function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   spec.trainSamples = kerasPerEpoch(spec, e, "training", train, spec.batchSize);
   const val = e.val !== undefined ? e.val : e.valSamples !== null ? plainFitData(e.valSamples) : null;
   const valBatch = val?.dataset ? val.batch : (val?.batch ?? spec.batchSize);
-  spec.valSamples = val ? kerasPerEpoch(spec, e, "validation", val, valBatch) : null;
+  const valEvidence = spec.evidence.length;
+  const valPass = val ? kerasPerEpoch(spec, e, "validation", val, valBatch) : null;
+  spec.valSamples = valPass === null ? null : kerasValidationPerEpoch(spec, e, valPass, lastEpoch, valEvidence);
   if (e.callbacks.some((c) => /EarlyStopping/.test(c)))
     spec.evidence.push("EarlyStopping callback: the epoch count is an upper bound");
   const pr = precisionOf(facts, [e], e.modelId === null ? [] : [e.modelId]);
@@ -109,6 +112,65 @@ function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   if (pr.evidence) spec.evidence.push(pr.evidence);
   launcherCountUnknown(facts, spec);
   return spec;
+}
+
+/**
+ * Epochs fit trains: `for epoch in range(initial_epoch, epochs)` (Keras Trainer.fit), so a resumed
+ * run (`initial_epoch=10, epochs=20`) trains 10; an unresolved initial_epoch leaves the count unknown.
+ */
+function kerasEpochsRun(spec: RunSpec, e: Ev<"kerasFit">, lastEpoch: number): number | null {
+  const initial = e.initialEpoch === undefined ? 0 : e.initialEpoch;
+  if (initial === 0) return lastEpoch;
+  if (initial === null) {
+    spec.unknowns.push({
+      message:
+        "fit()'s initial_epoch is unknown, so the number of epochs it trains (epochs − initial_epoch) is unknown",
+      range: e.range,
+      hint: "pass initial_epoch as a literal or a constant, or add `# footprint: epochs N`",
+    });
+    return null;
+  }
+  const run = Math.max(0, lastEpoch - initial);
+  // Before orDefault's "epochs N" line: the schedule's "epochs" assumption cites the first match.
+  spec.evidence.splice(
+    spec.evidence.length - 1,
+    0,
+    `${run} epochs trained: epochs ${lastEpoch} − initial_epoch ${initial} (fit resumes at epoch ${initial + 1})`,
+  );
+  return run;
+}
+
+/**
+ * Validation samples per trained epoch, averaged: fit validates after epoch n (1-based) when
+ * n % validation_freq == 0 or n is in the validation_freq list (Keras Trainer._should_eval).
+ */
+function kerasValidationPerEpoch(
+  spec: RunSpec,
+  e: Ev<"kerasFit">,
+  perPass: number,
+  lastEpoch: number,
+  passEvidence: number,
+): number {
+  const freq = e.validationFreq;
+  if (freq === undefined || freq === 1 || spec.epochs === null || spec.epochs === 0) return perPass;
+  if (freq === null) {
+    spec.evidence.push("validation_freq unresolved: validation priced after every epoch (an upper bound)");
+    return perPass;
+  }
+  const first = lastEpoch - spec.epochs + 1;
+  let passes = 0;
+  if (Array.isArray(freq)) passes = new Set(freq.filter((n) => n >= first && n <= lastEpoch)).size;
+  else if (freq > 0) passes = Math.floor(lastEpoch / freq) - Math.floor((first - 1) / freq);
+  // The one-pass line kerasPerEpoch wrote is per validation pass now; the schedule's "validation
+  // samples" assumption cites the average below.
+  for (let i = passEvidence; i < spec.evidence.length; i++)
+    spec.evidence[i] = spec.evidence[i]!.replace("validation samples per epoch", "samples per validation pass");
+  const perEpoch = (perPass * passes) / spec.epochs;
+  const rule = Array.isArray(freq) ? `after epochs ${freq.join(", ")}` : `every ${freq} epochs`;
+  spec.evidence.push(
+    `${thousands(+perEpoch.toFixed(2))} validation samples per epoch on average: validation_freq validates ${rule}, ${passes} passes in ${spec.epochs} epochs`,
+  );
+  return perEpoch;
 }
 
 /** Events built without FitData (older producers, tests) carry plain sample counts. */

@@ -94,7 +94,32 @@ function callbackNames(v: Value | undefined): string[] {
 }
 
 /** Positional order of Model.fit after self (keras.io Model.fit). */
-const POS = { x: 0, batch_size: 2, epochs: 3, callbacks: 5, validation_split: 6, validation_data: 7 } as const;
+const POS = {
+  x: 0,
+  batch_size: 2,
+  epochs: 3,
+  callbacks: 5,
+  validation_split: 6,
+  validation_data: 7,
+  initial_epoch: 11,
+  validation_freq: 15,
+} as const;
+
+/**
+ * fit's validation_freq: an int k validates after every k-th epoch, a list names the (1-based)
+ * epochs that validate (Keras Trainer._should_eval). Absent → undefined (every epoch); a value the
+ * analysis cannot resolve → null.
+ */
+function validationFreq(v: Value | undefined): number | number[] | null | undefined {
+  if (v === undefined || v.k === "none") return undefined;
+  const k = asInt(v);
+  if (k !== null) return k;
+  if (v.k === "list" || v.k === "tuple") {
+    const epochs = v.items.map(asInt);
+    return epochs.every((n) => n !== null) ? (epochs as number[]) : null;
+  }
+  return null;
+}
 
 function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): Value {
   if (self?.k !== "instance") return NONE;
@@ -138,6 +163,8 @@ function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): V
       callbacks: callbackNames(arg("callbacks")),
       train,
       val,
+      initialEpoch: arg("initial_epoch") === undefined ? 0 : asInt(arg("initial_epoch")),
+      ...(val ? { validationFreq: validationFreq(arg("validation_freq")) } : {}),
     },
     node,
   );
