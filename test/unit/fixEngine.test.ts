@@ -6,7 +6,12 @@ import { before, describe, it } from "node:test";
 import type { Node, Tree } from "web-tree-sitter";
 import { findNode } from "./helpers/nodes";
 import { setKeywordArgument, wrapStatements } from "../../server/src/analysis/fixes/codeShapes";
-import { ensureFromImport, ensureModuleImport } from "../../server/src/analysis/fixes/imports";
+import {
+  ensureFromImport,
+  ensureModuleImport,
+  fromImportBindingAt,
+  lineAfterRunOf,
+} from "../../server/src/analysis/fixes/imports";
 import { detectStyle } from "../../server/src/analysis/fixes/pythonStyle";
 import { applyEdits } from "../../server/src/analysis/fixes/textEdits";
 import { checkFix } from "../../server/src/analysis/fixes/validateFix";
@@ -32,6 +37,27 @@ describe("imports", () => {
   it("reuses an alias the user chose", () => {
     const text = "import torch as T\n";
     assert.deepEqual(ensureModuleImport(parse(text), detectStyle(text), "torch"), { name: "T", edit: null });
+  });
+
+  it("never adds an import above the environment set-up lines that precede later imports", () => {
+    const text =
+      'import os\nos.environ["KERAS_BACKEND"] = "jax"\nfrom keras import layers\nwarnings.filterwarnings("ignore")\n\nx = 1\n';
+    const r = ensureModuleImport(parse(text), detectStyle(text), "keras");
+    assert.equal(
+      applyEdits(text, [r.edit!]),
+      'import os\nos.environ["KERAS_BACKEND"] = "jax"\nfrom keras import layers\nwarnings.filterwarnings("ignore")\nimport keras\n\nx = 1\n',
+    );
+  });
+
+  it("reads bindings inside an import guard, and goes after the guard; TYPE_CHECKING imports bind nothing", () => {
+    const text =
+      "import numpy as np\ntry:\n    from tensorflow import keras\nexcept ImportError:\n    import keras\nif TYPE_CHECKING:\n    import torch\n\nx = 1\n";
+    const tree = parse(text);
+    assert.deepEqual(fromImportBindingAt(tree, "tensorflow", "keras"), { name: "keras", row: 1 });
+    assert.equal(lineAfterRunOf(tree, 1), 7);
+    const torch = ensureModuleImport(tree, detectStyle(text), "torch");
+    assert.equal(torch.edit?.range.start.line, 7);
+    assert.equal(torch.name, "torch");
   });
 
   it("adds a from-import after a module docstring when there are no imports", () => {

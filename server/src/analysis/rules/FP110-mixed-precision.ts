@@ -4,7 +4,8 @@ import type { Node, Tree } from "web-tree-sitter";
 import type { TraceEvent } from "../evaluate/trace";
 import { ACCELERATOR_HOW, FABRIC_HOW } from "../frameworks/loopWrappers";
 import { setKeywordArgument, wrapStatements } from "../fixes/codeShapes";
-import { ensureModuleImport, fromImportBinding, moduleBinding } from "../fixes/imports";
+import { ensureModuleImport, lineAfterRunOf, topImports } from "../fixes/imports";
+import { kerasNamespace } from "../fixes/kerasImport";
 import { detectStyle, lineIndent, quoted } from "../fixes/pythonStyle";
 import { insertAt, point } from "../fixes/textEdits";
 import { nodeRange } from "../parse/nodes";
@@ -92,7 +93,7 @@ function buildFix(ctx: RuleContext, run: RunEstimate, half: "bf16" | "fp16"): Fi
         ),
       );
     case "keras":
-      return validated(ctx, kerasPolicyFix(ctx));
+      return validated(ctx, kerasPolicyFix(ctx, run));
   }
 }
 
@@ -200,24 +201,41 @@ function kwargFix(ctx: RuleContext, callee: RegExp, name: string, value: string,
   return { title, edits: edit ? [edit] : [], isPreferred: true };
 }
 
-/** Keras: a global mixed_bfloat16 policy right after the imports, through the user's keras binding. */
-function kerasPolicyFix(ctx: RuleContext): Fix {
+/**
+ * Keras: a global mixed_bfloat16 policy through the user's keras binding, after the import run that
+ * binds it (its set-up lines and guards included: prologue.ts), and before the statement that builds
+ * the model or trains it — a policy set after the layers exist changes nothing.
+ */
+function kerasPolicyFix(ctx: RuleContext, run: RunEstimate): Fix {
+  const none: Fix = { title: "", edits: [] };
   const style = detectStyle(ctx.text);
-  const keras =
-    fromImportBinding(ctx.tree, "tensorflow", "keras") ??
-    moduleBinding(ctx.tree, "keras") ??
-    (moduleBinding(ctx.tree, "tensorflow") ? `${moduleBinding(ctx.tree, "tensorflow")}.keras` : null);
-  const imp = keras ? null : ensureModuleImport(ctx.tree, style, "keras");
-  const prefix = keras ?? "keras";
-  let line = 0;
-  for (const stmt of ctx.tree.rootNode.namedChildren) {
-    if (stmt && (stmt.type === "import_statement" || stmt.type === "import_from_statement"))
-      line = stmt.endPosition.row + 1;
-  }
-  const policy = `${prefix}.mixed_precision.set_global_policy(${quoted(style, "mixed_bfloat16")})`;
+  const keras = kerasNamespace(ctx.tree, style);
+  const line = keras.row === null ? topImports(ctx.tree).insertLine : lineAfterRunOf(ctx.tree, keras.row);
+  if (line === null || line > firstExecutedRow(ctx, run)) return none;
+  const policy = `${keras.prefix}.mixed_precision.set_global_policy(${quoted(style, "mixed_bfloat16")})`;
   const comment = `# bf16 compute with fp32 weights; keep the output layer in float32 (dtype=${quoted(style, "float32")}) for a stable softmax`;
   // Same insertion point as a missing import: the import edit must come first.
-  const edits = imp?.edit ? [imp.edit] : [];
+  const edits = keras.edit ? [keras.edit] : [];
   edits.push(insertAt(point(line, 0), `${comment}${style.eol}${policy}${style.eol}`));
   return { title: "Set the Keras mixed_bfloat16 policy", edits, isPreferred: true };
 }
+
+/**
+ * The first row of the top-level statement that builds a Keras model of the file or calls fit, or
+ * the file's end. A statement that only defines a function or class runs nothing yet.
+ */
+function firstExecutedRow(ctx: RuleContext, run: RunEstimate): number {
+  const rows = [run.spec.range.start.line];
+  for (const m of ctx.models) if (m.framework === "keras") rows.push(m.range.start.line);
+  let first = Number.POSITIVE_INFINITY;
+  for (const stmt of ctx.tree.rootNode.namedChildren) {
+    if (!stmt || DEFINITIONS.has(stmt.type)) continue;
+    if (rows.some((r) => stmt.startPosition.row <= r && r <= stmt.endPosition.row)) {
+      first = stmt.startPosition.row;
+      break;
+    }
+  }
+  return first;
+}
+
+const DEFINITIONS = new Set(["function_definition", "class_definition", "decorated_definition"]);
