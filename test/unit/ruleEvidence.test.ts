@@ -1,5 +1,5 @@
 // Rules claim only what the script says: FP160 is not silenced by a learning-rate scheduler's
-// `patience`, and FP170 says nothing about a DataLoader whose num_workers the interpreter could not resolve.
+// `patience` (and its Keras fix adds to the callbacks the script builds), and FP170 says nothing about a DataLoader whose num_workers the interpreter could not resolve.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
@@ -74,6 +74,35 @@ describe("FP160 and a learning-rate plateau", () => {
       ),
     );
     assert.equal(codes(a, "FP160").length, 0);
+  });
+});
+
+describe("FP160's Keras fix and a callbacks variable", () => {
+  const keras = (cbLines: string) => `import keras
+from keras import callbacks
+
+(x, y), _ = keras.datasets.mnist.load_data()
+model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10)])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+${cbLines}
+model.fit(x, y, epochs=40, callbacks=cbs)
+`;
+  const fixed = (text: string) => {
+    const fix = codes(analyze(text), "FP160")[0]?.fixes.find((f) => f.isPreferred);
+    assert.ok(fix, "FP160 offers its fix");
+    return applyEdits(text, fix.edits);
+  };
+
+  it("a name bound in two branches is not one list: fit gets the list plus the callback", () => {
+    const text = keras('if x is None:\n    cbs = []\nelse:\n    cbs = [callbacks.CSVLogger("log.csv")]');
+    assert.match(fixed(text), /callbacks=\[\*cbs, callbacks\.EarlyStopping\(monitor="loss"/);
+  });
+
+  it("a script that rebinds the imported `callbacks` name gets keras.callbacks instead", () => {
+    const text = keras("callbacks = [keras.callbacks.CSVLogger('log.csv')]\ncbs = callbacks");
+    const out = fixed(text);
+    assert.match(out, /\[\*cbs, keras\.callbacks\.EarlyStopping\(/);
+    assert.doesNotMatch(out, /callbacks\.EarlyStopping.*callbacks\.EarlyStopping/);
   });
 });
 

@@ -1,5 +1,5 @@
 // Structural edits a careful engineer makes by hand: wrap statements in a `with` block keeping
-// indentation, and set a keyword argument in a call keeping the call's layout.
+// indentation, and set a keyword argument in a call (or append to a list) keeping its layout.
 import type { Node } from "web-tree-sitter";
 import type { TextEdit } from "../types";
 import { lineIndent, type PythonStyle } from "./pythonStyle";
@@ -143,10 +143,20 @@ export function setKeywordArgument(
     if (pair) return replaceValue(pair, valueText);
   }
   if (splats.some((n) => !splatLacks(n, name))) return null;
-  const close = args.lastChild!;
-  const arg = `${name}=${valueText}`;
+  return appendItem(text, style, args, `${name}=${valueText}`);
+}
+
+/**
+ * Adds `item` at the end of a bracketed sequence (a call's argument list, a list literal) in its own
+ * layout: `, item` on one line; on a line of its own, at the last item's indentation and keeping a
+ * trailing comma, when the items sit one per line.
+ */
+export function appendItem(text: string, style: PythonStyle, seq: Node, item: string): TextEdit {
+  const items = seq.namedChildren.filter((n): n is Node => !!n && n.type !== "comment");
+  const close = seq.lastChild!;
+  const arg = item;
   if (items.length === 0) return insertAt(point(close.startPosition.row, close.startPosition.column), arg);
-  const last = items[items.length - 1];
+  const last = items[items.length - 1]!;
   const trailingComma = last.nextSibling?.type === ",";
   const multiline = close.startPosition.row > last.endPosition.row;
   if (multiline) {

@@ -1,12 +1,9 @@
 // FP160: many epochs with no early stopping. Training usually plateaus well before a fixed
 // epoch budget; stopping on a validation plateau saves the tail. Keras gets a callback fix;
 // PyTorch loops get the finding with the priced saving (a patience loop is the user's design).
-import type { Tree } from "web-tree-sitter";
-import { keywordArgument, setKeywordArgument } from "../fixes/codeShapes";
-import { fromImportBinding, moduleBinding } from "../fixes/imports";
-import { detectStyle, quoted } from "../fixes/pythonStyle";
-import type { Fix, RunEstimate } from "../types";
+import type { RunEstimate } from "../types";
 import { callAt } from "./astLookup";
+import { kerasCallbackFix } from "./FP160-keras-fix";
 import type { Rule, RuleContext } from "./rule";
 import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
@@ -76,43 +73,3 @@ function loopBreaks(ctx: RuleContext, run: RunEstimate): boolean {
 
 const LOOPS = new Set(["for_statement", "while_statement"]);
 const FUNCTIONS = new Set(["function_definition", "lambda"]);
-
-function kerasPrefix(tree: Tree): string {
-  return (
-    fromImportBinding(tree, "tensorflow", "keras") ??
-    moduleBinding(tree, "keras") ??
-    `${moduleBinding(tree, "tensorflow") ?? "tf"}.keras`
-  );
-}
-
-/** Adds `callbacks=[EarlyStopping(...)]` to fit(), or appends to an existing literal callbacks list. */
-function kerasCallbackFix(ctx: RuleContext, run: RunEstimate): Fix {
-  const call = callAt(ctx.tree, run.spec.range);
-  const none: Fix = { title: "", edits: [] };
-  if (!call || !/\.fit$/.test(call.childForFieldName("function")?.text ?? "")) return none;
-  const style = detectStyle(ctx.text);
-  const hasVal = !!keywordArgument(call, "validation_data") || !!keywordArgument(call, "validation_split");
-  const monitor = quoted(style, hasVal ? "val_loss" : "loss");
-  const cb = `${kerasPrefix(ctx.tree)}.callbacks.EarlyStopping(monitor=${monitor}, patience=5, restore_best_weights=True)`;
-  const existing = keywordArgument(call, "callbacks")?.childForFieldName("value");
-  if (existing?.type === "list") {
-    const close = existing.lastChild!;
-    const sep = existing.namedChildren.length ? ", " : "";
-    return {
-      title: "Add an EarlyStopping callback",
-      edits: [
-        {
-          range: {
-            start: { line: close.startPosition.row, character: close.startPosition.column },
-            end: { line: close.startPosition.row, character: close.startPosition.column },
-          },
-          newText: `${sep}${cb}`,
-        },
-      ],
-      isPreferred: true,
-    };
-  }
-  if (existing) return none;
-  const edit = setKeywordArgument(ctx.text, style, call, "callbacks", `[${cb}]`);
-  return { title: "Add an EarlyStopping callback", edits: edit ? [edit] : [], isPreferred: true };
-}
