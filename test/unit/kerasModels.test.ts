@@ -156,3 +156,57 @@ model = keras.Model(inp, out)
   assert.match(msgs, /SpectralNormalization.*not modelled/);
   assert.doesNotMatch(msgs, /never built/);
 });
+
+// A subclassed model whose blocks apply activations as functions (keras.activations.relu, keras.ops.gelu)
+// inside call(): the layers after them see the input's shape. Real Keras 3.15 (/tmp/kvenv) counts
+// 57,098 after one call: stem 3·3·3·32 + 32 = 896; per block conv 3·3·32·32 + 32 = 9,248 twice and
+// BatchNorm 4·32 = 128 → 18,624, three blocks 55,872; head 32·10 + 10 = 330.
+const SUBCLASSED_NET = `import keras
+from keras import layers
+
+class Block(layers.Layer):
+    def __init__(self, filters, **kwargs):
+        super().__init__(**kwargs)
+        self.conv1 = layers.Conv2D(filters, 3, padding="same")
+        self.bn = layers.BatchNormalization()
+        self.conv2 = layers.Conv2D(filters, 3, padding="same")
+
+    def call(self, x, training=False):
+        h = keras.activations.relu(self.bn(self.conv1(x), training=training))
+        return keras.ops.gelu(self.conv2(h)) + x
+
+class Net(keras.Model):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.stem = layers.Conv2D(32, 3, padding="same")
+        self.blocks = [Block(32) for _ in range(3)]
+        self.pool = layers.GlobalAveragePooling2D()
+        self.head = layers.Dense(num_classes)
+
+    def call(self, x, training=False):
+        x = self.stem(x)
+        for b in self.blocks:
+            x = b(x, training=training)
+        return self.head(self.pool(x))
+
+model = Net()
+model.build((None, 32, 32, 3))
+`;
+
+test("activations applied as functions inside call() keep the shape for the layers after them", () => {
+  const m = unmodelledLayer(SUBCLASSED_NET).models[0]!;
+  assert.equal(m.params, 896 + 3 * (2 * 9248 + 128) + 330);
+  assert.equal(m.paramsInexact, undefined);
+  // MACs per sample on 32×32: stem 32·32·32·(3·9) = 884,736; six 32→32 convs 32·32·32·(32·9) each; head 32·10.
+  assert.equal(m.forwardMacs, 884736 + 6 * 32 * 32 * 32 * 32 * 9 + 320);
+});
+
+test("a layer called on a value the analysis cannot follow makes the weights a lower bound", () => {
+  const a = unmodelledLayer(SUBCLASSED_NET.replace("keras.ops.gelu(self.conv2(h))", "self.conv2(keras.ops.fft(h))"));
+  const m = a.models[0]!;
+  // conv2 of each block is never built: the total counts the rest, flagged, and names the layer.
+  assert.equal(m.params, 896 + 3 * (9248 + 128) + 330);
+  assert.equal(m.paramsInexact, "lowerBound");
+  assert.equal(m.forwardMacs, null);
+  assert.ok(m.unknowns.some((u) => /Conv2D: called on a tensor of unknown shape/.test(u.message)));
+});

@@ -24,6 +24,14 @@ function sumMacs(graph: CallRecord[]): number | null {
   return s;
 }
 
+/**
+ * A catalog layer reached from the model's graph whose build() never ran: its input was a value the
+ * analysis could not follow (an op it does not model), so its weights were never counted.
+ */
+function unbuilt(l: LayerState): boolean {
+  return l.kind === "catalog" && l.spec !== null && l.built === null;
+}
+
 /** Models nested as a layer of another model's graph are reported inside it, not on their own. */
 function nestedModels(ip: Interp): Set<LayerState> {
   const inner = new Set<LayerState>();
@@ -105,6 +113,12 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
     params += t.params;
     trainable += t.trainable;
     if (t.layer.problem) unknowns.push({ message: t.layer.problem, range: t.layer.site });
+    // One note per layer site: a helper layer class instantiated in a loop shares its site.
+    else if (unbuilt(t.layer) && !unknowns.some((u) => u.range === t.layer.site && /unknown shape/.test(u.message)))
+      unknowns.push({
+        message: `${t.layer.className}: called on a tensor of unknown shape, so its weights and FLOPs are unknown`,
+        range: t.layer.site,
+      });
     if (t.layer.zoo?.approximation) unknowns.push({ message: t.layer.zoo.approximation, range: t.layer.site });
     if (t.layer !== st && t.layer.zoo?.note) unknowns.push({ message: t.layer.zoo.note, range: t.layer.site });
     if (t.layer.zoo?.layerProxy?.attrs.has("trainable"))
@@ -139,7 +153,7 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
   if (st.zoo?.note) unknowns.push({ message: st.zoo.note, range: st.site });
   // A layer whose weights are unknown (its own problem, or a Sequential entry the catalog does not
   // model) makes the total a lower bound and the model's FLOPs unknown, never a confident number.
-  const incomplete = totals.some((t) => t.layer.problem !== null) || st.problem !== null;
+  const incomplete = totals.some((t) => t.layer.problem !== null || unbuilt(t.layer)) || st.problem !== null;
   let macs = st.graph.length && !st.problem ? sumMacs(st.graph) : null;
   if (macs === null && st.graph.length && !st.problem) macs = replayOnFitShape(ip, st);
   if (st.problem && !totals.some((t) => t.layer === st)) unknowns.push({ message: st.problem, range: st.site });

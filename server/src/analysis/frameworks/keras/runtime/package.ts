@@ -10,6 +10,7 @@ import { MERGE_FUNCTIONS } from "../layers/index";
 import { sampleShape } from "./tensors";
 import { applicationsModule } from "./applications";
 import { distributeModule } from "./distribute";
+import { activationsModule, sameShapeOps } from "./elementwise";
 import { catalogClass, inputLayerClass, kerasClasses, kerasInput, mergeFunction } from "./classes";
 import {
   callback,
@@ -58,6 +59,7 @@ function opsModule(): Value {
       // node can keep the Keras tensor's lineage.
       zeros: fn("keras.ops.zeros", (_ip, args, kw) => constantOfShape(kw.get("shape") ?? args[0])),
       ones: fn("keras.ops.ones", (_ip, args, kw) => constantOfShape(kw.get("shape") ?? args[0])),
+      ...sameShapeOps("keras.ops"),
     },
     (attr) => opaque(`keras.ops.${attr}`),
   );
@@ -102,6 +104,7 @@ function kerasModule(ip: Interp): Value {
       Model: k.Model,
       Input: input,
       ops: opsModule(),
+      activations: activationsModule("keras"),
     },
     (attr) => opaque(`keras.${attr}`),
   );
@@ -131,7 +134,16 @@ export function tensorflowRoot(ip: Interp): Value {
   const random = nativeModule("tensorflow.random", { normal: sized("normal"), uniform: sized("uniform") });
   return nativeModule(
     "tensorflow",
-    { keras: kerasModule(ip), data, random, distribute: distributeModule(), newaxis: NONE, function: identity },
+    {
+      keras: kerasModule(ip),
+      data,
+      random,
+      distribute: distributeModule(),
+      nn: nativeModule("tensorflow.nn", sameShapeOps("tf.nn")),
+      math: nativeModule("tensorflow.math", sameShapeOps("tf.math")),
+      newaxis: NONE,
+      function: identity,
+    },
     (attr) => opaque(`tensorflow.${attr}`),
   );
 }
