@@ -22,7 +22,7 @@ import { bindKerasArgs, constructedTrainable, type KArg, type Shape } from "../k
 import { KERAS_LAYERS, MERGE_FUNCTIONS } from "../layers/index";
 import { callLayer, toKArg } from "./layerCall";
 import { buildSequential, functionalGraph } from "./models";
-import { kerasState, type LayerKind, type LayerState } from "./state";
+import { kerasState, LAMBDA_ARGUMENTS, LAMBDA_FUNCTION, type LayerKind, type LayerState } from "./state";
 import { kerasTensor, tensorsIn } from "./tensors";
 
 export interface KerasClasses {
@@ -185,7 +185,8 @@ export function addToSequential(ip: Interp, st: LayerState, it: Value, node: Nod
     st.seqInput = ls.seqInput;
     return;
   }
-  if (st.seqLayers.length === 0 && ls?.seqInput && ls.kind === "catalog") st.seqInput = ls.seqInput;
+  const declares = ls?.kind === "catalog" || ls?.inst.attrs.has(LAMBDA_FUNCTION);
+  if (st.seqLayers.length === 0 && ls?.seqInput && declares) st.seqInput = ls.seqInput;
   st.seqLayers.push(it);
 }
 
@@ -281,6 +282,28 @@ export function inputLayerClass(ip: Interp): ClassV {
         st.className = "InputLayer";
         const s = kw.get("shape") ?? kw.get("input_shape") ?? args[0];
         st.seqInput = s && (s.k === "tuple" || s.k === "list") ? s.items.map((d) => asInt(d)) : null;
+        return NONE;
+      },
+    },
+  });
+}
+
+/**
+ * keras.layers.Lambda(function, output_shape=None, mask=None, arguments=None): no weights; its call
+ * runs `function(inputs, **arguments)` (keras/src/layers/core/lambda_layer.py), so the output shape is
+ * whatever the function makes of its inputs — followed by the interpreter, or unknown.
+ */
+export function lambdaClass(ip: Interp): ClassV {
+  const k = kerasClasses(ip);
+  return makeClass("Lambda", [k.Layer], new Map(), {
+    qualname: "keras.layers.Lambda",
+    native: {
+      init: (ip2, [self, ...args], kw, node) => {
+        if (self?.k !== "instance") return NONE;
+        const st = ensureState(ip2, self, node);
+        st.seqInput = declaredInputShape(kw);
+        self.attrs.set(LAMBDA_FUNCTION, kw.get("function") ?? args[0] ?? NONE);
+        self.attrs.set(LAMBDA_ARGUMENTS, kw.get("arguments") ?? NONE);
         return NONE;
       },
     },

@@ -11,7 +11,7 @@ import type { Interp } from "../../../evaluate/interp";
 import { int, type Kw, NONE, type TensorV, tuple, unknown, type Value } from "../../../evaluate/values";
 import { appForward } from "../applications";
 import { type KArg, type Shape, UNKNOWN } from "../kerasLayerSpec";
-import { type CallRecord, kerasState, type LayerState } from "./state";
+import { type CallRecord, kerasState, LAMBDA_ARGUMENTS, LAMBDA_FUNCTION, type LayerState } from "./state";
 import { kerasTensor, mapTensors, sampleShape, tensorsIn } from "./tensors";
 
 /** A Python value as a catalog argument; a layer instance becomes a nested-layer reference. */
@@ -181,6 +181,8 @@ function callUserCall(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: N
     const shape = s ? tuple([NONE, ...s.map((d) => (d === null ? NONE : int(d)))]) : unknown("input shape", node);
     callValue(ip, bindAttr(ip, st.inst, build), [shape], new Map(), node);
   }
+  const lambda = st.inst.attrs.get(LAMBDA_FUNCTION);
+  if (lambda) return callLambda(ip, st, lambda, args, node);
   const call = lookupClassAttr(st.inst.cls, "call");
   if (!call || call.k !== "func") return unknown(`${st.className} has no call()`, node);
   // `training=` is accepted by call() signatures that declare it; others would reject it.
@@ -189,4 +191,20 @@ function callUserCall(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: N
   if (!takesAny && !call.params.some((p) => p.name === "training")) kw2.delete("training");
   if (!takesAny && !call.params.some((p) => p.name === "mask")) kw2.delete("mask");
   return callValue(ip, bindAttr(ip, st.inst, call), args, kw2, node);
+}
+
+/**
+ * A Lambda layer: its function on the inputs. Elementwise work counts 0 MACs (docs/keras-formulas.md);
+ * a function that multiplies matrices with `@` (which the interpreter sizes but does not count) leaves
+ * the MACs unknown rather than 0.
+ */
+function callLambda(ip: Interp, st: LayerState, f: Value, args: Value[], node: Node | null): Value {
+  const rec = kerasState(ip).stack[kerasState(ip).stack.length - 1];
+  const body = f.k === "func" ? f.node : null;
+  if (rec && body?.descendantsOfType("binary_operator").some((b) => b?.childForFieldName("operator")?.text === "@"))
+    rec.ownMacs = null;
+  const extra = st.inst.attrs.get(LAMBDA_ARGUMENTS);
+  const kw: Kw = new Map();
+  if (extra?.k === "dict") for (const [, [key, v]] of extra.map) if (key.k === "str") kw.set(key.v, v);
+  return callValue(ip, f, [args[0] ?? NONE], kw, node);
 }

@@ -11,7 +11,7 @@ import { sampleShape } from "./tensors";
 import { applicationsModule } from "./applications";
 import { distributeModule } from "./distribute";
 import { activationsModule, sameShapeOps } from "./elementwise";
-import { catalogClass, inputLayerClass, kerasClasses, kerasInput, mergeFunction } from "./classes";
+import { catalogClass, inputLayerClass, kerasClasses, kerasInput, lambdaClass, mergeFunction } from "./classes";
 import {
   callback,
   loadData,
@@ -69,7 +69,12 @@ function kerasModule(ip: Interp): Value {
   const k = kerasClasses(ip);
   for (const [name, m] of modelMethods()) if (!k.Model.attrs.has(name)) k.Model.attrs.set(name, m);
   const input = builtin("keras.Input", kerasInput);
-  const layerEntries: Record<string, Value> = { Layer: k.Layer, Input: input, InputLayer: inputLayerClass(ip) };
+  const layerEntries: Record<string, Value> = {
+    Layer: k.Layer,
+    Input: input,
+    InputLayer: inputLayerClass(ip),
+    Lambda: lambdaClass(ip),
+  };
   for (const f of Object.keys(MERGE_FUNCTIONS)) layerEntries[f] = mergeFunction(f);
   const layers = nativeModule("keras.layers", layerEntries, (attr) => catalogClass(ip, attr));
   const models = nativeModule("keras.models", { Sequential: k.Sequential, Model: k.Model });

@@ -9,6 +9,10 @@ import type { Range } from "../../../types";
 import type { AppConfig, KerasAppRow } from "../applications";
 import type { BuildResult, KArgs, KerasLayerSpec, Shape } from "../kerasLayerSpec";
 
+/** Instance attributes where a keras.layers.Lambda keeps its function and `arguments=` (classes.ts). */
+export const LAMBDA_FUNCTION = "__keras_lambda_function__";
+export const LAMBDA_ARGUMENTS = "__keras_lambda_arguments__";
+
 export type LayerKind = "catalog" | "custom" | "sequential" | "functional" | "subclass" | "zoo";
 
 export interface LayerState {
