@@ -260,7 +260,7 @@ test("DDP started by torch.multiprocessing.spawn: the worker's loop is the run, 
   assert.ok(any.spec.unknowns.some((u) => /launcher/.test(u.message)));
 });
 
-test("a loop over several models trains each: every model gets its input and FLOPs, the run says how it is priced", () => {
+test("a loop over several models trains each: every model gets its input and FLOPs and a run of its own", () => {
   const text = `import torch
 from torch import nn
 from torch.utils.data import DataLoader
@@ -292,9 +292,20 @@ for net in (small, wide):
     assert.deepEqual(m.inputShape, [1, 28, 28]);
     assert.equal(m.forwardFlops, 2 * (784 * hidden + hidden * 10), m.name);
   }
-  assert.equal(a.runs.length, 1);
-  assert.equal(a.runs[0].spec.trials, 2);
-  const note = (a.unknowns ?? []).find((u) => /the loop over 2 models trains each in turn/.test(u.message));
+  // Each model has its own epoch loop inside the model loop: one run per model, each once.
+  assert.deepEqual(
+    a.runs.map((r) => [r.spec.forwardFlops, r.spec.trials, r.spec.epochs]),
+    a.models.map((m) => [m.forwardFlops, 1, 3]),
+  );
+  assert.ok(!(a.unknowns ?? []).some((u) => /trains each in turn/.test(u.message)));
+  // Without an epoch loop of its own the model loop is read as the epoch loop's place: the first
+  // model is priced once per item, and the run says so.
+  const flat = text.replace("    for epoch in range(3):\n", "    if True:\n");
+  assert.notEqual(flat, text);
+  const b = analyze(flat);
+  assert.equal(b.runs.length, 1);
+  assert.equal(b.runs[0].spec.trials, 2);
+  const note = (b.unknowns ?? []).find((u) => /the loop over 2 models trains each in turn/.test(u.message));
   assert.equal(
     note?.range?.start.line,
     text.split("\n").findIndex((l) => l.startsWith("for net in")),

@@ -155,11 +155,21 @@ for params in ParameterGrid(grid):
             nn.functional.cross_entropy(model(x), y).backward()
             opt.step()
 `;
-  const { spec } = analyze(text).runs[0];
-  assert.equal(spec.trials, 3 * 2);
-  assert.equal(spec.batchSize, 128, "sklearn sorts keys: batch_size varies slowest, its first value comes first");
-  assert.equal(spec.trainSamples, 5000);
-  assert.equal(spec.epochs, 3);
+  // The grid is traced config by config: configs that differ only in lr price the same and make
+  // one run per batch size, each repeated for the 3 learning rates.
+  const runs = analyze(text).runs.map((r) => r.spec);
+  assert.deepEqual(
+    runs.map((s) => [s.batchSize, s.trials]),
+    [
+      [128, 3],
+      [64, 3],
+    ],
+    "sklearn sorts keys: batch_size varies slowest, its first value comes first",
+  );
+  for (const spec of runs) {
+    assert.equal(spec.trainSamples, 5000);
+    assert.equal(spec.epochs, 3);
+  }
 });
 
 test("Ray Tune: num_samples × grid points; the trainable runs with the first grid value", async () => {

@@ -16,10 +16,11 @@ import { pretrainedRefOf } from "../frameworks/zoo/alternatives";
 import { inputHint } from "./inputHint";
 
 /** Modules worth reporting: not inside another module, built outside a forward, with something to count. */
-export function rootModules(ip: Interp): ModuleState[] {
+export function rootModules(ip: Interp, same?: Map<number, number>): ModuleState[] {
   const inner = new Set<ModuleState>();
   for (const m of ip.modules) for (const c of m.children.values()) if (c.mod && c.mod !== m) inner.add(c.mod);
-  const seenSites = new Set<string>();
+  // Per site: the architectures reported there (computed only when a site builds a second model).
+  const seenSites = new Map<string, { first: ModuleState; shapes: Map<string, ModuleState> | null }>();
   const out: ModuleState[] = [];
   for (const m of ip.modules) {
     if (inner.has(m) || m.wasChild || m.inForward || !m.site) continue;
@@ -27,13 +28,36 @@ export function rootModules(ip: Interp): ModuleState[] {
     const hasContent = m.children.size > 0 || Array.from(m.params.values()).some((p) => p);
     if (!hasContent && !m.paramProblem) continue;
     // A model built in a loop (or deep-copied) at one place is reported once; a factory function's
-    // one construction site builds several models when its results get names of their own.
-    const key = `${m.className}@${m.site.start.line}:${m.site.start.character}#${m.boundName ?? ""}`;
-    if (seenSites.has(key)) continue;
-    seenSites.add(key);
+    // one construction site builds several models when its results get names of their own, and a
+    // loop over architectures (`getattr(models, arch)(…)`) builds a different one per item.
+    const key = siteKey(m);
+    const site = seenSites.get(key);
+    if (site) {
+      site.shapes ??= new Map([[architecture(site.first), site.first]]);
+      const shape = architecture(m);
+      const twin = site.shapes.get(shape);
+      if (twin) {
+        same?.set(m.id, twin.id);
+        continue;
+      }
+      site.shapes.set(shape, m);
+    } else seenSites.set(key, { first: m, shapes: null });
     out.push(m);
   }
   return out;
+}
+
+const siteKey = (m: ModuleState) =>
+  `${m.className}@${m.site?.start.line}:${m.site?.start.character}#${m.boundName ?? ""}`;
+
+/** A module tree's layer classes and parameter shapes: equal for two builds of one architecture. */
+function architecture(m: ModuleState): string {
+  const parts: string[] = [];
+  for (const [path, mod] of namedModules(m)) {
+    parts.push(`${path}:${mod.className}`);
+    for (const [name, p] of mod.params) if (p) parts.push(`${name}=${p.shape.join("x")}`);
+  }
+  return parts.join(" ");
 }
 
 function batchOne(v: Value): Value {
@@ -187,7 +211,15 @@ const PARAMS_ARE = {
 } as const;
 
 export function buildModelCosts(ip: Interp, stepsForTracing: number): ModelCost[] {
-  const roots = rootModules(ip);
+  // A loop that builds one architecture per pass (k-fold, seeds) reports it once; the passes'
+  // events name the reported one, so each pass's run finds its model (evaluate/loops.ts).
+  const same = new Map<number, number>();
+  const roots = rootModules(ip, same);
+  if (same.size > 0)
+    for (const e of ip.trace) {
+      const id = "modelId" in e && e.modelId !== null ? same.get(e.modelId) : undefined;
+      if (id !== undefined) (e as { modelId: number }).modelId = id;
+    }
   const perModel = Math.floor(stepsForTracing / Math.max(1, roots.length));
   return roots.map((m) => modelCost(ip, m, perModel));
 }

@@ -19,3 +19,11 @@ export const MAX_LIST_ITERATION = 10_000;
  * deep recursion and 5,000-deep generated expressions stop here instead of overflowing.
  */
 export const MAX_NESTING = 600;
+
+/**
+ * A list loop around a whole training (models or phases in turn) has each item traced as its own
+ * run up to this many items; a longer list prices its first item once per item, as before. A cost
+ * bound, not a measured one: each traced item re-runs the training body, and real model or phase
+ * lists hold a handful of items.
+ */
+export const MAX_TRAINING_PASSES = 16;

@@ -4,14 +4,14 @@
 // MAX_LOOP_UNROLL runs once with an unknown loop variable. Each records its true trip count.
 import type { Stmt } from "./ast";
 import { assignTarget } from "./assign";
-import { MAX_LOOP_UNROLL, MAX_WHILE_ITERATIONS } from "./budget";
+import { MAX_LOOP_UNROLL, MAX_TRAINING_PASSES, MAX_WHILE_ITERATIONS } from "./budget";
 import { evalExpr } from "./expressions";
 import type { Interp } from "./interp";
 import { iterate } from "./iteration";
 import type { Scope } from "./scope";
 import { BREAK, type Completion, execBlock, type FrameResult, NORMAL, RAISE, RETURN } from "./statements";
-import type { LoopFrame } from "./trace";
-import { int, rangeLength, truthy, unknown, type Value } from "./values";
+import type { LoopFrame, TraceEvent } from "./trace";
+import { int, rangeLength, toText, truthy, unknown, type Value } from "./values";
 
 type ForStmt = Extract<Stmt, { t: "for" }>;
 
@@ -52,24 +52,68 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
       return c === BREAK ? NORMAL : execBlock(ip, st.orelse, s, frame);
     }
     const list = items ?? [];
+    let passes = false;
     for (let i = 0; i < list.length; i++) {
       const eventsBefore = ip.eventCount;
       const traceBefore = ip.trace.length;
+      if (passes) {
+        // One frame object per pass: a run keeps the events whose stack holds its own pass.
+        const pass: LoopFrame = { ...loopFrame, iteration: i, item: itemText(list[i]) };
+        ip.loops[ip.loops.length - 1] = pass;
+      }
       assignTarget(ip, st.target, list[i], s);
       const c = execBlock(ip, st.body, s, frame);
       if (c === BREAK) return NORMAL;
       if (c === RETURN || c === RAISE) return c;
-      // A body that trains (records events) repeats the same work: once is enough.
-      if (ip.eventCount !== eventsBefore) {
-        const trained = ip.trace.slice(traceBefore).some((e) => e.kind === "backward");
-        otherModels(ip, st, s, frame, list.slice(i + 1), trained);
-        return NORMAL;
+      if (passes || ip.eventCount === eventsBefore) continue;
+      const recorded = ip.trace.slice(traceBefore);
+      // Models or phases in turn, each with its own epoch loop inside: each item may train a
+      // different model or for a different length, so every item is traced as its own run.
+      if (ownFile && list.length <= MAX_TRAINING_PASSES && wrapsTraining(recorded, loopFrame)) {
+        passes = true;
+        loopFrame.iteration = 0;
+        loopFrame.item = itemText(list[0]);
+        continue;
       }
+      // Any other body that trains (records events) repeats the same work: once is enough.
+      const trained = recorded.some((e) => e.kind === "backward");
+      otherModels(ip, st, s, frame, list.slice(i + 1), trained);
+      return NORMAL;
     }
     return execBlock(ip, st.orelse, s, frame);
   } finally {
     if (ownFile) ip.loops.pop();
   }
+}
+
+/**
+ * True when a backward recorded in this loop's pass sits in an epoch loop of its own: a non-list
+ * loop between this loop and the batch loop (the innermost loader loop, else the innermost loop),
+ * as run detection reads it (run/torchLoops.ts). A list loop right around the batch loop is a
+ * train/val phase loop inside one epoch, which stays traced once.
+ */
+function wrapsTraining(recorded: TraceEvent[], loop: LoopFrame): boolean {
+  for (const e of recorded) {
+    if (e.kind !== "backward") continue;
+    const at = e.loops.indexOf(loop);
+    if (at < 0) continue;
+    let bi = e.loops.length - 1;
+    for (let j = e.loops.length - 1; j >= 0; j--)
+      if (e.loops[j].over === "loader") {
+        bi = j;
+        break;
+      }
+    if (e.loops.slice(at + 1, bi).some((l) => l.over !== "list")) return true;
+  }
+  return false;
+}
+
+/** The item a pass runs with, for the run's evidence; long or unknown values are left out. */
+function itemText(v: Value): string | undefined {
+  const t = v.k === "tuple" && v.items.length > 0 ? toText(v.items[0]) : toText(v);
+  if (t === null) return undefined;
+  const shown = v.k === "str" || (v.k === "tuple" && v.items[0]?.k === "str") ? `"${t}"` : t;
+  return shown.length <= 40 ? shown : undefined;
 }
 
 /**

@@ -53,6 +53,14 @@ export interface LoopFrame {
   loader?: LoaderInfo;
   /** Name of the loop variable(s) as written ("epoch", "batch", "(x, y)"). */
   target: string;
+  /**
+   * Set on a list loop around a whole training (`for arch in ("resnet18", "resnet50")`, `for phase,
+   * epochs in [("warmup", 2), ("main", 20)]`) whose items the interpreter traced one by one: which
+   * pass this frame is (0-based), one frame object per pass, so a run can keep its own pass's events.
+   */
+  iteration?: number;
+  /** The loop variable's value in that pass, as Python would print it, when short and known. */
+  item?: string;
 }
 
 /** Inner-most function frames (name + def range) active when the event happened. */

@@ -30,19 +30,67 @@ function batchLoopIndex(loops: LoopFrame[]): number {
 export function torchLoopRuns(facts: ProgramFacts, tree: Tree | null | undefined): RunSpec[] {
   const backwards = facts.trace.filter((e) => e.kind === "backward" && e.loops.length > 0);
   // One run per batch loop: several backward calls in one loop (a GAN's two losses) are one run.
+  // A loop traced pass by pass (models or phases in turn) makes one group per pass.
   const groups = new Map<string, TraceEvent[]>();
   for (const b of backwards) {
     const bl = b.loops[batchLoopIndex(b.loops)];
-    const k = key(bl.range);
+    const k = `${key(bl.range)}${passKey(b.loops)}`;
     groups.set(k, [...(groups.get(k) ?? []), b]);
   }
-  const specs: RunSpec[] = [];
-  for (const events of groups.values()) specs.push(loopRun(facts, tree, events));
-  return specs;
+  // Passes that train the same thing the same way (a learning-rate sweep, k folds whose sizes
+  // differ by a sample) are one run repeated.
+  const merged: Array<{ k: string; events: TraceEvent[]; spec: RunSpec; passes: number }> = [];
+  for (const events of groups.values()) {
+    const spec = loopRun(facts, tree, events);
+    const bl = events[0].loops[batchLoopIndex(events[0].loops)];
+    const k = `${key(bl.range)} ${signature(spec)}`;
+    const seen = merged.find(
+      (m) => m.k === k && close(m.spec.trainSamples, spec.trainSamples) && close(m.spec.valSamples, spec.valSamples),
+    );
+    if (seen) seen.passes++;
+    else merged.push({ k, events, spec, passes: 1 });
+  }
+  return merged.map((m) => (m.passes > 1 ? loopRun(facts, tree, m.events, m.passes) : m.spec));
 }
 
-function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: TraceEvent[]): RunSpec {
+/**
+ * Sample counts that price the same: sklearn's KFold gives the first n % k folds one sample more,
+ * a difference far below the run's other uncertainties (MFU alone spans 2×, docs/MODEL.md §3).
+ */
+const SAME_SAMPLES = 1e-3;
+const close = (a: number | null, b: number | null) =>
+  a === b || (a !== null && b !== null && Math.abs(a - b) <= SAME_SAMPLES * Math.max(a, b));
+
+const passKey = (loops: LoopFrame[]) =>
+  loops.map((l) => (l.iteration === undefined ? "" : ` ${key(l.range)}#${l.iteration}`)).join("");
+
+/** What makes two passes' runs the same run: everything priced but the samples (`close`), not where or why. */
+const signature = (s: RunSpec) =>
+  JSON.stringify([
+    s.model,
+    s.epochs,
+    s.maxSteps,
+    s.batchSize,
+    s.gradientAccumulation,
+    s.tokensPerSample,
+    s.precision,
+    s.device,
+    s.trials,
+    s.forwardFlops,
+    s.params,
+    s.trainableParams,
+    s.maxTimeHours ?? null,
+  ]);
+
+/**
+ * The run of one group of backwards. `repeats` > 1: identical passes of the traced list loops
+ * around it, priced as that many runs of this one.
+ */
+function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: TraceEvent[], repeats = 1): RunSpec {
   const loops = backwards[0].loops;
+  // The passes of traced list loops this run belongs to: its events are those inside them.
+  const pinned = loops.filter((l) => l.iteration !== undefined);
+  const inPass = (e: TraceEvent) => pinned.every((p) => e.loops.includes(p));
   const bi = batchLoopIndex(loops);
   const batchLoop = loops[bi];
   // The epoch loop is the nearest enclosing non-list loop: a list loop in between is a phase loop
@@ -133,7 +181,19 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
       });
     }
   }
+  const passes = outer.filter((o) => o.iteration !== undefined);
+  if (repeats > 1) {
+    spec.trials *= repeats;
+    evidence.push(
+      `×${repeats} runs: ${passes.map(iterText).join(" × ")} around the training loop (line ${line(passes[0].range)})`,
+    );
+  } else
+    for (const o of passes)
+      evidence.push(
+        `${iterText(o)}, item ${(o.iteration ?? 0) + 1} of ${o.tripCount}${o.item ? ` (${o.item})` : ""}: its own run (line ${line(o.range)})`,
+      );
   for (const o of outer) {
+    if (o.iteration !== undefined) continue;
     if (o.tripCount !== null && o.tripCount > 1) {
       spec.trials *= o.tripCount;
       evidence.push(`×${o.tripCount} runs: ${iterText(o)} around the training loop (line ${line(o.range)})`);
@@ -153,7 +213,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   }
 
   // The model(s): forwards inside this batch loop. Trained ones run with grad; no-grad ones are teachers.
-  const inBatch = facts.trace.filter((e) => e.loops.some((l) => sameLoop(l, batchLoop)));
+  const inBatch = facts.trace.filter((e) => e.loops.some((l) => sameLoop(l, batchLoop)) && inPass(e));
   const fwd = inBatch.filter((e): e is Extract<TraceEvent, { kind: "forward" }> => e.kind === "forward");
   const trained = fwd.filter((e) => !e.noGrad).map((e) => e.modelId);
   const teachers = fwd.filter((e) => e.noGrad).map((e) => e.modelId);
@@ -179,7 +239,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   }
 
   // Evaluation: loader loops with forwards but no backward inside the same epoch loop iteration.
-  if (epochLoop) spec.valSamples = evalSamples(facts, epochLoop, batchLoop, evidence);
+  if (epochLoop) spec.valSamples = evalSamples(facts, epochLoop, batchLoop, evidence, inPass);
   // A phase loop (`for phase in ["train", "val"]`) re-runs this batch loop for its other items; the
   // interpreter traces the first (training) pass only, so the others are said, not priced.
   for (const p of epochLoop ? loops.slice(ei + 1, bi) : [])
@@ -259,11 +319,12 @@ function evalSamples(
   epochLoop: LoopFrame,
   batchLoop: LoopFrame,
   evidence: string[],
+  inPass: (e: TraceEvent) => boolean,
 ): number | null {
   const seen = new Set<string>();
   let total: number | null = null;
   for (const e of facts.trace) {
-    if (e.kind !== "forward") continue;
+    if (e.kind !== "forward" || !inPass(e)) continue;
     const i = e.loops.findIndex((l) => sameLoop(l, epochLoop));
     if (i < 0) continue;
     const inner = e.loops.slice(i + 1);
