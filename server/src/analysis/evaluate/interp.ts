@@ -32,6 +32,8 @@ export class Interp {
   maxSteps: number;
   readonly trace: TraceEvent[] = [];
   readonly loops: LoopFrame[] = [];
+  /** Trace length when the current pass of each own-file `for` loop began (evaluate/loops.ts). */
+  readonly passStarts = new Map<LoopFrame, number>();
   readonly frames: CallFrame[] = [];
   noGrad = 0;
   /**

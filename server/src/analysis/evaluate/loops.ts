@@ -60,7 +60,8 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
         // One frame object per pass: a run keeps the events whose stack holds its own pass.
         const pass: LoopFrame = { ...loopFrame, iteration: i, item: itemText(list[i]) };
         ip.loops[ip.loops.length - 1] = pass;
-      }
+        ip.passStarts.set(pass, traceBefore);
+      } else if (ownFile) ip.passStarts.set(loopFrame, traceBefore);
       assignTarget(ip, st.target, list[i], s);
       const c = execBlock(ip, st.body, s, frame);
       if (c === BREAK) return NORMAL;
@@ -82,8 +83,26 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
     }
     return execBlock(ip, st.orelse, s, frame);
   } finally {
-    if (ownFile) ip.loops.pop();
+    if (ownFile) ip.passStarts.delete(ip.loops.pop() ?? loopFrame);
   }
+}
+
+/**
+ * True when a condition on a range loop's variable (`if epoch % 5 == 0:`) is read in the pass that
+ * stands for the whole loop: one that has already recorded a backward is the only pass traced, and
+ * the branch its value skips runs on other iterations (evaluation every k epochs, a checkpoint at
+ * the last), so both branches are taken as for an unknown condition.
+ */
+export function conditionVariesOverPasses(ip: Interp, condText: string): boolean {
+  for (const l of ip.loops) {
+    if (l.over !== "range" || (l.tripCount ?? 0) < 2) continue;
+    const start = ip.passStarts.get(l);
+    if (start === undefined) continue;
+    const names = l.target.match(/[A-Za-z_]\w*/g) ?? [];
+    if (!names.some((n) => new RegExp(`(^|[^\\w.])${n}($|\\W)`).test(condText))) continue;
+    for (let i = start; i < ip.trace.length; i++) if (ip.trace[i].kind === "backward") return true;
+  }
+  return false;
 }
 
 /**

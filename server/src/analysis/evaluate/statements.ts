@@ -8,7 +8,7 @@ import { evalExpr } from "./expressions";
 import { defineFunction } from "./functions";
 import { execImport, execImportFrom } from "./imports";
 import type { Interp } from "./interp";
-import { execFor, execWhile } from "./loops";
+import { conditionVariesOverPasses, execFor, execWhile } from "./loops";
 import { binop } from "./operators";
 import type { Scope } from "./scope";
 import { NONE, truthy, unknown, type Value } from "./values";
@@ -132,7 +132,8 @@ function execInner(ip: Interp, st: Stmt, s: Scope, frame: FrameResult): Completi
  * branch that raises is dropped, since the other one is what a working script does.
  */
 function execIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, frame: FrameResult): Completion {
-  const t = truthy(evalExpr(ip, st.cond, s));
+  let t = truthy(evalExpr(ip, st.cond, s));
+  if (t !== null && ip.loops.length > 0 && conditionVariesOverPasses(ip, st.cond.node.text)) t = null;
   if (t === true) return execBlock(ip, st.body, s, frame);
   if (t === false) return execBlock(ip, st.orelse, s, frame);
   ip.undecided.push(st.cond.node);

@@ -1,5 +1,6 @@
 // Reads what the trace does not carry from the syntax tree: the text of a loop's iterable (for
-// evidence), and gradient accumulation (`if (i + 1) % k == 0:` around optimizer.step()).
+// evidence), gradient accumulation (`if (i + 1) % k == 0:` around optimizer.step()) and evaluation
+// every k epochs (`if epoch % k == 0:` around the evaluation loop).
 import type { Node, Tree } from "web-tree-sitter";
 import type { LoopFrame } from "../evaluate/trace";
 import type { Range } from "../types";
@@ -40,6 +41,10 @@ const ACCUM =
 const ACCUM_LAST =
   /^\(?\s*([A-Za-z_]\w*)\s*%\s*([A-Za-z_][\w.]*|\d+)\s*\)?\s*==\s*\(?\s*([A-Za-z_][\w.]*|\d+)\s*-\s*1\s*\)?$/;
 
+// `epoch % cfg["eval_every"] == 0`: the same guard with a period the patterns above cannot name; it
+// still says the branch runs once per period (k is then read, or left unknown, from the tree).
+const ANY_PERIOD = /^\(?\s*([A-Za-z_]\w*)\s*(?:\+\s*1\s*)?\)?\s*%\s*(.+?)\s*==\s*0$/;
+
 /**
  * Gradient-accumulation factor k when the optimizer step sits under `if (<v> + 1) % k == 0` inside
  * the batch loop and <v> is that loop's variable or a counter incremented once per batch (an `or`
@@ -61,21 +66,62 @@ export function accumulationSteps(
       if (acc) return acc;
     }
     if (p.type !== "if_statement") continue;
-    let cond = p.childForFieldName("condition");
-    // `(i + 1) % k == 0 or (i + 1) == len(loader)`: the modulus clause sets the factor.
-    while (cond?.type === "boolean_operator" && cond.childForFieldName("operator")?.text === "or")
-      cond = cond.childForFieldName("left");
-    const text = cond?.text.trim() ?? "";
-    const last = ACCUM_LAST.exec(text);
-    const m = ACCUM.exec(text) ?? (last && last[3] === last[2] ? last : null);
-    if (!m || !cond) continue;
+    const g = moduloGuard(tree, p);
+    if (!g) continue;
     const loopVars: string[] = batchLoop.target.match(/[A-Za-z_]\w*/g) ?? [];
-    if (!loopVars.includes(m[1]) && !countsBatches(p, m[1])) continue;
-    const kNode = [...cond.descendantsOfType(["integer", "identifier", "attribute"])].find((n) => n?.text === m[2]);
-    const k = kNode ? integerAt(tree.rootNode, kNode) : null;
-    if (k !== null && k >= 1) return { k, text: `if ${cond.text.trim()}` };
+    if (!loopVars.includes(g.v) && !countsBatches(p, g.v)) continue;
+    if (g.k !== null && g.k >= 1) return { k: g.k, text: g.text };
   }
   return null;
+}
+
+/** `if (<v> + 1) % k == 0:` (and its variants above): the counter, k when readable, the guard's text. */
+function moduloGuard(tree: Tree, ifNode: Node): { v: string; k: number | null; text: string } | null {
+  let cond = ifNode.childForFieldName("condition");
+  // `(i + 1) % k == 0 or (i + 1) == len(loader)`: the modulus clause sets the factor.
+  while (cond?.type === "boolean_operator" && cond.childForFieldName("operator")?.text === "or")
+    cond = cond.childForFieldName("left");
+  const text = cond?.text.trim() ?? "";
+  const last = ACCUM_LAST.exec(text);
+  const m = ACCUM.exec(text) ?? (last && last[3] === last[2] ? last : null) ?? ANY_PERIOD.exec(text);
+  if (!m || !cond) return null;
+  const kNode = [...cond.descendantsOfType(["integer", "identifier", "attribute", "subscript", "call"])].find(
+    (n) => n?.text === m[2],
+  );
+  return { v: m[1], k: kNode ? integerAt(tree.rootNode, kNode) : null, text: `if ${text}` };
+}
+
+/**
+ * Evaluation every k epochs: the evaluation loop, or a call in the epoch loop of a function it runs
+ * in (`callees`, innermost last), sits under `if epoch % k == 0:` on the epoch loop's variable.
+ * k = null: the guard is there but k cannot be read. Absent: no such guard.
+ */
+export function epochGuard(
+  tree: Tree | null | undefined,
+  evalLoop: Range,
+  epochLoop: LoopFrame,
+  callees: string[],
+): { k: number | null; text: string } | undefined {
+  const epochNode = tree ? nodeAtRange(tree, epochLoop.range) : null;
+  const body = epochNode?.type === "for_statement" ? epochNode.childForFieldName("body") : null;
+  if (!tree || !epochNode || !body) return undefined;
+  const vars: string[] = epochLoop.target.match(/[A-Za-z_]\w*/g) ?? [];
+  const inside = (n: Node) => epochNode.startIndex <= n.startIndex && n.endIndex <= epochNode.endIndex;
+  const evalNode = nodeAtRange(tree, evalLoop);
+  const starts: Node[] = [];
+  if (evalNode && inside(evalNode)) starts.push(evalNode);
+  else
+    for (const c of body.descendantsOfType("call")) {
+      const fn = c?.childForFieldName("function")?.text ?? "";
+      if (c && callees.some((name) => fn === name || fn.endsWith(`.${name}`))) starts.push(c);
+    }
+  for (const start of starts)
+    for (let p = start.parent; p && p.id !== epochNode.id; p = p.parent) {
+      if (p.type !== "if_statement") continue;
+      const g = moduloGuard(tree, p);
+      if (g && vars.includes(g.v)) return { k: g.k, text: g.text };
+    }
+  return undefined;
 }
 
 /** `micro += 1` once per batch: the name is incremented in the loop around `guard`, outside it. */

@@ -7,7 +7,7 @@ import type { LoopFrame, TraceEvent } from "../evaluate/trace";
 import type { Range, RunSpec } from "../types";
 import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
 import { callsPerStep } from "./callSites";
-import { accumulationSteps, loopIterableText, stepCallRanges } from "./sourceLookup";
+import { accumulationSteps, epochGuard, loopIterableText, stepCallRanges } from "./sourceLookup";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { thousands } from "../format";
 
@@ -239,7 +239,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   }
 
   // Evaluation: loader loops with forwards but no backward inside the same epoch loop iteration.
-  if (epochLoop) spec.valSamples = evalSamples(facts, epochLoop, batchLoop, evidence, inPass);
+  if (epochLoop) spec.valSamples = evalSamples(facts, tree, epochLoop, batchLoop, evidence, spec.unknowns, inPass);
   // A phase loop (`for phase in ["train", "val"]`) re-runs this batch loop for its other items; the
   // interpreter traces the first (training) pass only, so the others are said, not priced.
   for (const p of epochLoop ? loops.slice(ei + 1, bi) : [])
@@ -316,9 +316,11 @@ function batchFromForwards(
 
 function evalSamples(
   facts: ProgramFacts,
+  tree: Tree | null | undefined,
   epochLoop: LoopFrame,
   batchLoop: LoopFrame,
   evidence: string[],
+  unknowns: RunSpec["unknowns"],
   inPass: (e: TraceEvent) => boolean,
 ): number | null {
   const seen = new Set<string>();
@@ -337,9 +339,27 @@ function evalSamples(
       ds?.samples ??
       (loop.tripCount !== null && loop.loader?.batchSize ? loop.tripCount * loop.loader.batchSize : null);
     if (n === null) continue;
-    total = (total ?? 0) + n;
+    const where = `${ds?.name ?? "loader"}${ds?.split ? ` ${ds.split}` : ""} (line ${line(loop.range)})${e.noGrad ? "" : " (runs without no_grad)"}`;
+    // `if epoch % k == 0:` around it (or around the call of the function it runs in): 1/k per epoch.
+    const every = epochGuard(
+      tree,
+      loop.range,
+      epochLoop,
+      e.frames.map((f) => f.name),
+    );
+    if (every && every.k === null) {
+      unknowns.push({
+        message: `the evaluation loop runs under \`${every.text}\` with a period that cannot be read: its passes are not priced`,
+        range: loop.range,
+      });
+      continue;
+    }
+    const k = every?.k ?? 1;
+    total = (total ?? 0) + n / k;
     evidence.push(
-      `${thousands(n)} evaluation samples per epoch: ${ds?.name ?? "loader"}${ds?.split ? ` ${ds.split}` : ""} (line ${line(loop.range)})${e.noGrad ? "" : " (runs without no_grad)"}`,
+      k > 1
+        ? `${thousands(n)} evaluation samples every ${k} epochs (\`${every?.text}\`): ${where}`
+        : `${thousands(n)} evaluation samples per epoch: ${where}`,
     );
   }
   return total;
