@@ -23,6 +23,16 @@ export function integerAt(root: Node, expr: Node, depth = 0): number | null {
       const arg = expr.childForFieldName("arguments")?.namedChild(0);
       return expr.childForFieldName("function")?.text === "int" && arg ? integerAt(root, arg, depth + 1) : null;
     }
+    case "binary_operator": {
+      // `args.epochs + 1` (a 1-based `range(start, epochs + 1)`): sums and differences only.
+      const op = expr.childForFieldName("operator")?.text;
+      const l = expr.childForFieldName("left");
+      const r = expr.childForFieldName("right");
+      if ((op !== "+" && op !== "-") || !l || !r) return null;
+      const a = integerAt(root, l, depth + 1);
+      const b = a === null ? null : integerAt(root, r, depth + 1);
+      return a === null || b === null ? null : op === "+" ? a + b : a - b;
+    }
     case "identifier":
       return nameValue(root, expr, expr.text, depth);
     case "attribute": {

@@ -8,6 +8,7 @@ import type { Range, RunSpec } from "../types";
 import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
 import { callsPerStep } from "./callSites";
 import { accumulationSteps, epochGuard, loopIterableText, stepCallRanges } from "./sourceLookup";
+import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { thousands } from "../format";
 
@@ -174,11 +175,18 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
       spec.epochs = epochLoop.tripCount;
       evidence.push(`epochs ${epochLoop.tripCount} from ${iterText(epochLoop)} (line ${line(epochLoop.range)})`);
     } else {
-      spec.unknowns.push({
-        message: `the epoch loop (${iterText(epochLoop)}) has no known trip count`,
-        range: epochLoop.range,
-        hint: "add `# footprint: epochs 90`",
-      });
+      const fresh = freshStartEpochs(tree, epochLoop);
+      if (fresh) {
+        spec.epochs = fresh.epochs;
+        evidence.push(
+          `epochs ${fresh.epochs} from ${iterText(epochLoop)} started fresh (\`${fresh.start}\`, line ${fresh.line}); a run resumed from a checkpoint trains the rest of these epochs`,
+        );
+      } else
+        spec.unknowns.push({
+          message: `the epoch loop (${iterText(epochLoop)}) has no known trip count`,
+          range: epochLoop.range,
+          hint: "add `# footprint: epochs 90`",
+        });
     }
   }
   const passes = outer.filter((o) => o.iteration !== undefined);
