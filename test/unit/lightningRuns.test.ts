@@ -217,8 +217,10 @@ test("DataModule built in the __main__ block: limit_train_batches fraction, 16-m
   const kmnistTest = findDataset("torchvision.datasets.KMNIST", { train: false })?.samples;
   assert.ok(typeof kmnist === "number" && typeof kmnistTest === "number");
   assert.equal(spec.batchSize, batch);
-  // Lightning docs: a float limit keeps int(fraction × batches per epoch) batches.
-  assert.equal(spec.trainSamples, Math.floor(Math.ceil(kmnist / batch) * limit) * batch);
+  // Lightning docs: a float limit keeps int(fraction × batches per epoch) batches, of each process's
+  // share: on N devices the DistributedSampler gives each ceil(samples / N) samples.
+  const devices = scriptNumber(text, /devices=(\d+)/);
+  assert.equal(spec.trainSamples, Math.floor(Math.ceil(Math.ceil(kmnist / devices) / batch) * limit) * batch * devices);
   assert.equal(spec.epochs, scriptNumber(text, /max_epochs=(\d+)/));
   assert.equal(spec.gradientAccumulation, scriptNumber(text, /accumulate_grad_batches=(\d+)/));
   assert.equal(spec.precision, "fp16-mixed");
@@ -275,4 +277,26 @@ test("max_time with max_epochs caps the time only when the budget binds (dict an
   assert.equal(tight.runs[0].timeHours?.high, cap);
   assert.equal(tight.runs[0].timeHours?.low, Math.min(freeHours.low, cap));
   assert.ok(!tight.findings.some((f) => f.code === "FP160"));
+});
+
+test("DDP on N devices: integer limit_train_batches, limit_val_batches and val_check_interval count each process's batches", () => {
+  const text = read("test/fixtures/runs/lightning/svhn_ddp_int_limits.py");
+  const { spec } = analyze(text).runs[0];
+  const devices = scriptNumber(text, /devices=(\d+)/);
+  const batch = scriptNumber(text, /split="train", .*batch_size=(\d+)/);
+  const valBatch = scriptNumber(text, /split="test", .*batch_size=(\d+)/);
+  const limit = scriptNumber(text, /limit_train_batches=(\d+)/);
+  const valLimit = scriptNumber(text, /limit_val_batches=(\d+)/);
+  const interval = scriptNumber(text, /val_check_interval=(\d+)/);
+  const svhn = findDataset("torchvision.datasets.SVHN", { split: "train" })?.samples;
+  assert.ok(typeof svhn === "number");
+  // Each process draws `limit` of its own batches: the epoch is devices × limit × batch samples.
+  const own = Math.ceil(Math.ceil(svhn / devices) / batch);
+  assert.ok(own > limit, "the limit binds");
+  assert.equal(spec.trainSamples, limit * batch * devices);
+  // Validation every `interval` of a process's (limited) batches, each check limit_val_batches per process.
+  const checks = Math.floor(limit / interval);
+  assert.equal(spec.valSamples, checks * valLimit * valBatch * devices);
+  assert.equal(spec.epochs, scriptNumber(text, /max_epochs=(\d+)/));
+  assert.equal(spec.device?.count, devices);
 });

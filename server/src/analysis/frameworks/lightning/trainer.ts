@@ -68,18 +68,42 @@ function loaderOf(v: Value | undefined): NativeV | null {
   return null;
 }
 
-/** `limit_train_batches` / `limit_val_batches`: a float is a fraction of the batches, an int a number of batches (Lightning docs). */
+/**
+ * Batches one process draws per epoch. Under a multi-device strategy Lightning gives each process a
+ * DistributedSampler, which hands it ceil(N / devices) samples (torch.utils.data.DistributedSampler,
+ * drop_last=False); a `dp` strategy splits each batch instead, so every process sees the whole set.
+ */
+function perDeviceBatches(info: LoaderInfo, trips: number | null, shards: number): number | null {
+  const n = info.dataset?.samples;
+  if (shards <= 1 || n == null || info.batchSize === null) return trips;
+  const each = Math.ceil(n / shards);
+  return info.dropLast ? Math.floor(each / info.batchSize) : Math.ceil(each / info.batchSize);
+}
+
+function limitedBatches(own: number, limit: Value | undefined): number {
+  if (!limit || limit.k !== "num") return own;
+  return limit.int ? Math.min(own, limit.v) : Math.floor(own * limit.v);
+}
+
+/**
+ * `limit_train_batches` / `limit_val_batches`: a float is a fraction of the batches, an int a number
+ * of batches (Lightning docs), counted per process: on `shards` devices each keeps that many of its
+ * own share, so the epoch holds shards × as many samples.
+ */
 function limitLoader(
   info: LoaderInfo,
   trips: number | null,
   limit: Value | undefined,
+  shards: number,
   flag = "limit_train_batches",
 ): LoaderInfo {
-  if (!limit || limit.k !== "num" || !info.dataset || info.batchSize === null || trips === null) return info;
-  const batches = limit.int ? Math.min(trips, limit.v) : Math.floor(trips * limit.v);
-  if (batches >= trips) return info;
-  const samples = Math.min(info.dataset.samples ?? Number.POSITIVE_INFINITY, batches * info.batchSize);
-  const name = `${info.dataset.name ?? "dataset"} (${flag}=${limit.v})`;
+  const own = perDeviceBatches(info, trips, shards);
+  if (!limit || limit.k !== "num" || !info.dataset || info.batchSize === null || own === null) return info;
+  const batches = limitedBatches(own, limit);
+  if (batches >= own) return info;
+  const samples = Math.min(info.dataset.samples ?? Number.POSITIVE_INFINITY, batches * info.batchSize * shards);
+  const per = shards > 1 ? `, on each of ${shards} devices` : "";
+  const name = `${info.dataset.name ?? "dataset"} (${flag}=${limit.v}${per})`;
   return { ...info, dataset: { ...info.dataset, name, samples } };
 }
 
@@ -119,7 +143,7 @@ function fitLoaders(
 /**
  * Validation passes per training epoch: `check_val_every_n_epoch` (default 1) spaces them out;
  * `val_check_interval` as a float < 1 runs 1/v per epoch, as an int every N training batches
- * (Lightning Trainer docs).
+ * (Lightning Trainer docs) of one process's share (`trainBatches`).
  */
 function validationsPerEpoch(tkw: Kw, trainBatches: number | null): number {
   const every = asInt(tkw.get("check_val_every_n_epoch"));
@@ -211,6 +235,11 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
   const nodes = asInt(tkw.get("num_nodes")) ?? 1;
   const devices = deviceCount(tkw.get("devices")) ?? gpus ?? tpus;
   const accelerator = asString(tkw.get("accelerator")) ?? (gpus ? "gpu" : tpus ? "tpu" : null);
+  const count = devices !== null ? devices * Math.max(1, nodes) : null;
+  const strategy = asString(tkw.get("strategy"));
+  const shards = count !== null && count > 1 && strategy !== "dp" ? count : 1;
+  const own = info ? perDeviceBatches(info, loader?.loop?.tripCount ?? null, shards) : null;
+  const trainTrips = own === null ? null : limitedBatches(own, tkw.get("limit_train_batches"));
   if (!/cpu|tpu|mps/i.test(accelerator ?? "")) allVisible(ip, tkw, node);
   ip.event(
     {
@@ -219,19 +248,20 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
       maxEpochs: asInt(tkw.get("max_epochs")),
       maxSteps: fastSteps ?? asInt(tkw.get("max_steps")),
       precision: lightningPrecision(tkw.get("precision")),
-      devices: devices !== null ? devices * Math.max(1, nodes) : null,
+      devices: count,
       accelerator,
-      loader: info ? limitLoader(info, loader?.loop?.tripCount ?? null, tkw.get("limit_train_batches")) : null,
+      loader: info ? limitLoader(info, loader?.loop?.tripCount ?? null, tkw.get("limit_train_batches"), shards) : null,
       accumulate: asInt(tkw.get("accumulate_grad_batches")),
       valLoader: valLoader?.loop?.loader
         ? limitLoader(
             valLoader.loop.loader,
             valLoader.loop.tripCount ?? null,
             tkw.get("limit_val_batches"),
+            shards,
             "limit_val_batches",
           )
         : null,
-      valPerEpoch: validationsPerEpoch(tkw, loader?.loop?.tripCount ?? null),
+      valPerEpoch: validationsPerEpoch(tkw, trainTrips),
       callbacks: callbackNames(tkw.get("callbacks")),
       maxTime: maxTimeOf(tkw.get("max_time")),
     },
