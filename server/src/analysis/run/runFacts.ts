@@ -226,6 +226,19 @@ export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): v
     add("training samples per epoch are unknown", "add `# footprint: samples 50000`");
   if (spec.epochs === null && spec.maxSteps === null && spec.maxTimeHours == null)
     add("the number of epochs is unknown", "add `# footprint: epochs 90`");
+  // Priced samples with no batch: the FLOPs hold, but the per-step floor (dispatch and loading per
+  // step, docs/MODEL.md §3) needs the step count, so the time is only the compute-bound low end.
+  // Samples a directive states stand for the whole run, which no script batch describes.
+  if (
+    spec.batchSize === null &&
+    spec.trainSamples !== null &&
+    !spec.evidence.some((e) => e.includes("# footprint: samples directive")) &&
+    !spec.unknowns.some((u) => /batch size/.test(u.message))
+  )
+    add(
+      "the batch size is unknown: the time leaves out the per-step overhead, so it is a lower bound",
+      "give the DataLoader a batch_size the script states (a literal, a constant or an argparse default)",
+    );
   if (spec.forwardFlops === null && !(spec.tokensPerSample && spec.params)) {
     if (spec.params === null)
       // No sized model: an input shape cannot help; the size (or the forward cost) itself can.

@@ -166,6 +166,18 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     );
   }
 
+  // `for step in range(steps_per_epoch)` whose length the launcher sets (`len(ds) // (B * world_size)`):
+  // the epochs are known, the samples each one draws are not.
+  if (batchLoop.over === "unknown" && batchLoop.target && epochLoop?.tripCount != null) {
+    spec.epochs = epochLoop.tripCount;
+    evidence.push(`epochs ${epochLoop.tripCount} from ${iterText(epochLoop)} (line ${line(epochLoop.range)})`);
+    spec.unknowns.push({
+      message: `the step loop ${iterText(batchLoop)} has no known length: the samples each epoch draws are unknown`,
+      range: batchLoop.range,
+      hint: "add `# footprint: samples 50000`",
+    });
+  }
+
   // Epochs: the loop around the batch loop (none: one pass). Loops further out repeat the whole run.
   if (batchLoop.over === "loader") {
     if (!epochLoop) {
