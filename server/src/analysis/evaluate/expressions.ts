@@ -18,6 +18,7 @@ import {
   hashKey,
   int,
   type Kw,
+  markOpenKw,
   NONE,
   str,
   toText,
@@ -193,7 +194,7 @@ export function evalArgs(ip: Interp, args: CallArg[], s: Scope): [Value[], Kw] {
         for (const [k, val] of v.map.values()) if (k.k === "str") kw.set(k.v, val);
       } else if (v.k === "instance" && !v.mod) {
         for (const [k, val] of v.attrs) kw.set(k, val);
-      }
+      } else if (v.k === "unknown") markOpenKw(kw, `**${a.value.node?.text ?? "kwargs"}`);
     }
   }
   return [pos, kw];

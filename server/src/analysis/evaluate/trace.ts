@@ -125,6 +125,8 @@ export type TraceEvent =
       evalSamples: number | null;
       /** eval_strategy="steps": optimizer steps between evaluations (eval_steps, else logging_steps, default 500). */
       evalSteps: number | null;
+      /** TrainingArguments also got `**cfg` of unknown contents: what it leaves out is not the library default. */
+      argsOpen?: string;
     })
   | (EventBase & {
       kind: "lightningFit";

@@ -6,6 +6,19 @@ import type { Interp } from "./interp";
 import type { Scope } from "./scope";
 
 export type Kw = Map<string, Value>;
+
+const OPEN_KW = Symbol("open keywords");
+/**
+ * Marks keywords that spread `**x` of unknown contents (a dict read from a YAML file): any keyword
+ * the callee did not get may still have been passed, so its default is not what runs.
+ */
+export function markOpenKw(kw: Kw, spread: string): void {
+  (kw as Kw & { [OPEN_KW]?: string })[OPEN_KW] = spread;
+}
+/** The `**x` text of an unknown spread among these keywords; undefined when every keyword is known. */
+export function openKw(kw: Kw): string | undefined {
+  return (kw as Kw & { [OPEN_KW]?: string })[OPEN_KW];
+}
 export type NativeFn = (ip: Interp, args: Value[], kw: Kw, node: Node | null) => Value;
 
 /** One parameter tensor of an nn.Module; shared (tied) weights are the same object. */

@@ -220,12 +220,28 @@ function kerasPerEpoch(
 
 function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
   const spec = base(facts, e, "transformers", e.modelId);
-  spec.batchSize = orDefault(spec, "per-device batch size", e.batchSize, FRAMEWORK_DEFAULTS.hfBatch);
+  // TrainingArguments(**cfg) with cfg read at run time: what the script leaves out may be in cfg.
+  const open = e.argsOpen;
+  const fromOpen = (what: string, hint?: string) =>
+    spec.unknowns.push({
+      message: `${what} is not in the script: TrainingArguments also takes ${open}, read at run time, so the library default may not apply`,
+      range: e.range,
+      ...(hint ? { hint } : {}),
+    });
+  if (open && e.batchSize === null) fromOpen("per_device_train_batch_size");
+  else spec.batchSize = orDefault(spec, "per-device batch size", e.batchSize, FRAMEWORK_DEFAULTS.hfBatch);
+  if (open && e.gradientAccumulation === null) fromOpen("gradient_accumulation_steps");
   spec.gradientAccumulation = Math.max(1, e.gradientAccumulation ?? 1);
   if (e.maxSteps !== null && e.maxSteps > 0) {
     spec.maxSteps = e.maxSteps;
     spec.evidence.push(`max_steps ${e.maxSteps} (overrides num_train_epochs)`);
-  } else spec.epochs = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.hfEpochs);
+  } else if (open && e.epochs === null)
+    fromOpen(
+      e.maxSteps === null ? "num_train_epochs (or max_steps)" : "num_train_epochs",
+      "add `# footprint: epochs 90`",
+    );
+  else spec.epochs = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.hfEpochs);
+  if (open && e.precision === null) fromOpen("fp16 / bf16");
   spec.trainSamples = e.trainSamples;
   if (e.trainSamples !== null) spec.evidence.push(`${thousands(e.trainSamples)} training samples (train_dataset)`);
   spec.tokensPerSample = e.tokensPerSample;

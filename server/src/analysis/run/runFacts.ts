@@ -233,7 +233,7 @@ export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): v
     spec.batchSize === null &&
     spec.trainSamples !== null &&
     !spec.evidence.some((e) => e.includes("# footprint: samples directive")) &&
-    !spec.unknowns.some((u) => /batch size/.test(u.message))
+    !spec.unknowns.some((u) => /batch.size/.test(u.message))
   )
     add(
       "the batch size is unknown: the time leaves out the per-step overhead, so it is a lower bound",

@@ -4,7 +4,7 @@ import type { Node } from "web-tree-sitter";
 import type { Param } from "../ast";
 import type { Interp } from "../interp";
 import type { Scope } from "../scope";
-import { dictFrom, type Kw, str, unknown, type Value } from "../values";
+import { dictFrom, type Kw, openKw, str, unknown, type Value } from "../values";
 
 export function bindParams(
   _ip: Interp,
@@ -27,7 +27,11 @@ export function bindParams(
         else if (kw.has(p.name)) {
           v = kw.get(p.name);
           (used ??= new Set()).add(p.name);
-        } else v = defaults.get(p.name);
+        } else {
+          // `f(**cfg)` with cfg read at run time may set this parameter: its default is not known to run.
+          const open = openKw(kw);
+          v = open ? unknown(`${fname}(): '${p.name}' may be set by ${open}`, node) : defaults.get(p.name);
+        }
         scope.vars.set(p.name, v ?? unknown(`${fname}() called without argument '${p.name}'`, node));
         break;
       }

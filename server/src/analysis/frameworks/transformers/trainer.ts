@@ -16,6 +16,7 @@ import {
   type Kw,
   NONE,
   type NativeV,
+  openKw,
   tensor,
   truthy,
   unknown,
@@ -36,6 +37,8 @@ export interface HfArgs {
   evalStrategy: string | null;
   useCpu: boolean;
   kw: Kw;
+  /** `**cfg` of unknown contents passed too: the arguments left out may be set there, not defaulted. */
+  open?: string;
 }
 
 const flag = (kw: Kw, name: string) => truthy(kw.get(name) ?? NONE) === true;
@@ -52,6 +55,7 @@ export function readTrainingArgs(kw: Kw): HfArgs {
     evalStrategy: asString(kw.get("eval_strategy") ?? kw.get("evaluation_strategy")),
     useCpu: flag(kw, "use_cpu") || flag(kw, "no_cuda"),
     kw,
+    ...(openKw(kw) ? { open: openKw(kw) } : {}),
   };
 }
 
@@ -173,6 +177,7 @@ function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: numb
       tokensPerSample: ds?.info.tokensPerSample ?? null,
       tokensHow: ds?.info.tokensHow,
       evalEachEpoch: a?.evalStrategy === "epoch" && !!trainerKw.get("eval_dataset"),
+      ...(a?.open ? { argsOpen: a.open } : {}),
       ...evaluation(ip, a, trainerKw, node),
     },
     node,
