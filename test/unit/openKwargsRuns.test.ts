@@ -85,3 +85,50 @@ test("a function called with **hparams from JSON: its defaults are unknown, its 
   const known = onlyRun(edit(FN, "hparams = json.load(fh)", 'hparams = {"lr": 0.01}')).spec;
   assert.equal(known.batchSize, 64);
 });
+
+const LIGHTNING = `import yaml
+import lightning as L
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from torchvision import datasets, transforms
+
+
+class Classifier(L.LightningModule):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        return nn.functional.cross_entropy(self.net(x), y)
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters())
+
+
+cfg = yaml.safe_load(open("config.yaml"))
+loader = DataLoader(datasets.MNIST("data", train=True, transform=transforms.ToTensor()), **cfg["loader"])
+trainer = L.Trainer(**cfg["trainer"])
+trainer.fit(Classifier(), loader)
+`;
+
+test("Lightning Trainer(**cfg) and DataLoader(**cfg): no 1000-epoch default, no batch of 1", () => {
+  const { spec, trainFlops } = onlyRun(LIGHTNING);
+  assert.equal(spec.epochs, null);
+  assert.equal(spec.batchSize, null, "DataLoader's batch_size=1 default may not apply");
+  assert.equal(trainFlops, null);
+  const said = spec.unknowns.map((u) => u.message).join("\n");
+  assert.match(said, /max_epochs \/ max_steps are not in the script: .*\*\*cfg\["trainer"\]/);
+  assert.match(said, /devices and precision are not in the script/);
+  // The epochs directive fills the gap it names; the device directive the other.
+  const filled = onlyRun(`# footprint: epochs 20\n# footprint: device a100 x2\n${LIGHTNING}`).spec;
+  assert.equal(filled.epochs, 20);
+  assert.ok(!filled.unknowns.some((u) => /not in the script/.test(u.message)));
+  // Written out, the library defaults hold again.
+  const plain = onlyRun(
+    edit(edit(LIGHTNING, ', **cfg["loader"])', ")"), 'L.Trainer(**cfg["trainer"])', "L.Trainer()"),
+  ).spec;
+  assert.equal(plain.batchSize, 1, "torch DataLoader: batch_size=1");
+  assert.equal(plain.epochs, 1000, "Lightning: max_epochs=1000 when neither max_epochs nor max_steps is set");
+});

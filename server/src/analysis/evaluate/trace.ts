@@ -147,6 +147,8 @@ export type TraceEvent =
       callbacks: string[];
       /** `max_time` budget in hours and as written; fit stops when it runs out. */
       maxTime?: { hours: number; shown: string } | null;
+      /** The Trainer also got `**cfg` of unknown contents: what it leaves out is not the library default. */
+      trainerOpen?: string;
     })
   /** `torch.save`, `model.save`, `torch.jit.script/trace`, `torch.onnx.export` for deployment rules. */
   | (EventBase & { kind: "save"; modelId: number | null; how: string })

@@ -285,7 +285,19 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
   } else if (e.maxTime && (e.maxEpochs === null || e.maxEpochs < 0))
     // Lightning sets max_epochs=-1 when max_time is given without max_epochs or max_steps.
     spec.evidence.push("max_epochs unbounded: max_time alone ends fit (Lightning sets max_epochs=-1)");
+  else if (e.trainerOpen && e.maxEpochs === null)
+    spec.unknowns.push({
+      message: `max_epochs / max_steps are not in the script: the Trainer also takes ${e.trainerOpen}, read at run time, so the library default may not apply`,
+      range: e.range,
+      hint: "add `# footprint: epochs 90`",
+    });
   else spec.epochs = orDefault(spec, "max_epochs", e.maxEpochs, FRAMEWORK_DEFAULTS.lightningEpochs);
+  if (e.trainerOpen && e.devices === null)
+    spec.unknowns.push({
+      message: `devices and precision are not in the script: the Trainer also takes ${e.trainerOpen}, read at run time`,
+      range: e.range,
+      hint: "add `# footprint: device a100 x1`",
+    });
   if (e.maxTime) {
     spec.maxTimeHours = e.maxTime.hours;
     spec.evidence.push(`max_time ${e.maxTime.shown}: fit stops after ${+e.maxTime.hours.toPrecision(4)} h`);

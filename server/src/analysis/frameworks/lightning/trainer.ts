@@ -15,6 +15,7 @@ import {
   type InstanceV,
   int,
   type Kw,
+  openKw,
   NONE,
   type NativeV,
   str,
@@ -264,6 +265,7 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
       valPerEpoch: validationsPerEpoch(tkw, trainTrips),
       callbacks: callbackNames(tkw.get("callbacks")),
       maxTime: maxTimeOf(tkw.get("max_time")),
+      ...(openKw(tkw) ? { trainerOpen: openKw(tkw) } : {}),
     },
     node,
   );

@@ -18,6 +18,7 @@ import {
   NONE,
   type NativeFn,
   type NativeV,
+  openKw,
   tensor,
   truthy,
   tuple,
@@ -239,7 +240,9 @@ export const dataLoader: NativeFn = (ip, args, kw, node) => {
   const get = (name: string, i: number) => kw.get(name) ?? args[i];
   const ds = datasetOf(ip, get("dataset", 0), node);
   const bsVal = get("batch_size", 1);
-  const batchSize = bsVal === undefined ? 1 : asInt(bsVal);
+  // `DataLoader(ds, **cfg["loader"])` with cfg read at run time: what is left out may be set there.
+  const open = openKw(kw) !== undefined;
+  const batchSize = bsVal === undefined ? (open ? null : 1) : asInt(bsVal);
   const dropLast = truthy(kw.get("drop_last") ?? NONE) === true;
   const nw = kw.get("num_workers");
   const pm = kw.get("pin_memory");
@@ -247,8 +250,8 @@ export const dataLoader: NativeFn = (ip, args, kw, node) => {
     dataset: ds?.info ?? null,
     batchSize,
     dropLast,
-    numWorkers: nw === undefined ? 0 : asInt(nw),
-    pinMemory: pm === undefined ? false : truthy(pm),
+    numWorkers: nw === undefined ? (open ? null : 0) : asInt(nw),
+    pinMemory: pm === undefined ? (open ? null : false) : truthy(pm),
     range:
       ip.range(node) ??
       ip.foreignCallSite ??
