@@ -164,3 +164,24 @@ test("an unresolved validation_freq prices every epoch and says so; an unresolve
   assert.equal(resumed.epochs, null);
   assert.ok(resumed.unknowns.some((u) => /initial_epoch is unknown/.test(u.message)));
 });
+
+test("fit(x, y, **fit_kwargs) read at run time: epochs and batch_size are unknown, not Keras's 1 and 32", () => {
+  const spec = onlyRun([
+    "import json",
+    'fit_kwargs = json.load(open("fit.json"))',
+    "model.fit(x_train, y_train, validation_data=(x_test, y_test), **fit_kwargs)",
+  ]);
+  assert.equal(spec.epochs, null);
+  assert.equal(spec.batchSize, null);
+  assert.ok(
+    spec.unknowns.some((u) => /epochs are not in the script: fit\(\) also takes \*\*fit_kwargs/.test(u.message)),
+  );
+  // Written in the script, they hold even beside the spread.
+  const written = onlyRun([
+    "import json",
+    'fit_kwargs = json.load(open("fit.json"))',
+    "model.fit(x_train, y_train, epochs=7, batch_size=128, **fit_kwargs)",
+  ]);
+  assert.equal(written.epochs, 7);
+  assert.equal(written.batchSize, 128);
+});

@@ -107,6 +107,8 @@ export type TraceEvent =
        * absent = every epoch, null = given but unresolved.
        */
       validationFreq?: number | number[] | null;
+      /** fit also got `**kwargs` of unknown contents: what it leaves out is not the library default. */
+      fitOpen?: string;
     })
   | (EventBase & {
       kind: "hfTrainer";

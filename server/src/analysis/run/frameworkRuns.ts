@@ -83,10 +83,26 @@ function orDefault(spec: RunSpec, name: string, v: number | null, d: { value: nu
 
 function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   const spec = base(facts, e, "keras", e.modelId);
-  const lastEpoch = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.kerasEpochs);
-  spec.epochs = kerasEpochsRun(spec, e, lastEpoch);
+  const open = e.fitOpen;
+  // The epoch fit runs to (epochs); unread when fit's keywords are open (epochs unknown, so unused).
+  let lastEpoch = 0;
+  if (open && e.epochs === null)
+    spec.unknowns.push({
+      message: `epochs are not in the script: fit() also takes ${open}, read at run time, so Keras's default may not apply`,
+      range: e.range,
+      hint: "add `# footprint: epochs 90`",
+    });
+  else {
+    lastEpoch = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.kerasEpochs);
+    spec.epochs = kerasEpochsRun(spec, e, lastEpoch);
+  }
   const train = e.train ?? plainFitData(e.trainSamples);
-  if (!train.dataset) spec.batchSize = orDefault(spec, "batch size", e.batchSize, FRAMEWORK_DEFAULTS.kerasBatch);
+  if (!train.dataset && open && e.batchSize === null)
+    spec.unknowns.push({
+      message: `batch_size is not in the script: fit() also takes ${open}, read at run time, so Keras's default of 32 may not apply`,
+      range: e.range,
+    });
+  else if (!train.dataset) spec.batchSize = orDefault(spec, "batch size", e.batchSize, FRAMEWORK_DEFAULTS.kerasBatch);
   else if (train.batch !== null) {
     spec.batchSize = train.batch;
     spec.evidence.push(`batch size ${train.batch}: the tf.data dataset's batch (fit's batch_size does not apply)`);

@@ -13,6 +13,7 @@ import {
   builtin,
   type Kw,
   NONE,
+  openKw,
   type TensorV,
   tensor,
   tuple,
@@ -156,7 +157,8 @@ function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): V
     {
       kind: "kerasFit",
       modelId: st.id,
-      epochs: asInt(arg("epochs")) ?? (kw.has("epochs") || args.length > POS.epochs ? null : 1),
+      // `fit(x, y, **fit_kwargs)` read at run time may set epochs: Keras's default of 1 is not known to apply.
+      epochs: asInt(arg("epochs")) ?? (kw.has("epochs") || args.length > POS.epochs || openKw(kw) ? null : 1),
       batchSize: train.dataset ? train.batch : batchArg,
       trainSamples: train.samples,
       valSamples: val?.samples ?? null,
@@ -165,6 +167,7 @@ function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): V
       val,
       initialEpoch: arg("initial_epoch") === undefined ? 0 : asInt(arg("initial_epoch")),
       ...(val ? { validationFreq: validationFreq(arg("validation_freq")) } : {}),
+      ...(openKw(kw) ? { fitOpen: openKw(kw) } : {}),
     },
     node,
   );
