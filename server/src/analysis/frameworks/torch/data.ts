@@ -250,8 +250,8 @@ export const dataLoader: NativeFn = (ip, args, kw, node) => {
     dataset: ds?.info ?? null,
     batchSize,
     dropLast,
-    numWorkers: nw === undefined ? (open ? null : 0) : asInt(nw),
-    pinMemory: pm === undefined ? (open ? null : false) : truthy(pm),
+    numWorkers: nw === undefined ? 0 : asInt(nw),
+    pinMemory: pm === undefined ? false : truthy(pm),
     range:
       ip.range(node) ??
       ip.foreignCallSite ??
