@@ -46,6 +46,12 @@ test("an inline evaluation loop under `if epoch % EVAL_EVERY == 0`: the test spl
     spec.evidence.some((e) => e.includes(`every ${k} epochs`)),
     spec.evidence.join("\n"),
   );
+  // The patience check breaks out of the epoch loop: the epochs are said to be an upper bound.
+  const breakLine = text.split("\n").findIndex((l) => l.trim() === "break") + 1;
+  assert.ok(
+    spec.evidence.some((e) => e.includes(`break out of the epoch loop (line ${breakLine}`) && /upper bound/.test(e)),
+    spec.evidence.join("\n"),
+  );
   // The same loop without the guard runs every epoch.
   const everyEpoch = text.replace("    if epoch % EVAL_EVERY == 0:\n", "    if True:\n");
   assert.notEqual(everyEpoch, text);
@@ -96,6 +102,7 @@ for epoch in range(args.epochs):
 
 test("a helper called under `if (epoch + 1) % args.eval_freq == 0`: the period from the argparse default", () => {
   const spec = onlyRun(HELPERS);
+  assert.ok(!spec.evidence.some((e) => /upper bound/.test(e)), "no break: the epochs are exact");
   const k = scriptNumber(HELPERS, /"--eval-freq", type=int, default=(\d+)/);
   assert.equal(spec.epochs, scriptNumber(HELPERS, /"--epochs", type=int, default=(\d+)/));
   assert.equal(spec.valSamples, samples("CIFAR10", { train: false }) / k);

@@ -181,3 +181,15 @@ function acceleratorAccumulation(root: Node, withNode: Node): { k: number; text:
   }
   return null;
 }
+
+/**
+ * The first `break` that leaves this loop itself (not an inner loop), under some condition: the
+ * patience check of hand-written early stopping. Its line (1-based), or null when there is none.
+ */
+export function loopBreakLine(tree: Tree | null | undefined, loop: LoopFrame): number | null {
+  const n = tree ? nodeAtRange(tree, loop.range) : null;
+  if (!n || !/^(for|while)_statement$/.test(n.type)) return null;
+  for (const b of n.childForFieldName("body")?.descendantsOfType("break_statement") ?? [])
+    if (b && ancestorLoop(b)?.id === n.id) return b.startPosition.row + 1;
+  return null;
+}

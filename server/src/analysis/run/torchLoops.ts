@@ -7,7 +7,7 @@ import type { LoopFrame, TraceEvent } from "../evaluate/trace";
 import type { Range, RunSpec } from "../types";
 import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
 import { callsPerStep } from "./callSites";
-import { accumulationSteps, epochGuard, loopIterableText, stepCallRanges } from "./sourceLookup";
+import { accumulationSteps, epochGuard, loopBreakLine, loopIterableText, stepCallRanges } from "./sourceLookup";
 import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { thousands } from "../format";
@@ -186,6 +186,11 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     } else if (epochLoop.tripCount !== null) {
       spec.epochs = epochLoop.tripCount;
       evidence.push(`epochs ${epochLoop.tripCount} from ${iterText(epochLoop)} (line ${line(epochLoop.range)})`);
+      const stop = loopBreakLine(tree, epochLoop);
+      if (stop !== null)
+        evidence.push(
+          `a break out of the epoch loop (line ${stop}, early stopping): the epoch count is an upper bound`,
+        );
     } else {
       const fresh = freshStartEpochs(tree, epochLoop);
       if (fresh) {
