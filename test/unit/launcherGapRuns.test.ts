@@ -58,7 +58,7 @@ test("steps per epoch divided by the world size: the epochs are the script's, th
   assert.equal(spec.trainSamples, null);
   assert.equal(trainFlops, null);
   const gap = spec.unknowns.find((u) =>
-    /step loop `for step in range\(steps_per_epoch\)` has no known length/.test(u.message),
+    /batch loop `for step in range\(steps_per_epoch\)` has no known length/.test(u.message),
   );
   assert.ok(gap, spec.unknowns.map((u) => u.message).join("\n"));
   assert.ok(!spec.unknowns.some((u) => /number of epochs is unknown/.test(u.message)));

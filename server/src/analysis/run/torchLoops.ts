@@ -172,7 +172,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     spec.epochs = epochLoop.tripCount;
     evidence.push(`epochs ${epochLoop.tripCount} from ${iterText(epochLoop)} (line ${line(epochLoop.range)})`);
     spec.unknowns.push({
-      message: `the step loop ${iterText(batchLoop)} has no known length: the samples each epoch draws are unknown`,
+      message: `the batch loop ${iterText(batchLoop)} has no known length: the samples each epoch draws are unknown`,
       range: batchLoop.range,
       hint: "add `# footprint: samples 50000`",
     });
