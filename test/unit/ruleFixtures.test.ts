@@ -78,13 +78,16 @@ const EXPECT: Record<string, { fires: Case[]; quiet: Case[] }> = {
   FP150: {
     fires: [
       ["golden/fp150_double.before.py", A100],
+      ["golden/fp150_numpy_batches.before.py", A100],
       ["golden/ignore_line_fp150.before.py", A100],
       ["cases/fp150_to_float64.py", A100],
     ],
     quiet: [
       ["golden/fp150_double.after.py", A100],
+      ["golden/fp150_numpy_batches.after.py", A100],
       ["golden/ignore_line_fp150.after.py", A100],
       ["cases/clean_torch.py", A100],
+      ["cases/fp150_float64_batches_only.py", A100],
     ],
   },
   FP160: {

@@ -86,6 +86,39 @@ describe("FP150 float64", () => {
     const [f] = float64Training.check(ruleContext(py, text, [ev]));
     assert.equal(applyEdits(text, builtFixes(f)[0].edits), "model = Net().float()\n");
   });
+
+  // A float32 model fed float64 batches raises a dtype error in PyTorch, so the tensors go too.
+  const batches = "model = Net().double()\nx = torch.from_numpy(a)\ny = torch.tensor(b, dtype=torch.float64)\n";
+  const model: TraceEvent = {
+    ...eventBase,
+    kind: "precision",
+    precision: "fp64",
+    how: ".double()",
+    modelId: 1,
+    range: rangeOf(batches, "Net().double()"),
+  };
+  const tensorAt = (call: string, maybe?: boolean): TraceEvent => ({
+    ...eventBase,
+    kind: "tensorFloat64",
+    how: call,
+    ...(maybe ? { maybe } : {}),
+    range: rangeOf(batches, call),
+  });
+
+  it("converts the float64 tensors with the model", () => {
+    const evs = [model, tensorAt("torch.from_numpy(a)"), tensorAt("torch.tensor(b, dtype=torch.float64)")];
+    const [f] = float64Training.check(ruleContext(py, batches, evs));
+    assert.equal(
+      applyEdits(batches, builtFixes(f)[0].edits),
+      "model = Net().float()\nx = torch.from_numpy(a).float()\ny = torch.tensor(b, dtype=torch.float32)\n",
+    );
+  });
+
+  it("offers no fix when an array of unknown dtype becomes a tensor", () => {
+    const evs = [model, tensorAt("torch.from_numpy(a)", true)];
+    const [f] = float64Training.check(ruleContext(py, batches, evs));
+    assert.ok(!builtFixes(f).some((x) => x.title === "Use float32"));
+  });
 });
 
 describe("FP170 starved loader", () => {

@@ -87,6 +87,13 @@ export type TraceEvent =
   | (EventBase & { kind: "loader"; loader: LoaderInfo })
   /** `.half()`, `.double()`, `.to(torch.float64)`, `torch.set_default_dtype`, Keras policies, GradScaler. */
   | (EventBase & { kind: "precision"; precision: Precision; how: string; modelId: number | null })
+  /**
+   * A tensor (not a module) made float64: `x.double()`, `torch.tensor(d, dtype=torch.float64)`, or a
+   * NumPy float64 array through `torch.from_numpy` / `torch.tensor`. Not a cost by itself (a float64
+   * batch into a float32 model raises a dtype error); FP150's fix converts them with the model.
+   * `maybe`: an array of a dtype the interpreter does not know became a tensor with that dtype.
+   */
+  | (EventBase & { kind: "tensorFloat64"; how: string; maybe?: boolean })
   /** `.cuda()`, `.to("cuda")`, `torch.device("cuda")`, DDP, `devices=` */
   | (EventBase & { kind: "device"; device: "gpu" | "cpu" | "tpu" | "mps"; count: number | null; how: string })
   | (EventBase & {

@@ -2,10 +2,8 @@
 // fp32 speed (1/2 on A100/H100, 1/32–1/64 on consumer cards) for no accuracy a network needs.
 import type { Rule } from "./rule";
 import { describeSaving, whatIf } from "./savings";
-import { nodeAt } from "./astLookup";
+import { float32Edits } from "./FP150-float64-fixes";
 import { validated } from "./validatedFix";
-
-const FLOAT64 = /\bdouble\(\)|\bfloat64\b|\btorch\.double\b/;
 
 export const float64Training: Rule = {
   code: "FP150",
@@ -16,17 +14,8 @@ export const float64Training: Rule = {
     for (const e of ctx.facts.trace) {
       if (e.kind !== "precision" || e.precision !== "fp64") continue;
       const fixes = () => {
-        const node = nodeAt(ctx.tree, e.range);
-        if (!node || !FLOAT64.test(node.text)) return [];
-        const newText = node.text
-          .replace(/\bdouble\(\)/g, "float()")
-          .replace(/\btorch\.double\b/g, "torch.float32")
-          .replace(/\bfloat64\b/g, "float32");
-        const range = {
-          start: { line: node.startPosition.row, character: node.startPosition.column },
-          end: { line: node.endPosition.row, character: node.endPosition.column },
-        };
-        return [validated(ctx, { title: "Use float32", edits: [{ range, newText }], isPreferred: true })];
+        const edits = float32Edits(ctx, e);
+        return edits ? [validated(ctx, { title: "Use float32", edits, isPreferred: true })] : [];
       };
       // The footprint model prices mixed precision from the fp64 baseline; there is no float32 what-if.
       const run = ctx.runs.find((r) => r.spec.precision === "fp64" && whatIf(r, "mixed-precision"));

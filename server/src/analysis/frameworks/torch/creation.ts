@@ -39,10 +39,25 @@ function sizes(args: Value[], kw: Kw): number[] | null {
   return out;
 }
 
-function made(shape: number[] | null, dtype: string, node: Node | null): TensorV {
+function made(shape: number[] | null, dtype: string, node: Node | null, ip?: Interp): TensorV {
   const t = tensor(shape, dtype);
   if (node) t.origin = `dummy input ${node.text.length <= 60 ? node.text : `${node.text.slice(0, 57)}...`}`;
+  // FP150's fix must convert every float64 tensor along with a float64 model, or the fixed script
+  // feeds float64 batches to float32 layers, which PyTorch rejects.
+  if (ip && dtype === "float64") ip.event({ kind: "tensorFloat64", how: node?.text ?? "float64 tensor" }, node);
   return t;
+}
+
+/**
+ * torch.tensor / as_tensor / from_numpy keep the dtype of an array or tensor they are given. An
+ * array the interpreter cannot see (np.loadtxt, a DataFrame's .values) may be float64, which
+ * FP150's fix has to know: it is recorded as a possible float64 tensor.
+ */
+function dataDtype(ip: Interp, data: Value | undefined, kw: Kw, node: Node | null): string {
+  if (data?.k === "tensor" || kw.has("dtype")) return dtypeOf(kw, data?.k === "tensor" ? data.dtype : "float32");
+  const python = data && (data.k === "list" || data.k === "tuple" || data.k === "num" || data.k === "bool");
+  if (!python) ip.event({ kind: "tensorFloat64", how: node?.text ?? "tensor", maybe: true }, node);
+  return "float32";
 }
 
 function nestedShape(v: Value): number[] | null {
@@ -55,10 +70,10 @@ function nestedShape(v: Value): number[] | null {
 
 const factory =
   (dflt: string): NativeFn =>
-  (_ip, args, kw, node) =>
-    made(sizes(args, kw), dtypeOf(kw, dflt), node);
-const like: NativeFn = (_ip, [x], kw, node) =>
-  made(x?.k === "tensor" ? x.shape : null, dtypeOf(kw, x?.k === "tensor" ? x.dtype : "float32"), node);
+  (ip, args, kw, node) =>
+    made(sizes(args, kw), dtypeOf(kw, dflt), node, ip);
+const like: NativeFn = (ip, [x], kw, node) =>
+  made(x?.k === "tensor" ? x.shape : null, dtypeOf(kw, x?.k === "tensor" ? x.dtype : "float32"), node, ip);
 
 export const CREATION: Record<string, NativeFn> = {
   randn: factory("float32"),
@@ -97,8 +112,8 @@ export const CREATION: Record<string, NativeFn> = {
   },
   eye: (_ip, [n, m], kw, node) =>
     made(asInt(n) !== null ? [asInt(n)!, asInt(m) ?? asInt(n)!] : null, dtypeOf(kw, "float32"), node),
-  tensor(_ip, [data], kw, node) {
-    const t = made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node);
+  tensor(ip, [data], kw, node) {
+    const t = made(data ? nestedShape(data) : null, dataDtype(ip, data, kw, node), node, ip);
     const n = asNumber(data);
     if (n !== null) t.values = [n];
     else if (data && (data.k === "list" || data.k === "tuple") && t.shape?.length === 1) {
@@ -107,10 +122,10 @@ export const CREATION: Record<string, NativeFn> = {
     }
     return t;
   },
-  as_tensor: (_ip, [data], kw, node) => made(data ? nestedShape(data) : null, dtypeOf(kw, "float32"), node),
+  as_tensor: (ip, [data], kw, node) => made(data ? nestedShape(data) : null, dataDtype(ip, data, kw, node), node, ip),
   // numpy arrays the interpreter models are tensors: the shape and dtype carry over.
-  from_numpy: (_ip, [x], _kw, node) =>
-    made(x?.k === "tensor" ? x.shape : null, x?.k === "tensor" ? x.dtype : "float32", node),
+  from_numpy: (ip, [x], _kw, node) =>
+    made(x?.k === "tensor" ? x.shape : null, dataDtype(ip, x, new Map(), node), node, ip),
   zeros_like: like,
   ones_like: like,
   randn_like: like,

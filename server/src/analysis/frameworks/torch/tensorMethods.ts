@@ -88,7 +88,7 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
     );
   if (name === "is_contiguous") return builtin("Tensor.is_contiguous", () => bool(true));
   if (!SAME_TENSOR.has(name)) return undefined;
-  return builtin(`Tensor.${name}`, (_ip, args, kw) => {
+  return builtin(`Tensor.${name}`, (ip2, args, kw, n) => {
     let dtype = DTYPE_OF_METHOD[name] ?? t.dtype;
     if (name === "to" || name === "type") {
       for (const a of [...args, kw.get("dtype")]) {
@@ -103,6 +103,9 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
     }
     if (name === "requires_grad_" && t.param) setRequiresGrad(ip, t.param, args[0] ?? kw.get("requires_grad"));
     if (name === "float" && t.shape && t.shape.length === 0) return float(scalarValue(t) ?? 0);
+    // A cast to float64 here (not a model's .double()): FP150's fix converts it with the model.
+    if (dtype === "float64" && t.dtype !== "float64")
+      ip2.event({ kind: "tensorFloat64", how: (n ?? node)?.text ?? `.${name}()` }, n ?? node);
     return dtype === t.dtype ? t : { ...t, dtype };
   });
 }
