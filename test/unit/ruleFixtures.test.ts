@@ -68,9 +68,18 @@ const EXPECT: Record<string, { fires: Case[]; quiet: Case[] }> = {
     ],
   },
   FP140: {
-    fires: [["golden/fp140_eval_no_grad.before.py"], ["cases/fp140_val_loss.py"], ["mnist_gpu_fp32.py", A100]],
+    fires: [
+      ["golden/fp140_eval_no_grad.before.py"],
+      ["cases/fp140_val_loss.py"],
+      ["mnist_gpu_fp32.py", A100],
+      ["cases/fp140_partly_frozen.py", A100],
+      ["cases/fp140_grad_toggled_back.py", A100],
+    ],
     quiet: [
       ["golden/fp140_eval_no_grad.after.py"],
+      ["cases/fp140_set_grad_statement.py", A100],
+      ["cases/fp140_decorated_eval.py", A100],
+      ["cases/fp140_frozen_teacher.py", A100],
       ["cases/clean_torch.py", A100],
       ["golden/fp110_torch_bf16.before.py", A100],
     ],

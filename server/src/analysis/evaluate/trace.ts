@@ -83,7 +83,13 @@ export type TraceEvent =
   | (EventBase & { kind: "backward" })
   | (EventBase & { kind: "optimizerStep" })
   /** A model called on a tensor (`model(x)`, `model.forward(x)`); modelId matches ModelFacts.id. */
-  | (EventBase & { kind: "forward"; modelId: number; inputShape: number[] | null })
+  | (EventBase & {
+      kind: "forward";
+      modelId: number;
+      inputShape: number[] | null;
+      /** Every parameter of the model had requires_grad=False at the call: autograd records no graph. */
+      frozen?: boolean;
+    })
   | (EventBase & { kind: "loader"; loader: LoaderInfo })
   /** `.half()`, `.double()`, `.to(torch.float64)`, `torch.set_default_dtype`, Keras policies, GradScaler. */
   | (EventBase & { kind: "precision"; precision: Precision; how: string; modelId: number | null })

@@ -26,7 +26,8 @@ export const evalWithoutNoGrad: Rule = {
     const seen = new Set<string>();
     const out = [];
     for (const e of ctx.facts.trace) {
-      if (e.kind !== "forward" || e.noGrad) continue;
+      // A frozen model records no graph either (checked under PyTorch 1.13: its output has no grad_fn).
+      if (e.kind !== "forward" || e.noGrad || e.frozen) continue;
       const loop = e.loops.at(-1);
       // Only loops over data: a single call (a smoke test, an export) is not an eval loop.
       if (!loop || loop.over !== "loader") continue;

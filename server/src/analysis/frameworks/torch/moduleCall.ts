@@ -7,6 +7,7 @@ import { callValue } from "../../evaluate/calls/call";
 import { lookupClassAttr } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { type InstanceV, type Kw, unknown, type Value } from "../../evaluate/values";
+import { type ModuleState, namedParameters } from "./moduleState";
 
 /** Per-sample shape (batch dimension dropped) of the first tensor in a value. */
 export function perSampleShape(v: Value | undefined): number[] | null {
@@ -26,6 +27,16 @@ function firstTensor(args: Value[]): Extract<Value, { k: "tensor" }> | null {
   return null;
 }
 
+/**
+ * True when the module has parameters and none requires grad (`model.requires_grad_(False)`, a
+ * loop setting `p.requires_grad = False`): PyTorch then records no graph for its forward, as
+ * under no_grad, unless an input requires grad.
+ */
+function frozen(st: ModuleState): boolean {
+  const params = namedParameters(st);
+  return params.length > 0 && params.every(([, p]) => !p.requiresGrad);
+}
+
 /** Cache key of a top-level call: the shapes of its tensor arguments; null when other values matter. */
 function callKey(args: Value[], kw: Kw): string | null {
   if (kw.size > 0) return null;
@@ -42,7 +53,8 @@ export function callModule(ip: Interp, inst: InstanceV, args: Value[], kw: Kw, n
   let cacheKey: string | null = null;
   if (ip.moduleStack.length === 0 && !ip.forwardStats) {
     const t = firstTensor(args);
-    ip.event({ kind: "forward", modelId: st.id, inputShape: t?.shape ? t.shape.slice() : null }, node);
+    const shape = t?.shape ? t.shape.slice() : null;
+    ip.event({ kind: "forward", modelId: st.id, inputShape: shape, ...(frozen(st) ? { frozen: true } : {}) }, node);
     if (t?.shape && !ip.observedInputs.has(st)) ip.observedInputs.set(st, { args, kw, origin: t.origin ?? null });
     // Training and evaluation loops call the model on same-shaped batches: one abstract run per shape.
     cacheKey = callKey(args, kw);

@@ -49,7 +49,8 @@ import {
   makeSpawn,
   makeScheduler,
   noGradContext,
-  gradModeContext,
+  setGradEnabled,
+  enableGradContext,
 } from "./training";
 
 export interface TorchRegistry {
@@ -155,7 +156,8 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.Size", (_ip, [x]) => (x && (x.k === "tuple" || x.k === "list") ? tuple(x.items) : tuple([])));
   for (const d of DTYPES) out[`torch.${d}`] = () => str(`torch.${d}`);
   for (const n of ["torch.no_grad", "torch.inference_mode"]) f(n, noGradContext);
-  for (const n of ["torch.enable_grad", "torch.set_grad_enabled"]) f(n, gradModeContext);
+  f("torch.enable_grad", enableGradContext);
+  f("torch.set_grad_enabled", setGradEnabled);
   for (const n of ["torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.cpu.amp.autocast"])
     f(n, autocastContext(n !== "torch.cpu.amp.autocast"));
   for (const n of ["torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler"]) f(n, makeGradScaler);

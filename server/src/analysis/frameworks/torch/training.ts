@@ -122,22 +122,32 @@ export const noGradContext: NativeFn = () => {
  * `with torch.enable_grad():` / `with torch.set_grad_enabled(mode):` turn grad back on (mode False:
  * off, as no_grad). An unknown mode keeps grad on: `set_grad_enabled(phase == "train")` is the
  * training pass of a train/val phase loop, which must still be seen as training.
+ * `torch.set_grad_enabled(False)` as a statement sets the mode at once, until set again: PyTorch's
+ * constructor sets it and only a `with` restores it (checked under PyTorch 1.13; `enable_grad()`
+ * called alone changes nothing). The statement form acts only on a known mode.
  */
-export const gradModeContext: NativeFn = (_ip, [mode], kw) => {
-  const m = mode ?? kw.get("mode");
-  const off = m?.k === "bool" && !m.v;
-  const ctx: NativeV = nativeObject("set_grad_enabled", {}, {});
-  let saved = 0;
-  ctx.enter = (ip) => {
-    saved = ip.noGrad;
-    ip.noGrad = off ? saved + 1 : 0;
-    return NONE;
+const gradMode =
+  (setsOnCall: boolean): NativeFn =>
+  (ip, [mode], kw) => {
+    const m = mode ?? kw.get("mode");
+    const known = !setsOnCall || m?.k === "bool";
+    const off = m?.k === "bool" && !m.v;
+    const ctx: NativeV = nativeObject("set_grad_enabled", {}, {});
+    let saved = ip.noGrad;
+    if (setsOnCall && known) ip.noGrad = off ? saved + 1 : 0;
+    ctx.enter = (ip2) => {
+      if (setsOnCall && known) return NONE;
+      saved = ip2.noGrad;
+      ip2.noGrad = off ? saved + 1 : 0;
+      return NONE;
+    };
+    ctx.exit = (ip2) => {
+      ip2.noGrad = saved;
+    };
+    return ctx;
   };
-  ctx.exit = (ip) => {
-    ip.noGrad = saved;
-  };
-  return ctx;
-};
+export const enableGradContext: NativeFn = gradMode(false);
+export const setGradEnabled: NativeFn = gradMode(true);
 
 /** torch.autocast(device_type, dtype=...) / torch.cuda.amp.autocast(...) / torch.amp.autocast(...). */
 export const autocastContext =
