@@ -117,9 +117,14 @@ const EXPECT: Record<string, { fires: Case[]; quiet: Case[] }> = {
       ["golden/fp170_loader_workers.before.py", A100],
       ["cases/fp170_no_pin_memory.py", A100],
       ["mnist_gpu_fp32.py", A100],
+      ["golden/fp170_lightning_datamodule.before.py", A100],
+      ["cases/fp170_lightning_fit_loader.py", A100],
+      ["cases/fp170_lightning_module_loader.py", A100],
     ],
     quiet: [
       ["golden/fp170_loader_workers.after.py", A100],
+      ["golden/fp170_lightning_datamodule.after.py", A100],
+      ["cases/fp170_lightning_cpu.py", A100],
       // Tensors made on the GPU: workers cannot share them and pin_memory refuses them.
       ["golden/ignore_file_fp160.before.py", A100],
       ["cases/clean_torch.py", A100],
@@ -220,6 +225,16 @@ describe("priced messages quote the footprint model's what-ifs", () => {
     const [train, test] = a.findings.filter((f) => f.code === "FP170");
     assert.ok(train.message.includes(saving), train.message);
     assert.match(test.message, /not priced: the estimate covers the training loop/);
+  });
+
+  it("FP170 prices Lightning's train_dataloader() with its run's loader-workers what-if", () => {
+    const a = analysisOf("golden/fp170_lightning_datamodule.before.py", A100);
+    const run = a.runs.find((r) => r.spec.framework === "lightning")!;
+    const saving = describeSaving(run, whatIf(run, "loader-workers"))!;
+    const [train, ...rest] = a.findings.filter((f) => f.code === "FP170");
+    assert.ok(train.message.includes(saving), train.message);
+    // The validation loader has workers and pinned memory already.
+    assert.equal(rest.length, 0);
   });
 });
 

@@ -146,6 +146,11 @@ export interface RunSpec {
   convFlopsShare?: number | null;
   /** DataLoader worker processes of the training loader (0 = loads in the training process); absent/null = unknown. */
   loaderWorkers?: number | null;
+  /**
+   * The DataLoader call the training draws its batches from (a loop's loader, Lightning's
+   * train_dataloader() or fit's loader): FP170 prices a fix to that call. Absent/null = unknown.
+   */
+  trainLoader?: Range | null;
   evidence: string[];
   unknowns: Unknown[];
   /**

@@ -17,12 +17,18 @@ export const starvedLoader: Rule = {
   title: "Data loader starves the GPU",
   defaultSeverity: "warning",
   check(ctx) {
-    const gpuRuns = ctx.runs.filter((r) => r.spec.framework === "pytorch" && r.spec.device?.kind === "gpu");
+    // Hand-written loops and Lightning's fit both draw from a torch DataLoader.
+    const gpuRuns = ctx.runs.filter(
+      (r) => (r.spec.framework === "pytorch" || r.spec.framework === "lightning") && r.spec.device?.kind === "gpu",
+    );
     if (gpuRuns.length === 0) return [];
     // The loaders the training steps iterate: the footprint model prices more workers for those.
-    const trainLoaders = ctx.facts.trace.flatMap((e) =>
-      e.kind === "backward" ? e.loops.flatMap((l) => (l.loader ? [l.loader.range] : [])) : [],
-    );
+    const trainLoaders = [
+      ...gpuRuns.flatMap((r) => (r.spec.trainLoader ? [r.spec.trainLoader] : [])),
+      ...ctx.facts.trace.flatMap((e) =>
+        e.kind === "backward" ? e.loops.flatMap((l) => (l.loader ? [l.loader.range] : [])) : [],
+      ),
+    ];
     const out = [];
     // Assignments to a name, found from the name's occurrences in the text: a walk of the whole
     // tree per loader was 58% of a 10,000-line analysis (126 loaders), and an index of every
@@ -46,7 +52,14 @@ export const starvedLoader: Rule = {
         .filter(Boolean)
         .join(" and ");
       const feedsTraining = trainLoaders.some((r) => sameRange(r, e.loader.range));
-      const run = feedsTraining ? gpuRuns.find((r) => whatIf(r, "loader-workers")) : undefined;
+      // The run this loader feeds prices the saving; a loop whose run did not record its loader
+      // falls back to the first GPU run with the what-if.
+      const own = gpuRuns.find((r) => r.spec.trainLoader && sameRange(r.spec.trainLoader, e.loader.range));
+      const run = feedsTraining
+        ? own && whatIf(own, "loader-workers")
+          ? own
+          : gpuRuns.find((r) => r.spec.framework === "pytorch" && whatIf(r, "loader-workers"))
+        : undefined;
       const saving = run ? describeSaving(run, whatIf(run, "loader-workers")) : null;
       out.push({
         message: `DataLoader ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute${saving ? ` (${saving} with ${SUGGESTED_WORKERS} workers on ${run!.deviceName})` : feedsTraining ? "" : " (not priced: the estimate covers the training loop, not this loader)"}`,

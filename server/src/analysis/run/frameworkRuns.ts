@@ -353,6 +353,7 @@ function applyLoader(spec: RunSpec, ld: LoaderInfo | null): void {
   if (!ld) return;
   spec.batchSize = ld.batchSize;
   spec.loaderWorkers = ld.numWorkers ?? 0;
+  spec.trainLoader = ld.range;
   if (ld.dataset?.samples != null) {
     spec.trainSamples = ld.dataset.samples;
     spec.evidence.push(

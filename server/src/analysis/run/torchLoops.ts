@@ -134,6 +134,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     // PyTorch's DataLoader default is num_workers=0: batches load in the training process. An
     // unresolved count is priced the same way: loading's range already starts at fully overlapped.
     spec.loaderWorkers = ld.numWorkers ?? 0;
+    spec.trainLoader = ld.range;
     if (ld.numWorkers === 0) evidence.push("num_workers 0: batches load in the training process");
     else if (ld.numWorkers === null)
       evidence.push("num_workers not resolved: loading priced from overlapped to in-process");
