@@ -146,6 +146,34 @@ describe("FP170 starved loader", () => {
     );
   });
 
+  const loaderAt = (src: string, call: string): TraceEvent => ({
+    ...ev,
+    range: rangeOf(src, call),
+    loader: { ...ev.loader, range: rangeOf(src, call) },
+  });
+
+  // DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, ...): a second
+  // num_workers= beside the positional one raises "got multiple values for argument".
+  it("replaces a positional num_workers instead of adding the keyword", () => {
+    const src = "loader = DataLoader(ds, 64, True, None, None, 0)\n";
+    const e = loaderAt(src, "DataLoader(ds, 64, True, None, None, 0)");
+    const [f] = starvedLoader.check(ruleContext(py, src, [e], [run({ range: rangeOf(src, "loader") })]));
+    assert.equal(
+      applyEdits(src, builtFixes(f)[0].edits),
+      "loader = DataLoader(ds, 64, True, None, None, 4, pin_memory=True)\n",
+    );
+  });
+
+  it("keeps a comment ending the last argument's line once, above the new arguments", () => {
+    const src = "loader = DataLoader(\n    ds,\n    batch_size=64,  # tuned for 24 GB\n)\n";
+    const e = loaderAt(src, "DataLoader(\n    ds,\n    batch_size=64,  # tuned for 24 GB\n)");
+    const [f] = starvedLoader.check(ruleContext(py, src, [e], [run({ range: rangeOf(src, "loader") })]));
+    assert.equal(
+      applyEdits(src, builtFixes(f)[0].edits),
+      "loader = DataLoader(\n    ds,\n    batch_size=64,  # tuned for 24 GB\n    num_workers=4,\n    pin_memory=True,\n)\n",
+    );
+  });
+
   it("is silent when the run is on the CPU", () => {
     const cpu = run({ range: rangeOf(text, "loader"), device: { id: null, count: 1, kind: "cpu" } });
     assert.equal(starvedLoader.check(ruleContext(py, text, [ev], [cpu])).length, 0);

@@ -130,39 +130,95 @@ export function setKeywordArgument(
   name: string,
   valueText: string,
 ): TextEdit | null {
-  const existing = keywordArgument(call, name);
-  if (existing) return replaceValue(existing, valueText);
-  const args = call.childForFieldName("arguments");
-  if (!args || args.type !== "argument_list") return null;
-  const items = args.namedChildren.filter((n): n is Node => !!n && n.type !== "comment");
-  // `f(**opts, name=…)` raises TypeError when opts holds `name` too: set it in the dict when the
-  // file writes it there, add it beside a dict known to lack it, and otherwise leave the call alone.
-  const splats = items.filter((n) => n.type === "dictionary_splat");
-  for (const s of splats) {
-    const pair = splatPair(s, name);
-    if (pair) return replaceValue(pair, valueText);
-  }
-  if (splats.some((n) => !splatLacks(n, name))) return null;
-  return appendItem(text, style, args, `${name}=${valueText}`);
+  return setKeywordArguments(text, style, call, [{ name, value: valueText }])?.[0] ?? null;
+}
+
+/** A keyword argument to set, and the callee's parameter index when it may also come positionally. */
+export interface KeywordSetting {
+  name: string;
+  value: string;
+  /** Index among the call's arguments (DataLoader's num_workers is 5, after dataset … batch_sampler). */
+  position?: number;
 }
 
 /**
- * Adds `item` at the end of a bracketed sequence (a call's argument list, a list literal) in its own
- * layout: `, item` on one line; on a line of its own, at the last item's indentation and keeping a
- * trailing comma, when the items sit one per line.
+ * Sets several keyword arguments of a call: an existing `name=` (or a positional argument at the
+ * parameter's index, since adding `name=` beside it raises "got multiple values") gets the new
+ * value, and the missing ones are inserted together in the call's layout, so two inserts never
+ * collide. Null when a `**opts` may already hold one, or a `*args` hides the positions.
  */
+export function setKeywordArguments(
+  text: string,
+  style: PythonStyle,
+  call: Node,
+  settings: KeywordSetting[],
+): TextEdit[] | null {
+  const args = call.childForFieldName("arguments");
+  if (!args || args.type !== "argument_list") return null;
+  const items = args.namedChildren.filter((n): n is Node => !!n && n.type !== "comment");
+  const firstNamed = items.findIndex((n) => n.type === "keyword_argument" || n.type === "dictionary_splat");
+  const positional = firstNamed < 0 ? items : items.slice(0, firstNamed);
+  const starAt = positional.findIndex((n) => n.type === "list_splat");
+  // `f(**opts, name=…)` raises TypeError when opts holds `name` too: set it in the dict when the
+  // file writes it there, add it beside a dict known to lack it, and otherwise leave the call alone.
+  const splats = items.filter((n) => n.type === "dictionary_splat");
+  const edits: TextEdit[] = [];
+  const missing: string[] = [];
+  for (const { name, value, position } of settings) {
+    const existing = keywordArgument(call, name);
+    if (existing) {
+      const e = replaceValue(existing, value);
+      if (e) edits.push(e);
+      continue;
+    }
+    if (position !== undefined && starAt >= 0 && starAt <= position) return null;
+    const at = position !== undefined ? positional[position] : undefined;
+    if (at) {
+      if (at.text !== value) edits.push({ range: rangeOfNode(at), newText: value });
+      continue;
+    }
+    const pair = splats.map((sp) => splatPair(sp, name)).find((x) => !!x);
+    if (pair) {
+      const e = replaceValue(pair, value);
+      if (e) edits.push(e);
+      continue;
+    }
+    if (splats.some((n) => !splatLacks(n, name))) return null;
+    missing.push(`${name}=${value}`);
+  }
+  if (missing.length > 0) edits.push(appendItems(text, style, args, missing));
+  return edits;
+}
+
+function rangeOfNode(n: Node): TextEdit["range"] {
+  return {
+    start: point(n.startPosition.row, n.startPosition.column),
+    end: point(n.endPosition.row, n.endPosition.column),
+  };
+}
+
+/** `appendItems` with one item. */
 export function appendItem(text: string, style: PythonStyle, seq: Node, item: string): TextEdit {
+  return appendItems(text, style, seq, [item]);
+}
+
+/**
+ * Adds `added` at the end of a bracketed sequence (a call's argument list, a list literal) in its
+ * own layout: `, a, b` on one line; one per line at the last item's indentation, keeping a trailing
+ * comma, when the items sit one per line.
+ */
+export function appendItems(text: string, style: PythonStyle, seq: Node, added: string[]): TextEdit {
   const items = seq.namedChildren.filter((n): n is Node => !!n && n.type !== "comment");
   const close = seq.lastChild!;
-  const arg = item;
-  if (items.length === 0) return insertAt(point(close.startPosition.row, close.startPosition.column), arg);
+  if (items.length === 0) return insertAt(point(close.startPosition.row, close.startPosition.column), added.join(", "));
   const last = items[items.length - 1]!;
   const trailingComma = last.nextSibling?.type === ",";
   const multiline = close.startPosition.row > last.endPosition.row;
   if (multiline) {
     const indent = lineIndent(text, last);
+    const arg = added.join(`,${style.eol}${indent}`);
     const after = trailingComma ? last.nextSibling! : last;
-    // A comment ending the last argument's line stays with that argument: the new one goes below it.
+    // A comment ending the last argument's line stays with that argument: the new ones go below it.
     const note =
       after.nextSibling?.type === "comment" && after.nextSibling.startPosition.row === after.endPosition.row
         ? after.nextSibling
@@ -181,5 +237,5 @@ export function appendItem(text: string, style: PythonStyle, seq: Node, item: st
     return insertAt(pos, `${trailingComma ? "" : ","}${style.eol}${indent}${arg}${trailingComma ? "," : ""}`);
   }
   const pos = point(last.endPosition.row, last.endPosition.column);
-  return insertAt(pos, `, ${arg}`);
+  return insertAt(pos, `, ${added.join(", ")}`);
 }

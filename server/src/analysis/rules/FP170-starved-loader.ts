@@ -1,9 +1,9 @@
 // FP170: a DataLoader feeding GPU training from the main process (`num_workers=0`, the default)
 // or without pinned memory: the GPU waits on decoding and host→device copies every step.
 import type { Node, Tree } from "web-tree-sitter";
-import { setKeywordArgument } from "../fixes/codeShapes";
+import { type KeywordSetting, setKeywordArguments } from "../fixes/codeShapes";
 import { detectStyle } from "../fixes/pythonStyle";
-import type { Fix, TextEdit } from "../types";
+import type { Fix } from "../types";
 import { callAt, nodesSpelled, sameRange } from "./astLookup";
 import type { Rule, RuleContext } from "./rule";
 import { describeSaving, whatIf } from "./savings";
@@ -64,34 +64,29 @@ export const starvedLoader: Rule = {
       out.push({
         message: `DataLoader ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute${saving ? ` (${saving} with ${SUGGESTED_WORKERS} workers on ${run!.deviceName})` : feedsTraining ? "" : " (not priced: the estimate covers the training loop, not this loader)"}`,
         range: e.loader.range,
-        fixes: () => [loaderFix(ctx, call, noWorkers, !noPin)],
+        fixes: () => [loaderFix(ctx, call, noWorkers, noPin)],
       });
     }
     return out;
   },
 };
 
+/**
+ * Where DataLoader takes the two arguments positionally: DataLoader(dataset, batch_size, shuffle,
+ * sampler, batch_sampler, num_workers, collate_fn, pin_memory, ...) in torch 1.13 and 2.x.
+ */
+const NUM_WORKERS_AT = 5;
+const PIN_MEMORY_AT = 7;
+
 /** Sets num_workers and/or pin_memory on the loader's call; null when the call is not found or the edit does not reparse. */
-function loaderFix(ctx: RuleContext, call: Node | null, noWorkers: boolean, pinMemory: boolean): Fix | null {
-  const style = detectStyle(ctx.text);
-  const edits: TextEdit[] = [];
-  // Both arguments in one edit when both are missing, so the two inserts never collide.
-  if (call && noWorkers && pinMemory !== true) {
-    const w = setKeywordArgument(ctx.text, style, call, "num_workers", String(SUGGESTED_WORKERS));
-    const p = setKeywordArgument(ctx.text, style, call, "pin_memory", "True");
-    if (w && p && w.range.start.line === p.range.start.line && w.range.start.character === p.range.start.character) {
-      // Both are appends at the call's end: each insert carries its own separator, so they concatenate.
-      edits.push({ range: w.range, newText: w.newText + p.newText });
-    } else edits.push(...[w, p].filter((x): x is TextEdit => !!x));
-  } else if (call) {
-    const one = noWorkers
-      ? setKeywordArgument(ctx.text, style, call, "num_workers", String(SUGGESTED_WORKERS))
-      : setKeywordArgument(ctx.text, style, call, "pin_memory", "True");
-    if (one) edits.push(one);
-  }
+function loaderFix(ctx: RuleContext, call: Node | null, noWorkers: boolean, noPin: boolean): Fix | null {
+  const settings: KeywordSetting[] = [];
+  if (noWorkers) settings.push({ name: "num_workers", value: String(SUGGESTED_WORKERS), position: NUM_WORKERS_AT });
+  if (noPin) settings.push({ name: "pin_memory", value: "True", position: PIN_MEMORY_AT });
+  const edits = call ? setKeywordArguments(ctx.text, detectStyle(ctx.text), call, settings) : null;
   return validated(ctx, {
-    title: `Set ${[noWorkers ? `num_workers=${SUGGESTED_WORKERS}` : "", pinMemory !== true ? "pin_memory=True" : ""].filter(Boolean).join(", ")}`,
-    edits,
+    title: `Set ${[noWorkers ? `num_workers=${SUGGESTED_WORKERS}` : "", noPin ? "pin_memory=True" : ""].filter(Boolean).join(", ")}`,
+    edits: edits ?? [],
     isPreferred: true,
   });
 }
