@@ -134,11 +134,13 @@ const EXPECT: Record<string, { fires: Case[]; quiet: Case[] }> = {
   FP180: {
     fires: [
       ["golden/fp180_torch_int8.before.py"],
+      ["golden/fp180_torch_lstm_tagger.before.py", A100],
       ["golden/fp180_keras_tflite.before.py"],
       ["mnist_gpu_fp32.py", A100],
     ],
     quiet: [
       ["golden/fp180_torch_int8.after.py"],
+      ["golden/fp180_torch_lstm_tagger.after.py", A100],
       ["golden/fp180_keras_tflite.after.py"],
       ["cases/clean_torch.py", A100],
       ["cases/clean_keras.py", A100],

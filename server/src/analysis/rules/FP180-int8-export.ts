@@ -52,12 +52,22 @@ export const int8Export: Rule = {
       out.push({
         message,
         range: e.range,
-        fixes: () => [validated(ctx, keras ? kerasTfliteFix(ctx, e, model) : torchDynamicInt8Fix(ctx, e))],
+        fixes: () => [
+          validated(ctx, keras ? kerasTfliteFix(ctx, e, model) : torchDynamicInt8Fix(ctx, e, dynamicTypes(model))),
+        ],
       });
     }
     return out;
   },
 };
+
+/**
+ * The layer classes the message counts as int8, in a fixed order: the fix quantises exactly these,
+ * or its copy would keep the LSTM/GRU weights the message says shrink.
+ */
+function dynamicTypes(model: ModelCost): string[] {
+  return [...DYNAMIC_TYPES].filter((t) => model.layers.some((l) => l.type === t));
+}
 
 const mb = (bytes: number) => `${sig(bytes / 1e6)} MB`;
 

@@ -1,5 +1,5 @@
 // FP180's quick-fixes: an int8 copy written next to the user's fp32 save — PyTorch dynamic
-// quantisation of nn.Linear, or a full-int8 TFLite conversion for Keras (Edge TPU-ready).
+// quantisation of nn.Linear/LSTM/GRU, or a full-int8 TFLite conversion for Keras (Edge TPU-ready).
 import type { Node } from "web-tree-sitter";
 import type { TraceEvent } from "../evaluate/trace";
 import { keywordArgument } from "../fixes/codeShapes";
@@ -30,6 +30,34 @@ function int8Path(arg: Node | null, fallback: string, ext: string): string {
   return `${stem}${ext}`;
 }
 
+/** A name or attribute chain (`out_dir`, `args.out_dir`): evaluating it again has no side effect. */
+const PLAIN = new Set(["identifier", "attribute"]);
+
+/**
+ * The int8 copy's path beside the fp32 one when that path is joined from a folder and a file name:
+ * `os.path.join(args.out_dir, "tagger.pt")` → `os.path.join(args.out_dir, "tagger.int8.pt")`,
+ * `out / "model.pt"` likewise. Only when every other part is a name, so repeating the expression
+ * has no side effect; null otherwise (the caller falls back to a file next to the script).
+ */
+function joinedInt8Path(arg: Node | null, ext: string): string | null {
+  if (!arg) return null;
+  let last: Node | null = null;
+  if (arg.type === "call" && /^(os\.path\.join|path\.join|join)$/.test(arg.childForFieldName("function")?.text ?? "")) {
+    const parts = (arg.childForFieldName("arguments")?.namedChildren ?? []).filter((n): n is Node => !!n);
+    if (parts.length < 2 || !parts.slice(0, -1).every((n) => PLAIN.has(n.type) || n.type === "string")) return null;
+    last = parts[parts.length - 1];
+  } else if (arg.type === "binary_operator" && ["/", "+"].includes(arg.childForFieldName("operator")?.text ?? "")) {
+    if (!PLAIN.has(arg.childForFieldName("left")?.type ?? "")) return null;
+    last = arg.childForFieldName("right");
+  }
+  const m = last?.type === "string" ? /^(['"])([^'"{}\\]+)\1$/.exec(last.text) : null;
+  if (!last || !m) return null;
+  const renamed = int8Path(last, "", ext);
+  if (!renamed) return null;
+  const offset = last.startIndex - arg.startIndex;
+  return `${arg.text.slice(0, offset)}${m[1]}${renamed}${m[1]}${arg.text.slice(offset + last.text.length)}`;
+}
+
 /** True when the script binds `name` itself: an assignment, a loop variable or a parameter. */
 function assignsName(ctx: RuleContext, name: string): boolean {
   for (const n of nodesSpelled(ctx.tree, ctx.text, name)) {
@@ -45,7 +73,7 @@ function assignsName(ctx: RuleContext, name: string): boolean {
 }
 
 /** Mirrors how the fp32 model is saved: a state_dict stays a state_dict, a whole module stays one, jit/onnx become TorchScript. */
-export function torchDynamicInt8Fix(ctx: RuleContext, e: SaveEvent): Fix {
+export function torchDynamicInt8Fix(ctx: RuleContext, e: SaveEvent, types: string[]): Fix {
   const call = callAt(ctx.tree, e.range);
   const stmt = enclosingStatement(call);
   const first = call ? positional(call, 0) : null;
@@ -65,21 +93,24 @@ export function torchDynamicInt8Fix(ctx: RuleContext, e: SaveEvent): Fix {
   if (assignsName(ctx, imported ?? copy!.name)) return NONE;
   const t = torch.name;
   const isTorchSave = e.how === "torch.save";
-  const path = int8Path(isTorchSave ? positional(call, 1) : null, "model.int8.pt", ".int8.pt");
+  const pathArg = isTorchSave ? positional(call, 1) : null;
+  const path = joinedInt8Path(pathArg, ".int8.pt") ?? quoted(style, int8Path(pathArg, "model.int8.pt", ".int8.pt"));
   const save = !isTorchSave
-    ? `${t}.jit.save(${t}.jit.script(model_int8), ${quoted(style, path)})`
-    : `${t}.save(model_int8${stateDict ? ".state_dict()" : ""}, ${quoted(style, path)})`;
+    ? `${t}.jit.save(${t}.jit.script(model_int8), ${path})`
+    : `${t}.save(model_int8${stateDict ? ".state_dict()" : ""}, ${path})`;
+  // quantize_dynamic takes Linear, LSTM and GRU (PyTorch 1.13: all three script and deep-copy).
+  const layers = types.length > 0 ? types : ["Linear"];
   const lines = [
-    "# int8 copy for CPU inference: Linear weights stored in int8, activations quantised on the fly",
+    `# int8 copy for CPU inference: ${layers.join("/")} weights stored in int8, activations quantised on the fly`,
     `model_int8 = ${t}.ao.quantization.quantize_dynamic(`,
-    `    ${deepcopy}(${modelExpr.text}).cpu(), {${t}.nn.Linear}, dtype=${t}.qint8`,
+    `    ${deepcopy}(${modelExpr.text}).cpu(), {${layers.map((l) => `${t}.nn.${l}`).join(", ")}}, dtype=${t}.qint8`,
     ")",
     save,
   ];
   const edits: TextEdit[] = [insertLinesAfter(ctx.text, style, stmt, lines)];
   edits.push(...mergeImports([copy?.edit ?? null, torch.edit]));
   return {
-    title: "Also save a dynamic int8 copy (torch.ao.quantization.quantize_dynamic, nn.Linear → qint8)",
+    title: `Also save a dynamic int8 copy (torch.ao.quantization.quantize_dynamic, ${layers.map((l) => `nn.${l}`).join(", ")} → qint8)`,
     edits,
     isPreferred: true,
   };
