@@ -125,7 +125,15 @@ function autocastFix(ctx: RuleContext, run: RunEstimate, half: "bf16" | "fp16"):
   const style = detectStyle(ctx.text);
   const torch = ensureModuleImport(ctx.tree, style, "torch");
   const dtype = half === "bf16" ? "bfloat16" : "float16";
-  const header = `with ${torch.name}.autocast(device_type=${quoted(style, "cuda")}, dtype=${torch.name}.${dtype})`;
+  // A script that falls back to the CPU (`"cuda" if torch.cuda.is_available() else "cpu"`) must
+  // still run there: PyTorch 1.13's autocast("cuda", dtype=bfloat16) raises on a machine without
+  // CUDA (it asks torch.cuda.is_bf16_supported(), even when it disables itself), so the CPU path
+  // names the CPU and leaves autocast off; fp16 only warns and disables itself.
+  const fallback = half === "bf16" && /\bcuda\.is_available\(\)/.test(ctx.text);
+  const available = `${torch.name}.cuda.is_available()`;
+  const header = fallback
+    ? `with ${torch.name}.autocast(device_type=${quoted(style, "cuda")} if ${available} else ${quoted(style, "cpu")}, dtype=${torch.name}.${dtype}, enabled=${available})`
+    : `with ${torch.name}.autocast(device_type=${quoted(style, "cuda")}, dtype=${torch.name}.${dtype})`;
   const edits = [wrapStatements(ctx.text, style, fwdStmt, last, header)];
   if (half === "fp16") {
     const scaling = lossScalingEdits(ctx, backward, backStmt, torch.name);
