@@ -197,11 +197,6 @@ function rangeOfNode(n: Node): TextEdit["range"] {
   };
 }
 
-/** `appendItems` with one item. */
-export function appendItem(text: string, style: PythonStyle, seq: Node, item: string): TextEdit {
-  return appendItems(text, style, seq, [item]);
-}
-
 /**
  * Adds `added` at the end of a bracketed sequence (a call's argument list, a list literal) in its
  * own layout: `, a, b` on one line; one per line at the last item's indentation, keeping a trailing

@@ -2,7 +2,7 @@
 // variable bound to one (often grown by `.append`), a parameter or a helper's result; the callback
 // joins the list the script already builds, or fit gets `[*callbacks, EarlyStopping(...)]`.
 import type { Node, Tree } from "web-tree-sitter";
-import { appendItem, keywordArgument, setKeywordArgument } from "../fixes/codeShapes";
+import { appendItems, keywordArgument, setKeywordArgument } from "../fixes/codeShapes";
 import { ensureFromImport, fromImportBinding, topImports } from "../fixes/imports";
 import { kerasNamespace } from "../fixes/kerasImport";
 import { detectStyle, type PythonStyle, quoted } from "../fixes/pythonStyle";
@@ -27,7 +27,7 @@ export function kerasCallbackFix(ctx: RuleContext, run: RunEstimate): Fix {
   const value = keywordArgument(call, "callbacks")?.childForFieldName("value") ?? null;
   const list =
     value?.type === "list" ? value : value?.type === "identifier" ? listBoundTo(ctx.tree, call, value.text) : null;
-  if (list) edits.push(appendItem(ctx.text, style, list, cb));
+  if (list) edits.push(appendItems(ctx.text, style, list, [cb]));
   else if (value && value.type !== "none") edits.push({ range: nodeRange(value), newText: `[*${value.text}, ${cb}]` });
   else {
     const set = setKeywordArgument(ctx.text, style, call, "callbacks", `[${cb}]`);
