@@ -5,6 +5,7 @@ import type { FitData, LoaderInfo, TraceEvent } from "../evaluate/trace";
 import type { RunSpec } from "../types";
 import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf } from "./runFacts";
 import { thousands } from "../format";
+import { eventsOfKind } from "./traceIndex";
 
 /** Library defaults for arguments a script omits, each with where it is documented. */
 export const FRAMEWORK_DEFAULTS = {
@@ -60,8 +61,8 @@ function base(facts: ProgramFacts, e: TraceEvent, framework: RunSpec["framework"
       spec.evidence.push(`×${l.tripCount} runs: inside the loop over ${l.target} (line ${line(l.range)})`);
     }
   }
-  for (const s of facts.trace) {
-    if (s.kind === "sweep" && s.trials !== null && s.trials > 1) {
+  for (const s of eventsOfKind(facts, "sweep")) {
+    if (s.trials !== null && s.trials > 1) {
       spec.trials *= s.trials;
       spec.evidence.push(`×${s.trials} trials: ${s.how} (line ${line(s.range)})`);
     }

@@ -7,6 +7,7 @@ import type { TraceEvent } from "../evaluate/trace";
 import { findDevice } from "../footprint/devices";
 import type { ModelCost, Precision, Range, RunSpec } from "../types";
 import { thousands } from "../format";
+import { eventsOfKind } from "./traceIndex";
 
 export const line = (r: Range) => r.start.line + 1;
 
@@ -24,6 +25,15 @@ export interface RunModel {
  * Combines the trained models (forward + backward) and the no-grad models run in the same loop
  * (a distillation teacher: forward only, so a third of a trained model's per-sample cost).
  */
+const byIds = new WeakMap<ProgramFacts, ReadonlyMap<number, ModelCost>>();
+
+/** The program's models by id, built once per analysis (every run asks). */
+function modelsById(facts: ProgramFacts): ReadonlyMap<number, ModelCost> {
+  let byId = byIds.get(facts);
+  if (!byId) byIds.set(facts, (byId = new Map(facts.models.map((m) => [m.id, m]))));
+  return byId;
+}
+
 export function describeModels(
   facts: ProgramFacts,
   trainedIds: number[],
@@ -31,7 +41,7 @@ export function describeModels(
   /** Trained model id → lines of its call sites when a step calls it more than once (callSites.ts). */
   calls: ReadonlyMap<number, number[]> = new Map(),
 ): RunModel {
-  const byId = new Map(facts.models.map((m) => [m.id, m]));
+  const byId = modelsById(facts);
   const trained = unique(trainedIds)
     .map((id) => byId.get(id))
     .filter((m): m is ModelCost => !!m);
@@ -92,10 +102,7 @@ export function precisionOf(
       precision: ac === "bf16" ? "bf16-mixed" : "fp16-mixed",
       evidence: `precision ${ac} mixed: autocast around the forward`,
     };
-  const p = facts.trace.filter(
-    (e): e is Extract<TraceEvent, { kind: "precision" }> =>
-      e.kind === "precision" && (e.modelId === null || modelIds.includes(e.modelId)),
-  );
+  const p = eventsOfKind(facts, "precision").filter((e) => e.modelId === null || modelIds.includes(e.modelId));
   const last = p.at(-1);
   if (last)
     return {
@@ -113,7 +120,7 @@ const ALL_VISIBLE = /MirroredStrategy\(\)|Trainer\((devices|gpus)=("auto"|-1)\)/
 
 /** Device the script names: any accelerator event wins over cpu (the `cuda if available else cpu` idiom). */
 export function deviceOf(facts: ProgramFacts): { device: RunSpec["device"]; evidence: string | null } {
-  const ev = facts.trace.filter((e): e is Extract<TraceEvent, { kind: "device" }> => e.kind === "device");
+  const ev = eventsOfKind(facts, "device");
   if (ev.length === 0) return { device: null, evidence: null };
   const accel = ev.filter((e) => e.device !== "cpu");
   const pick = accel.length > 0 ? accel : ev;
@@ -133,8 +140,7 @@ export function deviceOf(facts: ProgramFacts): { device: RunSpec["device"]; evid
  */
 export function launcherCountUnknown(facts: ProgramFacts, spec: RunSpec): void {
   if (spec.device?.count != null || spec.device?.kind !== "gpu") return;
-  const device = (re: RegExp) =>
-    facts.trace.find((e): e is Extract<TraceEvent, { kind: "device" }> => e.kind === "device" && re.test(e.how));
+  const device = (re: RegExp) => eventsOfKind(facts, "device").find((e) => re.test(e.how));
   const launched = device(LAUNCHED);
   const visible = launched ? undefined : device(ALL_VISIBLE);
   const ev = launched ?? visible;

@@ -11,6 +11,7 @@ import { accumulationSteps, epochGuard, loopBreakLine, loopIterableText, stepCal
 import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { thousands } from "../format";
+import { eventsInLoop, eventsOfKind } from "./traceIndex";
 
 const key = (r: Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 // Compared field by field: building two key strings per loop of every trace event made this
@@ -231,15 +232,15 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
         range: o.range,
       });
   }
-  for (const s of facts.trace) {
-    if (s.kind === "sweep" && s.trials !== null && s.trials > 1) {
+  for (const s of eventsOfKind(facts, "sweep")) {
+    if (s.trials !== null && s.trials > 1) {
       spec.trials *= s.trials;
       evidence.push(`×${s.trials} trials: ${s.how} (line ${line(s.range)})`);
     }
   }
 
   // The model(s): forwards inside this batch loop. Trained ones run with grad; no-grad ones are teachers.
-  const inBatch = facts.trace.filter((e) => e.loops.some((l) => sameLoop(l, batchLoop)) && inPass(e));
+  const inBatch = eventsInLoop(facts, batchLoop).filter(inPass);
   const fwd = inBatch.filter((e): e is Extract<TraceEvent, { kind: "forward" }> => e.kind === "forward");
   const trained = fwd.filter((e) => !e.noGrad).map((e) => e.modelId);
   const teachers = fwd.filter((e) => e.noGrad).map((e) => e.modelId);
@@ -351,10 +352,9 @@ function evalSamples(
 ): number | null {
   const seen = new Set<string>();
   let total: number | null = null;
-  for (const e of facts.trace) {
+  for (const e of eventsInLoop(facts, epochLoop)) {
     if (e.kind !== "forward" || !inPass(e)) continue;
     const i = e.loops.findIndex((l) => sameLoop(l, epochLoop));
-    if (i < 0) continue;
     const inner = e.loops.slice(i + 1);
     const loop = [...inner].reverse().find((l) => l.over === "loader");
     if (!loop || sameLoop(loop, batchLoop) || inner.some((l) => sameLoop(l, batchLoop))) continue;
