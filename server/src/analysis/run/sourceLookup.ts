@@ -144,7 +144,9 @@ export function stepCallRanges(tree: Tree | null | undefined, batchLoop: LoopFra
   const n = tree ? nodeAtRange(tree, batchLoop.range) : null;
   // A `while` that draws its batches with next() is the batch loop too.
   const loop = n && (/^(for|while)_statement$/.test(n.type) ? n : ancestor(n, "for_statement"));
-  const calls = loop?.childForFieldName("body")?.descendantsOfType("call") ?? [];
+  const body = loop?.childForFieldName("body");
+  // A callee ending in `.step` is spelled so in the source: no walk of a body that never says it.
+  const calls = body?.text.includes(".step") ? body.descendantsOfType("call") : [];
   return calls
     .filter((c) => c?.childForFieldName("function")?.text.endsWith(".step"))
     .map((c) => {
@@ -186,10 +188,15 @@ function acceleratorAccumulation(root: Node, withNode: Node): { k: number; text:
  * The first `break` that leaves this loop itself (not an inner loop), under some condition: the
  * patience check of hand-written early stopping. Its line (1-based), or null when there is none.
  */
+const BREAK_WORD = /\bbreak\b/;
+
 export function loopBreakLine(tree: Tree | null | undefined, loop: LoopFrame): number | null {
   const n = tree ? nodeAtRange(tree, loop.range) : null;
   if (!n || !/^(for|while)_statement$/.test(n.type)) return null;
-  for (const b of n.childForFieldName("body")?.descendantsOfType("break_statement") ?? [])
+  const body = n.childForFieldName("body");
+  // Most loops never say `break`: their bodies are not walked.
+  if (!body || !BREAK_WORD.test(body.text)) return null;
+  for (const b of body.descendantsOfType("break_statement"))
     if (b && ancestorLoop(b)?.id === n.id) return b.startPosition.row + 1;
   return null;
 }

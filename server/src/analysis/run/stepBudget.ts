@@ -54,7 +54,7 @@ export function stepBudget(
     return !inc && whileNode && countsPasses(whileNode, counter) ? "epochs" : "batches";
   };
   // `if step >= max_steps: break` (or return) inside the batch loop.
-  for (const st of body.descendantsOfType("if_statement")) {
+  for (const st of exitWords(body) ? body.descendantsOfType("if_statement") : []) {
     const cond = st?.childForFieldName("condition");
     const m = cond?.type === "comparison_operator" ? LIMIT.exec(cond.text.trim()) : null;
     const limit = m && cond ? cond.namedChild(cond.namedChildCount - 1) : null;
@@ -111,7 +111,7 @@ export function whileStepBudget(
     return steps >= 1 ? { steps, counts: c, text: wc.text, range: loop.range } : null;
   }
   // `while True:` with `if step >= n: break` in the body (not in a loop nested in it).
-  for (const st of body.descendantsOfType("if_statement")) {
+  for (const st of exitWords(body) ? body.descendantsOfType("if_statement") : []) {
     const cond = st?.childForFieldName("condition");
     const m = cond?.type === "comparison_operator" ? LIMIT.exec(cond.text.trim()) : null;
     const limit = m && cond ? cond.namedChild(cond.namedChildCount - 1) : null;
@@ -207,6 +207,9 @@ function ancestorOf(n: Node, type: string): Node | null {
 }
 
 /** A block that leaves the loop: a break or return in it (not inside a nested loop or function). */
+/** Whether `n`'s source says `break` or `return`: without either no `if` in it `exits`, so its ifs are not walked. */
+const exitWords = (n: Node) => /\b(?:break|return)\b/.test(n.text);
+
 function exits(block: Node | null): boolean {
   if (!block) return false;
   const visit = (n: Node): boolean =>
