@@ -174,6 +174,28 @@ describe("FP170 starved loader", () => {
     );
   });
 
+  // The dataset's binding is the last assignment to its name before the loader: annotated and
+  // line-joined targets count; comparisons, keyword arguments, attributes, longer names and
+  // later assignments do not.
+  for (const [what, bindings, silent] of [
+    ["plain", "ds = TensorDataset(x.cuda(), y.cuda())\n", true],
+    ["annotated", "ds: TensorDataset = TensorDataset(x.to(device), y.to(device))\n", true],
+    ["joined", "ds \\\n    = TensorDataset(x.cuda(), y.cuda())\n", true],
+    ["rebound on the CPU", "ds = TensorDataset(x.cuda(), y.cuda())\nds = TensorDataset(x, y)\n", false],
+    ["a comparison", "ok = ds == TensorDataset(x.cuda(), y.cuda())\nds = TensorDataset(x, y)\n", false],
+    ["a keyword argument", "ds = TensorDataset(x, y)\nf(ds=TensorDataset(x.cuda(), y.cuda()))\n", false],
+    ["an attribute", "ds = TensorDataset(x, y)\ncfg.ds = TensorDataset(x.cuda(), y.cuda())\n", false],
+    ["a longer name", "ds = TensorDataset(x, y)\nval_ds = TensorDataset(x.cuda(), y.cuda())\n", false],
+  ] as const)
+    it(`reads the dataset's binding: ${what}`, () => {
+      const call = "DataLoader(ds, batch_size=64)";
+      const src = `${bindings}loader = ${call}\nds = TensorDataset(x.cuda(), y.cuda())\n`;
+      const found = starvedLoader.check(
+        ruleContext(py, src, [loaderAt(src, call)], [run({ range: rangeOf(src, "loader") })]),
+      );
+      assert.equal(found.length, silent ? 0 : 1);
+    });
+
   it("is silent when the run is on the CPU", () => {
     const cpu = run({ range: rangeOf(text, "loader"), device: { id: null, count: 1, kind: "cpu" } });
     assert.equal(starvedLoader.check(ruleContext(py, text, [ev], [cpu])).length, 0);

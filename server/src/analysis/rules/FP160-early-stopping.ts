@@ -1,8 +1,9 @@
 // FP160: many epochs with no early stopping. Training usually plateaus well before a fixed
 // epoch budget; stopping on a validation plateau saves the tail. Keras gets a callback fix;
 // PyTorch loops get the finding with the priced saving (a patience loop is the user's design).
-import type { RunEstimate } from "../types";
-import { callAt } from "./astLookup";
+import type { Node, Tree } from "web-tree-sitter";
+import type { Range, RunEstimate } from "../types";
+import { callAt, nodeAt } from "./astLookup";
 import { kerasCallbackFix } from "./FP160-keras-fix";
 import type { Rule, RuleContext } from "./rule";
 import { describeSaving, whatIf } from "./savings";
@@ -56,9 +57,10 @@ function stopsEarlyAnywhere(ctx: RuleContext): boolean {
 function loopBreaks(ctx: RuleContext, run: RunEstimate): boolean {
   // A PyTorch epoch loop (or a loop around it) that a `break` of its own or a `return` can leave
   // already stops early. A `break` of the batch loop inside only caps the batches of an epoch.
-  const loopNode = run.spec.framework === "pytorch" ? callAt(ctx.tree, run.spec.range) : null;
+  const loopNode = run.spec.framework === "pytorch" ? loopAt(ctx.tree, run.spec.range) : null;
   for (let n = loopNode; n; n = n.parent) {
-    if (n.type !== "for_statement" && n.type !== "while_statement") continue;
+    // Most loops say neither word: their subtrees are not walked.
+    if ((n.type !== "for_statement" && n.type !== "while_statement") || !/\b(?:break|return)\b/.test(n.text)) continue;
     for (const b of n.descendantsOfType(["break_statement", "return_statement"])) {
       if (!b) continue;
       const owner = b.type === "break_statement" ? LOOPS : FUNCTIONS;
@@ -69,6 +71,15 @@ function loopBreaks(ctx: RuleContext, run: RunEstimate): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The loop a PyTorch run's range spans (its epoch loop, else its batch loop), or a node inside it.
+ * Read directly: finding the first call inside it listed every call of the loop's body.
+ */
+function loopAt(tree: Tree, range: Range): Node | null {
+  const n = nodeAt(tree, range);
+  return n && LOOPS.has(n.type) ? n : callAt(tree, range);
 }
 
 const LOOPS = new Set(["for_statement", "while_statement"]);

@@ -4,7 +4,7 @@ import type { Node, Tree } from "web-tree-sitter";
 import { type KeywordSetting, setKeywordArguments } from "../fixes/codeShapes";
 import { detectStyle } from "../fixes/pythonStyle";
 import type { Fix } from "../types";
-import { callAt, nodesSpelled, sameRange } from "./astLookup";
+import { callAt, sameRange } from "./astLookup";
 import type { Rule, RuleContext } from "./rule";
 import { describeSaving, whatIf } from "./savings";
 import { validated } from "./validatedFix";
@@ -113,6 +113,25 @@ function datasetOnGpu(call: Node, bindingsOf: (name: string) => Binding[]): bool
   return !!bound && ON_DEVICE.test(bound.childForFieldName("right")?.text ?? "");
 }
 
+/**
+ * The nodes spelled `name` (as `nodesSpelled`) at the occurrences that could be an assignment's
+ * target: a whole token followed by `=` (not `==`) or an annotation's `:`, past spaces and line
+ * joins. Reading the node at every occurrence (a dataset's name is also read at each use, and is
+ * part of longer names) was most of FP170's time; the regex engine finds the few candidates.
+ */
+function assignedSpellings(tree: Tree, text: string, name: string): Node[] {
+  const out: Node[] = [];
+  const root = tree.rootNode;
+  const literal = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const targets = new RegExp(String.raw`(?<![A-Za-z0-9_])${literal}(?=(?:[ \t\f]|\\\r?\n)*(?:=(?!=)|:))`, "g");
+  for (const m of text.matchAll(targets)) {
+    const i = m.index;
+    const n = root.descendantForIndex(i, i + name.length);
+    if (n && n.startIndex === i && n.endIndex === i + name.length) out.push(n);
+  }
+  return out;
+}
+
 /** An assignment and where it ends. */
 type Binding = { end: number; node: Node };
 
@@ -129,7 +148,7 @@ function assignmentsTo(tree: Tree, text: string, name: string): Binding[] {
   let list = byName.get(name);
   if (list) return list;
   const found: Array<Binding & { order: number }> = [];
-  for (const n of nodesSpelled(tree, text, name)) {
+  for (const n of assignedSpellings(tree, text, name)) {
     const { startIndex } = n;
     for (let cur: Node | null = n; cur; ) {
       const parent: Node | null = cur.parent;
