@@ -186,3 +186,60 @@ test("head classes: T5EncoderModel, BertForPreTraining, BertForNextSentencePredi
   assert.throws(() => model(facts, "txt"));
   assert.match(facts.unknowns.map((u) => u.message).join("\n"), /CLIPTextModel head\/part is not modelled/);
 });
+
+// ALBERT v2 and DeBERTa-v3 sizes, written out from each checkpoint's config.json (the row's configSource):
+// the catalog row must hold those values and the module count must be the formula of transformers' modules.
+const lin = (i: number, o: number) => linearParams(i, o);
+/** One BERT-style layer: q/k/v/output projections, FFN in and out, two LayerNorms (weight + bias). */
+const encoderLayer = (h: number, inter: number) => 4 * lin(h, h) + lin(h, inter) + lin(inter, h) + 2 * (2 * h);
+
+test("ALBERT v2 sizes: factorised embeddings (E = 128), one shared layer, pooler", () => {
+  // config.json of albert/albert-{size}-v2: vocab_size 30000, embedding_size 128, max_position_embeddings 512,
+  // type_vocab_size 2, num_hidden_groups 1, inner_group_num 1.
+  const sizes: Array<[string, number, number, number]> = [
+    ["albert-base-v2", 768, 12, 3072],
+    ["albert-large-v2", 1024, 24, 4096],
+    ["albert-xlarge-v2", 2048, 24, 8192],
+    ["albert-xxlarge-v2", 4096, 12, 16384],
+  ];
+  const V = 30000;
+  const E = 128;
+  for (const [id, h, layers, inter] of sizes) {
+    const c = findCheckpoint(id)!.config;
+    assert.deepEqual([c.hidden, c.layers, c.intermediate, c.embeddingSize, c.vocab], [h, layers, inter, E, V], id);
+    // word + position + token-type tables (E wide) and their LayerNorm, the E → h mapping, the one
+    // AlbertLayer whatever num_hidden_layers says, the pooler.
+    const expected = (V + 512 + 2) * E + 2 * E + lin(E, h) + encoderLayer(h, inter) + lin(h, h);
+    assert.equal(sized(id, "base").params, expected, id);
+  }
+  // Sharing saves weights, not work: the one layer runs num_hidden_layers times per token.
+  const [h, inter, t] = [4096, 16384, 512];
+  const macs = t * (E * h + 12 * (4 * h * h + 2 * h * inter)) + 12 * 2 * t * t * h + h * h;
+  assert.equal(sized("albert-xxlarge-v2", "base").macsAt(t), macs);
+});
+
+test("DeBERTa-v3 sizes: word embeddings only, 2 × 256 relative rows shared by every layer", () => {
+  // config.json of microsoft/deberta-v3-{size}: vocab_size 128100, type_vocab_size 0, position_biased_input
+  // false, relative_attention true, position_buckets 256, share_att_key true, norm_rel_ebd "layer_norm".
+  const sizes: Array<[string, number, number, number]> = [
+    ["deberta-v3-xsmall", 384, 12, 1536],
+    ["deberta-v3-small", 768, 6, 3072],
+    ["deberta-v3-base", 768, 12, 3072],
+    ["deberta-v3-large", 1024, 24, 4096],
+  ];
+  const V = 128100;
+  for (const [id, h, layers, inter] of sizes) {
+    const c = findCheckpoint(id)!.config;
+    assert.deepEqual([c.hidden, c.layers, c.intermediate, c.vocab, c.relBuckets], [h, layers, inter, V, 256], id);
+    // word_embeddings + embeddings.LayerNorm, the layers, encoder.rel_embeddings (2 × 256) + encoder.LayerNorm.
+    const s = sized(id, "base");
+    assert.equal(s.params, V * h + 2 * h + layers * encoderLayer(h, inter) + 2 * 256 * h + 2 * h, id);
+    assert.equal(s.nonEmbeddingParams, s.params - V * h, `${id}: only the word table is an embedding`);
+  }
+  // Per layer and token the c2p and p2c projections of the 512 relative rows add 2 · 512 · h MACs, and
+  // projecting the rows themselves costs 2 · 512 · h² per layer and sample (hfArch.ts, rel_embeddings).
+  const [h, inter, L, t] = [1024, 4096, 24, 256];
+  const perToken = L * (4 * h * h + 2 * h * inter + 2 * 512 * h);
+  const macs = t * perToken + L * 2 * t * t * h + 2 * 512 * h * h * L;
+  assert.equal(sized("deberta-v3-large", "base").macsAt(t), macs);
+});
