@@ -1,7 +1,7 @@
-// keras.layers attention: MultiHeadAttention (EinsumDense projections per head, QKᵀ and AV counted),
-// Attention (Luong dot-product) and AdditiveAttention (Bahdanau) with their scalar/vector scales.
+// keras.layers attention: MultiHeadAttention and GroupQueryAttention (EinsumDense projections per head,
+// QKᵀ and AV counted), Attention (Luong dot-product) and AdditiveAttention (Bahdanau) with their scales.
 
-import { type KerasLayerSpec, REQUIRED, type Shape, ShapeError } from "../kerasLayerSpec";
+import { ArgError, type KerasLayerSpec, REQUIRED, type Shape, ShapeError } from "../kerasLayerSpec";
 import {
   addMacs,
   boolArg,
@@ -89,6 +89,73 @@ const MultiHeadAttention: KerasLayerSpec = {
   },
 };
 
+/**
+ * keras/src/layers/attention/grouped_query_attention.py (exported as keras.layers.GroupQueryAttention):
+ * query "bqm,muh->bquh" (m, Hq, d), key and value "bkm,mvh->bkvh" (m, Hkv, d), attention_output
+ * "bquh,uhm->bqm" (Hq, d, Dq) — biases (Hq, d), (Hkv, d), (Hkv, d), (Dq) with use_bias. The output keeps
+ * the query's feature size; key and value heads are repeated to Hq before QKᵀ and AV.
+ */
+function gqaSizes(a: Parameters<KerasLayerSpec["build"]>[0]) {
+  const owner = "GroupQueryAttention";
+  const d = sizeArg(a, "head_dim", owner);
+  const hq = sizeArg(a, "num_query_heads", owner);
+  const hkv = sizeArg(a, "num_key_value_heads", owner);
+  if (hq % hkv !== 0)
+    throw new ArgError(`${owner}: num_query_heads ${hq} is not divisible by num_key_value_heads ${hkv}`);
+  return { d, hq, hkv, bias: boolArg(a, "use_bias", owner) };
+}
+
+const GroupQueryAttention: KerasLayerSpec = {
+  signature: [
+    ["head_dim", REQUIRED],
+    ["num_query_heads", REQUIRED],
+    ["num_key_value_heads", REQUIRED],
+    ["dropout", 0.0],
+    ["use_bias", true],
+    ["flash_attention", null],
+    ["kernel_initializer", "glorot_uniform"],
+    ["bias_initializer", "zeros"],
+    ["kernel_regularizer", null],
+    ["bias_regularizer", null],
+    ["activity_regularizer", null],
+    ["kernel_constraint", null],
+    ["bias_constraint", null],
+    ["seed", null],
+    ["**kwargs", null],
+  ],
+  build(a, inputs) {
+    const owner = "GroupQueryAttention";
+    const { q, v, k } = qkv(inputs, owner);
+    const { d, hq, hkv, bias } = gqaSizes(a);
+    const dq = knownDim(q[q.length - 1], owner, "query feature");
+    const w: Record<string, number[]> = { "query/kernel": [dq, hq, d] };
+    if (bias) w["query/bias"] = [hq, d];
+    w["key/kernel"] = [knownDim(k[k.length - 1], owner, "key feature"), hkv, d];
+    if (bias) w["key/bias"] = [hkv, d];
+    w["value/kernel"] = [knownDim(v[v.length - 1], owner, "value feature"), hkv, d];
+    if (bias) w["value/bias"] = [hkv, d];
+    w["attention_output/kernel"] = [hq, d, dq];
+    if (bias) w["attention_output/bias"] = [dq];
+    return weightsOf(w);
+  },
+  call(a, inputs) {
+    const { q, v, k } = qkv(inputs, "GroupQueryAttention");
+    const { d, hq, hkv } = gqaSizes(a);
+    const dq = q[q.length - 1]!;
+    const tq = prodDims(q.slice(0, -1));
+    const tk = prodDims(k.slice(0, -1));
+    const macs = addMacs(
+      mul(tq, dq, hq, d),
+      mul(tk, k[k.length - 1]!, hkv, d),
+      mul(tk, v[v.length - 1]!, hkv, d),
+      mul(hq, tq, tk, d), // QKᵀ over the repeated key heads
+      mul(hq, tq, tk, d), // attention weights × repeated V
+      mul(tq, hq, d, dq),
+    );
+    return { outputs: [[...q.slice(0, -1), dq]], macs };
+  },
+};
+
 const Attention: KerasLayerSpec = {
   signature: [
     ["use_scale", false],
@@ -136,4 +203,9 @@ const AdditiveAttention: KerasLayerSpec = {
   },
 };
 
-export const ATTENTION_LAYERS: Record<string, KerasLayerSpec> = { MultiHeadAttention, Attention, AdditiveAttention };
+export const ATTENTION_LAYERS: Record<string, KerasLayerSpec> = {
+  MultiHeadAttention,
+  GroupQueryAttention,
+  Attention,
+  AdditiveAttention,
+};

@@ -1,5 +1,5 @@
-// keras.layers wrappers: Bidirectional (two copies of an RNN, merged by merge_mode) and
-// TimeDistributed (one inner layer applied at every step of axis 1) — weights come from the inner layer.
+// keras.layers wrappers: Bidirectional (two copies of an RNN, merged by merge_mode), TimeDistributed (one
+// inner layer applied at every step of axis 1), SpectralNormalization — weights come from the inner layer.
 
 import {
   ArgError,
@@ -89,4 +89,36 @@ const TimeDistributed: KerasLayerSpec = {
   },
 };
 
-export const WRAPPER_LAYERS: Record<string, KerasLayerSpec> = { Bidirectional, TimeDistributed };
+/**
+ * keras/src/layers/normalization/spectral_normalization.py: build() builds the wrapped layer, takes its
+ * `kernel` (or Embedding's `embeddings`) and adds vector_u (1, kernel.shape[-1]), non-trainable. The
+ * power iteration that rescales the kernel runs once per training step, whatever the batch size
+ * ((2·power_iterations + 1) kernel-sized products): not a per-sample cost, so not in the MACs.
+ */
+const SpectralNormalization: KerasLayerSpec = {
+  signature: [
+    ["layer", REQUIRED],
+    ["power_iterations", 1],
+    ["**kwargs", null],
+  ],
+  build(a, inputs) {
+    const ref = layerArg(a, "layer", "SpectralNormalization");
+    const n = rawArg(a, "power_iterations");
+    if (typeof n !== "number" || n <= 0)
+      throw new ArgError("SpectralNormalization: power_iterations must be a positive int");
+    const built = inner(ref, "SpectralNormalization").build(ref.args, inputs);
+    const kernel = built.weights.kernel ?? built.weights.embeddings;
+    if (kernel === undefined)
+      throw new ArgError(`SpectralNormalization: ${ref.kerasLayer} has neither a kernel nor embeddings`);
+    return {
+      weights: { ...built.weights, vector_u: [1, kernel[kernel.length - 1]!] },
+      trainable: { ...built.trainable, vector_u: false },
+    };
+  },
+  call(a, inputs) {
+    const ref = layerArg(a, "layer", "SpectralNormalization");
+    return inner(ref, "SpectralNormalization").call(ref.args, inputs);
+  },
+};
+
+export const WRAPPER_LAYERS: Record<string, KerasLayerSpec> = { Bidirectional, TimeDistributed, SpectralNormalization };

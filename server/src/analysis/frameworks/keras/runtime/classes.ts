@@ -174,7 +174,7 @@ export function addToSequential(ip: Interp, st: LayerState, it: Value, node: Nod
   }
   if (it.k !== "instance") {
     // Skipping the entry would price the chain as if it were an identity: the model's weights and
-    // FLOPs are unknown instead (a layer the catalog does not model, e.g. SpectralNormalization, lands here).
+    // FLOPs are unknown instead (a layer the catalog does not model, e.g. STFTSpectrogram, lands here).
     const why = it.k === "unknown" ? ` (${it.reason})` : "";
     st.problem ??= `${st.className}: an entry is not a Keras layer the analysis models${why}, so the model's weights and FLOPs are unknown`;
     ip.note(st.problem, node);
