@@ -7,7 +7,7 @@ import { callValue } from "../../evaluate/calls/call";
 import { lookupClassAttr } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { type InstanceV, type Kw, unknown, type Value } from "../../evaluate/values";
-import { type ModuleState, namedParameters } from "./moduleState";
+import { type ModuleState, walkModules } from "./moduleState";
 
 /** Per-sample shape (batch dimension dropped) of the first tensor in a value. */
 export function perSampleShape(v: Value | undefined): number[] | null {
@@ -32,9 +32,18 @@ function firstTensor(args: Value[]): Extract<Value, { k: "tensor" }> | null {
  * loop setting `p.requires_grad = False`): PyTorch then records no graph for its forward, as
  * under no_grad, unless an input requires grad.
  */
+/** Whether the model has parameters and none trains (a frozen teacher or feature extractor). */
 function frozen(st: ModuleState): boolean {
-  const params = namedParameters(st);
-  return params.length > 0 && params.every(([, p]) => !p.requiresGrad);
+  let any = false;
+  let trains = false;
+  walkModules(st, (m) => {
+    for (const p of m.params.values()) {
+      if (!p) continue;
+      any = true;
+      trains ||= p.requiresGrad;
+    }
+  });
+  return any && !trains;
 }
 
 /** Cache key of a top-level call: the shapes of its tensor arguments; null when other values matter. */

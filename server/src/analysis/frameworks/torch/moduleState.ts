@@ -54,17 +54,29 @@ export class ChildMap extends Map<string, InstanceV> {
 /** Depth-first (module, dotted path) pairs, each module once, in registration order (torch's named_modules). */
 export function namedModules(root: ModuleState): Array<[string, ModuleState]> {
   const out: Array<[string, ModuleState]> = [];
+  walkModules(root, (m, path) => out.push([path(), m]));
+  return out;
+}
+
+/**
+ * Visits each module of a tree once, depth-first in registration order, to depth 64 (a cycle or a
+ * runaway nesting stops there); `path()` builds the dotted path only for callers that read it:
+ * building every path was most of what checking a model's parameters on each call cost.
+ */
+export function walkModules(root: ModuleState, visit: (m: ModuleState, path: () => string) => void): void {
   const seen = new Set<ModuleState>();
-  const walk = (m: ModuleState, path: string, depth: number) => {
+  const walk = (m: ModuleState, parent: (() => string) | null, name: string, depth: number) => {
     if (seen.has(m) || depth > 64) return;
     seen.add(m);
-    out.push([path, m]);
-    for (const [name, child] of m.children) {
-      if (child.mod) walk(child.mod, path ? `${path}.${name}` : name, depth + 1);
-    }
+    let built: string | undefined;
+    const path = () => {
+      built ??= parent ? (parent() ? `${parent()}.${name}` : name) : "";
+      return built;
+    };
+    visit(m, path);
+    for (const [childName, child] of m.children) if (child.mod) walk(child.mod, path, childName, depth + 1);
   };
-  walk(root, "", 0);
-  return out;
+  walk(root, null, "", 0);
 }
 
 /** Parameters of a module tree, each tensor once (tied weights count once, at the first owner). */
