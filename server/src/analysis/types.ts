@@ -154,6 +154,11 @@ export interface RunSpec {
   evidence: string[];
   unknowns: Unknown[];
   /**
+   * The item of the list loop around the whole training this run is one pass of, as Python prints
+   * it (`"resnet18"`), when the loop's items are traced as separate runs. Absent = not such a pass.
+   */
+  pass?: string;
+  /**
    * Wall-clock budget in hours (Lightning max_time): the run's time is capped at it. With no epoch or
    * step limit besides it, the run lasts exactly that long. Absent/null = no budget.
    */

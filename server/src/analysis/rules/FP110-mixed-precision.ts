@@ -12,7 +12,8 @@ import { nodeRange } from "../parse/nodes";
 import type { Fix, RunEstimate, TextEdit } from "../types";
 import { ancestor, contains, enclosingStatement, nodeAt, sameRange } from "./astLookup";
 import type { Rule, RuleContext } from "./rule";
-import { describeSaving, whatIf } from "./savings";
+import { runsLabel } from "./mergeFindings";
+import { describeSavings, whatIf } from "./savings";
 import { validated } from "./validatedFix";
 
 export const mixedPrecision: Rule = {
@@ -26,22 +27,27 @@ export const mixedPrecision: Rule = {
       if (spec.precision !== "fp32" && spec.precision !== "tf32") continue;
       // Keras, HF and Lightning use the GPU whenever there is one; plain PyTorch only when moved there.
       if (spec.framework === "pytorch" && spec.device?.kind !== "gpu") continue;
-      // The footprint model picks bf16 where the device has it, fp16 (with loss scaling) where not.
-      const half = whatIf(run, "mixed-precision:fp16") && !whatIf(run, "mixed-precision:bf16") ? "fp16" : "bf16";
-      const w = whatIf(run, "mixed-precision:bf16", "mixed-precision");
       // A priced run with no mixed-precision what-if saves under 0.5% (step-bound, or no tensor
       // cores): a warning there would be noise. Unpriced runs still get it, without a number.
-      if (run.timeHours && !w) continue;
-      const saving = describeSaving(run, w);
-      out.push({
-        message: `Trains in fp32 on a GPU: ${half} mixed precision runs matmuls on tensor cores${saving ? ` (${saving} on ${run.deviceName})` : ""}`,
-        range: spec.range,
-        fixes: () => [buildFix(ctx, run, half)],
-      });
+      if (run.timeHours && !saved(run)) continue;
+      out.push({ message: message([run]), range: spec.range, run, fixes: () => [buildFix(ctx, run, halfOf(run))] });
     }
     return out;
   },
+  mergedMessage: message,
 };
+
+// The footprint model picks bf16 where the device has it, fp16 (with loss scaling) where not.
+const halfOf = (run: RunEstimate) =>
+  whatIf(run, "mixed-precision:fp16") && !whatIf(run, "mixed-precision:bf16") ? "fp16" : "bf16";
+const saved = (run: RunEstimate) => whatIf(run, "mixed-precision:bf16", "mixed-precision");
+
+/** The finding's text for one run, or for the passes of a list loop together (their savings summed). */
+function message(runs: RunEstimate[]): string {
+  const saving = describeSavings(runs.map((run) => ({ run, w: saved(run) })));
+  const who = runs.length > 1 ? ` (${runsLabel(runs)})` : "";
+  return `Trains in fp32 on a GPU${who}: ${halfOf(runs[0])} mixed precision runs matmuls on tensor cores${saving ? ` (${saving} on ${runs[0].deviceName})` : ""}`;
+}
 
 /** Loop wrappers with their own precision switch: the device event they record, and the keyword. */
 const LOOP_WRAPPERS: Array<{

@@ -6,7 +6,8 @@ import type { Range, RunEstimate } from "../types";
 import { callAt, nodeAt } from "./astLookup";
 import { kerasCallbackFix } from "./FP160-keras-fix";
 import type { Rule, RuleContext } from "./rule";
-import { describeSaving, whatIf } from "./savings";
+import { runsLabel } from "./mergeFindings";
+import { describeSavings, whatIf } from "./savings";
 import { validated } from "./validatedFix";
 
 /** Epoch budgets at or above this get the finding; below it a plateau saves little. */
@@ -28,16 +29,25 @@ export const noEarlyStopping: Rule = {
       // The whole-script checks do not depend on the run: once per analysis, not once per run.
       anywhere ??= stopsEarlyAnywhere(ctx);
       if (anywhere || loopBreaks(ctx, run)) continue;
-      const saving = describeSaving(run, whatIf(run, "early-stopping"));
       out.push({
-        message: `${spec.epochs} epochs with no early stopping: stop when the validation loss stops improving${saving ? ` (${saving} if it plateaus 30% sooner)` : ""}`,
+        message: message([run]),
         range: spec.range,
+        run,
         fixes: () => (spec.framework === "keras" ? [validated(ctx, kerasCallbackFix(ctx, run))] : []),
       });
     }
     return out;
   },
+  mergedMessage: message,
 };
+
+/** The finding's text for one run, or for the passes of a list loop together (their savings summed). */
+function message(runs: RunEstimate[]): string {
+  const saving = describeSavings(runs.map((run) => ({ run, w: whatIf(run, "early-stopping") })));
+  const epochs = runs.map((r) => r.spec.epochs).join(" + ");
+  const who = runs.length > 1 ? ` (${runsLabel(runs)})` : "";
+  return `${epochs} epochs with no early stopping${who}: stop when the validation loss stops improving${saving ? ` (${saving} if it plateaus 30% sooner)` : ""}`;
+}
 
 /**
  * `ReduceLROnPlateau(…)` with its arguments (one level of nested parentheses): its `patience` lowers

@@ -13,6 +13,7 @@ import { starvedLoader } from "./FP170-starved-loader";
 import { int8Export } from "./FP180-int8-export";
 import { dirtyRegion } from "./FP190-grid-region";
 import type { DeferredFixes } from "./deferredFixes";
+import { mergeSameRange } from "./mergeFindings";
 import type { Rule, RuleContext } from "./rule";
 import { fileSuppressionFix, suppressionFix } from "./suppression";
 
@@ -43,7 +44,8 @@ export function runRules(ctx: RuleContext, failures: string[] = [], deferred?: D
     if (configured === "off") continue;
     const severity = configured ?? rule.defaultSeverity;
     try {
-      const found = rule.check(ctx);
+      // Runs priced pass by pass at one loop get one finding, not one per pass.
+      const found = mergeSameRange(rule, rule.check(ctx));
       let fileSuppress: Fix | null | undefined;
       const built: Array<[Finding, () => Fix[]]> = [];
       for (const f of found) {

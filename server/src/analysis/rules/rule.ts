@@ -27,6 +27,11 @@ export interface Rule {
   title: string;
   defaultSeverity: Severity;
   check(ctx: RuleContext): RuleFinding[];
+  /**
+   * The message of one finding about several runs that share a range (the passes of a list loop
+   * around a whole training, rules/mergeFindings.ts). Without it, the runs' messages are joined.
+   */
+  mergedMessage?(runs: RunEstimate[]): string;
 }
 
 /**
@@ -36,4 +41,6 @@ export interface Rule {
  */
 export interface RuleFinding extends Omit<Finding, "code" | "severity" | "fixes"> {
   fixes?: () => Array<Fix | null>;
+  /** The run the finding is about, if one: findings of one rule at one range merge over their runs. */
+  run?: RunEstimate;
 }

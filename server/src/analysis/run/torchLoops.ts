@@ -214,11 +214,15 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     evidence.push(
       `×${repeats} runs: ${passes.map(iterText).join(" × ")} around the training loop (line ${line(passes[0].range)})`,
     );
-  } else
+  } else {
+    // Named for rules that merge the passes' findings into one (rules/mergeFindings.ts).
+    const items = passes.flatMap((o) => (o.item ? [o.item] : []));
+    if (items.length) spec.pass = items.join(" × ");
     for (const o of passes)
       evidence.push(
         `${iterText(o)}, item ${(o.iteration ?? 0) + 1} of ${o.tripCount}${o.item ? ` (${o.item})` : ""}: its own run (line ${line(o.range)})`,
       );
+  }
   for (const o of outer) {
     if (o.iteration !== undefined) continue;
     if (o.tripCount !== null && o.tripCount > 1) {
