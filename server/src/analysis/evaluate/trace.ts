@@ -158,6 +158,11 @@ export type TraceEvent =
       valLoader: LoaderInfo | null;
       /** Validation passes per training epoch (check_val_every_n_epoch, val_check_interval). */
       valPerEpoch: number;
+      /**
+       * `check_val_every_n_epoch` above 1: validation runs only after epochs n, 2n, …, so a run of
+       * E epochs validates floor(E / n) times; `valPerEpoch` averages that as 1/n. Absent = every epoch.
+       */
+      valEveryNEpochs?: number;
       /** Class names of the Trainer's callbacks ("EarlyStopping", ...). */
       callbacks: string[];
       /** `max_time` budget in hours and as written; fit stops when it runs out. */

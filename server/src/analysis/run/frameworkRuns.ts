@@ -325,7 +325,21 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
     spec.evidence.push(`accumulate_grad_batches ${e.accumulate} (max_steps counts optimizer steps)`);
   }
   const val = e.valLoader?.dataset?.samples ?? null;
-  if (val !== null && e.valPerEpoch > 0) {
+  const every = e.valEveryNEpochs ?? 1;
+  if (val !== null && e.valPerEpoch > 0 && every > 1 && spec.epochs !== null && spec.epochs > 0) {
+    // Lightning 2.x validates an epoch only when (current_epoch + 1) % check_val_every_n_epoch == 0
+    // (TrainingEpochLoop._should_check_val_epoch), the last epoch included, so E epochs give
+    // floor(E / n) validations: Lightning's test_check_val_every_n_epoch expects 2 for
+    // max_epochs=4 or 5 with n=2, and none for max_epochs=1. Averaged over the epochs for pricing.
+    const within = e.valPerEpoch * every;
+    const passes = Math.floor(spec.epochs / every);
+    spec.valSamples = (val * within * passes) / spec.epochs;
+    spec.evidence.push(
+      `${thousands(val)} validation samples × ${+within.toFixed(3)} per validated epoch: ${e.valLoader?.dataset?.name ?? "validation loader"} (line ${line(e.valLoader?.range ?? e.range)})`,
+      `check_val_every_n_epoch=${every}: validation after epochs ${every}, ${2 * every}, …, ${passes} of ${spec.epochs} epochs`,
+    );
+  } else if (val !== null && e.valPerEpoch > 0) {
+    // A run priced by max_steps (or max_time) ends mid-schedule: 1/n validations per epoch on average.
     spec.valSamples = Math.round(val * e.valPerEpoch);
     const passes = e.valPerEpoch === 1 ? "per epoch" : `× ${+e.valPerEpoch.toFixed(3)} passes per epoch`;
     spec.evidence.push(

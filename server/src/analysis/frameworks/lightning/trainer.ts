@@ -147,14 +147,20 @@ function fitLoaders(
  * (Lightning Trainer docs) of one process's share (`trainBatches`).
  */
 function validationsPerEpoch(tkw: Kw, trainBatches: number | null): number {
-  const every = asInt(tkw.get("check_val_every_n_epoch"));
+  const every = everyN(tkw);
   const interval = tkw.get("val_check_interval");
   let perEpoch = 1;
   if (interval?.k === "num" && interval.v > 0) {
     if (!interval.int && interval.v < 1) perEpoch = Math.floor(1 / interval.v);
     else if (interval.int && trainBatches !== null) perEpoch = Math.max(1, Math.floor(trainBatches / interval.v));
   }
-  return every !== null && every > 1 ? perEpoch / every : perEpoch;
+  return every !== null ? perEpoch / every : perEpoch;
+}
+
+/** `check_val_every_n_epoch` when it skips epochs (above 1), else null. */
+function everyN(tkw: Kw): number | null {
+  const every = asInt(tkw.get("check_val_every_n_epoch"));
+  return every !== null && every > 1 ? every : null;
 }
 
 /** Callback class names handed to the Trainer, for run evidence and the early-stopping rule. */
@@ -263,6 +269,7 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
           )
         : null,
       valPerEpoch: validationsPerEpoch(tkw, trainTrips),
+      ...(everyN(tkw) ? { valEveryNEpochs: everyN(tkw)! } : {}),
       callbacks: callbackNames(tkw.get("callbacks")),
       maxTime: maxTimeOf(tkw.get("max_time")),
       ...(openKw(tkw) ? { trainerOpen: openKw(tkw) } : {}),
