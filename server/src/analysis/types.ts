@@ -159,6 +159,12 @@ export interface RunSpec {
    */
   pass?: string;
   /**
+   * HF `eval_strategy="steps"`: `samples` evaluated every `steps` optimizer steps. The steps an
+   * epoch has depend on the device count, known only when priced, so the evaluation total is
+   * derived there (footprint/energyModel.ts sampleCounts) instead of from `valSamples`. Absent = none.
+   */
+  evalEverySteps?: { steps: number; samples: number } | null;
+  /**
    * Wall-clock budget in hours (Lightning max_time): the run's time is capped at it. With no epoch or
    * step limit besides it, the run lasts exactly that long. Absent/null = no budget.
    */

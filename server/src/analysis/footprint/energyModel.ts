@@ -99,9 +99,11 @@ export function hostPowerW(device: DeviceRow): Interval {
 /** Samples seen in training and in evaluation, or the missing fields that prevent knowing them. */
 export function sampleCounts(spec: RunSpec, count: number): { train: number; eval: number } | { missing: string[] } {
   const dp = Math.max(1, count);
+  const perStep = (spec.batchSize ?? 0) * Math.max(1, spec.gradientAccumulation) * dp;
   if (spec.maxSteps !== null && spec.batchSize !== null) {
-    const train = spec.maxSteps * spec.batchSize * Math.max(1, spec.gradientAccumulation) * dp;
+    const train = spec.maxSteps * perStep;
     const epochsRun = spec.trainSamples ? train / spec.trainSamples : 0;
+    if (spec.evalEverySteps) return { train, eval: evaluationsEvery(spec.maxSteps, spec.evalEverySteps) };
     return { train, eval: spec.valSamples !== null ? Math.round(epochsRun * spec.valSamples) : 0 };
   }
   // A step count with an unknown batch: one gap (the batch, or the samples it implies), not two.
@@ -110,7 +112,20 @@ export function sampleCounts(spec: RunSpec, count: number): { train: number; eva
   if (spec.trainSamples === null) missing.push("trainSamples");
   if (spec.epochs === null) missing.push("epochs");
   if (missing.length > 0 || spec.trainSamples === null || spec.epochs === null) return { missing };
-  return { train: spec.epochs * spec.trainSamples, eval: spec.epochs * (spec.valSamples ?? 0) };
+  const train = spec.epochs * spec.trainSamples;
+  // Evaluation every k optimizer steps: the steps are the training's own, on all `count` devices.
+  if (spec.evalEverySteps && perStep > 0)
+    return { train, eval: evaluationsEvery(train / perStep, spec.evalEverySteps) };
+  return { train, eval: spec.epochs * (spec.valSamples ?? 0) };
+}
+
+/**
+ * Samples evaluated over `steps` optimizer steps when evaluating every k of them: HF's
+ * DefaultFlowCallback.on_step_end sets should_evaluate when global_step % eval_steps == 0, so a
+ * run of S steps evaluates floor(S / k) times (none extra at the end under eval_strategy="steps").
+ */
+function evaluationsEvery(steps: number, every: { steps: number; samples: number }): number {
+  return Math.floor(steps / every.steps + 1e-9) * every.samples;
 }
 
 /** Training FLOPs (before trials) and the formula that gave them; null when an input is unknown. */

@@ -5,7 +5,7 @@ import type { Assumption, Interval, RunEstimate, RunSpec, Unknown } from "../typ
 import type { DeviceRow } from "./data/devices";
 import { LOAD_PER_SAMPLE_S, POWER_FRACTION, PUE, STEP_DISPATCH_S } from "./data/modelConstants";
 import { defaultDeviceForKind, findDevice, peakFor } from "./devices";
-import { defaultMfu, hostPowerW, type ModelInputs, priceWith, tf32ShareFor } from "./energyModel";
+import { defaultMfu, hostPowerW, type ModelInputs, priceWith, sampleCounts, tf32ShareFor } from "./energyModel";
 import { type GridChoice, resolveGrid } from "./grid";
 import { point } from "./interval";
 import { priceInference } from "./inference";
@@ -198,7 +198,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
         hint: "add `# footprint: device a100` (a device with a published power figure)",
       });
   }
-  for (const a of scheduleAssumptions(spec)) say(a);
+  for (const a of scheduleAssumptions(spec, count)) say(a);
 
   return {
     spec,
@@ -223,14 +223,24 @@ function floorNote(compute: Interval | null, floor: Interval | null): string {
   return "";
 }
 
+/**
+ * Validation samples per epoch as priced: evaluation every k optimizer steps depends on the device
+ * count the run is priced on, so it is read from the priced totals, not the one-device figure.
+ */
+function valPerEpoch(spec: RunSpec, count: number): number | null {
+  if (!spec.evalEverySteps || !spec.epochs) return spec.valSamples;
+  const c = sampleCounts(spec, count);
+  return "eval" in c ? Math.round(c.eval / spec.epochs) : spec.valSamples;
+}
+
 /** The schedule the spec carries, as assumptions: the value, and the evidence line that gave it. */
-function scheduleAssumptions(spec: RunSpec): Assumption[] {
+function scheduleAssumptions(spec: RunSpec, count: number): Assumption[] {
   const out: Assumption[] = [];
   const items: Array<[string, number | null, RegExp]> = [
     ["epochs", spec.epochs, /^(epochs|max_epochs) \d|^\d+ epoch/i],
     ["max steps", spec.maxSteps, /optimizer steps|max_steps/i],
     ["training samples", spec.trainSamples, /^[\d,]+ (training )?samples/i],
-    ["validation samples", spec.valSamples, /(evaluation|validation) samples/i],
+    ["validation samples", valPerEpoch(spec, count), /(evaluation|validation) samples/i],
     ["batch size", spec.batchSize, /batch size/i],
     ["tokens per sample", spec.tokensPerSample, /tokens per sample/i],
   ];

@@ -280,16 +280,16 @@ function hfEvaluation(spec: RunSpec, e: Ev<"hfTrainer">): void {
     spec.evidence.push(`${n} evaluation samples per epoch (eval_strategy="epoch", eval_dataset)`);
     return;
   }
-  if (e.evalSteps === null || spec.trainSamples === null || spec.batchSize === null) {
+  if (e.evalSteps === null) {
     spec.evidence.push(`eval_strategy="steps" with ${n} evaluation samples: evaluations per epoch unknown, not priced`);
     return;
   }
-  // Optimizer steps per epoch on one device; more devices mean fewer steps, so this is the high end.
-  const stepsPerEpoch = spec.trainSamples / (spec.batchSize * spec.gradientAccumulation);
-  const passes = stepsPerEpoch / e.evalSteps;
-  spec.valSamples = Math.round(e.evalSamples * passes);
+  // An epoch's optimizer steps are train samples / (per-device batch × devices × accumulation), and
+  // the device count is settled only when the run is priced (script, directive or setting), so the
+  // passes are counted there (sampleCounts) from the same steps the training takes.
+  spec.evalEverySteps = { steps: e.evalSteps, samples: e.evalSamples };
   spec.evidence.push(
-    `${n} evaluation samples every ${e.evalSteps} steps: ${+passes.toFixed(2)} evaluation passes per epoch (eval_strategy="steps", one device)`,
+    `${n} evaluation samples every ${e.evalSteps} update steps (eval_strategy="steps"): passes per epoch from the training's steps on the priced device count`,
   );
 }
 
