@@ -67,6 +67,15 @@ it(
     assert.equal(prune.max_nonzero_per_4_trained, 2);
     assert.equal(prune.deepcopy_trained, true);
 
+    // A save path from the script (a parameter here): the int8 copy lands beside the fp32 file, in its folder.
+    const traced = cases.find((c) => c.name === "fp180_torch_jit_trace") as { exportPath?: string } | undefined;
+    assert.ok(traced?.exportPath);
+    const beside = traced.exportPath.replace(/\.pt$/, ".int8.pt");
+    assert.deepEqual(
+      Object.keys(out.cases.find((x) => x.name === "fp180_torch_jit_trace")!.export_files!).sort(),
+      [traced.exportPath, beside].sort(),
+    );
+
     // FP180's message predicts the weight bytes before and after; the files real PyTorch writes agree within 5%.
     const files = out.cases.find((x) => x.name === "fp180_torch_int8")!.export_files!;
     const analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));

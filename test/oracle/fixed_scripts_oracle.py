@@ -8,8 +8,8 @@ model must survive copy.deepcopy (which quantize_dynamic and EMA/teacher copies 
 modules (a 2:4 mask buffer, or torch.nn.utils.prune) report the largest number of non-zeros in any
 group of 4 weights (2 for the 2:4 pattern); with "trainInput" (a shape), the fixed model is also
 trained 3 AdamW steps on random input of that shape and reports it again. Cases with "export": true run
-export(build_model(), "model.pt") of the fixed file in a scratch folder and list the files it
-wrote with their sizes. Prints one JSON object; run by test/oracle/fixed_scripts.test.ts.
+export(build_model(), "model.pt") (or the case's "exportPath", its folder made first) of the fixed
+file in a scratch folder and list the files it wrote, by path relative to that folder, with their sizes. Prints one JSON object; run by test/oracle/fixed_scripts.test.ts.
 """
 import ast
 import copy
@@ -84,8 +84,17 @@ def run_case(case, torch):
             with tempfile.TemporaryDirectory() as scratch:
                 os.chdir(scratch)
                 try:
-                    module.export(model, "model.pt")
-                    out["export_files"] = {n: os.path.getsize(n) for n in sorted(os.listdir(scratch))}
+                    target = case.get("exportPath", "model.pt")
+                    if os.path.dirname(target):
+                        os.makedirs(os.path.dirname(target))
+                    module.export(model, target)
+                    out["export_files"] = {
+                        os.path.relpath(os.path.join(root, n), scratch).replace(os.sep, "/"): os.path.getsize(
+                            os.path.join(root, n)
+                        )
+                        for root, _, names in os.walk(scratch)
+                        for n in sorted(names)
+                    }
                 finally:
                     os.chdir(cwd)
     out["state_dict_keys_same"] = keys["before"] == keys["after"]

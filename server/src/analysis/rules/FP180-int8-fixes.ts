@@ -1,62 +1,18 @@
 // FP180's quick-fixes: an int8 copy written next to the user's fp32 save — PyTorch dynamic
 // quantisation of nn.Linear/LSTM/GRU, or a full-int8 TFLite conversion for Keras (Edge TPU-ready).
-import type { Node } from "web-tree-sitter";
 import type { TraceEvent } from "../evaluate/trace";
 import { keywordArgument } from "../fixes/codeShapes";
-import { ensureModuleImport, fromImportBinding, moduleBinding } from "../fixes/imports";
+import { ensureModuleImport, fromImportBinding, type ImportResult, moduleBinding } from "../fixes/imports";
 import { insertLinesAfter } from "../fixes/insertLines";
 import { ensureStdlibImport } from "../fixes/stdlibImport";
 import { detectStyle, quoted } from "../fixes/pythonStyle";
 import type { Fix, ModelCost, TextEdit } from "../types";
 import { callAt, enclosingStatement, nodesSpelled } from "./astLookup";
+import { int8Path, joinedInt8Path, PLAIN, positional, savePath } from "./FP180-int8-paths";
 import type { RuleContext } from "./rule";
 
 type SaveEvent = Extract<TraceEvent, { kind: "save" }>;
 const NONE: Fix = { title: "", edits: [] };
-
-/** Positional argument `i` of a call (comments skipped), or null. */
-function positional(call: Node, i: number): Node | null {
-  const args = call.childForFieldName("arguments")?.namedChildren ?? [];
-  return args.filter((a): a is Node => !!a && a.type !== "comment" && a.type !== "keyword_argument")[i] ?? null;
-}
-
-/** "convnet.pt" → "convnet.int8.pt" for a string-literal path, else a default next to the script. */
-function int8Path(arg: Node | null, fallback: string, ext: string): string {
-  const m = arg?.type === "string" ? /^(['"])([^'"{}\\]+)\1$/.exec(arg.text) : null;
-  if (!m) return fallback;
-  const name = m[2].replace(/\/+$/, "");
-  const dot = name.lastIndexOf(".");
-  const stem = dot > name.lastIndexOf("/") + 0 && dot > 0 ? name.slice(0, dot) : name;
-  return `${stem}${ext}`;
-}
-
-/** A name or attribute chain (`out_dir`, `args.out_dir`): evaluating it again has no side effect. */
-const PLAIN = new Set(["identifier", "attribute"]);
-
-/**
- * The int8 copy's path beside the fp32 one when that path is joined from a folder and a file name:
- * `os.path.join(args.out_dir, "tagger.pt")` → `os.path.join(args.out_dir, "tagger.int8.pt")`,
- * `out / "model.pt"` likewise. Only when every other part is a name, so repeating the expression
- * has no side effect; null otherwise (the caller falls back to a file next to the script).
- */
-function joinedInt8Path(arg: Node | null, ext: string): string | null {
-  if (!arg) return null;
-  let last: Node | null = null;
-  if (arg.type === "call" && /^(os\.path\.join|path\.join|join)$/.test(arg.childForFieldName("function")?.text ?? "")) {
-    const parts = (arg.childForFieldName("arguments")?.namedChildren ?? []).filter((n): n is Node => !!n);
-    if (parts.length < 2 || !parts.slice(0, -1).every((n) => PLAIN.has(n.type) || n.type === "string")) return null;
-    last = parts[parts.length - 1];
-  } else if (arg.type === "binary_operator" && ["/", "+"].includes(arg.childForFieldName("operator")?.text ?? "")) {
-    if (!PLAIN.has(arg.childForFieldName("left")?.type ?? "")) return null;
-    last = arg.childForFieldName("right");
-  }
-  const m = last?.type === "string" ? /^(['"])([^'"{}\\]+)\1$/.exec(last.text) : null;
-  if (!last || !m) return null;
-  const renamed = int8Path(last, "", ext);
-  if (!renamed) return null;
-  const offset = last.startIndex - arg.startIndex;
-  return `${arg.text.slice(0, offset)}${m[1]}${renamed}${m[1]}${arg.text.slice(offset + last.text.length)}`;
-}
 
 /** True when the script binds `name` itself: an assignment, a loop variable or a parameter. */
 function assignsName(ctx: RuleContext, name: string): boolean {
@@ -93,8 +49,16 @@ export function torchDynamicInt8Fix(ctx: RuleContext, e: SaveEvent, types: strin
   if (assignsName(ctx, imported ?? copy!.name)) return NONE;
   const t = torch.name;
   const isTorchSave = e.how === "torch.save";
-  const pathArg = isTorchSave ? positional(call, 1) : null;
-  const path = joinedInt8Path(pathArg, ".int8.pt") ?? quoted(style, int8Path(pathArg, "model.int8.pt", ".int8.pt"));
+  const { path: pathArg, anchor } = savePath(e.how, call, stmt);
+  let path = joinedInt8Path(pathArg, ".int8.pt");
+  let os: ImportResult | null = null;
+  if (!path && pathArg && PLAIN.has(pathArg.type)) {
+    // A path held in a name (`args.out`, a parameter): the same name with its extension swapped.
+    os = ensureStdlibImport(ctx.tree, style, "os");
+    if (assignsName(ctx, os.name)) return NONE;
+    path = `${os.name}.path.splitext(${pathArg.text})[0] + ${quoted(style, ".int8.pt")}`;
+  }
+  path ??= quoted(style, int8Path(pathArg, "model.int8.pt", ".int8.pt"));
   const save = !isTorchSave
     ? `${t}.jit.save(${t}.jit.script(model_int8), ${path})`
     : `${t}.save(model_int8${stateDict ? ".state_dict()" : ""}, ${path})`;
@@ -107,8 +71,8 @@ export function torchDynamicInt8Fix(ctx: RuleContext, e: SaveEvent, types: strin
     ")",
     save,
   ];
-  const edits: TextEdit[] = [insertLinesAfter(ctx.text, style, stmt, lines)];
-  edits.push(...mergeImports([copy?.edit ?? null, torch.edit]));
+  const edits: TextEdit[] = [insertLinesAfter(ctx.text, style, anchor, lines)];
+  edits.push(...mergeImports([copy?.edit ?? null, os?.edit ?? null, torch.edit], style.eol));
   return {
     title: `Also save a dynamic int8 copy (torch.ao.quantization.quantize_dynamic, ${layers.map((l) => `nn.${l}`).join(", ")} → qint8)`,
     edits,
@@ -167,11 +131,24 @@ export function kerasTfliteFix(ctx: RuleContext, e: SaveEvent, model: ModelCost)
   };
 }
 
-/** Imports inserted at the same point go in one edit, in a fixed order. */
-function mergeImports(edits: Array<TextEdit | null>): TextEdit[] {
-  const present = edits.filter((x): x is TextEdit => !!x);
-  if (present.length < 2 || !sameStart(present[0], present[1])) return present;
-  return [{ range: present[0].range, newText: present.map((x) => x.newText).join("") }];
+/**
+ * Imports inserted at the same point go in one edit, in the order given. Two stdlib imports that
+ * each open a new group (a blank line after) share one group: one blank line, after the last.
+ */
+function mergeImports(edits: Array<TextEdit | null>, eol: string): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    if (!e) continue;
+    const prev = out.find((o) => sameStart(o, e));
+    if (!prev) {
+      out.push({ ...e });
+      continue;
+    }
+    const blank = eol + eol;
+    const oneGroup = prev.newText.endsWith(blank) && e.newText.endsWith(blank);
+    prev.newText = (oneGroup ? prev.newText.slice(0, -eol.length) : prev.newText) + e.newText;
+  }
+  return out;
 }
 
 function sameStart(a: TextEdit, b: TextEdit): boolean {
