@@ -119,7 +119,9 @@ export class Analyzer {
     deferred: DeferredFixes | undefined,
   ): AnalyzeOutput {
     const { text } = input;
-    const directives = parseDirectives(text);
+    // Split once: the directives and the rules both read the file by line.
+    const lines = text.split(/\r?\n/);
+    const directives = parseDirectives(text, lines);
     let facts: ProgramFacts;
     try {
       facts = evaluateProgram(tree, {
@@ -150,7 +152,7 @@ export class Analyzer {
         {
           path: input.path,
           text,
-          lines: text.split(/\r?\n/),
+          lines,
           tree,
           facts,
           models: analysis.models,

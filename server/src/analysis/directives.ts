@@ -27,7 +27,7 @@ const DIRECTIVE = /#\s*footprint:\s*(.*)$/;
  * Sizes accept "x" or "×" (\u00d7), written as an escape: esbuild escapes non-ASCII in strings but not in
  * regex literals, and one such character makes V8 hold the whole server bundle as a two-byte string.
  */
-export function parseDirectives(text: string): Directives {
+export function parseDirectives(text: string, lines: readonly string[] = text.split(/\r?\n/)): Directives {
   const d: Directives = {
     input: null,
     samples: null,
@@ -39,7 +39,6 @@ export function parseDirectives(text: string): Directives {
     ignoreFile: new Set(),
     problems: [],
   };
-  const lines = text.split(/\r?\n/);
   for (let line = 0; line < lines.length; line++) {
     const m = DIRECTIVE.exec(lines[line]);
     if (!m) continue;
