@@ -34,6 +34,7 @@ import { makeModuleClass } from "./moduleAttrs";
 import { normWrapper, removeWeightNorm } from "./normWrappers";
 import { fastRcnnPredictor } from "../zoo/detectionHeads";
 import { hasZooModel, zooFactory } from "./zoo";
+import { PLAN_LAYERS } from "./zooBlocks";
 import { callTorchFunction, hasTorchFunction } from "./tensorOps";
 import {
   autocastContext,
@@ -220,6 +221,7 @@ function resolve(ip: Interp, reg: TorchRegistry, qual: string): Value | undefine
     // Head layers are catalog classes: make sure they exist before the builder runs.
     resolve(ip, reg, "torch.nn.Linear");
     resolve(ip, reg, "torch.nn.Conv2d");
+    for (const layer of PLAN_LAYERS) resolve(ip, reg, `torch.nn.${layer}`);
     v = builtin(qual, zooFactory(name));
   }
   if (!v && qual === "torchvision.models.detection.faster_rcnn.FastRCNNPredictor") {

@@ -29,6 +29,7 @@ import {
   chainForward,
   changedInside,
   childAt,
+  expandedForward,
   markZooChild,
   tabulatedForward,
   tabulatedIndex,
@@ -36,6 +37,8 @@ import {
   zooCostUnknown,
 } from "./zooChain";
 import { architectureKwargs, withAux } from "./zooKwargs";
+import { zooBlockPlans } from "./zooBlocks";
+import { buildPlan } from "./zooExpand";
 
 export { childAt };
 
@@ -113,11 +116,16 @@ export function zooModelFactory(entry: ZooEntry, name: string, qual: string): Na
     if (entry.rootParams > 0) root.mod!.params.set("class_token", makeParam([entry.rootParams]));
     const isHead = (p: string) => entry.heads.some((h) => h.path === p);
     const aux = withAux(entry, kw);
+    // Blocks with a known inner structure are real layers (only as torchvision builds them by default).
+    const plans = qual === "torchvision.models" && !arch.params && !arch.flops ? zooBlockPlans(name) : {};
     for (const c of entry.children) {
       if (!aux && AUX.test(c.path)) continue;
       const headsBelow = entry.heads.filter((h) => h.path === c.path || h.path.startsWith(`${c.path}.`));
       let child: InstanceV;
-      if (isHead(c.path))
+      const plan = plans[c.path];
+      const expanded = plan ? buildPlan(ip, plan, qual, node) : null;
+      if (expanded) child = expanded;
+      else if (isHead(c.path))
         child = makeHead(ip, entry.heads.find((h) => h.path === c.path)!, classes, node, entry.defaultNumClasses);
       else if (headsBelow.length === 0) {
         // A tabulated block with the table as its forward, so calling it on its own is priced (or flagged).
@@ -239,6 +247,8 @@ function zooForward(entry: ZooEntry, qualName: string, archProblem: string | nul
     if (self?.k !== "instance" || !self.mod) return NONE;
     if (archProblem) zooCostUnknown(ip, archProblem, node);
     const change = replacedChild(entry, self, AUX);
+    const viaLayers = expandedForward(ip, entry, qualName, self, x ?? NONE, change, node);
+    if (viaLayers) return viaLayers;
     if (change?.inside) {
       changedInside(ip, qualName, self, change.path, node);
       return tensor(null);

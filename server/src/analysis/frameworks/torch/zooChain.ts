@@ -6,10 +6,13 @@
 import type { Node } from "web-tree-sitter";
 import { callValue } from "../../evaluate/calls/call";
 import type { Interp } from "../../evaluate/interp";
-import { type InstanceV, type NativeFn, NONE, tensor, unknown, type Value } from "../../evaluate/values";
+import { makeClass } from "../../evaluate/classes";
+import { builtin, type InstanceV, type NativeFn, NONE, tensor, type Value } from "../../evaluate/values";
+import { attachModuleState } from "./moduleAttrs";
 import { callModule } from "./moduleCall";
 import { chargeMacs } from "./tensorOps";
 import type { ZooEntry } from "./zoo";
+import { expandedIntact, isExpandedBlock } from "./zooExpand";
 
 /**
  * Marks a module as the one the zoo builder put at `path` (a later assignment there replaces it), with the inner
@@ -97,14 +100,29 @@ function charge(ip: Interp, entry: ZooEntry, path: string, macs: number, mod: In
 }
 
 /**
- * `model.layer1[0]` on a tabulated block: it has no inner layers, so whatever the script does with the item (replace
- * it, freeze it) is lost; the parameters may differ and the forward's FLOPs are unknown.
+ * `model.layer1[0]`, `features[:5]` on a tabulated block: it has no inner layers, so whatever the script does with
+ * the item (replace it, freeze it, run it) is lost; the block's parameters may differ. The item is a module standing
+ * for the unknown part: counted as nothing with the reason (a lower bound), its forward's FLOPs unknown, so a model
+ * built from it says so instead of vanishing or borrowing the whole network's numbers.
  */
 export function tabulatedIndex(qualName: string, path: string): NativeFn {
-  return (_ip, [self], _kw, node) => {
+  return (ip, [self, key], _kw, node) => {
     const message = `${qualName}: ${path}[…] reaches inside ${path}, which the zoo models as one block with its tabulated totals, so what the script does with its layers is not counted: the parameter count may differ`;
     if (self?.k === "instance" && self.mod && !self.mod.paramProblem) self.mod.paramProblem = message;
-    return unknown(message, node);
+    const what = key?.k === "slice" ? "slice" : "item";
+    const forward = builtin(`${path}[…].forward`, (ip2, _args, _kw2, node2) => {
+      zooCostUnknown(ip2, `${qualName}: a ${what} of ${path} ran, whose layers the zoo does not model`, node2);
+      return tensor(null);
+    });
+    const cls = makeClass(`${path}[…]`, [ip.torch!.moduleClass], new Map([["forward", forward]]), {
+      qualname: `${qualName}.${path}[…]`,
+    });
+    const part: InstanceV = { k: "instance", cls, attrs: new Map(), mod: null };
+    attachModuleState(ip, part, node);
+    part.mod!.paramProblem = `${qualName}: a ${what} of ${path}, which the zoo models as one block: its layers are not counted`;
+    // Like a Sequential slice, a view of modules the zoo model owns, not a model of its own.
+    part.mod!.wasChild = true;
+    return part;
   };
 }
 
@@ -179,7 +197,9 @@ export function replacedChild(
     if (!isOriginalChild(m, entry, c.path)) return { path: c.path, inside: false };
     const holdsHead = entry.heads.some((h) => h.path.startsWith(`${c.path}.`));
     const mod = m?.k === "instance" ? m.mod : null;
-    if (!holdsHead && mod && (mod.children.size !== mod.zooChild?.inner || mod.paramProblem))
+    if (mod && isExpandedBlock(mod)) {
+      if (!expandedIntact(mod)) return { path: c.path, inside: true };
+    } else if (!holdsHead && mod && (mod.children.size !== mod.zooChild?.inner || mod.paramProblem))
       return { path: c.path, inside: true };
   }
   return null;
@@ -195,4 +215,34 @@ export function changedInside(ip: Interp, qualName: string, self: InstanceV, pat
   if (m?.k === "instance" && m.mod && !m.mod.paramProblem)
     m.mod.paramProblem = `${message}, so the parameter count is unknown (the new layer is counted on top of the one it replaced)`;
   zooCostUnknown(ip, message, node);
+}
+
+/**
+ * The forward of a model holding blocks built as real layers (zooExpand.ts), or null where the table's path
+ * applies. Where the forward is a chain of children it runs them in turn, so the real layers are exact at any side
+ * and however the script changed them; otherwise (MobileNetV2) a block changed inside makes the FLOPs unknown,
+ * while its parameters, counted layer by layer, stay exact.
+ */
+export function expandedForward(
+  ip: Interp,
+  entry: ZooEntry,
+  qualName: string,
+  self: InstanceV,
+  x: Value,
+  change: { path: string; inside: boolean } | null,
+  node: Node | null,
+): Value | null {
+  const expanded = entry.children.filter((c) => {
+    const m = childAt(self, c.path);
+    return m?.k === "instance" && isExpandedBlock(m.mod);
+  });
+  if (expanded.length === 0) return null;
+  if (entry.chain) return chainForward(ip, entry, qualName, self, x, node);
+  if (!change?.inside || !expanded.some((c) => c.path === change.path)) return null;
+  zooCostUnknown(
+    ip,
+    `${qualName}: the script changes layers inside ${change.path}, so torchvision's tabulated MACs no longer apply (its forward is not a plain chain of children to run one by one)`,
+    node,
+  );
+  return tensor(null);
 }
