@@ -14,16 +14,20 @@ import type { LayerCost, ModelCost, Range, Unknown } from "../types";
 import { type Kw, tensor, type Value } from "../evaluate/values";
 import { pretrainedRefOf } from "../frameworks/zoo/alternatives";
 import { inputHint } from "./inputHint";
+import { zooDonors } from "./zooDonors";
 
 /** Modules worth reporting: not inside another module, built outside a forward, with something to count. */
 export function rootModules(ip: Interp, same?: Map<number, number>): ModuleState[] {
   const inner = new Set<ModuleState>();
   for (const m of ip.modules) for (const c of m.children.values()) if (c.mod && c.mod !== m) inner.add(c.mod);
+  const donors = zooDonors(ip);
   // Per site: the architectures reported there (computed only when a site builds a second model).
   const seenSites = new Map<string, { first: ModuleState; shapes: Map<string, ModuleState> | null }>();
   const out: ModuleState[] = [];
   for (const m of ip.modules) {
-    if (inner.has(m) || m.wasChild || m.inForward || !m.site) continue;
+    if (inner.has(m) || m.wasChild || m.inForward || !m.site || donors.roots.has(m)) continue;
+    // A slice is a view of modules another model owns, unless that model is a donor and the slice is what is kept.
+    if (m.sliceOf && !(m.boundName && donors.roots.has(donors.top(m.sliceOf)))) continue;
     if (m.copies.some((c) => c.wasChild)) continue;
     const hasContent = m.children.size > 0 || Array.from(m.params.values()).some((p) => p);
     if (!hasContent && !m.paramProblem) continue;

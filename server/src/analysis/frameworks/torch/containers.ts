@@ -150,7 +150,7 @@ export function containerSlice(ip: Interp, inst: InstanceV, key: Value, node: No
     // torch: `self.__class__(list(self._modules.values())[idx])`: ModuleList takes one list, Sequential the modules.
     const view = callValue(ip, inst.cls, kind === "ModuleList" ? [list(picked)] : picked, new Map(), node);
     // A slice is a view of modules another model owns, not a model of its own.
-    if (view.k === "instance" && view.mod) view.mod.wasChild = true;
+    if (view.k === "instance" && view.mod) view.mod.sliceOf = st;
     return view;
   }
   const i = asInt(key);

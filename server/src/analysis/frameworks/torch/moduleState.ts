@@ -39,6 +39,8 @@ export interface ModuleState {
    * it; `inner` is how many children it was built with (one assigned inside it later changes it).
    */
   zooChild?: { entry: object; path: string; inner: number };
+  /** A Sequential/ModuleList slice of this container (`features[:16]`): a view, reported only in a donor's place. */
+  sliceOf?: ModuleState;
   /** Built while another model's forward was being traced (a throwaway `nn.ReLU()(x)`). */
   inForward: boolean;
 }
