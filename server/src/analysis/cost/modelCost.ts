@@ -25,7 +25,7 @@ export function rootModules(ip: Interp, same?: Map<number, number>): ModuleState
   const seenSites = new Map<string, { first: ModuleState; shapes: Map<string, ModuleState> | null }>();
   const out: ModuleState[] = [];
   for (const m of ip.modules) {
-    if (inner.has(m) || m.wasChild || m.inForward || !m.site || donors.roots.has(m)) continue;
+    if (inner.has(m) || m.wasChild || m.inForward || !m.site || donors.roots.has(m) || m.alternativeOf) continue;
     // A slice is a view of modules another model owns, unless that model is a donor and the slice is what is kept.
     if (m.sliceOf && !(m.boundName && donors.roots.has(donors.top(m.sliceOf)))) continue;
     if (m.copies.some((c) => c.wasChild)) continue;
@@ -271,6 +271,11 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
       const counted = own > 0 || mod.children.size > 0;
       inexact = counted || inexact === "approximate" ? "approximate" : "lowerBound";
       unknowns.push({ message: mod.paramProblem, range: rangeOf(ip, mod).range });
+    }
+    for (const alt of mod.alternatives ?? []) {
+      // The module counted is one of two an undecided condition chooses between: the count is one alternative's.
+      if (alt.params) inexact = "approximate";
+      unknowns.push({ message: alt.message, range: rangeOf(ip, mod).range });
     }
     params += own;
     trainable += ownTrainable;

@@ -10,6 +10,7 @@ import { assignTarget } from "./assign";
 import { binop, compare, unaryop } from "./operators";
 import { Scope } from "./scope";
 import { subscript } from "./subscript";
+import { undecidedChoice } from "./undecided";
 import {
   bool,
   dictFrom,
@@ -134,15 +135,10 @@ function evalInner(ip: Interp, e: Expr, s: Scope): Value {
       if (t === false) return evalExpr(ip, e.b, s);
       const a = evalExpr(ip, e.a, s);
       if (a.k === "unknown") return evalExpr(ip, e.b, s);
-      if (a.k !== "num") return a;
-      // Two different numbers (`1024 if cfg["large"] else 256`): neither is the script's size.
-      const b = evalExpr(ip, e.b, s);
-      if (b.k !== "num" || b.v === a.v) return a;
-      const line = ip.rangeOf(e.cond.node).start.line + 1;
-      return unknown(
-        `${a.v} if … else ${b.v}, depending on the condition on line ${line}, which the analysis could not decide`,
-        e.node,
-      );
+      // Two numbers, strings or modules (`1024 if cfg["large"] else 256`, `nn.Conv2d(…) if c else nn.Linear(…)`):
+      // the first is not the script's choice any more than the second, so the value says both.
+      if (a.k !== "num" && a.k !== "str" && a.k !== "none" && !(a.k === "instance" && a.mod)) return a;
+      return undecidedChoice(ip, e.cond.node, null, a, evalExpr(ip, e.b, s));
     }
     case "lambda": {
       const defaults = new Map<string, Value>();

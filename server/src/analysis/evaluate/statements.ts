@@ -11,6 +11,7 @@ import type { Interp } from "./interp";
 import { conditionVariesOverPasses, execFor, execWhile } from "./loops";
 import { binop } from "./operators";
 import type { Scope } from "./scope";
+import { undecidedChoice } from "./undecided";
 import { NONE, truthy, unknown, type Value } from "./values";
 
 export const NORMAL = 0;
@@ -129,7 +130,8 @@ function execInner(ip: Interp, st: Stmt, s: Scope, frame: FrameResult): Completi
 /**
  * `if` on a known condition runs one branch. On an unknown condition both run from the same
  * starting state and the variables are merged, preferring known values (then-branch first); a
- * branch that raises is dropped, since the other one is what a working script does.
+ * branch that raises is dropped, since the other one is what a working script does. A name the
+ * paths bind differently says so (undecided.ts).
  */
 function execIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, frame: FrameResult): Completion {
   let t = truthy(evalExpr(ip, st.cond, s));
@@ -154,7 +156,7 @@ function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, f
   if (st.orelse.length === 0 && c1 !== RAISE && c1 !== RETURN) {
     for (const [k, v] of s.vars) {
       const old = before.get(k);
-      if (old) s.vars.set(k, undecidedNumber(ip, st, k, v, old));
+      if (old) s.vars.set(k, undecidedChoice(ip, st.cond.node, k, v, old));
     }
     return mergeCompletion(c1, NORMAL);
   }
@@ -171,7 +173,7 @@ function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, f
     for (const [k, v] of thenVars) {
       const other = s.vars.get(k);
       if (other === undefined || (other.k === "unknown" && v.k !== "unknown")) s.vars.set(k, v);
-      else if (v.k !== "unknown" && other !== v) s.vars.set(k, undecidedNumber(ip, st, k, v, other));
+      else if (v.k !== "unknown" && other !== v) s.vars.set(k, undecidedChoice(ip, st.cond.node, k, v, other));
     }
   } else {
     s.vars.clear();
@@ -186,20 +188,6 @@ function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, f
     return RETURN;
   }
   return mergeCompletion(c1, c2 === RAISE ? NORMAL : c2);
-}
-
-/**
- * A name the two paths of an undecided `if` bind to different numbers (`hidden = 1024` / `hidden = 256`
- * under a condition read from a YAML config) is unknown, saying both, rather than the first path's
- * number: a layer sized by it would otherwise be counted confidently at one of the two sizes.
- */
-function undecidedNumber(ip: Interp, st: Extract<Stmt, { t: "if" }>, name: string, a: Value, b: Value): Value {
-  if (a.k !== "num" || b.k !== "num" || a.v === b.v) return a;
-  const line = ip.rangeOf(st.cond.node).start.line + 1;
-  return unknown(
-    `${name} is ${a.v} or ${b.v}, depending on the condition on line ${line}, which the analysis could not decide`,
-    st.cond.node,
-  );
 }
 
 function mergeCompletion(a: Completion, b: Completion): Completion {

@@ -41,6 +41,13 @@ export interface ModuleState {
   zooChild?: { entry: object; path: string; inner: number };
   /** A Sequential/ModuleList slice of this container (`features[:16]`): a view, reported only in a donor's place. */
   sliceOf?: ModuleState;
+  /**
+   * Built on one path of an undecided `if` whose other path builds another module (evaluate/undecided.ts): both
+   * alternatives, and whether their parameters differ (else only parameter-free layers or arguments do).
+   */
+  alternatives?: Array<{ message: string; params: boolean }>;
+  /** The other path's module of such an `if`, which the name no longer holds: not a model of its own. */
+  alternativeOf?: ModuleState;
   /** Built while another model's forward was being traced (a throwaway `nn.ReLU()(x)`). */
   inForward: boolean;
 }
