@@ -142,6 +142,37 @@ model(torch.randn(2, 3, 224, 224))
     );
   });
 
+  test("attributes an __init__ sets on the two paths, or on one", async () => {
+    const r = await models(`
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        if cfg["arch"] == "wide":
+            self.body = nn.Linear(100, 100)
+        else:
+            self.body = nn.Linear(100, 10)
+        if cfg["aux"]:
+            self.aux = nn.Linear(100, 4)
+
+    def forward(self, x):
+        return self.body(x)
+
+model = Net()
+model(torch.randn(2, 100))
+`);
+    const m = model(r.facts, "model");
+    // Attributes are not restored between the paths: the last one set is what is counted, and says so.
+    assert.equal(m.params, linearParams(100, 10) + linearParams(100, 4));
+    assert.equal(m.paramsInexact, "approximate");
+    assert.deepEqual(
+      m.unknowns.map((u) => u.message),
+      [
+        `body is Linear (${n(linearParams(100, 10))} parameters) or Linear (${n(linearParams(100, 100))} parameters), depending on the condition on line ${r.line('if cfg["arch"]')}, which the analysis could not decide; counted as Linear`,
+        `aux is Linear (${n(linearParams(100, 4))} parameters) or not set, depending on the condition on line ${r.line('if cfg["aux"]')}, which the analysis could not decide; counted as Linear`,
+      ],
+    );
+  });
+
   test("a conditional expression between two layers", async () => {
     const r = await models(`
 layer = nn.Conv2d(3, 64, 3) if cfg["conv"] else nn.Linear(3, 64)

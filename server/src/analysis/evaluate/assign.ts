@@ -1,6 +1,7 @@
 // Assignment targets: names, tuple/list unpacking (with a starred target), attributes, items.
 import type { Expr } from "./ast";
 import { setAttr } from "./attributes";
+import { recordAttrSet } from "./undecided";
 import { evalExpr } from "./expressions";
 import type { Interp } from "./interp";
 import { iterate } from "./iteration";
@@ -43,6 +44,7 @@ export function assignTarget(ip: Interp, target: Expr, v: Value, s: Scope): void
     }
     case "attr": {
       const obj = evalExpr(ip, target.obj, s);
+      if (ip.attrChoices.length > 0) recordAttrSet(ip, obj, target.name, v);
       setAttr(ip, obj, target.name, v, target.node);
       if (v.k === "instance" && v.mod && !v.mod.boundName && !(obj.k === "instance" && obj.mod))
         v.mod.boundName = target.name;

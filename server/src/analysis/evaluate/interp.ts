@@ -1,6 +1,7 @@
 // The interpreter's state for one analysis: budgets, the trace being recorded, loop/function
 // frames, the nn.Module instances built, and per-file module caches. Behaviour lives elsewhere
 // (statements.ts, expressions.ts, calls/, classes.ts); this file is the shared context.
+import type { AttrChoices } from "./undecided";
 import type { Node } from "web-tree-sitter";
 import type { ModuleState } from "../frameworks/torch/moduleState";
 import { nodeRange } from "../parse/nodes";
@@ -42,6 +43,8 @@ export class Interp {
    * happen at run time.
    */
   readonly undecided: Node[] = [];
+  /** Per undecided `if` above, the module attributes its paths set (evaluate/undecided.ts). */
+  readonly attrChoices: AttrChoices[] = [];
   autocast: Array<"fp16" | "bf16" | null> = [];
   readonly unknowns: Unknown[] = [];
   private readonly unknownKeys = new Set<string>();

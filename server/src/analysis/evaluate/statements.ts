@@ -11,7 +11,7 @@ import type { Interp } from "./interp";
 import { conditionVariesOverPasses, execFor, execWhile } from "./loops";
 import { binop } from "./operators";
 import type { Scope } from "./scope";
-import { undecidedChoice } from "./undecided";
+import { type AttrChoices, settleAttrChoices, undecidedChoice } from "./undecided";
 import { NONE, truthy, unknown, type Value } from "./values";
 
 export const NORMAL = 0;
@@ -139,19 +139,40 @@ function execIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, frame: Fra
   if (t === true) return execBlock(ip, st.body, s, frame);
   if (t === false) return execBlock(ip, st.orelse, s, frame);
   ip.undecided.push(st.cond.node);
+  const attrs: AttrChoices = {
+    branch: 0,
+    hadElse: st.orelse.length > 0,
+    settle: true,
+    modulesBefore: ip.modules.length,
+    sets: new Map(),
+  };
+  ip.attrChoices.push(attrs);
+  let c: Completion;
   try {
-    return execUndecidedIf(ip, st, s, frame);
+    c = execUndecidedIf(ip, st, s, frame, attrs);
   } finally {
     ip.undecided.pop();
+    ip.attrChoices.pop();
   }
+  if (attrs.settle) settleAttrChoices(ip, attrs, st.cond.node);
+  return c;
 }
 
-function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, frame: FrameResult): Completion {
+function execUndecidedIf(
+  ip: Interp,
+  st: Extract<Stmt, { t: "if" }>,
+  s: Scope,
+  frame: FrameResult,
+  attrs: AttrChoices,
+): Completion {
   const before = new Map(s.vars);
   const thenFrame: FrameResult = { ret: NONE };
   const c1 = execBlock(ip, st.body, s, thenFrame);
-  // `if <unknown>: break` / `continue` is one path; falling through is the other, and the one that
-  // runs the rest of the loop body (`if i >= limit: break` before the training step).
+  // A path that raises is not one a working script takes; `if <unknown>: break` / `continue` is one path;
+  // falling through is the other, and the one that runs the rest of the loop body (`if i >= limit: break`
+  // before the training step).
+  attrs.settle = c1 !== RAISE && !(st.orelse.length === 0 && (c1 === BREAK || c1 === CONTINUE));
+  attrs.branch = 1;
   if (st.orelse.length === 0 && (c1 === BREAK || c1 === CONTINUE)) return NORMAL;
   if (st.orelse.length === 0 && c1 !== RAISE && c1 !== RETURN) {
     for (const [k, v] of s.vars) {
@@ -165,6 +186,7 @@ function execUndecidedIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, f
   for (const [k, v] of before) s.vars.set(k, v);
   const elseFrame: FrameResult = { ret: NONE };
   const c2 = execBlock(ip, st.orelse, s, elseFrame);
+  if (c2 === RAISE) attrs.settle = false;
   if (c1 === RAISE) {
     frame.ret = elseFrame.ret;
     return c2;

@@ -8,11 +8,20 @@
 // Equal values, and two modules of one architecture, stay exact.
 import type { Node } from "web-tree-sitter";
 import { type ModuleState, namedModules } from "../frameworks/torch/moduleState";
+import { setAttr } from "./attributes";
 import type { Interp } from "./interp";
-import { unknown, type Value } from "./values";
+import { type InstanceV, NONE, unknown, type Value } from "./values";
 
 /** `a` on the first path, `b` on the other; `name` is the variable (null for a conditional expression). */
-export function undecidedChoice(ip: Interp, cond: Node, name: string | null, a: Value, b: Value): Value {
+export function undecidedChoice(
+  ip: Interp,
+  cond: Node,
+  name: string | null,
+  a: Value,
+  given: Value | undefined,
+): Value {
+  // An attribute one path never sets is "not set" in the message and None otherwise.
+  const b = given ?? NONE;
   if (a === b) return a;
   const line = ip.rangeOf(cond).start.line + 1;
   const depending = `depending on the condition on line ${line}, which the analysis could not decide`;
@@ -35,7 +44,11 @@ export function undecidedChoice(ip: Interp, cond: Node, name: string | null, a: 
     if (other && signature(kept, true) === signature(other, true)) return ma ? a : b;
     const paramsDiffer = !other || signature(kept, false) !== signature(other, false);
     const desc = (m: ModuleState | null, v: Value) =>
-      m ? `${m.className} (${paramCount(m).toLocaleString("en-US")} parameters)` : kind(v);
+      m
+        ? `${m.className} (${paramCount(m).toLocaleString("en-US")} parameters)`
+        : v === b && !given
+          ? "not set"
+          : kind(v);
     const text = ma ? both(desc(ma, a), desc(mb, b)) : both(desc(mb, b), desc(null, a));
     const message = `${text}, ${depending}; counted as ${kept.className}`;
     const alts = (kept.alternatives ??= []);
@@ -83,4 +96,50 @@ function signature(m: ModuleState, layers: boolean): string {
     for (const [p, ref] of mod.params) if (ref) parts.push(`${path}.${p}=${ref.shape.join("x")}`);
   }
   return parts.join(" ");
+}
+
+/**
+ * The module attributes the paths of one undecided `if` set (`self.body = Big()` / `self.body = Small()` in an
+ * `__init__`): unlike names, attributes are not restored between the paths, so the last path's value stays.
+ */
+export interface AttrChoices {
+  branch: 0 | 1;
+  hadElse: boolean;
+  /** False when a path raised or left a loop: the other one is what runs. */
+  settle: boolean;
+  /** Modules built before the `if` (ids up to this): one a path builds is set up, not chosen between. */
+  modulesBefore: number;
+  sets: Map<string, { obj: InstanceV; name: string; before: Value | undefined; after: [Value?, Value?] }>;
+}
+
+function currentAttr(obj: InstanceV, name: string): Value | undefined {
+  return obj.mod?.children.get(name) ?? obj.attrs.get(name);
+}
+
+/** Before `obj.name = v` inside undecided `if`s: what each enclosing one's current path sets. */
+export function recordAttrSet(ip: Interp, obj: Value, name: string, v: Value): void {
+  if (obj.k !== "instance" || !obj.mod) return;
+  for (const frame of ip.attrChoices) {
+    if (obj.mod.id > frame.modulesBefore) continue;
+    const key = `${obj.mod.id}.${name}`;
+    let rec = frame.sets.get(key);
+    if (!rec) {
+      rec = { obj, name, before: currentAttr(obj, name), after: [] };
+      frame.sets.set(key, rec);
+    }
+    rec.after[frame.branch] = v;
+  }
+}
+
+/** After the `if`: an attribute its paths left different says so, as a name would (the value held is counted). */
+export function settleAttrChoices(ip: Interp, frame: AttrChoices, cond: Node): void {
+  for (const rec of frame.sets.values()) {
+    const onThen = rec.after[0] ?? rec.before;
+    const onElse = frame.hadElse ? (rec.after[1] ?? rec.before) : rec.before;
+    const held = currentAttr(rec.obj, rec.name);
+    if (!held || onThen === onElse) continue;
+    const other = held === onThen ? onElse : onThen;
+    const chosen = undecidedChoice(ip, cond, rec.name, held, other);
+    if (chosen !== held) setAttr(ip, rec.obj, rec.name, chosen, cond);
+  }
 }
