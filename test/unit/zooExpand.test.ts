@@ -3,6 +3,8 @@
 // child, and, where the oracle tabulates the forward child by child, its MACs and output shape at every side.
 // Slices of them are then ordinary Sequential slices, which test/oracle/zooReplaced.test.ts runs in torchvision.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { zooBlockPlans } from "../../server/src/analysis/frameworks/torch/zooBlocks";
 import { torchvisionZoo } from "../../server/src/analysis/frameworks/torch/zooData";
@@ -72,6 +74,32 @@ describe("zoo blocks built as real layers", () => {
       });
     }
   }
+
+  it("a zoo model built only to take layers from is not a model of its own; what is kept is", async () => {
+    // Parameters of the same extractors built by real torchvision (test/oracle/expected.json).
+    const oracle = new Map(
+      (
+        JSON.parse(readFileSync(join(process.cwd(), "test/oracle/expected.json"), "utf8")) as {
+          cases: Array<{ id: string; params: number }>;
+        }
+      ).cases.map((c) => [c.id, c.params]),
+    );
+    const facts = await run(`import torch
+import torch.nn as nn
+import torchvision
+feats = torchvision.models.vgg16(weights="IMAGENET1K_V1").features[:16].eval()
+trunk = nn.Sequential(*list(torchvision.models.resnet50().children())[:-2])
+feats(torch.randn(2, 3, 96, 96))
+trunk(torch.randn(2, 3, 224, 224))
+`);
+    assert.deepEqual(
+      facts.models.map((m) => [m.name, m.params]),
+      [
+        ["feats", oracle.get("perceptual_vgg_superres#criterion")],
+        ["trunk", oracle.get("feature_distill_zoo#teacher")],
+      ],
+    );
+  });
 
   it("the whole model keeps torchvision's total and tabulated MACs", async () => {
     for (const name of EXPANDED) {
