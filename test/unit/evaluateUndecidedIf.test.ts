@@ -173,6 +173,36 @@ model(torch.randn(2, 100))
     );
   });
 
+  test("a factory returning on every path of an if/elif/else: every alternative named", async () => {
+    const r = await models(`
+def build(name):
+    if name == "big":
+        return nn.Linear(100, 100)
+    elif name == "mid":
+        return nn.Linear(100, 50)
+    else:
+        return nn.Linear(100, 10)
+
+model = build(cfg["arch"])
+model(torch.randn(2, 100))
+`);
+    const m = model(r.facts, "model");
+    assert.equal(m.params, linearParams(100, 100));
+    assert.equal(m.paramsInexact, "approximate");
+    const big = r.line('if name == "big"');
+    const mid = r.line('elif name == "mid"');
+    const depending = (line: number) =>
+      `depending on the condition on line ${line}, which the analysis could not decide; counted as Linear`;
+    assert.deepEqual(
+      m.unknowns.map((u) => u.message),
+      [
+        `the value returned is Linear (${n(linearParams(100, 100))} parameters) or Linear (${n(linearParams(100, 50))} parameters), ${depending(big)}`,
+        `the value returned is Linear (${n(linearParams(100, 50))} parameters) or Linear (${n(linearParams(100, 10))} parameters), ${depending(mid)}`,
+      ],
+    );
+    assert.equal(r.facts.models.length, 1);
+  });
+
   test("a conditional expression between two layers", async () => {
     const r = await models(`
 layer = nn.Conv2d(3, 64, 3) if cfg["conv"] else nn.Linear(3, 64)

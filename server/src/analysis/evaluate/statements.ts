@@ -202,7 +202,11 @@ function execUndecidedIf(
     for (const [k, v] of thenVars) s.vars.set(k, v);
   }
   if (c1 === RETURN) {
-    frame.ret = thenFrame.ret;
+    // Both paths return (a model factory's `if name == "big": return BigNet() else: return SmallNet()`).
+    frame.ret =
+      c2 === RETURN
+        ? undecidedChoice(ip, st.cond.node, "the value returned", thenFrame.ret, elseFrame.ret)
+        : thenFrame.ret;
     return RETURN;
   }
   if (c2 === RETURN) {

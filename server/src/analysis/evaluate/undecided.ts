@@ -53,6 +53,8 @@ export function undecidedChoice(
     const message = `${text}, ${depending}; counted as ${kept.className}`;
     const alts = (kept.alternatives ??= []);
     if (!alts.some((x) => x.message === message)) alts.push({ message, params: paramsDiffer });
+    // The other module's own alternatives (an elif chain's further branches) are this choice's too.
+    for (const alt of other?.alternatives ?? []) if (!alts.some((x) => x.message === alt.message)) alts.push(alt);
     if (other && !ip.observedInputs.has(other)) other.alternativeOf = kept;
     return ma ? a : b;
   }
