@@ -26,6 +26,8 @@ export interface LoaderInfo {
   numWorkers: number | null;
   pinMemory: boolean | null;
   range: Range;
+  /** Set when a sampler, not the dataset, decides the samples per epoch: how they were read. */
+  samplesHow?: string;
 }
 
 /**

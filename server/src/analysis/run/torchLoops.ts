@@ -144,9 +144,8 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     const perEpoch = batchLoop.over === "loader";
     if (perEpoch && ds?.samples != null) {
       spec.trainSamples = ds.samples;
-      evidence.push(
-        `${thousands(ds.samples)} samples: ${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""} (line ${line(ld.range)})`,
-      );
+      const what = ld.samplesHow ?? `${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""}`;
+      evidence.push(`${thousands(ds.samples)} samples: ${what} (line ${line(ld.range)})`);
     } else if (perEpoch && batchLoop.tripCount !== null && ld.batchSize !== null) {
       spec.trainSamples = batchLoop.tripCount * ld.batchSize;
       evidence.push(`${thousands(spec.trainSamples)} samples: ${batchLoop.tripCount} batches × ${ld.batchSize}`);

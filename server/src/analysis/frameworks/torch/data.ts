@@ -27,6 +27,7 @@ import {
 } from "../../evaluate/values";
 import { nodeRange } from "../../parse/nodes";
 import { findDataset } from "../../run/datasetCatalog";
+import { lengthOf, samplerInfo } from "./samplers";
 
 type ShapeFn = (s: number[] | null) => number[] | null;
 
@@ -221,11 +222,9 @@ export const randomSplit: NativeFn = (ip, [ds, lengths], _kw, node) => {
   );
 };
 
-export const subsetOf: NativeFn = (ip, [ds, indices], _kw, node) => {
-  const items = indices ? iterate(ip, indices, node) : null;
-  const n = items ? items.length : indices?.k === "tensor" && indices.shape ? (indices.shape[0] ?? null) : null;
-  return subset(ip, ds, n, node);
-};
+export const subsetOf: NativeFn = (ip, [ds, indices], _kw, node) =>
+  // Its length, not its items: Subset(ds, range(45000)) is longer than a loop may list.
+  subset(ip, ds, lengthOf(ip, indices, node), node);
 
 function collate(v: Value, b: number): Value {
   if (v.k === "tensor")
@@ -242,8 +241,8 @@ export const dataLoader: NativeFn = (ip, args, kw, node) => {
   const bsVal = get("batch_size", 1);
   // `DataLoader(ds, **cfg["loader"])` with cfg read at run time: what is left out may be set there.
   const open = openKw(kw) !== undefined;
-  const batchSize = bsVal === undefined ? (open ? null : 1) : asInt(bsVal);
-  const dropLast = truthy(kw.get("drop_last") ?? NONE) === true;
+  let batchSize = bsVal === undefined ? (open ? null : 1) : asInt(bsVal);
+  let dropLast = truthy(kw.get("drop_last") ?? NONE) === true;
   const nw = kw.get("num_workers");
   const pm = kw.get("pin_memory");
   const info: LoaderInfo = {
@@ -257,7 +256,29 @@ export const dataLoader: NativeFn = (ip, args, kw, node) => {
       ip.foreignCallSite ??
       (node ? nodeRange(node) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
   };
-  const samples = ds?.info.samples ?? null;
+  // A sampler draws its own count per epoch (WeightedRandomSampler(num_samples=)); a batch sampler
+  // also sets the batch, and batch_size must then be left at its default.
+  const bsm = samplerInfo(ip, get("batch_sampler", 4), node, true);
+  const smp = bsm ?? samplerInfo(ip, get("sampler", 3), node);
+  if (bsm) {
+    info.batchSize = bsm.batchSize ?? null;
+    batchSize = info.batchSize;
+    dropLast = bsm.dropLast === true;
+    info.dropLast = dropLast;
+  }
+  if (smp?.assumeDataset)
+    ip.note(
+      `DataLoader sampler is not modelled: priced as one pass over the dataset per epoch`,
+      node,
+      "add `# footprint: samples N` (samples per epoch) if it draws another count",
+    );
+  else if (smp && ds) {
+    info.dataset = { ...ds.info, samples: smp.samples };
+    info.samplesHow = `${smp.how} over ${ds.info.name ?? "the dataset"}`;
+    if (smp.samples === null)
+      ip.note(`DataLoader samples per epoch are unknown: ${smp.how}`, node, "add `# footprint: samples N`");
+  }
+  const samples = info.dataset?.samples ?? null;
   const tripCount =
     samples !== null && batchSize
       ? dropLast

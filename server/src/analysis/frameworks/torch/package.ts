@@ -32,6 +32,7 @@ import {
 import { precisionOfDtype } from "./events";
 import { makeModuleClass } from "./moduleAttrs";
 import { normWrapper, removeWeightNorm } from "./normWrappers";
+import { SAMPLERS } from "./samplers";
 import { fastRcnnPredictor } from "../zoo/detectionHeads";
 import { hasZooModel, zooFactory } from "./zoo";
 import { PLAN_LAYERS } from "./zooBlocks";
@@ -72,6 +73,8 @@ const SUBMODULES = new Set([
   "torch.optim.lr_scheduler",
   "torch.utils",
   "torch.utils.data",
+  "torch.utils.data.sampler",
+  "torch.utils.data.distributed",
   "torch.cuda",
   "torch.cuda.amp",
   "torch.amp",
@@ -188,6 +191,11 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.utils.data.TensorDataset", tensorDataset);
   f("torch.utils.data.random_split", randomSplit);
   f("torch.utils.data.Subset", subsetOf);
+  for (const [name, fn] of Object.entries(SAMPLERS)) {
+    f(`torch.utils.data.${name}`, fn);
+    f(`torch.utils.data.sampler.${name}`, fn);
+  }
+  f("torch.utils.data.distributed.DistributedSampler", SAMPLERS.DistributedSampler);
   out["torch.utils.data.Dataset"] = () => makeClass("Dataset", [], new Map(), { qualname: "torch.utils.data.Dataset" });
   out["torch.utils.data.IterableDataset"] = () =>
     makeClass("IterableDataset", [], new Map(), { qualname: "torch.utils.data.IterableDataset" });
