@@ -161,10 +161,25 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   }
   if (batchLoop.over === "range" && batchLoop.tripCount !== null) {
     // A step loop without a loader (`for step in range(max_iters)`): steps are known, samples are not.
-    spec.maxSteps = batchLoop.tripCount * (epochLoop?.tripCount ?? 1);
-    evidence.push(
-      `${thousands(spec.maxSteps)} optimizer steps: ${iterText(batchLoop)}${epochLoop ? ` × ${iterText(epochLoop)}` : ""}`,
-    );
+    // When the optimizer steps after it, in the loop around (nanoGPT's `for micro_step in
+    // range(gradient_accumulation_steps)`), it is an accumulation loop: that loop counts the steps.
+    const stepsOutside =
+      epochLoop !== null &&
+      epochLoop.tripCount !== null &&
+      !eventsInLoop(facts, batchLoop).some((e) => e.kind === "optimizerStep" && inPass(e)) &&
+      eventsInLoop(facts, epochLoop).some((e) => e.kind === "optimizerStep" && inPass(e));
+    if (stepsOutside && epochLoop?.tripCount != null) {
+      spec.maxSteps = epochLoop.tripCount;
+      spec.gradientAccumulation = batchLoop.tripCount;
+      evidence.push(
+        `${thousands(spec.maxSteps)} optimizer steps: ${iterText(epochLoop)}, each after ${batchLoop.tripCount} accumulated micro-batches (${iterText(batchLoop)})`,
+      );
+    } else {
+      spec.maxSteps = batchLoop.tripCount * (epochLoop?.tripCount ?? 1);
+      evidence.push(
+        `${thousands(spec.maxSteps)} optimizer steps: ${iterText(batchLoop)}${epochLoop ? ` × ${iterText(epochLoop)}` : ""}`,
+      );
+    }
   }
 
   // `for step in range(steps_per_epoch)` whose length the launcher sets (`len(ds) // (B * world_size)`):
