@@ -74,6 +74,11 @@ export interface ModelCost {
    * builder keyword, a replaced inner layer).
    */
   paramsInexact?: "lowerBound" | "approximate";
+  /**
+   * Forward FLOPs per sample that run under activation checkpointing (torch.utils.checkpoint) and are
+   * recomputed during backward: training pays them once more. Absent = none.
+   */
+  recomputedFlops?: number;
   /** Forward multiply-accumulates per sample; FLOPs are 2 × MACs. null when no input shape. */
   forwardMacs: number | null;
   forwardFlops: number | null;

@@ -114,6 +114,8 @@ function sequenceFirstInput(ip: Interp, m: ModuleState, input: TraceInput, layer
 
 interface TracedForward {
   macs: number | null;
+  /** MACs of the forward that ran under activation checkpointing (run again in backward). */
+  recomputeMacs: number;
   stats: Map<ModuleState, LayerStats>;
   unknowns: Unknown[];
   /** A sequence-first layer read the traced batch of one as its sequence (Interp.forwardSequenceFirst). */
@@ -124,6 +126,8 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   const stats = new Map<ModuleState, LayerStats>();
   ip.forwardStats = stats;
   ip.forwardMacs = 0;
+  ip.recomputeMacs = 0;
+  ip.checkpointDepth = 0;
   ip.forwardUnknowns = [];
   ip.forwardShapeLost = null;
   ip.forwardSequenceFirst = null;
@@ -149,7 +153,13 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   const macs = complete && !lost && !unmodelled ? ip.forwardMacs : null;
   const sequenceFirst = ip.forwardSequenceFirst;
   ip.forwardSequenceFirst = null;
-  return { macs, stats, unknowns: ip.forwardUnknowns, sequenceFirst };
+  return {
+    macs,
+    recomputeMacs: macs === null ? 0 : ip.recomputeMacs,
+    stats,
+    unknowns: ip.forwardUnknowns,
+    sequenceFirst,
+  };
 }
 
 /**
@@ -328,6 +338,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     ...(inexact ? { paramsInexact: inexact } : {}),
     forwardMacs: macs,
     forwardFlops: macs === null ? null : 2 * macs,
+    ...(traced?.recomputeMacs ? { recomputedFlops: 2 * traced.recomputeMacs } : {}),
     inputShape: input?.shape ?? null,
     inputShapeSource: input?.source ?? null,
     layers,

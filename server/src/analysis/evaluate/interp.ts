@@ -59,6 +59,10 @@ export class Interp {
   /** Modules whose forward is running, innermost last (functional-op MACs go to the top). */
   readonly moduleStack: ModuleState[] = [];
   forwardMacs = 0;
+  /** Inside torch.utils.checkpoint: MACs charged now run again in backward (frameworks/torch/checkpointing.ts). */
+  checkpointDepth = 0;
+  /** The part of forwardMacs that ran under checkpoint, recomputed once more in training. */
+  recomputeMacs = 0;
   forwardUnknowns: Unknown[] = [];
   /**
    * First multiply-accumulating layer or op of the cost trace that ran on a tensor of unknown shape:

@@ -70,6 +70,14 @@ export function describeModels(
           ? `, ${m.forwardFlops.toExponential(3)} forward FLOPs/sample`
           : ", forward FLOPs unknown"),
     );
+    if (flops !== null && m.recomputedFlops) {
+      // Checkpointed segments run their forward again in backward: one more forward of them per call,
+      // folded in as a third of a trained forward, like a teacher's.
+      flops += (k * m.recomputedFlops) / 3;
+      evidence.push(
+        `model ${m.name}: ${m.recomputedFlops.toExponential(3)} forward FLOPs/sample under activation checkpointing, recomputed in backward (counted once more)`,
+      );
+    }
     if (k > 1)
       evidence.push(
         `model ${m.name} is called ${k} times per step (lines ${calls.get(m.id)?.join(", ")}): counted ${k}×`,

@@ -20,18 +20,12 @@ import {
 import { catalogClass } from "./catalog";
 import { type ContainerKind, makeContainerClasses } from "./containers";
 import { CREATION, makeParameter } from "./creation";
-import {
-  dataLoader,
-  imageFolder,
-  makeTransform,
-  randomSplit,
-  subsetOf,
-  tensorDataset,
-  torchvisionDataset,
-} from "./data";
+import { dataLoader, imageFolder, randomSplit, subsetOf, tensorDataset, torchvisionDataset } from "./data";
 import { precisionOfDtype } from "./events";
 import { makeModuleClass } from "./moduleAttrs";
 import { normWrapper, removeWeightNorm } from "./normWrappers";
+import { makeTransform } from "./transforms";
+import { checkpoint, checkpointSequential } from "./checkpointing";
 import { SAMPLERS } from "./samplers";
 import { fastRcnnPredictor } from "../zoo/detectionHeads";
 import { hasZooModel, zooFactory } from "./zoo";
@@ -73,6 +67,7 @@ const SUBMODULES = new Set([
   "torch.optim.lr_scheduler",
   "torch.utils",
   "torch.utils.data",
+  "torch.utils.checkpoint",
   "torch.utils.data.sampler",
   "torch.utils.data.distributed",
   "torch.cuda",
@@ -187,6 +182,8 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.multiprocessing.spawn", makeSpawn);
   f("torch.nn.parallel.DistributedDataParallel", makeParallel("DistributedDataParallel"));
   f("torch.nn.DataParallel", makeParallel("DataParallel"));
+  f("torch.utils.checkpoint.checkpoint", checkpoint);
+  f("torch.utils.checkpoint.checkpoint_sequential", checkpointSequential);
   f("torch.utils.data.DataLoader", dataLoader);
   f("torch.utils.data.TensorDataset", tensorDataset);
   f("torch.utils.data.random_split", randomSplit);

@@ -73,6 +73,7 @@ export function fromArg(a: Arg | Record<string, Arg>): Value {
 export function chargeMacs(ip: Interp, macs: number, convMacs = 0, mod?: ModuleState): void {
   if (!ip.forwardStats || !(macs > 0)) return;
   ip.forwardMacs += macs;
+  if (ip.checkpointDepth > 0) ip.recomputeMacs += macs;
   const top = mod ?? ip.moduleStack[ip.moduleStack.length - 1];
   const st = top ? ip.forwardStats.get(top) : undefined;
   if (!st) return;
