@@ -1,4 +1,4 @@
-// Data pipeline: torchvision datasets (via the dataset catalog), shape-changing transforms,
+// Data pipeline: torchvision datasets (via the dataset catalog; transforms in transforms.ts),
 // TensorDataset, user Dataset subclasses (__len__/__getitem__), random_split/Subset, and
 // DataLoader, whose iteration yields one symbolic batch [B, *sampleShape] and a trip count.
 import type { Node } from "web-tree-sitter";
@@ -13,7 +13,6 @@ import {
   asString,
   dictFrom,
   int,
-  type Kw,
   list,
   NONE,
   type NativeFn,
@@ -28,77 +27,7 @@ import {
 import { nodeRange } from "../../parse/nodes";
 import { findDataset } from "../../run/datasetCatalog";
 import { lengthOf, samplerInfo } from "./samplers";
-
-type ShapeFn = (s: number[] | null) => number[] | null;
-
-function sizePair(v: Value | undefined): [number, number] | null {
-  const n = asInt(v);
-  if (n !== null) return [n, n];
-  if (v && (v.k === "tuple" || v.k === "list")) {
-    const a = asInt(v.items[0]);
-    const b = asInt(v.items[1] ?? v.items[0]);
-    if (a !== null && b !== null) return [a, b];
-  }
-  return null;
-}
-
-/** Transforms that change a sample's [C, H, W]; every other transform keeps it. */
-const SHAPE_TRANSFORMS: Record<string, (args: Value[], kw: Kw) => ShapeFn> = {
-  Resize: (args, kw) => {
-    const v = kw.get("size") ?? args[0];
-    const n = asInt(v);
-    return (s) => {
-      const c = s?.[0] ?? 3;
-      if (n !== null) {
-        // An int resizes the shorter side; square inputs stay square.
-        if (!s || s[1] === s[2]) return [c, n, n];
-        return s[1] < s[2] ? [c, n, Math.floor((n * s[2]) / s[1])] : [c, Math.floor((n * s[1]) / s[2]), n];
-      }
-      const p = sizePair(v);
-      return p ? [c, p[0], p[1]] : null;
-    };
-  },
-  CenterCrop: (args, kw) => crop(kw.get("size") ?? args[0]),
-  RandomCrop: (args, kw) => crop(kw.get("size") ?? args[0]),
-  RandomResizedCrop: (args, kw) => crop(kw.get("size") ?? args[0]),
-  Grayscale: (args, kw) => {
-    const n = asInt(kw.get("num_output_channels") ?? args[0]) ?? 1;
-    return (s) => (s ? [n, ...s.slice(1)] : null);
-  },
-  Pad: (args, kw) => {
-    const p = asInt(kw.get("padding") ?? args[0]);
-    return (s) => (s && p !== null ? [s[0], s[1] + 2 * p, s[2] + 2 * p] : null);
-  },
-};
-
-function crop(v: Value | undefined): ShapeFn {
-  const p = sizePair(v);
-  return (s) => (p ? [s?.[0] ?? 3, p[0], p[1]] : null);
-}
-
-function transform(name: string, apply: ShapeFn): NativeV {
-  const t = nativeObject("transform", { name, apply }, {});
-  t.call = (_ip, [x]) => (x?.k === "tensor" ? tensor(apply(x.shape ? x.shape : null), x.dtype) : (x ?? NONE));
-  return t;
-}
-
-export function makeTransform(name: string): NativeFn {
-  if (name === "Compose") {
-    return (ip, [ts], _kw, node) => {
-      const fns = (ts ? (iterate(ip, ts, node) ?? []) : []).map((t) =>
-        t.k === "native" && t.type === "transform" ? (t.data.apply as ShapeFn) : (s: number[] | null) => s,
-      );
-      return transform("Compose", (s) => fns.reduce<number[] | null>((acc, f) => f(acc), s));
-    };
-  }
-  const shapeRule = SHAPE_TRANSFORMS[name];
-  return (_ip, args, kw) => transform(name, shapeRule ? shapeRule(args, kw) : (s) => s);
-}
-
-function applyTransform(t: Value | undefined, shape: number[] | null): number[] | null {
-  if (t?.k === "native" && t.type === "transform") return (t.data.apply as ShapeFn)(shape);
-  return shape;
-}
+import { firstShape, transformedSample } from "./transforms";
 
 /** A dataset value: catalog facts plus one symbolic sample `(x, y)`. */
 export function makeDataset(info: DatasetInfo, sample: Value): NativeV {
@@ -125,7 +54,8 @@ export function torchvisionDataset(name: string): NativeFn {
         "add `# footprint: samples N`",
       );
     const raw = match?.sampleShape ?? null;
-    const shape = applyTransform(kw.get("transform") ?? args[2], raw);
+    const x = transformedSample(ip, kw.get("transform") ?? args[2], raw, node);
+    const shape = firstShape(x);
     const info: DatasetInfo = {
       name: match?.name ?? null,
       samples: match?.samples ?? null,
@@ -134,16 +64,21 @@ export function torchvisionDataset(name: string): NativeFn {
       tokensPerSample: null,
       range: ip.range(node),
     };
-    const x = tensor(shape, "float32");
-    x.origin = `dataset ${match?.name ?? name}`;
+    tagOrigin(x, `dataset ${match?.name ?? name}`);
     return makeDataset(info, tuple([x, tensor([], "int64")]));
   };
 }
 
+/** Marks where a sample's tensors (each view of a tuple) came from, for the model's input source. */
+function tagOrigin(v: Value, origin: string): void {
+  if (v.k === "tensor") v.origin = origin;
+  else if (v.k === "tuple" || v.k === "list") for (const x of v.items) tagOrigin(x, origin);
+}
+
 export const imageFolder: NativeFn = (ip, args, kw, node) => {
-  const shape = applyTransform(kw.get("transform") ?? args[1], null);
-  const x = tensor(shape, "float32");
-  x.origin = "dataset ImageFolder";
+  const x = transformedSample(ip, kw.get("transform") ?? args[1], null, node);
+  const shape = firstShape(x);
+  tagOrigin(x, "dataset ImageFolder");
   return makeDataset(
     { name: null, samples: null, sampleShape: shape, split: null, tokensPerSample: null, range: ip.range(node) },
     tuple([x, tensor([], "int64")]),
