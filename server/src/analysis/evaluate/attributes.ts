@@ -70,7 +70,8 @@ export function getAttr(ip: Interp, obj: Value, name: string, node: Node | null)
       if (name === "__name__") return str(obj.name);
       const c = lookupClassAttr(obj, name);
       if (c === undefined) return unknown(`class ${obj.name} has no attribute '${name}'`, node);
-      if (c.k === "func" && c.decorators.includes("classmethod")) return { k: "bound", self: obj, fn: c };
+      if ((c.k === "func" && c.decorators.includes("classmethod")) || (c.k === "builtin" && c.classmethod))
+        return { k: "bound", self: obj, fn: c };
       return c;
     }
     case "module": {

@@ -42,7 +42,8 @@ export type Value =
   | { k: "range"; start: number; stop: number; step: number }
   | { k: "slice"; lo: Value; hi: Value; step: Value }
   | FuncV
-  | { k: "builtin"; name: string; fn: NativeFn }
+  /** `classmethod`: a native class's method that receives the class it is called on (Function.apply). */
+  | { k: "builtin"; name: string; fn: NativeFn; classmethod?: boolean }
   | { k: "bound"; self: Value; fn: Value }
   | ClassV
   | InstanceV

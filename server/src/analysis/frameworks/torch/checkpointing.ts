@@ -1,11 +1,13 @@
-// torch.utils.checkpoint: checkpoint(fn, *args) runs fn now (its MACs are the forward's) and again
-// during backward, so training pays that forward twice. The cost trace counts the MACs run inside
-// as recomputed (Interp.recomputeMacs); a run adds them once more per sample (run/runFacts.ts).
+// Autograd wrappers around a forward: torch.utils.checkpoint's checkpoint(fn, *args) runs fn now
+// (its MACs are the forward's) and again during backward, so training pays that forward twice (the
+// cost trace counts them in Interp.recomputeMacs; a run adds them once more, run/runFacts.ts); a
+// custom torch.autograd.Function's apply(*args) is its forward(ctx, *args).
 import type { Node } from "web-tree-sitter";
 import { callValue } from "../../evaluate/calls/call";
+import { instantiate, lookupClassAttr, makeClass } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { iterate } from "../../evaluate/iteration";
-import { asInt, type Kw, type NativeFn, NONE, unknown, type Value } from "../../evaluate/values";
+import { asInt, type ClassV, type Kw, type NativeFn, NONE, unknown, type Value } from "../../evaluate/values";
 
 /** checkpoint()'s own keywords (torch 1.13–2.x); any other keyword goes to the function. */
 const OWN_KW = new Set(["use_reentrant", "preserve_rng_state", "context_fn", "determinism_check", "debug"]);
@@ -42,3 +44,25 @@ export const checkpointSequential: NativeFn = (ip, [functions, segmentsArg, inpu
   });
   return x;
 };
+
+/**
+ * torch.autograd.Function: `GradReverse.apply(x, alpha)` runs the subclass's static
+ * forward(ctx, x, alpha) with a plain ctx object (attributes set on it are kept; save_for_backward
+ * and the like are not modelled and return unknowns nobody reads). Before, apply was unknown and
+ * every layer after a gradient-reversal layer lost its input shape.
+ */
+export function autogradFunctionClass(): ClassV {
+  const ctxClass = makeClass("FunctionCtx", [], new Map());
+  const apply: Value = {
+    k: "builtin",
+    name: "Function.apply",
+    classmethod: true,
+    fn: (ip, [cls, ...args], kw, node) => {
+      const fwd = cls?.k === "class" ? lookupClassAttr(cls, "forward") : undefined;
+      if (!fwd) return unknown("autograd.Function without a forward", node);
+      const ctx = instantiate(ip, ctxClass, [], new Map(), node);
+      return callValue(ip, fwd, [ctx, ...args], kw, node);
+    },
+  };
+  return makeClass("Function", [], new Map([["apply", apply]]), { qualname: "torch.autograd.Function" });
+}

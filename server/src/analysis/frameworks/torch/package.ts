@@ -25,7 +25,7 @@ import { precisionOfDtype } from "./events";
 import { makeModuleClass } from "./moduleAttrs";
 import { normWrapper, removeWeightNorm } from "./normWrappers";
 import { makeTransform } from "./transforms";
-import { checkpoint, checkpointSequential } from "./checkpointing";
+import { autogradFunctionClass, checkpoint, checkpointSequential } from "./checkpointing";
 import { SAMPLERS } from "./samplers";
 import { fastRcnnPredictor } from "../zoo/detectionHeads";
 import { hasZooModel, zooFactory } from "./zoo";
@@ -179,6 +179,7 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.nn.utils.parametrizations.spectral_norm", normWrapper("param_spectral_norm"));
   // Variable(t) is the tensor itself since torch 0.4; pre-0.4 code still wraps tensors in it.
   f("torch.autograd.Variable", (_ip, [t]) => t ?? NONE);
+  out["torch.autograd.Function"] = () => autogradFunctionClass();
   f("torch.multiprocessing.spawn", makeSpawn);
   f("torch.nn.parallel.DistributedDataParallel", makeParallel("DistributedDataParallel"));
   f("torch.nn.DataParallel", makeParallel("DataParallel"));
