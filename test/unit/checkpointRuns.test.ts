@@ -1,7 +1,8 @@
 // Activation checkpointing (torch.utils.checkpoint): the checkpointed blocks' forward is part of the
 // model's forward (before, checkpoint() was not modelled and its blocks' MACs silently vanished: 1.6M
 // of 18.4M counted) and runs again in backward, so training costs 3 × forward + the recomputed part.
-// Expected values come from the same model written without checkpointing, never typed by hand.
+// An unresolved call handed a layer in forward makes FLOPs unknown. Expected values come from the
+// same model written without checkpointing, never typed by hand.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { before, test } from "node:test";
@@ -17,7 +18,10 @@ before(async () => {
 const analyze = (text: string) =>
   analyzer.analyze({ path: "/w/train.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
 
-const script = (body: string, imports = "from torch.utils.checkpoint import checkpoint, checkpoint_sequential") => `import torch
+const script = (
+  body: string,
+  imports = "from torch.utils.checkpoint import checkpoint, checkpoint_sequential",
+) => `import torch
 import torch.nn as nn
 ${imports}
 from torch.utils.data import DataLoader
@@ -81,4 +85,14 @@ test("checkpoint_sequential(blocks, 4, x): every segment but the last is recompu
   assert.equal(a.models[0].forwardMacs, p.models[0].forwardMacs);
   // 8 blocks in 4 segments of 2: blocks 0–5 are checkpointed, 6–7 (the last segment) are not.
   assert.equal(a.models[0].recomputedFlops, 2 * (blockMacs(p) - blockMacs(p, 6)));
+});
+
+test("an unresolved library call handed a layer in forward makes FLOPs unknown, not silently smaller", () => {
+  const a = analyze(
+    script("        for b in self.blocks:\n            x = x + fancy_block(b, x)", "from mylib import fancy_block"),
+  );
+  const m = a.models[0];
+  assert.equal(m.forwardMacs, null);
+  assert.ok(m.unknowns.some((u) => u.message.includes("mylib.fancy_block") && u.hint?.includes("# footprint: flops")));
+  assert.equal(m.params, plain().models[0].params, "parameters stay exact");
 });

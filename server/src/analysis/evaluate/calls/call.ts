@@ -30,12 +30,32 @@ export function callValue(ip: Interp, f: Value, args: Value[], kw: Kw, node: Nod
     case "native":
       return f.call ? f.call(ip, args, kw, node) : unknown(`${f.type} is not callable`, node);
     case "module":
+      // A library the analysis does not model (`from mylib import fancy_block`).
+      handedModuleToUnknown(ip, `${f.name}() is not modelled`, args, kw, node);
       return unknown(`${f.name}() is not modelled`, node);
     case "unknown":
+      handedModuleToUnknown(ip, f.reason, args, kw, node);
       return f;
     default:
       return unknown(`a ${f.k} is not callable`, node);
   }
+}
+
+/**
+ * In a model's cost trace, an unresolved function handed a layer (`fancy_block(b, x)`, an unmodelled
+ * checkpoint or wrapper) may run it: its MACs would silently go missing from a total shown as exact,
+ * so the forward's FLOPs become unknown, naming the call (the first such reason wins).
+ */
+function handedModuleToUnknown(ip: Interp, reason: string, args: Value[], kw: Kw, node: Node | null): void {
+  if (!ip.forwardStats || ip.forwardCostUnknown) return;
+  const handed = [...args, ...kw.values()].find((a) => a.k === "instance" && a.mod);
+  if (handed?.k !== "instance" || !handed.mod) return;
+  const what = `a call the analysis cannot follow (${reason}) was handed ${handed.mod.className}, whose cost is not counted`;
+  ip.forwardCostUnknown = {
+    message: `forward FLOPs unknown: ${what}`,
+    range: ip.range(node),
+    hint: `${what}; if you know the forward cost, add \`# footprint: flops <FLOPs per sample>\` (e.g. \`# footprint: flops 1.1G\`)`,
+  };
 }
 
 export function callMethod(
