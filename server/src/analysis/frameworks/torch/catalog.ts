@@ -188,5 +188,12 @@ export function catalogClass(ip: Interp, name: string, moduleClass: ClassV): Cla
       "from_pretrained",
       builtin(`${name}.from_pretrained`, (ip2, args, kw, node) => fromPretrained(ip2, cls, args, kw, node)),
     );
+  // DDP scripts write `model = nn.SyncBatchNorm.convert_sync_batchnorm(model)`: the same module with
+  // its BatchNorms synchronised, the same parameters and MACs; unknown, it lost the training's model.
+  if (name === "SyncBatchNorm")
+    cls.attrs.set(
+      "convert_sync_batchnorm",
+      builtin("SyncBatchNorm.convert_sync_batchnorm", (_ip, [m]) => m ?? NONE),
+    );
   return cls;
 }
