@@ -4,6 +4,7 @@ import type { Stmt } from "./ast";
 import { assignTarget } from "./assign";
 import { callMethod } from "./calls/call";
 import { defineClass } from "./classes";
+import { execDelete } from "./deleteStmt";
 import { evalExpr } from "./expressions";
 import { defineFunction } from "./functions";
 import { execImport, execImportFrom } from "./imports";
@@ -111,7 +112,7 @@ function execInner(ip: Interp, st: Stmt, s: Scope, frame: FrameResult): Completi
       execImportFrom(ip, st, s);
       return NORMAL;
     case "del":
-      for (const t of st.targets) if (t.t === "name") s.vars.delete(t.id);
+      execDelete(ip, st.targets, s);
       return NORMAL;
     case "global":
       for (const n of st.names) s.declareOuter(n);
