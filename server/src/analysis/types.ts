@@ -79,6 +79,11 @@ export interface ModelCost {
    * recomputed during backward: training pays them once more. Absent = none.
    */
   recomputedFlops?: number;
+  /**
+   * Trainable parameters of layers whose forward runs only under torch.no_grad inside the model's own
+   * forward (a linear probe's encoder): they get no gradient, so training prices them as frozen. Absent = none.
+   */
+  noGradTrainableParams?: number;
   /** Forward multiply-accumulates per sample; FLOPs are 2 × MACs. null when no input shape. */
   forwardMacs: number | null;
   forwardFlops: number | null;

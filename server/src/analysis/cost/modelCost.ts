@@ -128,6 +128,9 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   ip.forwardMacs = 0;
   ip.recomputeMacs = 0;
   ip.checkpointDepth = 0;
+  // The forward is traced as training runs it: with grad, unless its own code turns grad off.
+  const savedNoGrad = ip.noGrad;
+  ip.noGrad = 0;
   ip.forwardUnknowns = [];
   ip.forwardShapeLost = null;
   ip.forwardSequenceFirst = null;
@@ -143,6 +146,7 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   } finally {
     ip.forwardStats = null;
     ip.moduleStack.length = 0;
+    ip.noGrad = savedNoGrad;
   }
   const lost = ip.forwardShapeLost;
   const unmodelled = ip.forwardCostUnknown;
@@ -261,6 +265,16 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   let trainable = 0;
   let inexact: ModelCost["paramsInexact"];
   let gradUnsure: string | null = null;
+  let noGradTrainable = 0;
+  // Paths of modules every call of which ran under no_grad: their whole subtree gets no gradient
+  // (a torchvision backbone's children are costed as a table, so only the backbone itself has stats).
+  const noGradPaths = namedModules(m)
+    .filter(([, mod]) => {
+      const st = traced?.stats.get(mod);
+      return !!st && st.calls > 0 && st.noGradCalls === st.calls;
+    })
+    .map(([path]) => path);
+  const underNoGrad = (path: string) => noGradPaths.some((p) => path === p || path.startsWith(`${p}.`));
   for (const [path, mod] of namedModules(m)) {
     let own = 0;
     let ownTrainable = 0;
@@ -290,6 +304,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     params += own;
     trainable += ownTrainable;
     const s = traced?.stats.get(mod);
+    if (noGradPaths.length > 0 && underNoGrad(path)) noGradTrainable += ownTrainable;
     const { range, file } = rangeOf(ip, mod);
     const layer: LayerCost = {
       path,
@@ -339,6 +354,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     forwardMacs: macs,
     forwardFlops: macs === null ? null : 2 * macs,
     ...(traced?.recomputeMacs ? { recomputedFlops: 2 * traced.recomputeMacs } : {}),
+    ...(noGradTrainable > 0 ? { noGradTrainableParams: noGradTrainable } : {}),
     inputShape: input?.shape ?? null,
     inputShapeSource: input?.source ?? null,
     layers,

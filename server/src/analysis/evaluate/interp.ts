@@ -22,6 +22,8 @@ export interface LayerStats {
   convMacs?: number;
   inputShape: number[] | null;
   outputShape: number[] | null;
+  /** Calls made under torch.no_grad inside the forward (a linear probe's encoder): no backward runs through them. */
+  noGradCalls?: number;
 }
 
 export class Interp {

@@ -78,6 +78,10 @@ export function describeModels(
         `model ${m.name}: ${m.recomputedFlops.toExponential(3)} forward FLOPs/sample under activation checkpointing, recomputed in backward (counted once more)`,
       );
     }
+    if (m.noGradTrainableParams)
+      evidence.push(
+        `model ${m.name}: ${thousands(m.noGradTrainableParams)} trainable parameters run under torch.no_grad in its forward: no gradient reaches them, priced as frozen`,
+      );
     if (k > 1)
       evidence.push(
         `model ${m.name} is called ${k} times per step (lines ${calls.get(m.id)?.join(", ")}): counted ${k}×`,
@@ -92,7 +96,8 @@ export function describeModels(
     name: trained.map((m) => m.name).join(" + "),
     forwardFlops: flops,
     params: trained.reduce((s, m) => s + m.params, 0),
-    trainableParams: trained.reduce((s, m) => s + m.trainableParams, 0),
+    // Layers the forward itself runs under no_grad get no gradient: priced as frozen (trainMultiplier).
+    trainableParams: trained.reduce((s, m) => s + m.trainableParams - (m.noGradTrainableParams ?? 0), 0),
     convFlopsShare: macs > 0 ? convMacs / macs : null,
     evidence,
   };

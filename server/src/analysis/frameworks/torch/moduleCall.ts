@@ -80,6 +80,7 @@ export function callModule(ip: Interp, inst: InstanceV, args: Value[], kw: Kw, n
   }
   if (s) {
     s.calls++;
+    if (ip.noGrad > 0) s.noGradCalls = (s.noGradCalls ?? 0) + 1;
     if (s.calls === 1) s.inputShape = perSampleShape(args[0]);
   }
   ip.moduleStack.push(st);
