@@ -25,6 +25,7 @@ import { precisionOfDtype } from "./events";
 import { makeModuleClass } from "./moduleAttrs";
 import { normWrapper, removeWeightNorm } from "./normWrappers";
 import { makeTransform } from "./transforms";
+import { packPaddedSequence, padPackedSequence, padSequence } from "./rnnUtils";
 import { autogradFunctionClass, checkpoint, checkpointSequential } from "./checkpointing";
 import { SAMPLERS } from "./samplers";
 import { fastRcnnPredictor } from "../zoo/detectionHeads";
@@ -63,6 +64,7 @@ const SUBMODULES = new Set([
   "torch.nn.init",
   "torch.nn.utils",
   "torch.nn.utils.parametrizations",
+  "torch.nn.utils.rnn",
   "torch.optim",
   "torch.optim.lr_scheduler",
   "torch.utils",
@@ -183,6 +185,9 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.multiprocessing.spawn", makeSpawn);
   f("torch.nn.parallel.DistributedDataParallel", makeParallel("DistributedDataParallel"));
   f("torch.nn.DataParallel", makeParallel("DataParallel"));
+  f("torch.nn.utils.rnn.pack_padded_sequence", packPaddedSequence);
+  f("torch.nn.utils.rnn.pad_packed_sequence", padPackedSequence);
+  f("torch.nn.utils.rnn.pad_sequence", padSequence);
   f("torch.utils.checkpoint.checkpoint", checkpoint);
   f("torch.utils.checkpoint.checkpoint_sequential", checkpointSequential);
   f("torch.utils.data.DataLoader", dataLoader);
