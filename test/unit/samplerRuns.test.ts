@@ -1,6 +1,7 @@
 // A DataLoader's sampler, not its dataset, sets the samples per epoch: WeightedRandomSampler and
 // RandomSampler(num_samples=), SubsetRandomSampler, BatchSampler and a user Sampler's __len__. Before,
-// every one of them was priced as a full pass over the dataset (SVHN: 73,257 instead of 20,000).
+// every one of them was priced as a full pass over the dataset (SVHN: 73,257 instead of 20,000);
+// ConcatDataset adds its parts, and a dataset whose .data the script replaces has that length.
 // Expected values come from the script text and the dataset catalog, never typed by hand.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -116,4 +117,31 @@ test("a library sampler that is not modelled is priced as one pass over the data
   assert.ok(
     (a.unknowns ?? []).some((u) => u.message.includes("sampler is not modelled") && u.hint?.includes("samples")),
   );
+});
+
+test("ConcatDataset adds its parts up; `ds.data = ds.data[:n]` makes the epoch unknown, not the catalog size", () => {
+  const concat = analyze(`import torch, torch.nn as nn
+from torchvision import datasets, transforms
+from torch.utils.data import DataLoader, ConcatDataset
+a = datasets.MNIST("d", train=True, transform=transforms.ToTensor())
+b = datasets.MNIST("d", train=False, transform=transforms.ToTensor())
+loader = DataLoader(ConcatDataset([a, b]), batch_size=100, shuffle=True)
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+for epoch in range(3):
+    for x, y in loader:
+        loss = nn.functional.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`);
+  const mnist = (train: boolean) => findDataset("torchvision.datasets.MNIST", { train })?.samples ?? Number.NaN;
+  assert.equal(concat.runs[0].spec.trainSamples, mnist(true) + mnist(false));
+  assert.deepEqual(concat.models[0].inputShape, [1, 28, 28]);
+  const sliced = analyze(
+    script("train.data = train.data[:5000]\ntrain.targets = train.targets[:5000]", "DataLoader(train, batch_size=100)"),
+  );
+  assert.equal(sliced.runs[0].spec.trainSamples, null);
+  const listed = analyze(script("train.data = list(range(5000))", "DataLoader(train, batch_size=100)"));
+  assert.equal(listed.runs[0].spec.trainSamples, 5000);
 });

@@ -15,6 +15,7 @@ import {
   int,
   list,
   NONE,
+  rangeLength,
   type NativeFn,
   type NativeV,
   openKw,
@@ -36,8 +37,38 @@ export function makeDataset(info: DatasetInfo, sample: Value): NativeV {
   );
   ds.len = () => info.samples;
   ds.getitem = () => sample;
+  // torchvision's __len__ is len(self.data) (MNIST, CIFAR, SVHN, STL10) or len(self.samples) (ImageFolder):
+  // `ds.data = ds.data[:5000]` shrinks the epoch. Before, the catalog's full size stayed (10x here);
+  // a new length the analysis cannot read makes the samples unknown instead.
+  ds.setattr = (_self, name, v) => {
+    if (name === "data" || name === "samples" || name === "imgs") info.samples = knownLength(v);
+    return true;
+  };
   return ds;
 }
+
+function knownLength(v: Value): number | null {
+  if (v.k === "list" || v.k === "tuple") return v.items.length;
+  if (v.k === "tensor") return v.shape?.length ? v.shape[0] : null;
+  if (v.k === "range") return rangeLength(v);
+  return null;
+}
+
+/** ConcatDataset([a, b]): their samples added up; each sample is the first dataset's. */
+export const concatDataset: NativeFn = (ip, [parts], _kw, node) => {
+  const items = parts ? iterate(ip, parts, node) : null;
+  const infos = (items ?? []).map((d) => datasetOf(ip, d, node));
+  const first = infos[0];
+  if (!first || infos.some((x) => !x)) return unknown("ConcatDataset of datasets the analysis cannot read", node);
+  const all = infos as NonNullable<(typeof infos)[number]>[];
+  const samples = all.every((x) => x.info.samples !== null) ? all.reduce((n, x) => n + (x.info.samples ?? 0), 0) : null;
+  const same = <K extends "name" | "split">(k: K) =>
+    all.every((x) => x.info[k] === first.info[k]) ? first.info[k] : null;
+  return makeDataset(
+    { ...first.info, samples, name: same("name"), split: same("split"), range: ip.range(node) },
+    first.sample,
+  );
+};
 
 export function torchvisionDataset(name: string): NativeFn {
   return (ip, args, kw, node) => {

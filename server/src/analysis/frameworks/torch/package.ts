@@ -20,7 +20,15 @@ import {
 import { catalogClass } from "./catalog";
 import { type ContainerKind, makeContainerClasses } from "./containers";
 import { CREATION, makeParameter } from "./creation";
-import { dataLoader, imageFolder, randomSplit, subsetOf, tensorDataset, torchvisionDataset } from "./data";
+import {
+  concatDataset,
+  dataLoader,
+  imageFolder,
+  randomSplit,
+  subsetOf,
+  tensorDataset,
+  torchvisionDataset,
+} from "./data";
 import { precisionOfDtype } from "./events";
 import { makeModuleClass } from "./moduleAttrs";
 import { normWrapper, removeWeightNorm } from "./normWrappers";
@@ -194,6 +202,7 @@ const NATIVE: Record<string, Factory> = (() => {
   f("torch.utils.data.TensorDataset", tensorDataset);
   f("torch.utils.data.random_split", randomSplit);
   f("torch.utils.data.Subset", subsetOf);
+  f("torch.utils.data.ConcatDataset", concatDataset);
   for (const [name, fn] of Object.entries(SAMPLERS)) {
     f(`torch.utils.data.${name}`, fn);
     f(`torch.utils.data.sampler.${name}`, fn);
