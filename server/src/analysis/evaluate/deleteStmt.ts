@@ -55,5 +55,5 @@ function deleteItem(obj: Value, key: Value, _node: Node | null): void {
   kept.splice(i < 0 ? kept.length + i : i, 1);
   // torch's ModuleList.__delitem__ / Sequential.__delitem__ rebuild _modules as 0..n-1.
   st.children.clear();
-  kept.forEach((m, j) => st.children.set(String(j), m));
+  for (const [j, m] of kept.entries()) st.children.set(String(j), m);
 }
