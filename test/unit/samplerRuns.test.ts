@@ -74,6 +74,11 @@ test("a plain RandomSampler / SequentialSampler is the dataset; SubsetRandomSamp
     "DataLoader(train, batch_size=100, sampler=SubsetRandomSampler(idx))",
   );
   assert.equal(analyze(text).runs[0].spec.trainSamples, scriptNumber(text, /\[:(\d+)\]/));
+  const np = script(
+    "import numpy as np\nidx = np.random.permutation(len(train))\nsplit = 45000",
+    "DataLoader(train, batch_size=100, sampler=SubsetRandomSampler(idx[:split]))",
+  );
+  assert.equal(analyze(np).runs[0].spec.trainSamples, scriptNumber(np, /split = (\d+)/));
 });
 
 test("a user Sampler's __len__ is the epoch; Subset over a range longer than a loop lists keeps its length", () => {

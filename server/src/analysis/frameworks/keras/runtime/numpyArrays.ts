@@ -86,6 +86,13 @@ function randomModule(): Value {
     rand: dims("rand"),
     randn: dims("randn"),
     seed: fn("numpy.random.seed", () => ({ k: "none" })),
+    // Index lists for subsets and samplers: permutation(n) or of an array (its length); choice(a, size).
+    permutation: fn("numpy.random.permutation", (_ip, [x]) => {
+      const n = asInt(x);
+      if (n !== null) return tensor([n], "int64");
+      return x?.k === "tensor" ? tensor(x.shape, x.dtype) : tensor(null, "int64");
+    }),
+    choice: sized("choice", 1, "int64"),
   });
 }
 
