@@ -1,7 +1,8 @@
 // A model whose forward runs part of itself under torch.no_grad (a linear probe's encoder) trains only
 // the rest: no gradient reaches those layers. Before, the run priced 3 x the whole forward (a ResNet-50
 // probe at 3x its true cost); now those layers are priced as frozen, exactly as when the script freezes
-// them with requires_grad = False, while the model's own trainable count stays torch's.
+// them with requires_grad = False, while the model's own trainable count stays torch's. A detached
+// module output (self.encoder(x).detach()) is the same.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { before, test } from "node:test";
@@ -62,4 +63,14 @@ test("with torch.no_grad() around the encoder in forward: priced like a frozen e
   assert.deepEqual(probe.runs[0].trainFlops, frozen.runs[0].trainFlops);
   assert.ok(probe.runs[0].trainFlops && full.runs[0].trainFlops);
   assert.ok(probe.runs[0].trainFlops.high < full.runs[0].trainFlops.low);
+});
+
+test("self.encoder(x).detach() in forward: the encoder gets no gradient either, priced the same way", () => {
+  const detached = analyze(script("", "        feats = self.encoder(x).detach()"));
+  const probe = analyze(script("", "        with torch.no_grad():\n            feats = self.encoder(x)"));
+  const once = analyze(script("", "        feats = self.encoder(x).detach() + 0 * self.encoder(x)"));
+  assert.equal(detached.models[0].noGradTrainableParams, probe.models[0].noGradTrainableParams);
+  assert.deepEqual(detached.runs[0].trainFlops, probe.runs[0].trainFlops);
+  // Called twice, once with a gradient: it trains.
+  assert.equal(once.models[0].noGradTrainableParams, undefined);
 });

@@ -122,6 +122,11 @@ export interface TensorV {
    * Trusted only while it matches the shape (one value for a 0-d tensor, shape[0] for a 1-d one).
    */
   values?: readonly number[];
+  /**
+   * In a model's cost trace, the module whose forward (run with grad) returned this tensor: a
+   * `.detach()` of it means no gradient flows back into that module (frameworks/torch/tensorMethods.ts).
+   */
+  producer?: import("../frameworks/torch/moduleState").ModuleState;
 }
 
 /** The single number a 0-d (or one-element) tensor of known value holds, else null. */

@@ -85,8 +85,10 @@ export function callModule(ip: Interp, inst: InstanceV, args: Value[], kw: Kw, n
   }
   ip.moduleStack.push(st);
   try {
-    const out = callValue(ip, bindAttr(ip, inst, fwd), args, kw, node);
+    let out = callValue(ip, bindAttr(ip, inst, fwd), args, kw, node);
     if (s && s.calls === 1) s.outputShape = perSampleShape(out);
+    // A copy that remembers its maker, so `self.encoder(x).detach()` can say no gradient reaches it.
+    if (s && out.k === "tensor" && ip.noGrad === 0) out = { ...out, producer: st };
     if (cacheKey !== null) {
       let m = ip.forwardCache.get(st);
       if (!m) ip.forwardCache.set(st, (m = new Map()));

@@ -55,6 +55,13 @@ export function numberOf(v: number, dtype: string): Value {
 }
 
 export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | null): Value | undefined {
+  if (name === "detach" && ip.forwardStats && t.producer) {
+    // `self.encoder(x).detach()` in a forward: that call of the encoder gets no gradient, as under
+    // no_grad (counted once per output; cost/modelCost.ts prices modules never given one as frozen).
+    const st = ip.forwardStats.get(t.producer);
+    if (st) st.noGradCalls = (st.noGradCalls ?? 0) + 1;
+    t.producer = undefined;
+  }
   if (name === "backward") {
     return builtin("Tensor.backward", (ip2, _args, _kw, n) => {
       ip2.event({ kind: "backward" }, n ?? node);
