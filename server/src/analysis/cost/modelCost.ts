@@ -241,14 +241,15 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   let noGradTrainable = 0;
   // Paths of modules every call of which ran under no_grad: their whole subtree gets no gradient
   // (a torchvision backbone's children are costed as a table, so only the backbone itself has stats).
-  const noGradPaths = namedModules(m)
+  const named = namedModules(m);
+  const noGradPaths = named
     .filter(([, mod]) => {
       const st = traced?.stats.get(mod);
       return !!st && st.calls > 0 && st.noGradCalls === st.calls;
     })
     .map(([path]) => path);
   const underNoGrad = (path: string) => noGradPaths.some((p) => path === p || path.startsWith(`${p}.`));
-  for (const [path, mod] of namedModules(m)) {
+  for (const [path, mod] of named) {
     let own = 0;
     let ownTrainable = 0;
     for (const p of mod.params.values()) {
