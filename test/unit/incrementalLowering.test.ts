@@ -1,5 +1,5 @@
 // Incremental lowering (evaluate/lowerReuse.ts): after random edits, the AST built by reusing the
-// statements the incremental parse kept must equal a fresh lowering of a fresh parse, node by node
+// statements the incremental parse kept must equal a fresh lowering of the same tree, node by node
 // (type, start, end, rows and columns, tree), and whole analyses must equal fresh ones byte for byte.
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -101,10 +101,11 @@ describe("incremental lowering", () => {
         const before = statements(body);
         lowerer = new StmtLowerer(next.rootNode.hasError ? null : text, index);
         body = lowerer.block(next.rootNode);
-        const fresh = python.parser.parse(text)!;
-        // As evaluateProgram does: the source text only for an error-free tree (MISSING nodes have no text).
-        const freshBody = new StmtLowerer(fresh.rootNode.hasError ? null : text).block(fresh.rootNode);
-        const expected = serialize(freshBody, fresh);
+        // The oracle is a fresh lowering of the same tree. Not of a fresh parse: inside a syntax
+        // error, tree-sitter's incremental parse may recover differently from a parse from scratch
+        // (conv_autoencoder.py after 14 random edits: a class body ends elsewhere), both valid trees.
+        const freshBody = new StmtLowerer(next.rootNode.hasError ? null : text).block(next.rootNode);
+        const expected = serialize(freshBody, next);
         assert.equal(serialize(body, next), expected, `${script.path}, step ${step}: ${JSON.stringify(change)}`);
         for (const st of statements(body)) {
           if (before.has(st)) kept++;
@@ -118,7 +119,6 @@ describe("incremental lowering", () => {
           assert.equal(st.node.nextSibling?.startIndex, want.nextSibling?.startIndex);
           assert.equal(st.node.firstChild?.endIndex, want.firstChild?.endIndex);
         });
-        fresh.delete();
         tree.delete();
         tree = next;
         index = lowerer.index;
