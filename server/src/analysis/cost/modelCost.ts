@@ -13,6 +13,7 @@ import { nodeRange } from "../parse/nodes";
 import type { LayerCost, ModelCost, Range, Unknown } from "../types";
 import { type Kw, tensor, type Value } from "../evaluate/values";
 import { pretrainedRefOf } from "../frameworks/zoo/alternatives";
+import { thousands } from "../format";
 import { inputHint } from "./inputHint";
 import { shapeLostUnknown } from "./shapeLost";
 import { zooDonors } from "./zooDonors";
@@ -299,7 +300,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   }
   if (gradUnsure)
     unknowns.push({
-      message: `trainable parameters may differ from ${trainable.toLocaleString("en-US")} (${gradUnsure})`,
+      message: `trainable parameters may differ from ${thousands(trainable)} (${gradUnsure})`,
       range: m.site,
     });
   if (!input) {

@@ -10,6 +10,7 @@ import type { Node } from "web-tree-sitter";
 import { type ModuleState, namedModules } from "../frameworks/torch/moduleState";
 import { setAttr } from "./attributes";
 import type { Interp } from "./interp";
+import { thousands } from "../format";
 import { type InstanceV, NONE, unknown, type Value } from "./values";
 
 /** `a` on the first path, `b` on the other; `name` is the variable (null for a conditional expression). */
@@ -44,11 +45,7 @@ export function undecidedChoice(
     if (other && signature(kept, true) === signature(other, true)) return ma ? a : b;
     const paramsDiffer = !other || signature(kept, false) !== signature(other, false);
     const desc = (m: ModuleState | null, v: Value) =>
-      m
-        ? `${m.className} (${paramCount(m).toLocaleString("en-US")} parameters)`
-        : v === b && !given
-          ? "not set"
-          : kind(v);
+      m ? `${m.className} (${thousands(paramCount(m))} parameters)` : v === b && !given ? "not set" : kind(v);
     const text = ma ? both(desc(ma, a), desc(mb, b)) : both(desc(mb, b), desc(null, a));
     const message = `${text}, ${depending}; counted as ${kept.className}`;
     const alts = (kept.alternatives ??= []);
