@@ -28,12 +28,25 @@ export interface HfModelInfo {
   decoderTokens?: number;
   /** Where each piece/block of the breakdown lives in the tree, for per-layer MACs. */
   slots: Array<{ mod: ModuleState; part: HfPiece | HfBlock }>;
+  /**
+   * `model.gradient_checkpointing_enable()` or `TrainingArguments(gradient_checkpointing=True)`:
+   * transformers wraps each layer of the encoder/decoder stacks in torch.utils.checkpoint, so their
+   * forward runs again in backward (embeddings and heads are not checkpointed).
+   */
+  gradientCheckpointing?: boolean;
 }
 
 const INFO = new WeakMap<ModuleState, HfModelInfo>();
 
 export function hfStateInfo(m: ModuleState): HfModelInfo | undefined {
   return INFO.get(m);
+}
+
+/** Turns on gradient checkpointing for an HF model (a no-op for anything else); true when it was one. */
+export function enableGradientCheckpointing(v: Value | undefined): boolean {
+  const info = hfInfoOf(v);
+  if (info) info.gradientCheckpointing = true;
+  return !!info;
 }
 
 export function hfInfoOf(v: Value | undefined): HfModelInfo | undefined {
@@ -58,7 +71,13 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
   };
   const methods = new Map<string, Value>([
     ["forward", builtin(`${req.className}.forward`, hfForward)],
-    ["gradient_checkpointing_enable", builtin("gradient_checkpointing_enable", () => NONE)],
+    [
+      "gradient_checkpointing_enable",
+      builtin("gradient_checkpointing_enable", (_ip, [self]) => {
+        enableGradientCheckpointing(self);
+        return NONE;
+      }),
+    ],
     ["resize_token_embeddings", builtin("resize_token_embeddings", () => NONE)],
     ["tie_weights", builtin("tie_weights", () => NONE)],
     // WhisperForConditionalGeneration.freeze_encoder(): the audio encoder's parameters stop training.
@@ -239,6 +258,8 @@ function hfForward(ip: Interp, [self, x]: Value[], kw: Map<string, Value>, node:
           : { prefix: null, pieces: [part], blocks: [], task: "", numLabels: 0, notes: [] };
       const macs = forwardMacs(one, tokens, decTokens) * batch;
       ip.forwardMacs += macs;
+      // A checkpointed layer stack runs its forward once more in backward (priced by the run).
+      if (info.gradientCheckpointing && "count" in part) ip.recomputeMacs += macs;
       // A stack's MACs go to its layers (ALBERT's one shared layer runs `count` times).
       const layers = "count" in part ? [...mod.children.values()].flatMap((c) => (c.mod ? [c.mod] : [])) : [mod];
       const calls = "count" in part ? part.count / layers.length : 1;

@@ -24,7 +24,7 @@ import {
 } from "../../evaluate/values";
 import type { Precision } from "../../types";
 import { datasetOf } from "../torch/data";
-import { type HfModelInfo, hfInfoOf } from "./hfModel";
+import { enableGradientCheckpointing, type HfModelInfo, hfInfoOf } from "./hfModel";
 import { defaultTokens } from "./hfZoo";
 
 /** Arguments a run needs, as the script set them (null = left at the library default). */
@@ -152,6 +152,8 @@ function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: numb
   const ds = datasetOf(ip, trainerKw.get("train_dataset"), node);
   if (!trainerKw.get("train_dataset"))
     ip.note("Trainer without train_dataset: the training samples are unknown", node, "add `# footprint: samples N`");
+  // Trainer.train() calls model.gradient_checkpointing_enable() when the arguments ask for it.
+  if (a && flag(a.kw, "gradient_checkpointing")) enableGradientCheckpointing(model);
   traceOnBatch(ip, model, ds, node);
   if (sweepTrials !== null)
     ip.event({ kind: "sweep", trials: sweepTrials, how: "Trainer.hyperparameter_search(n_trials)" }, node);
