@@ -107,3 +107,34 @@ test("Lightning with a device count, or on the CPU, has no launch unknown", () =
   assert.equal(stated.deviceCount, 8);
   assert.deepEqual(atLaunch(stated), []);
 });
+
+const DATA_PARALLEL = (wrap: string) => `
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+model = nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 2)).cuda()
+model = ${wrap}
+loader = DataLoader(TensorDataset(torch.randn(4096, 32), torch.randint(0, 2, (4096,))), batch_size=64)
+opt = torch.optim.Adam(model.parameters())
+for epoch in range(5):
+    for x, y in loader:
+        loss = nn.functional.cross_entropy(model(x.cuda()), y.cuda())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+
+test("nn.DataParallel(model) replicates over every visible GPU: the count is decided at launch", () => {
+  const [r] = analyze(DATA_PARALLEL("nn.DataParallel(model)")).runs;
+  assert.equal(r.spec.device?.kind, "gpu");
+  assert.equal(r.spec.device?.count, null);
+  const [gap] = atLaunch(r);
+  assert.ok(gap, "an unknown says the count is decided at launch");
+  assert.match(gap.message, /^DataParallel \(line 7\)/);
+  assert.equal(r.deviceCount, DEFAULT_SETTINGS.deviceCount, "priced on the setting");
+  // A literal device_ids list states the count: no unknown.
+  const listed = analyze(DATA_PARALLEL("nn.DataParallel(model, device_ids=[0, 1, 2])")).runs[0];
+  assert.equal(listed.spec.device?.count, 3);
+  assert.deepEqual(atLaunch(listed), []);
+});

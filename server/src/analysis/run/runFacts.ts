@@ -129,7 +129,9 @@ export function precisionOf(
 const LAUNCHED = /DistributedDataParallel|Accelerator\(\)/;
 // Strategies and flags that train on every GPU the process sees (frameworks/keras/runtime/distribute.ts,
 // frameworks/lightning/trainer.ts): the count is the machine's, known only at launch.
-const ALL_VISIBLE = /MirroredStrategy\(\)|Trainer\((devices|gpus)=("auto"|-1)\)/;
+// nn.DataParallel without (readable) device_ids replicates over every visible GPU (torch docs:
+// device_ids defaults to all devices); with a literal list the count is known and no unknown is raised.
+const ALL_VISIBLE = /MirroredStrategy\(\)|Trainer\((devices|gpus)=("auto"|-1)\)|^DataParallel$/;
 
 /** Device the script names: any accelerator event wins over cpu (the `cuda if available else cpu` idiom). */
 export function deviceOf(facts: ProgramFacts): { device: RunSpec["device"]; evidence: string | null } {
