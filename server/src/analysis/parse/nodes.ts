@@ -9,3 +9,6 @@ export function nodeRange(n: Node): Range {
     end: { line: n.endPosition.row, character: n.endPosition.column },
   };
 }
+
+/** A range as a map key: equal keys, equal ranges (a loop or call site met again in the trace). */
+export const rangeKey = (r: Range): string => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;

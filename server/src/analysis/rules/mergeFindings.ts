@@ -1,10 +1,9 @@
 // One finding per rule and range: a list loop around a whole training (`for arch in ARCHS`,
 // curriculum phases) is priced pass by pass as separate runs sharing the loop's range, and a rule
 // that reports per run would otherwise show the same warning, and the same quick fixes, once per pass.
-import type { Range, RunEstimate } from "../types";
+import { rangeKey } from "../parse/nodes";
+import type { RunEstimate } from "../types";
 import type { Rule, RuleFinding } from "./rule";
-
-const rangeKey = (r: Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 
 /**
  * Merges a rule's findings that share a range, in the order of their first appearance. The merged

@@ -12,8 +12,8 @@ import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { thousands } from "../format";
 import { eventsInLoop, eventsOfKind } from "./traceIndex";
+import { rangeKey } from "../parse/nodes";
 
-const key = (r: Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 // Compared field by field: building two key strings per loop of every trace event made this
 // filter quadratic in allocations on long scripts (2–4% of analysis in a --cpu-prof of the bench).
 const sameLoop = (a: LoopFrame, b: LoopFrame) =>
@@ -36,7 +36,7 @@ export function torchLoopRuns(facts: ProgramFacts, tree: Tree | null | undefined
   const groups = new Map<string, TraceEvent[]>();
   for (const b of backwards) {
     const bl = b.loops[batchLoopIndex(b.loops)];
-    const k = `${key(bl.range)}${passKey(b.loops)}`;
+    const k = `${rangeKey(bl.range)}${passKey(b.loops)}`;
     groups.set(k, [...(groups.get(k) ?? []), b]);
   }
   // Passes that train the same thing the same way (a learning-rate sweep, k folds whose sizes
@@ -45,7 +45,7 @@ export function torchLoopRuns(facts: ProgramFacts, tree: Tree | null | undefined
   for (const events of groups.values()) {
     const spec = loopRun(facts, tree, events);
     const bl = events[0].loops[batchLoopIndex(events[0].loops)];
-    const k = `${key(bl.range)} ${signature(spec)}`;
+    const k = `${rangeKey(bl.range)} ${signature(spec)}`;
     const seen = merged.find(
       (m) => m.k === k && close(m.spec.trainSamples, spec.trainSamples) && close(m.spec.valSamples, spec.valSamples),
     );
@@ -64,7 +64,7 @@ const close = (a: number | null, b: number | null) =>
   a === b || (a !== null && b !== null && Math.abs(a - b) <= SAME_SAMPLES * Math.max(a, b));
 
 const passKey = (loops: LoopFrame[]) =>
-  loops.map((l) => (l.iteration === undefined ? "" : ` ${key(l.range)}#${l.iteration}`)).join("");
+  loops.map((l) => (l.iteration === undefined ? "" : ` ${rangeKey(l.range)}#${l.iteration}`)).join("");
 
 /** What makes two passes' runs the same run: everything priced but the samples (`close`), not where or why. */
 const signature = (s: RunSpec) =>
@@ -376,8 +376,8 @@ function evalSamples(
     const inner = e.loops.slice(i + 1);
     const loop = [...inner].reverse().find((l) => l.over === "loader");
     if (!loop || sameLoop(loop, batchLoop) || inner.some((l) => sameLoop(l, batchLoop))) continue;
-    if (seen.has(key(loop.range))) continue;
-    seen.add(key(loop.range));
+    if (seen.has(rangeKey(loop.range))) continue;
+    seen.add(rangeKey(loop.range));
     const ds = loop.loader?.dataset;
     const n =
       ds?.samples ??

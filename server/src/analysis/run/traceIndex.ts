@@ -4,6 +4,7 @@
 // 10,000-line file: ~130 runs × ~1,500 events, several scans each).
 import type { ProgramFacts } from "../evaluate";
 import type { LoopFrame, TraceEvent } from "../evaluate/trace";
+import { rangeKey } from "../parse/nodes";
 
 type Ev<K extends TraceEvent["kind"]> = Extract<TraceEvent, { kind: K }>;
 
@@ -16,8 +17,7 @@ interface TraceIndex {
 const indexes = new WeakMap<ProgramFacts, TraceIndex>();
 
 /** A loop's identity in the trace: its source range (a loop traced pass by pass has one frame per pass). */
-export const loopKey = (l: LoopFrame): string =>
-  `${l.range.start.line}:${l.range.start.character}-${l.range.end.line}:${l.range.end.character}`;
+export const loopKey = (l: LoopFrame): string => rangeKey(l.range);
 
 function indexOf(facts: ProgramFacts): TraceIndex {
   let index = indexes.get(facts);
