@@ -16,6 +16,7 @@ import {
   list,
   NONE,
   type NativeFn,
+  type ParamRef,
   str,
   tensor,
   truthy,
@@ -24,7 +25,7 @@ import {
   type Value,
 } from "../../evaluate/values";
 import { moduleEvent } from "./events";
-import { ChildMap, type ModuleState, namedModules, namedParameters } from "./moduleState";
+import { allModules, ChildMap, type ModuleState, namedModules, namedParameters, parameterRefs } from "./moduleState";
 import { fromArg } from "./tensorOps";
 
 export function isModuleClass(cls: ClassV): boolean {
@@ -125,13 +126,13 @@ function self(args: Value[]): ModuleState | null {
   return s?.k === "instance" && s.mod ? s.mod : null;
 }
 
-const paramTensor = (p: NonNullable<ReturnType<typeof namedParameters>[number]>[1]): Value => ({
+const paramTensor = (p: ParamRef): Value => ({
   ...tensor(p.unknownShape ? null : p.shape),
   param: p,
 });
 
 function setTraining(st: ModuleState, mode: boolean): void {
-  for (const [, m] of namedModules(st)) m.training = mode;
+  for (const m of allModules(st)) m.training = mode;
 }
 
 const methods: Record<string, NativeFn> = {
@@ -139,7 +140,7 @@ const methods: Record<string, NativeFn> = {
   forward: (_ip, args, _kw, node) => unknown(`${self(args)?.className ?? "Module"}.forward is not defined`, node),
   parameters(_ip, args) {
     const st = self(args);
-    return st ? list(namedParameters(st).map(([, p]) => paramTensor(p))) : list([]);
+    return st ? list(parameterRefs(st).map(paramTensor)) : list([]);
   },
   named_parameters(_ip, args) {
     const st = self(args);
@@ -147,13 +148,13 @@ const methods: Record<string, NativeFn> = {
   },
   buffers(_ip, args) {
     const st = self(args);
-    return st ? list(namedModules(st).flatMap(([, m]) => Array.from(m.buffers.values()))) : list([]);
+    return st ? list(allModules(st).flatMap((m) => Array.from(m.buffers.values()))) : list([]);
   },
   children: (_ip, args) => list(Array.from(self(args)?.children.values() ?? [])),
   named_children: (_ip, args) => list(Array.from(self(args)?.children ?? [], ([k, v]) => tuple([str(k), v]))),
   modules: (_ip, args) => {
     const st = self(args);
-    return list(st ? namedModules(st).map(([, m]) => m.instance) : []);
+    return list(st ? allModules(st).map((m) => m.instance) : []);
   },
   named_modules: (_ip, args) => {
     const st = self(args);
@@ -200,12 +201,12 @@ const methods: Record<string, NativeFn> = {
   },
   requires_grad_(ip, [s, flag], kw) {
     const st = self([s]);
-    if (st) for (const [, p] of namedParameters(st)) setRequiresGrad(ip, p, flag ?? kw.get("requires_grad"));
+    if (st) for (const p of parameterRefs(st)) setRequiresGrad(ip, p, flag ?? kw.get("requires_grad"));
     return s ?? NONE;
   },
   apply(ip, [s, f], _kw, node) {
     const st = self([s]);
-    if (st && f) for (const [, m] of namedModules(st).reverse()) callValue(ip, f, [m.instance], new Map(), node);
+    if (st && f) for (const m of allModules(st).reverse()) callValue(ip, f, [m.instance], new Map(), node);
     return s ?? NONE;
   },
   get_submodule(_ip, [s, target], _kw, node) {

@@ -67,38 +67,67 @@ export function namedModules(root: ModuleState): Array<[string, ModuleState]> {
   return out;
 }
 
+/** The modules of `namedModules`, in the same order, without building their paths (`.train()`, `.modules()`). */
+export function allModules(root: ModuleState): ModuleState[] {
+  const out: ModuleState[] = [];
+  walkModules(root, (m) => out.push(m));
+  return out;
+}
+
 /**
  * Visits each module of a tree once, depth-first in registration order, to depth 64 (a cycle or a
- * runaway nesting stops there); `path()` builds the dotted path only for callers that read it:
- * building every path was most of what checking a model's parameters on each call cost.
+ * runaway nesting stops there); `path()` builds the dotted path only for callers that read it, and
+ * only while the module is being visited: model calls, `.train()` and `.parameters()` walk the tree
+ * on every call, and a closure and a path per module were a tenth of a large file's allocation.
  */
 export function walkModules(root: ModuleState, visit: (m: ModuleState, path: () => string) => void): void {
   const seen = new Set<ModuleState>();
-  const walk = (m: ModuleState, parent: (() => string) | null, name: string, depth: number) => {
+  const names: string[] = [];
+  const path = () => names.join(".");
+  const walk = (m: ModuleState, depth: number) => {
     if (seen.has(m) || depth > 64) return;
     seen.add(m);
-    let built: string | undefined;
-    const path = () => {
-      built ??= parent ? (parent() ? `${parent()}.${name}` : name) : "";
-      return built;
-    };
     visit(m, path);
-    for (const [childName, child] of m.children) if (child.mod) walk(child.mod, path, childName, depth + 1);
+    if (m.children.size === 0) return;
+    for (const name of m.children.keys()) {
+      const child = m.children.get(name)?.mod;
+      if (!child) continue;
+      names.push(name);
+      walk(child, depth + 1);
+      names.pop();
+    }
   };
-  walk(root, null, "", 0);
+  walk(root, 0);
 }
 
 /** Parameters of a module tree, each tensor once (tied weights count once, at the first owner). */
 export function namedParameters(root: ModuleState): Array<[string, ParamRef, ModuleState]> {
   const out: Array<[string, ParamRef, ModuleState]> = [];
   const seen = new Set<ParamRef>();
-  for (const [path, m] of namedModules(root)) {
+  walkModules(root, (m, path) => {
+    if (m.params.size === 0) return;
+    let prefix: string | undefined;
     for (const [name, p] of m.params) {
       if (!p || seen.has(p)) continue;
       seen.add(p);
-      out.push([path ? `${path}.${name}` : name, p, m]);
+      prefix ??= path();
+      out.push([prefix ? `${prefix}.${name}` : name, p, m]);
     }
-  }
+  });
+  return out;
+}
+
+/** The tensors of `namedParameters`, in the same order, without their paths (`.parameters()`). */
+export function parameterRefs(root: ModuleState): ParamRef[] {
+  const out: ParamRef[] = [];
+  const seen = new Set<ParamRef>();
+  walkModules(root, (m) => {
+    for (const p of m.params.values()) {
+      if (!p || seen.has(p)) continue;
+      seen.add(p);
+      out.push(p);
+    }
+  });
   return out;
 }
 
