@@ -2,7 +2,8 @@
 // regions keep the statements the parser still recognised inside them.
 import type { Node } from "web-tree-sitter";
 import type { Expr, Stmt, WithItem } from "./ast";
-import { fieldIds, Lowerer, MAX_LOWER_DEPTH } from "./lowerExpr";
+import { fieldIds, MAX_LOWER_DEPTH } from "./lowerBase";
+import { Lowerer } from "./lowerExpr";
 
 export class StmtLowerer extends Lowerer {
   block(n: Node | null): Stmt[] {
