@@ -1,5 +1,5 @@
 // Cross-file freshness through the bundled server over stdio: the server asks to watch Python
-// files and pyproject.toml, an importer follows the imported module's unsaved buffer and then its
+// files, config files and pyproject.toml, an importer follows the imported module's unsaved buffer and then its
 // saved file (workspace/didChangeWatchedFiles), and a hidden document is still analysed when idle.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -46,14 +46,14 @@ describe("cross-file freshness over stdio", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("registers watchers for Python files and pyproject.toml", async () => {
+  it("registers watchers for Python files, config files and pyproject.toml", async () => {
     // The registration is sent after `initialized`; the first analysis comes later still.
     const first = await lsp.open(train, trainSource);
     assert.ok(first.some((d) => d.code === "FP100"));
     const watch = lsp.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method);
     assert.deepEqual(
       (watch?.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((w) => w.globPattern),
-      ["**/pyproject.toml", "**/*.py"],
+      ["**/pyproject.toml", "**/*.py", "**/*.{yaml,yml,json}"],
     );
   });
 
@@ -86,6 +86,23 @@ describe("cross-file freshness over stdio", () => {
       changes: [{ uri: model, type: FileChangeType.Changed }],
     });
     assert.equal(await saved, String(16 * 2 + 2));
+  });
+
+  it("a saved config file re-analyses the script that read it", async () => {
+    writeFileSync(join(dir, "sizes.yaml"), "width: 16\n");
+    const reader = fileUri(join(dir, "reader.py"));
+    const readerSource =
+      'import yaml\nfrom model import Head\n\ncfg = yaml.safe_load(open("sizes.yaml"))\nhead = Head(width=cfg["width"])\n';
+    await lsp.connection.sendNotification(VISIBLE_DOCUMENTS_NOTIFICATION, { uris: [train, reader] });
+    const first = await lsp.open(reader, readerSource);
+    assert.equal(paramsIn({ uri: reader, diagnostics: first }), String(16 * 2 + 2));
+    const before = await lsp.diagnostics(reader);
+    writeFileSync(join(dir, "sizes.yaml"), "width: 64\n");
+    const after = lsp.diagnostics(reader, (p) => p !== before);
+    await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: fileUri(join(dir, "sizes.yaml")), type: FileChangeType.Changed }],
+    });
+    assert.equal(paramsIn(await after), String(64 * 2 + 2));
   });
 
   it("analyses a hidden document in idle time, and at once when it becomes visible", async () => {

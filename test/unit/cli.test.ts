@@ -201,6 +201,29 @@ describe("footprint check (text, exit codes, files)", () => {
     );
   });
 
+  it("a script given by path, run from elsewhere, imports its siblings and reads its config", () => {
+    const proj = join(dir, "proj");
+    mkdirSync(join(proj, "configs"), { recursive: true });
+    writeFileSync(join(proj, "configs", "net.yaml"), "hidden: 48\n");
+    writeFileSync(join(proj, "nets.py"), "from torch import nn\n\ndef make(h):\n    return nn.Linear(16, h)\n");
+    writeFileSync(
+      join(proj, "train.py"),
+      'import yaml\nfrom nets import make\n\ncfg = yaml.safe_load(open("configs/net.yaml"))\nmodel = make(cfg["hidden"])\n',
+    );
+    // cwd is the repository, not the project: the file's own folder is still part of its workspace.
+    const r = footprint(["check", join(proj, "train.py"), "--format", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const [file] = JSON.parse(r.stdout).files;
+    assert.deepEqual(
+      file.models.map((m: { params: number }) => m.params),
+      [16 * 48 + 48],
+    );
+    assert.ok(
+      file.notices.some((n: string) => n.includes("reads configs/net.yaml")),
+      file.notices.join("\n"),
+    );
+  });
+
   it("turns binary, non-UTF-8 and huge files into notices, not crashes", () => {
     mkdirSync(join(dir, "bad"), { recursive: true });
     writeFileSync(join(dir, "bad", "binary.py"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]));

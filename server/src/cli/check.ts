@@ -1,5 +1,6 @@
 // `footprint check`: collects files, resolves settings per file (pyproject + flags), runs the
 // same Analyzer as the server, and totals the estimates for the budgets.
+import { statSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import type { Analyzer } from "../analysis/analyze";
 import type { FileAnalysis, Interval } from "../analysis/types";
@@ -47,7 +48,10 @@ export function runCheck(analyzer: Analyzer, options: CheckOptions, files: strin
     warnings.push(w);
   };
   const cwd = process.cwd();
-  const roots = [...new Set([cwd, ...options.paths.map((p) => resolve(p))])];
+  // A file given by path brings its folder: `python train.py` imports its siblings and reads its configs.
+  const roots = [
+    ...new Set([cwd, ...options.paths.map((p) => (isFile(resolve(p)) ? dirname(resolve(p)) : resolve(p)))]),
+  ];
   const workspace = createWorkspaceReader(roots);
   const settingsByDir = new Map<string, Settings>();
   const settingsFor = (dir: string): Settings => {
@@ -123,3 +127,11 @@ export function runCheck(analyzer: Analyzer, options: CheckOptions, files: strin
 }
 
 export { collectFiles };
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

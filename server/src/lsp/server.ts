@@ -24,6 +24,9 @@ import { registerReport } from "./report";
 import { SettingsProvider } from "./settings";
 import { createWorkspaceReader, uriToPath } from "./workspaceReader";
 
+/** Config files scripts read (evaluate/configFiles.ts): a saved change re-analyses their readers. */
+const CONFIG_GLOB = "**/*.{yaml,yml,json}";
+
 export interface ServerHooks {
   /** Runs once, after the first analysis is published (main.ts writes the code cache then); returns a log line. */
   afterFirstAnalysis?: () => string | null;
@@ -107,10 +110,11 @@ export function startServer(
       void connection.client.register(DidChangeConfigurationNotification.type, { section: "footprint" });
     }
     if (canRegisterFileWatchers) {
-      // pyproject.toml holds [tool.footprint]; Python files are what imports read. Asked for here, not
-      // in each client, so every editor that can watch files keeps importers fresh.
+      // pyproject.toml holds [tool.footprint]; Python files are what imports read, YAML/JSON files
+      // the configs scripts load. Asked for here, not in each client, so every editor that can
+      // watch files keeps importers fresh.
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: "**/pyproject.toml" }, { globPattern: "**/*.py" }],
+        watchers: [{ globPattern: "**/pyproject.toml" }, { globPattern: "**/*.py" }, { globPattern: CONFIG_GLOB }],
       });
     }
     if (supportsWorkspaceFolders) {

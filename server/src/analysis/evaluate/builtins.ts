@@ -4,6 +4,7 @@ import type { Node } from "web-tree-sitter";
 import { getAttr, setAttr } from "./attributes";
 import { callValue } from "./calls/call";
 import { makeClass, makeSuper } from "./classes";
+import { openFile } from "./configFiles";
 import type { Interp } from "./interp";
 import { iterate } from "./iteration";
 import { binop, compare } from "./operators";
@@ -216,7 +217,8 @@ const functions: Record<string, NativeFn> = {
   id: (_ip, _a, _kw, node) => unknown("id()", node),
   hash: (_ip, _a, _kw, node) => unknown("hash()", node),
   repr: (_ip, [x], _kw, node) => (x && toText(x) !== null ? str(toText(x)!) : unknown("repr", node)),
-  open: (_ip, _a, _kw, node) => unknown("file contents are not read", node),
+  open: (ip, args, kw, node) =>
+    openFile(ip, [args[0] ?? kw.get("file") ?? NONE, args[1] ?? kw.get("mode") ?? str("r")], node),
   input: (_ip, _a, _kw, node) => unknown("input() at run time", node),
   exit: () => NONE,
   staticmethod: (_ip, [f]) => f ?? NONE,

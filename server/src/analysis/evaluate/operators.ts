@@ -76,6 +76,10 @@ export function binop(ip: Interp, op: string, a: Value, b: Value, node: Node | n
   }
   if (op === "|" && a.k === "dict" && b.k === "dict") return { k: "dict", map: new Map([...a.map, ...b.map]) };
   if (a.k === "instance") return callMethod(ip, a, dunder[op] ?? "__op__", [b], node);
+  if (a.k === "native" && a.binop) {
+    const r = a.binop(ip, op, b, node);
+    if (r) return r;
+  }
   return unknown(`${op} on ${a.k} and ${b.k}`, node);
 }
 

@@ -17,6 +17,8 @@ import { rayRoot } from "../frameworks/sweeps/rayTune";
 import { datasetsRoot } from "../frameworks/transformers/hfDatasets";
 import { peftRoot, transformersRoot, trlRoot } from "../frameworks/transformers/package";
 import { argparseModule } from "./argparse";
+import { jsonModule, yamlModule } from "./configFiles";
+import { osPathModule, pathlibModule } from "./stdlibPaths";
 import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
 import type { Interp } from "./interp";
@@ -25,7 +27,8 @@ import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
 import { datetimeModule } from "./stdlibDatetime";
 import { functoolsModule } from "./stdlibFunctools";
-import { hydraModule, omegaconfModule } from "./stdlibOmegaconf";
+import { hydraModule } from "./stdlibHydra";
+import { omegaconfModule } from "./stdlibOmegaconf";
 import {
   asInt,
   asNumber,
@@ -99,18 +102,7 @@ function osModule(): Value {
     getitem: (_ip: Interp, _me: unknown, key: Value) =>
       unknown(`environment variable ${asString(key) ?? "?"} (set at run time)`),
   };
-  const path = nativeModule("os.path", {
-    join: fn("os.path.join", (_ip, args, _kw, node) =>
-      args.every((a) => a.k === "str") ? str(args.map((a) => (a as { v: string }).v).join("/")) : unknown("path", node),
-    ),
-    exists: fn("os.path.exists", (_ip, _a, _kw, node) => unknown("file system state", node)),
-    basename: fn("os.path.basename", (_ip, [p], _kw, node) =>
-      p?.k === "str" ? str(p.v.split("/").pop() ?? "") : unknown("path", node),
-    ),
-    dirname: fn("os.path.dirname", (_ip, [p], _kw, node) =>
-      p?.k === "str" ? str(p.v.split("/").slice(0, -1).join("/")) : unknown("path", node),
-    ),
-  });
+  const path = osPathModule();
   return nativeModule("os", {
     environ,
     path,
@@ -311,6 +303,9 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     numpy: () => numpyModule(),
     datetime: () => datetimeModule(),
     omegaconf: () => omegaconfModule(),
+    yaml: () => yamlModule(),
+    pathlib: () => pathlibModule(),
+    json: () => jsonModule(),
     hydra: () => hydraModule(),
     einops: () => einopsRoot(ip),
     string: () =>
@@ -362,11 +357,8 @@ const KNOWN_OPAQUE = new Set([
   "pandas",
   "random",
   "time",
-  "json",
-  "yaml",
   "logging",
   "warnings",
-  "pathlib",
   "matplotlib",
   "wandb",
   "tensorboard",

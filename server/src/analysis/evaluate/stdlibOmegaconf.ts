@@ -1,11 +1,12 @@
 // omegaconf and hydra, where training scripts keep hyperparameters: OmegaConf.create(dict) is a
 // nested namespace over the dict (cfg.train.epochs, cfg["train"], cfg.get, to_container, merge,
-// ${a.b} interpolation); OmegaConf.load and @hydra.main read YAML at launch, an explicit Unknown.
+// ${a.b} interpolation); OmegaConf.load reads a workspace YAML file (configFiles.ts), else the
+// config is given at launch, an explicit Unknown. hydra is in stdlibHydra.ts.
 import type { Node } from "web-tree-sitter";
-import { callValue } from "./calls/call";
+import { findConfigFile, loadConfig } from "./configFiles";
 import type { Interp } from "./interp";
 import { fn, nativeModule, nativeObject, opaque } from "./nativeHelpers";
-import { asString, builtin, dictFrom, hashKey, list, NONE, type NativeV, str, unknown, type Value } from "./values";
+import { asString, dictFrom, hashKey, list, NONE, type NativeV, str, unknown, type Value } from "./values";
 
 type DictV = Extract<Value, { k: "dict" }>;
 
@@ -89,7 +90,7 @@ function plain(root: DictV, v: Value, node: Node | null): Value {
 }
 
 /** Deep merge, later configs winning key by key (OmegaConf.merge). */
-function merged(a: DictV, b: DictV): DictV {
+export function merged(a: DictV, b: DictV): DictV {
   const out = dictFrom([...a.map.values()]) as DictV;
   for (const [h, [k, v]] of b.map) {
     const prev = out.map.get(h)?.[1];
@@ -99,7 +100,7 @@ function merged(a: DictV, b: DictV): DictV {
 }
 
 /** A config read from a file at launch: every value in it is unknown to the script. */
-function launchConfig(ip: Interp, what: string, node: Node | null): Value {
+export function launchConfig(ip: Interp, what: string, node: Node | null): Value {
   ip.note(`${what}: the configuration is read at launch, so its values are not in the script`, node, LAUNCH_HINT);
   return unknown(`${what} (values come from a config file at launch)`, node);
 }
@@ -118,9 +119,14 @@ function omegaConf(): Value {
     "omegaconf.OmegaConf",
     {
       create,
-      load: fn("OmegaConf.load", (ip, [path], _kw, node) =>
-        launchConfig(ip, `OmegaConf.load(${JSON.stringify(asString(path) ?? "…")})`, node),
-      ),
+      load: fn("OmegaConf.load", (ip, [path], kw, node) => {
+        const name = asString(path ?? kw.get("file_") ?? NONE);
+        const file = name ? findConfigFile(ip, name) : null;
+        const v = file ? loadConfig(ip, file, node, "OmegaConf.load") : null;
+        if (v?.k === "dict") return dictConfig(v);
+        if (v?.k === "list") return list(v.items);
+        return launchConfig(ip, `OmegaConf.load(${JSON.stringify(name ?? "…")})`, node);
+      }),
       from_cli: fn("OmegaConf.from_cli", (ip, _a, _kw, node) => {
         ip.note("OmegaConf.from_cli(): command-line overrides given at launch may change these values", node);
         return dictConfig(dictFrom([]) as DictV);
@@ -152,28 +158,5 @@ export function omegaconfModule(): Value {
   const OmegaConf = omegaConf();
   return nativeModule("omegaconf", { OmegaConf, DictConfig: create, ListConfig: create }, (attr) =>
     opaque(`omegaconf.${attr}`),
-  );
-}
-
-/** hydra.main(config_path, config_name): the decorated function gets its config from YAML at launch. */
-export function hydraModule(): Value {
-  const main = fn("hydra.main", (_ip, _a, kw) => {
-    const name = asString(kw.get("config_name")) ?? "config";
-    const dir = asString(kw.get("config_path"));
-    const file = `${dir ? `${dir}/` : ""}${name}.yaml`;
-    return builtin("decorator:hydra.main", (_ip2, [f]) =>
-      f
-        ? builtin("hydra.main wrapper", (ip, args, kwargs, node) => {
-            const cfg = launchConfig(ip, `@hydra.main(config_name="${name}") reads ${file}`, node);
-            return callValue(ip, f, args.length > 0 ? args : [cfg], kwargs, node);
-          })
-        : NONE,
-    );
-  });
-  const compose = fn("hydra.compose", (ip, [n], kw, node) =>
-    launchConfig(ip, `hydra.compose("${asString(kw.get("config_name") ?? n) ?? "config"}")`, node),
-  );
-  return nativeModule("hydra", { main, compose, initialize: opaque("hydra.initialize") }, (attr) =>
-    opaque(`hydra.${attr}`),
   );
 }

@@ -158,6 +158,8 @@ export interface NativeV {
   getitem?: (ip: Interp, self: NativeV, key: Value, node: Node | null) => Value;
   /** `len(x)` when known (a dataset's sample count, a loader's batches per epoch). */
   len?: () => number | null;
+  /** A binary operator with this value on the left (`Path(...) / "configs"`); undefined: not supported. */
+  binop?: (ip: Interp, op: string, other: Value, node: Node | null) => Value | undefined;
   /** Context-manager hooks (`with torch.no_grad():`, `with autocast():`). */
   enter?: (ip: Interp) => Value;
   exit?: (ip: Interp) => void;
@@ -315,6 +317,9 @@ export function toText(v: Value): string | null {
       if (parts.some((p) => p === null)) return null;
       return v.k === "list" ? `[${parts.join(", ")}]` : `(${parts.join(", ")}${parts.length === 1 ? "," : ""})`;
     }
+    case "native":
+      // A pathlib.Path prints as its path (`str(Path(...))`, f-strings, `open(str(p))`).
+      return v.type === "pathlib.Path" ? (v.data.path as string) : null;
     default:
       return null;
   }
