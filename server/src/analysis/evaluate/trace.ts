@@ -124,6 +124,8 @@ export type TraceEvent =
       validationFreq?: number | number[] | null;
       /** fit also got `**kwargs` of unknown contents: what it leaves out is not the library default. */
       fitOpen?: string;
+      /** The model's weights and trainable weights when this fit() ran (`base.trainable` may change later). */
+      paramsAtFit?: { params: number; trainable: number };
     })
   | (EventBase & {
       kind: "hfTrainer";

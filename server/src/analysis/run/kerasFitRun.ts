@@ -49,11 +49,27 @@ export function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   spec.valSamples = valPass === null ? null : kerasValidationPerEpoch(spec, e, valPass, lastEpoch, valEvidence);
   if (e.callbacks.some((c) => /EarlyStopping/.test(c)))
     spec.evidence.push("EarlyStopping callback: the epoch count is an upper bound");
+  trainableAtFit(spec, e);
   const pr = precisionOf(facts, [e], e.modelId === null ? [] : [e.modelId]);
   spec.precision = pr.precision;
   if (pr.evidence) spec.evidence.push(pr.evidence);
   launcherCountUnknown(facts, spec);
   return spec;
+}
+
+/**
+ * The trainable weights of this fit, not of the script's end: `base.trainable = False`, fit, then
+ * `base.trainable = True` and a second fit trains only the head first (Keras reads the flags when
+ * fit compiles its train step). Applied only when the fit-time total equals the model's, so a model
+ * still partly unbuilt at that fit keeps the final count.
+ */
+function trainableAtFit(spec: RunSpec, e: Ev<"kerasFit">): void {
+  const at = e.paramsAtFit;
+  if (!at || spec.params === null || at.params !== spec.params || at.trainable === spec.trainableParams) return;
+  spec.trainableParams = at.trainable;
+  spec.evidence.push(
+    `${thousands(at.trainable)} of ${thousands(at.params)} weights trainable when this fit() runs (the trainable flags at this call)`,
+  );
 }
 
 /**

@@ -25,6 +25,7 @@ import type { Precision } from "../../../types";
 import { findDataset } from "../../../run/datasetCatalog";
 import { ensureState } from "./classes";
 import { dataOf, fitData } from "./tfData";
+import { modelLayers } from "./models";
 import { kerasTensor } from "./tensors";
 
 /** keras.datasets.<name>.load_data(): arrays of the catalog's split sizes and sample shapes. */
@@ -153,10 +154,17 @@ function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): V
     const vBatch = asInt(kw.get("validation_batch_size")) ?? batchArg;
     val = fitData(v, vBatch, asInt(kw.get("validation_steps")));
   }
+  // Weights as they stand when fit() runs: a base frozen for this fit and unfrozen before the next
+  // (transfer learning's two phases) trains fewer weights here than the model's final state says.
+  const atFit = modelLayers(ip, st, st.graph).reduce(
+    (a, t) => ({ params: a.params + t.params, trainable: a.trainable + t.trainable }),
+    { params: 0, trainable: 0 },
+  );
   ip.event(
     {
       kind: "kerasFit",
       modelId: st.id,
+      paramsAtFit: atFit,
       // `fit(x, y, **fit_kwargs)` read at run time may set epochs: Keras's default of 1 is not known to apply.
       epochs: asInt(arg("epochs")) ?? (kw.has("epochs") || args.length > POS.epochs || openKw(kw) ? null : 1),
       batchSize: train.dataset ? train.batch : batchArg,

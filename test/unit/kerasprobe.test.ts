@@ -1,0 +1,43 @@
+// Unseen-style Keras scripts (test/fixtures/keras, oracle values in expected.json): the runs and the
+// per-run numbers the model oracle does not cover, each derived by hand from Keras's documented semantics.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import type { FileAnalysis } from "../../server/src/analysis/types";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+
+const DIR = join(process.cwd(), "test/fixtures/keras");
+const fixture = (stem: string): FileAnalysis => {
+  const path = join(DIR, `${stem}.py`);
+  const text = readFileSync(path, "utf8");
+  return analyzer.analyze({ path, text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
+};
+const expected = JSON.parse(readFileSync(join(DIR, "expected.json"), "utf8")).fixtures;
+
+test("two-phase fine-tune: the frozen-base fit trains only the head, the unfrozen fit everything", () => {
+  const a = fixture("efficientnet_two_phase_finetune");
+  const want = expected.efficientnet_two_phase_finetune.model; // real Keras, final state (base unfrozen)
+  assert.equal(a.runs.length, 2);
+  const [head, all] = a.runs.map((r) => r.spec);
+  // Phase 1 (base.trainable = False): BatchNormalization(1280) gamma + beta = 2 × 1280 = 2,560 and
+  // Dense(10) on 1280 = 1280 × 10 + 10 = 12,810 (docs/keras-formulas.md) → 15,370 trainable weights.
+  assert.equal(head!.params, want.params);
+  assert.equal(head!.trainableParams, 2 * 1280 + (1280 * 10 + 10));
+  // Phase 2 (base.trainable = True): Keras' own trainable count of the final model.
+  assert.equal(all!.trainableParams, want.trainableParams);
+  // The frozen base costs its forward only (1–2× instead of 3×): phase 1 per sample is well under phase 2.
+  const perSample = (i: number) => {
+    const r = a.runs[i]!;
+    return r.trainFlops!.high / (r.spec.epochs! * (r.spec.trainSamples! + (r.spec.valSamples ?? 0)));
+  };
+  assert.ok(perSample(0) < 0.75 * perSample(1), `${perSample(0)} vs ${perSample(1)}`);
+});
