@@ -41,3 +41,34 @@ test("two-phase fine-tune: the frozen-base fit trains only the head, the unfroze
   };
   assert.ok(perSample(0) < 0.75 * perSample(1), `${perSample(0)} vs ${perSample(1)}`);
 });
+
+test("a GradientTape loop over a tf.data dataset is a run: epochs, samples, batch, evaluation pass", () => {
+  const a = fixture("custom_loop_fashion");
+  assert.equal(a.runs.length, 1);
+  const run = a.runs[0]!;
+  const spec = run.spec;
+  assert.equal(spec.framework, "keras");
+  assert.equal(spec.model, "model");
+  assert.equal(spec.epochs, 10); // for epoch in range(EPOCHS), EPOCHS = 10
+  assert.equal(spec.trainSamples, 60000); // Fashion-MNIST train split (keras.io/api/datasets/fashion_mnist)
+  assert.equal(spec.valSamples, 10000); // the test split, run by test_step outside any tape
+  assert.equal(spec.batchSize, 32); // .batch(BATCH_SIZE)
+  // Train FLOPs = 3 × forward × train samples × epochs + forward × eval samples × epochs, forward = 2 × MACs
+  // with the MACs from real Keras (expected.json).
+  const fwd = 2 * expected.custom_loop_fashion.model.forwardMacs;
+  assert.equal(run.trainFlops!.low, 3 * fwd * 60000 * 10 + fwd * 10000 * 10);
+  // The evaluation loop runs outside a GradientTape: TensorFlow records nothing, so no torch.no_grad advice.
+  assert.ok(!a.findings.some((f) => f.code === "FP140"));
+});
+
+test("a GAN's GradientTape step trains both models, the discriminator called on real and generated images", () => {
+  const a = fixture("dcgan_models");
+  assert.equal(a.runs.length, 1);
+  const spec = a.runs[0]!.spec;
+  const want = expected.dcgan_models;
+  assert.equal(spec.epochs, 50);
+  assert.equal(spec.trainSamples, 60000); // MNIST train split
+  assert.equal(spec.batchSize, 256);
+  // One generator forward and two discriminator forwards per sample (FLOPs = 2 × MACs, real Keras MACs).
+  assert.equal(spec.forwardFlops, 2 * (want.generator.forwardMacs + 2 * want.discriminator.forwardMacs));
+});

@@ -28,6 +28,8 @@ export interface LoaderInfo {
   range: Range;
   /** Set when a sampler, not the dataset, decides the samples per epoch: how they were read. */
   samplesHow?: string;
+  /** A tf.data pipeline iterated by hand (no DataLoader workers: tf.data prefetches on its own). */
+  kind?: "tf.data";
 }
 
 /**

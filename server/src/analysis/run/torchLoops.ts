@@ -55,6 +55,9 @@ export function torchLoopRuns(facts: ProgramFacts, tree: Tree | null | undefined
   return merged.map((m) => (m.passes > 1 ? loopRun(facts, tree, m.events, m.passes) : m.spec));
 }
 
+const trainedAreKeras = (facts: ProgramFacts, ids: number[]) =>
+  ids.length > 0 && ids.every((id) => facts.models.find((m) => m.id === id)?.framework === "keras");
+
 /**
  * Sample counts that price the same: sklearn's KFold gives the first n % k folds one sample more,
  * a difference far below the run's other uncertainties (MFU alone spans 2×, docs/MODEL.md §3).
@@ -132,13 +135,17 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     const ld = batchLoop.loader;
     const via = batchLoop.over === "loader" ? "" : " behind next()";
     spec.batchSize = ld.batchSize;
-    // PyTorch's DataLoader default is num_workers=0: batches load in the training process. An
-    // unresolved count is priced the same way: loading's range already starts at fully overlapped.
-    spec.loaderWorkers = ld.numWorkers ?? 0;
-    spec.trainLoader = ld.range;
-    if (ld.numWorkers === 0) evidence.push("num_workers 0: batches load in the training process");
-    else if (ld.numWorkers === null)
-      evidence.push("num_workers not resolved: loading priced from overlapped to in-process");
+    // A tf.data pipeline has no DataLoader workers to set (FP170's fix does not apply); its loading
+    // is priced like Keras fit's, over the default range.
+    if (ld.kind !== "tf.data") {
+      // PyTorch's DataLoader default is num_workers=0: batches load in the training process. An
+      // unresolved count is priced the same way: loading's range already starts at fully overlapped.
+      spec.loaderWorkers = ld.numWorkers ?? 0;
+      spec.trainLoader = ld.range;
+      if (ld.numWorkers === 0) evidence.push("num_workers 0: batches load in the training process");
+      else if (ld.numWorkers === null)
+        evidence.push("num_workers not resolved: loading priced from overlapped to in-process");
+    }
     const ds = ld.dataset;
     // A step loop's size is its steps, not its loader's epoch: samples only for a loop over the loader.
     const perEpoch = batchLoop.over === "loader";
@@ -152,7 +159,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     }
     if (ld.batchSize !== null)
       evidence.push(
-        `batch size ${ld.batchSize}${ld.dropLast ? " (drop_last)" : ""} from the DataLoader${via} (line ${line(ld.range)})`,
+        `batch size ${ld.batchSize}${ld.dropLast ? " (drop_last)" : ""} from the ${ld.kind === "tf.data" ? "tf.data pipeline's .batch()" : "DataLoader"}${via} (line ${line(ld.range)})`,
       );
     if (ds?.tokensPerSample) {
       spec.tokensPerSample = ds.tokensPerSample;
@@ -264,6 +271,8 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   const teachers = fwd.filter((e) => e.noGrad).map((e) => e.modelId);
   const models = describeModels(facts, trained, teachers, callsPerStep(tree, fwd));
   spec.model = models.name;
+  // A GradientTape loop trains Keras models: TensorFlow's defaults (TF32 matmuls, FP110's policy fix) apply.
+  if (models.name !== null && trainedAreKeras(facts, trained)) spec.framework = "keras";
   spec.forwardFlops = models.forwardFlops;
   spec.params = models.params;
   spec.trainableParams = models.trainableParams;

@@ -11,7 +11,8 @@ import type { Interp } from "../../../evaluate/interp";
 import { int, type Kw, NONE, type TensorV, tuple, unknown, type Value } from "../../../evaluate/values";
 import { appForward } from "../applications";
 import { type KArg, type Shape, UNKNOWN } from "../kerasLayerSpec";
-import { type CallRecord, kerasState, LAMBDA_ARGUMENTS, LAMBDA_FUNCTION, type LayerState } from "./state";
+import { markConcrete, recordModelForward } from "./customLoop";
+import { type CallRecord, isModelKind, kerasState, LAMBDA_ARGUMENTS, LAMBDA_FUNCTION, type LayerState } from "./state";
 import { kerasTensor, mapTensors, sampleShape, tensorsIn } from "./tensors";
 
 /** A Python value as a catalog argument; a layer instance becomes a nested-layer reference. */
@@ -146,6 +147,7 @@ export function callLayer(ip: Interp, st: LayerState, args: Value[], kw: Kw, nod
   const shapes = inputs.map((t) => sampleShape(ip, t) ?? []);
   const rec = newRecord(ip, st, inputs, shapes);
   const atTop = kerasState(ip).stack.length === 0 && !kerasState(ip).replaying;
+  const onData = atTop && isModelKind(st.kind) && recordModelForward(ip, st, inputs, node);
   const out = within(ip, rec, () => {
     if (st.kind === "functional") return callGraph(ip, st, args, node);
     if (st.kind === "sequential") {
@@ -156,6 +158,7 @@ export function callLayer(ip: Interp, st: LayerState, args: Value[], kw: Kw, nod
     return callUserCall(ip, st, args, kw, node);
   });
   rec.outputs = tensorsIn(out);
+  if (onData) markConcrete(rec.outputs);
   rec.outputShapes = rec.outputs.map((t) => sampleShape(ip, t) ?? []);
   // Outputs belong to this call (not to the inner layer that made them), so a functional graph
   // walks through a custom layer as one node and raw ops inside its call() do not cut the walk.

@@ -21,6 +21,7 @@ import {
   setGlobalPolicy,
   toCategorical,
 } from "./training";
+import { gradientTape, optimizersModule } from "./customLoop";
 import { fromTensorSlices, imageDatasetFromDirectory } from "./tfData";
 
 const DATASETS = [
@@ -98,6 +99,7 @@ function kerasModule(ip: Interp): Value {
       models,
       datasets,
       callbacks,
+      optimizers: optimizersModule("keras.optimizers"),
       utils,
       mixed_precision: mixed,
       applications,
@@ -148,6 +150,7 @@ export function tensorflowRoot(ip: Interp): Value {
       math: nativeModule("tensorflow.math", sameShapeOps("tf.math")),
       newaxis: NONE,
       function: identity,
+      GradientTape: gradientTape,
     },
     (attr) => opaque(`tensorflow.${attr}`),
   );

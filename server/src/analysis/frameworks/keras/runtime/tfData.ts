@@ -2,7 +2,8 @@
 // chain) and what Model.fit reads from its x / validation_data: samples, batch, endless or not.
 
 import { fn, nativeObject } from "../../../evaluate/nativeHelpers";
-import { asInt, asString, type NativeV, tuple, type Value } from "../../../evaluate/values";
+import { asInt, asString, type NativeV, tensor, truthy, tuple, type Value } from "../../../evaluate/values";
+import type { Range } from "../../../types";
 import type { FitData } from "../../../evaluate/trace";
 import type { Shape } from "../kerasLayerSpec";
 import { tensorsIn } from "./tensors";
@@ -15,15 +16,26 @@ interface Pipeline {
   batch: number | null;
   /** `.repeat()` without a count: one pass never ends, so fit needs steps_per_epoch to end an epoch. */
   infinite?: boolean;
+  /** Per-sample shapes of each component of a tuple element (`(x, y)`); absent = one component. */
+  parts?: Array<Shape | null>;
+  /** `.batch(n, drop_remainder=True)`: the last partial batch is dropped. */
+  dropRemainder?: boolean;
+  /** Where the pipeline was made: the loader a hand-written loop over it reports. */
+  range?: Range;
 }
 
 export function pipeline(p: Pipeline): NativeV {
   const same = (q: Partial<Pipeline>) => pipeline({ ...p, ...q });
-  return nativeObject(
+  const ds = nativeObject(
     "tf.data.Dataset",
     { pipeline: p },
     {
-      batch: (_ip, _s, [b], kw) => same({ batch: asInt(kw.get("batch_size") ?? b) }),
+      batch: (_ip, _s, [b, drop], kw) =>
+        same({
+          batch: asInt(kw.get("batch_size") ?? b),
+          dropRemainder:
+            (kw.get("drop_remainder") ?? drop)?.k === "bool" && truthy(kw.get("drop_remainder") ?? drop!) === true,
+        }),
       shuffle: () => same({}),
       prefetch: () => same({}),
       cache: () => same({}),
@@ -33,6 +45,52 @@ export function pipeline(p: Pipeline): NativeV {
       take: (_ip, _s, [n], kw) => take(p, asInt(kw.get("count") ?? n)),
     },
   );
+  const loop = loopOver(p);
+  if (loop) ds.loop = loop;
+  return ds;
+}
+
+/**
+ * `for x, y in dataset:` in a hand-written loop: one symbolic batch per pass, the batches per pass
+ * (ceil(samples / batch), floor with drop_remainder; tf.data's Dataset.batch) and the loader the
+ * loop run reads its samples and batch size from. An endless `.repeat()` has no trip count.
+ */
+function loopOver(p: Pipeline): NativeV["loop"] | undefined {
+  if (!p.range) return undefined;
+  const b = p.batch;
+  const sized = (shape: Shape | null | undefined, dtype: string): Value => {
+    const full = shape ? (b !== null ? [b, ...shape] : shape) : null;
+    return tensor(full?.every((d): d is number => d !== null) ? full : null, dtype);
+  };
+  const sample = p.parts
+    ? tuple(p.parts.map((s, i) => sized(s, i === 0 ? "float32" : "int64")))
+    : sized(p.elements?.[0], "float32");
+  const samples = p.infinite ? null : p.samples;
+  const trips =
+    samples === null ? null : b === null ? samples : (p.dropRemainder ? Math.floor : Math.ceil)(samples / b);
+  const first = p.elements?.[0];
+  return {
+    sample,
+    tripCount: trips,
+    over: "loader",
+    loader: {
+      dataset: {
+        name: null,
+        samples,
+        sampleShape: first?.every((d): d is number => d !== null) ? first : null,
+        split: null,
+        tokensPerSample: null,
+        range: p.range,
+      },
+      batchSize: b,
+      dropLast: p.dropRemainder === true,
+      numWorkers: null,
+      pinMemory: null,
+      range: p.range,
+      kind: "tf.data",
+      samplesHow: "the tf.data dataset's elements",
+    },
+  };
 }
 
 /** repeat(n) makes n passes; repeat() / repeat(None) / repeat(-1) never ends (tf.data docs). */
@@ -74,10 +132,13 @@ export function fitData(v: Value | undefined, batch: number | null, steps: numbe
   return { samples: dataOf(v).samples, batch, dataset: false, infinite: false, steps };
 }
 
-export const fromTensorSlices = fn("tf.data.Dataset.from_tensor_slices", (_ip, [data]) => {
-  const first = data?.k === "tuple" || data?.k === "list" ? data.items[0] : data;
+export const fromTensorSlices = fn("tf.data.Dataset.from_tensor_slices", (ip, [data], _kw, node) => {
+  const items = data?.k === "tuple" ? data.items : null;
+  const first = items ? items[0] : data?.k === "list" ? data.items[0] : data;
   const d = dataOf(first);
-  return pipeline({ samples: d.samples, elements: d.shapes, batch: null });
+  const parts = items?.map((it) => dataOf(it).shapes?.[0] ?? null);
+  const range = ip.range(node) ?? undefined;
+  return pipeline({ samples: d.samples, elements: d.shapes, batch: null, ...(parts ? { parts } : {}), range });
 });
 
 /** keras.utils.image_dataset_from_directory: images of image_size, count unknown (files on disk). */
