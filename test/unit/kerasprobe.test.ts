@@ -72,3 +72,14 @@ test("a GAN's GradientTape step trains both models, the discriminator called on 
   // One generator forward and two discriminator forwards per sample (FLOPs = 2 × MACs, real Keras MACs).
   assert.equal(spec.forwardFlops, 2 * (want.generator.forwardMacs + 2 * want.discriminator.forwardMacs));
 });
+
+test("noisy inputs made with np.clip / elementwise numpy keep the sample count fit() trains on", () => {
+  const a = fixture("subclassed_build_autoencoder");
+  assert.equal(a.runs.length, 1);
+  const run = a.runs[0]!;
+  assert.equal(run.spec.trainSamples, 60000); // np.clip(x_train + noise, 0, 1): MNIST's 60,000 train images
+  assert.equal(run.spec.valSamples, 10000); // validation_data=(noisy_test, x_test)
+  // 3 × forward × 60,000 × 20 epochs + forward × 10,000 × 20, forward = 2 × real Keras MACs.
+  const fwd = 2 * expected.subclassed_build_autoencoder.autoencoder.forwardMacs;
+  assert.equal(run.trainFlops!.low, (3 * 60000 + 10000) * 20 * fwd);
+});

@@ -6,7 +6,7 @@
 import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeModule } from "../../../evaluate/nativeHelpers";
 import { iterate } from "../../../evaluate/iteration";
-import { asInt, asString, type TensorV, tensor, unknown, type Value } from "../../../evaluate/values";
+import { asInt, asNumber, asString, float, type TensorV, tensor, unknown, type Value } from "../../../evaluate/values";
 
 type Dims = number[];
 
@@ -63,6 +63,14 @@ function tensors(ip: Interp, v: Value | undefined): TensorV[] | null {
   const items = v ? iterate(ip, v, null) : null;
   if (!items || items.length === 0 || items.some((t) => t.k !== "tensor" || !t.shape)) return null;
   return items as TensorV[];
+}
+
+function elementwise(name: string, f: (v: number) => number): Value {
+  return fn(`numpy.${name}`, (_ip, [x], _kw, node) => {
+    if (x?.k === "tensor") return like(x, x.shape);
+    const v = asNumber(x);
+    return v === null ? unknown(`np.${name} of an unknown value`, node) : float(f(v));
+  });
 }
 
 function creation(name: string, dtype: string) {
@@ -135,6 +143,16 @@ export function numpyArrayFunctions(): Record<string, Value> {
       const s = ts[0]!.shape!;
       return like(ts[0]!, [...s.slice(0, a), ts.length, ...s.slice(a)]);
     }),
+    // Elementwise maps keep the array's shape (noise clipped back to [0, 1], magnitudes): the
+    // sample count survives to fit(); on plain numbers they compute, as numpy does on scalars.
+    clip: fn("numpy.clip", (_ip, [x, lo, hi], kw, node) => {
+      if (x?.k === "tensor") return like(x, x.shape);
+      const [v, a, b] = [asNumber(x), asNumber(kw.get("a_min") ?? lo), asNumber(kw.get("a_max") ?? hi)];
+      if (v === null) return unknown("np.clip of an unknown value", node);
+      return float(Math.min(b ?? Number.POSITIVE_INFINITY, Math.max(a ?? Number.NEGATIVE_INFINITY, v)));
+    }),
+    abs: elementwise("abs", Math.abs),
+    square: elementwise("square", (v) => v * v),
     random: randomModule(),
     float32: nativeModule("numpy.float32", {}),
     float64: nativeModule("numpy.float64", {}),
