@@ -83,3 +83,38 @@ test("noisy inputs made with np.clip / elementwise numpy keep the sample count f
   const fwd = 2 * expected.subclassed_build_autoencoder.autoencoder.forwardMacs;
   assert.equal(run.trainFlops!.low, (3 * 60000 + 10000) * 20 * fwd);
 });
+
+const snippet = (text: string): FileAnalysis =>
+  analyzer.analyze({ path: "/w/train.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
+
+test("TextVectorization inside the model: no weights, (output_sequence_length,) ids for Embedding", () => {
+  const a = fixture("textvec_conv1d_reviews");
+  const want = expected.textvec_conv1d_reviews.model; // real Keras 3.15.1: 2,071,937 weights
+  const m = a.models.find((x) => x.name === "model")!;
+  // Embedding 20000 × 96 + Conv1D 5·96·128+128 + Conv1D 5·128·128+128 + Dense 128·64+64 + Dense 64+1.
+  assert.equal(m.params, 20000 * 96 + (5 * 96 * 128 + 128) + (5 * 128 * 128 + 128) + (128 * 64 + 64) + 65);
+  assert.equal(m.params, want.params);
+  // Sequence 400 → valid stride-2 k5 convs: ⌊(400−5)/2⌋+1 = 198, ⌊(198−5)/2⌋+1 = 97 positions.
+  const macs = 198 * 5 * 96 * 128 + 97 * 5 * 128 * 128 + 128 * 64 + 64;
+  assert.equal(macs, want.forwardMacs);
+  assert.equal(m.forwardFlops, 2 * macs);
+  // text_dataset_from_directory: its batch_size, an unknown number of files.
+  const spec = a.runs[0]!.spec;
+  assert.equal(spec.batchSize, 32);
+  assert.equal(spec.trainSamples, null);
+});
+
+test("TextVectorization in a vocabulary-wide mode leaves the model a lower bound, never a guess", () => {
+  const a = snippet(
+    [
+      "import keras",
+      "vec = keras.layers.TextVectorization(max_tokens=5000, output_mode='multi_hot')",
+      "inp = keras.Input(shape=(1,), dtype='string')",
+      "out = keras.layers.Dense(1)(vec(inp))",
+      "model = keras.Model(inp, out)",
+    ].join("\n"),
+  );
+  const m = a.models.find((x) => x.name === "model")!;
+  assert.equal(m.forwardFlops, null);
+  assert.ok(m.unknowns.some((u) => /TextVectorization: output_mode "multi_hot"/.test(u.message)));
+});

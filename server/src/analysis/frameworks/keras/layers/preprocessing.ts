@@ -1,17 +1,20 @@
 // keras.layers preprocessing and augmentation: Rescaling, Normalization (adapt() statistics are
-// non-trainable weights), Resizing/CenterCrop/RandomCrop (change H×W), Random* augmentations.
+// non-trainable weights), TextVectorization (int ids), Resizing/CenterCrop/RandomCrop (change H×W),
+// Random* augmentations.
 
-import { type KArgs, type KerasLayerSpec, REQUIRED, type Shape } from "../kerasLayerSpec";
+import { ArgError, type KArgs, type KerasLayerSpec, REQUIRED, type Shape } from "../kerasLayerSpec";
 import {
   channelsFirst,
   expectRank,
   intListArg,
   knownDim,
   noWeights,
+  optSizeArg,
   rawArg,
   sampleAxis,
   single,
   sizeArg,
+  strArg,
 } from "./kerasArgs";
 
 const Normalization: KerasLayerSpec = {
@@ -36,6 +39,35 @@ const Normalization: KerasLayerSpec = {
     };
   },
   call: (_a, inputs) => ({ outputs: [single(inputs, "Normalization")], macs: 0 }),
+};
+
+/**
+ * TextVectorization: strings → token ids. Its vocabulary is a lookup table, not a weight (real Keras
+ * 3.15: model.summary() counts 0 for it, test/fixtures/keras/textvec_conv1d_reviews.py). In
+ * output_mode "int" each sample becomes (output_sequence_length,) ids, (None,) without one
+ * (keras/src/layers/preprocessing/text_vectorization.py `compute_output_shape`). The other modes are
+ * as wide as the adapted vocabulary (pad_to_max_tokens=False by default), which only adapt() knows.
+ */
+const TextVectorization: KerasLayerSpec = {
+  signature: [
+    ["max_tokens", null],
+    ["standardize", "lower_and_strip_punctuation"],
+    ["split", "whitespace"],
+    ["ngrams", null],
+    ["output_mode", "int"],
+    ["output_sequence_length", null],
+    ["pad_to_max_tokens", false],
+    ["**kwargs", null],
+  ],
+  build: () => noWeights(),
+  call(a) {
+    const mode = strArg(a, "output_mode", "TextVectorization");
+    if (mode !== "int")
+      throw new ArgError(
+        `TextVectorization: output_mode "${mode}" is as wide as the adapted vocabulary, which only adapt() knows`,
+      );
+    return { outputs: [[optSizeArg(a, "output_sequence_length", "TextVectorization")]], macs: 0 };
+  },
 };
 
 /** A layer that sets the image's height and width (`Resizing(h, w)`, `CenterCrop(h, w)`). */
@@ -63,6 +95,7 @@ function passThrough(owner: string, signature: KerasLayerSpec["signature"]): Ker
 
 export const PREPROCESSING_LAYERS: Record<string, KerasLayerSpec> = {
   Normalization,
+  TextVectorization,
   Rescaling: passThrough("Rescaling", [
     ["scale", REQUIRED],
     ["offset", 0.0],

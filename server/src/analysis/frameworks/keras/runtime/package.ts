@@ -22,7 +22,7 @@ import {
   toCategorical,
 } from "./training";
 import { gradientTape, optimizersModule } from "./customLoop";
-import { fromTensorSlices, imageDatasetFromDirectory } from "./tfData";
+import { fromTensorSlices, imageDatasetFromDirectory, textDatasetFromDirectory } from "./tfData";
 
 const DATASETS = [
   "mnist",
@@ -89,6 +89,7 @@ function kerasModule(ip: Interp): Value {
     pad_sequences: padSequences,
     to_categorical: toCategorical,
     image_dataset_from_directory: imageDatasetFromDirectory,
+    text_dataset_from_directory: textDatasetFromDirectory,
   });
   const mixed = nativeModule("keras.mixed_precision", { set_global_policy: setGlobalPolicy, Policy: policyClass });
   const applications = applicationsModule();
@@ -106,6 +107,7 @@ function kerasModule(ip: Interp): Value {
       preprocessing: nativeModule("keras.preprocessing", {
         sequence,
         image_dataset_from_directory: imageDatasetFromDirectory,
+        text_dataset_from_directory: textDatasetFromDirectory,
       }),
       Sequential: k.Sequential,
       Model: k.Model,

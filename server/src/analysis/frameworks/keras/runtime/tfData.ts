@@ -154,3 +154,15 @@ export const imageDatasetFromDirectory = fn("keras.utils.image_dataset_from_dire
   const make = () => pipeline({ samples: null, elements: [[hw[0] ?? null, hw[1] ?? null, 3]], batch });
   return asString(kw.get("subset")) === "both" ? tuple([make(), make()]) : make();
 });
+
+/** keras.utils.text_dataset_from_directory: one string per sample (shape ()), count unknown (files on disk). */
+export const textDatasetFromDirectory = fn("keras.utils.text_dataset_from_directory", (ip, _args, kw, node) => {
+  const batch = kw.has("batch_size") ? asInt(kw.get("batch_size")) : 32;
+  ip.note(
+    "text_dataset_from_directory: the number of texts is unknown (files on disk)",
+    node,
+    "add `# footprint: samples N`",
+  );
+  const make = () => pipeline({ samples: null, elements: [[]], batch });
+  return asString(kw.get("subset")) === "both" ? tuple([make(), make()]) : make();
+});
