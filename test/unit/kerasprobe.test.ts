@@ -118,3 +118,66 @@ test("TextVectorization in a vocabulary-wide mode leaves the model a lower bound
   assert.equal(m.forwardFlops, null);
   assert.ok(m.unknowns.some((u) => /TextVectorization: output_mode "multi_hot"/.test(u.message)));
 });
+
+const CIFAR_HEAD = [
+  "from tensorflow import keras",
+  "from tensorflow.keras.preprocessing.image import ImageDataGenerator",
+  "(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()",
+  "model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)])",
+  "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')",
+];
+
+test("ImageDataGenerator.flow batches by its own batch_size: steps_per_epoch × 64, not × fit's default 32", () => {
+  const a = snippet(
+    [
+      ...CIFAR_HEAD,
+      "datagen = ImageDataGenerator(horizontal_flip=True, width_shift_range=0.1)",
+      "datagen.fit(x_train)",
+      "model.fit(datagen.flow(x_train, y_train, batch_size=64), epochs=25, steps_per_epoch=len(x_train) // 64)",
+    ].join("\n"),
+  );
+  const spec = a.runs[0]!.spec;
+  assert.equal(spec.batchSize, 64);
+  // steps_per_epoch = ⌊50,000 / 64⌋ = 781 batches of 64 = 49,984 samples an epoch (CIFAR-10 train: 50,000).
+  assert.equal(spec.trainSamples, 781 * 64);
+});
+
+test("ImageDataGenerator(validation_split) subsets: training keeps n − ⌊n·split⌋, validation ⌊n·split⌋", () => {
+  const a = snippet(
+    [
+      ...CIFAR_HEAD,
+      "gen = ImageDataGenerator(rescale=1 / 255, validation_split=0.2)",
+      "train = gen.flow(x_train, y_train, batch_size=100, subset='training')",
+      "val = gen.flow(x_train, y_train, batch_size=100, subset='validation')",
+      "model.fit(train, validation_data=val, epochs=3)",
+    ].join("\n"),
+  );
+  const spec = a.runs[0]!.spec;
+  assert.equal(spec.batchSize, 100);
+  assert.equal(spec.trainSamples, 50000 - 10000);
+  assert.equal(spec.valSamples, 10000);
+});
+
+test("a keras.utils.Sequence passed to fit(): its own batches, so fit's default batch of 32 is not assumed", () => {
+  const a = snippet(
+    [
+      ...CIFAR_HEAD,
+      "class Batches(keras.utils.Sequence):",
+      "    def __init__(self, x, y, batch_size):",
+      "        super().__init__()",
+      "        self.x, self.y, self.batch_size = x, y, batch_size",
+      "    def __len__(self):",
+      "        return len(self.x) // self.batch_size",
+      "    def __getitem__(self, i):",
+      "        return self.x[i:i + 1], self.y[i:i + 1]",
+      "model.fit(Batches(x_train, y_train, 128), epochs=4)",
+    ].join("\n"),
+  );
+  const spec = a.runs[0]!.spec;
+  assert.equal(spec.batchSize, null);
+  assert.ok(
+    spec.unknowns.some((u) =>
+      /batch size of the tf\.data dataset or Sequence passed to fit\(\) is unknown/.test(u.message),
+    ),
+  );
+});

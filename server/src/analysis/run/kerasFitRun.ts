@@ -36,7 +36,7 @@ export function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
     // Keras draws a dataset's elements as batches; fit's batch_size default would be a guess.
     spec.unknowns.push({
       message:
-        "the batch size of the tf.data dataset passed to fit() is unknown (Keras uses the dataset's own batches, not fit's batch_size)",
+        "the batch size of the tf.data dataset or Sequence passed to fit() is unknown (Keras uses the batches it yields, not fit's batch_size)",
       range: e.range,
       hint: "pass a literal or a constant to .batch(); until then the per-step overhead is left out",
     });

@@ -22,7 +22,7 @@ import {
   toCategorical,
 } from "./training";
 import { gradientTape, optimizersModule } from "./customLoop";
-import { fromTensorSlices, imageDatasetFromDirectory, textDatasetFromDirectory } from "./tfData";
+import { fromTensorSlices, imageDataGenerator, imageDatasetFromDirectory, textDatasetFromDirectory } from "./tfData";
 
 const DATASETS = [
   "mnist",
@@ -108,6 +108,9 @@ function kerasModule(ip: Interp): Value {
         sequence,
         image_dataset_from_directory: imageDatasetFromDirectory,
         text_dataset_from_directory: textDatasetFromDirectory,
+        image: nativeModule("keras.preprocessing.image", { ImageDataGenerator: imageDataGenerator }, (attr) =>
+          opaque(`keras.preprocessing.image.${attr}`),
+        ),
       }),
       Sequential: k.Sequential,
       Model: k.Model,

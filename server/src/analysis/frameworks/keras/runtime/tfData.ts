@@ -1,8 +1,20 @@
 // tf.data pipelines (from_tensor_slices, image_dataset_from_directory and their batch/repeat/take
 // chain) and what Model.fit reads from its x / validation_data: samples, batch, endless or not.
 
+import type { Node } from "web-tree-sitter";
+import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeObject } from "../../../evaluate/nativeHelpers";
-import { asInt, asString, type NativeV, tensor, truthy, tuple, type Value } from "../../../evaluate/values";
+import {
+  asInt,
+  asNumber,
+  asString,
+  NONE,
+  type NativeV,
+  tensor,
+  truthy,
+  tuple,
+  type Value,
+} from "../../../evaluate/values";
 import type { Range } from "../../../types";
 import type { FitData } from "../../../evaluate/trace";
 import type { Shape } from "../kerasLayerSpec";
@@ -129,6 +141,9 @@ export function dataOf(v: Value | undefined): { samples: number | null; shapes: 
 export function fitData(v: Value | undefined, batch: number | null, steps: number | null): FitData {
   const p = pipelineOf(v);
   if (p) return { samples: p.samples, batch: p.batch, dataset: true, infinite: p.infinite === true, steps };
+  // An object of the script's own class (a keras.utils.Sequence, a generator class) yields whole
+  // batches of its own size: fit's batch_size does not apply, so neither does its default.
+  if (v?.k === "instance") return { samples: null, batch: null, dataset: true, infinite: false, steps };
   return { samples: dataOf(v).samples, batch, dataset: false, infinite: false, steps };
 }
 
@@ -166,3 +181,50 @@ export const textDatasetFromDirectory = fn("keras.utils.text_dataset_from_direct
   const make = () => pipeline({ samples: null, elements: [[]], batch });
   return asString(kw.get("subset")) === "both" ? tuple([make(), make()]) : make();
 });
+
+/** The images a flow_from_directory / flow_from_dataframe reads: (h, w, channels of color_mode). */
+function targetShape(kw: Map<string, Value>): Shape {
+  const size = kw.get("target_size");
+  const hw = size && (size.k === "tuple" || size.k === "list") ? size.items.map(asInt) : [256, 256];
+  const mode = asString(kw.get("color_mode")) ?? "rgb";
+  const channels = mode === "grayscale" ? 1 : mode === "rgba" ? 4 : mode === "rgb" ? 3 : null;
+  return [hw[0] ?? null, hw[1] ?? null, channels];
+}
+
+/**
+ * keras.preprocessing.image.ImageDataGenerator: its iterators are Sequences that fit() draws whole
+ * batches from (fit's batch_size does not apply), ⌈n / batch_size⌉ batches an epoch; batch_size
+ * defaults to 32 in flow and flow_from_directory (keras.io ImageDataGenerator API). With
+ * validation_split, subset="training" keeps the last n − ⌊n × split⌋ samples and "validation" the
+ * first ⌊n × split⌋ (NumpyArrayIterator).
+ */
+export const imageDataGenerator = fn("keras.preprocessing.image.ImageDataGenerator", (_ip, _args, genKw) => {
+  const split = asNumber(genKw.get("validation_split")) ?? 0;
+  const batchOf = (kw: Map<string, Value>, at: Value | undefined) =>
+    kw.has("batch_size") || at ? asInt(kw.get("batch_size") ?? at) : 32;
+  return nativeObject(
+    "keras.ImageDataGenerator",
+    {},
+    {
+      fit: () => NONE,
+      flow: (_ip2, _s, [x, _y, b], kw) => {
+        const d = dataOf(kw.get("x") ?? x);
+        let n = d.samples;
+        const subset = asString(kw.get("subset"));
+        if (n !== null && split > 0 && subset) {
+          const held = Math.floor(n * split);
+          n = subset === "validation" ? held : n - held;
+        } else if (split > 0 && subset) n = null;
+        return pipeline({ samples: n, elements: d.shapes, batch: batchOf(kw, b) });
+      },
+      flow_from_directory: (ip2, _s, _a, kw, node) => fromFiles(ip2, kw, node, "flow_from_directory"),
+      flow_from_dataframe: (ip2, _s, _a, kw, node) => fromFiles(ip2, kw, node, "flow_from_dataframe"),
+    },
+  );
+});
+
+function fromFiles(ip: Interp, kw: Map<string, Value>, node: Node | null, how: string): Value {
+  ip.note(`${how}: the number of images is unknown (files on disk)`, node, "add `# footprint: samples N`");
+  const batch = kw.has("batch_size") ? asInt(kw.get("batch_size")) : 32;
+  return pipeline({ samples: null, elements: [targetShape(kw)], batch });
+}
