@@ -181,3 +181,20 @@ test("a keras.utils.Sequence passed to fit(): its own batches, so fit's default 
     ),
   );
 });
+
+test("initial_epoch=history.epoch[-1]: the fine-tuning fit resumes at the first fit's last epoch", () => {
+  const fits = (callbacks: string) =>
+    snippet(
+      [
+        ...CIFAR_HEAD,
+        `history = model.fit(x_train, y_train, epochs=10${callbacks})`,
+        "model.fit(x_train, y_train, epochs=10 + 10, initial_epoch=history.epoch[-1])",
+      ].join("\n"),
+    ).runs.map((r) => r.spec.epochs);
+  // History.epoch = [0, …, 9] (0-based, appended per epoch of range(0, 10)); the second fit runs
+  // range(9, 20): 11 epochs (Keras Trainer.fit).
+  assert.deepEqual(fits(""), [10, 11]);
+  assert.deepEqual(fits(", callbacks=[keras.callbacks.ModelCheckpoint('m.keras')]"), [10, 11]);
+  // EarlyStopping may end the first fit sooner: where the second resumes is unknown, not guessed.
+  assert.deepEqual(fits(", callbacks=[keras.callbacks.EarlyStopping(patience=3)]"), [10, null]);
+});

@@ -11,6 +11,8 @@ import {
   asNumber,
   asString,
   builtin,
+  int,
+  list,
   type Kw,
   NONE,
   openKw,
@@ -160,26 +162,49 @@ function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): V
     (a, t) => ({ params: a.params + t.params, trainable: a.trainable + t.trainable }),
     { params: 0, trainable: 0 },
   );
+  // `fit(x, y, **fit_kwargs)` read at run time may set epochs: Keras's default of 1 is not known to apply.
+  const epochs = asInt(arg("epochs")) ?? (kw.has("epochs") || args.length > POS.epochs || openKw(kw) ? null : 1);
+  const initialEpoch = arg("initial_epoch") === undefined ? 0 : asInt(arg("initial_epoch"));
+  const callbacks = callbackNames(arg("callbacks"));
   ip.event(
     {
       kind: "kerasFit",
       modelId: st.id,
       paramsAtFit: atFit,
-      // `fit(x, y, **fit_kwargs)` read at run time may set epochs: Keras's default of 1 is not known to apply.
-      epochs: asInt(arg("epochs")) ?? (kw.has("epochs") || args.length > POS.epochs || openKw(kw) ? null : 1),
+      epochs,
       batchSize: train.dataset ? train.batch : batchArg,
       trainSamples: train.samples,
       valSamples: val?.samples ?? null,
-      callbacks: callbackNames(arg("callbacks")),
+      callbacks,
       train,
       val,
-      initialEpoch: arg("initial_epoch") === undefined ? 0 : asInt(arg("initial_epoch")),
+      initialEpoch,
       ...(val ? { validationFreq: validationFreq(arg("validation_freq")) } : {}),
       ...(openKw(kw) ? { fitOpen: openKw(kw) } : {}),
     },
     node,
   );
-  return nativeObject("History", {}, {});
+  return history(epochs, initialEpoch, callbacks, node);
+}
+
+/** Callbacks that never end training early (keras.callbacks); any other one may set stop_training. */
+const NEVER_STOP =
+  /^(ModelCheckpoint|ReduceLROnPlateau|TensorBoard|CSVLogger|LearningRateScheduler|ProgbarLogger|BackupAndRestore|History|RemoteMonitor)$/;
+
+/**
+ * The History fit returns. `history.epoch` lists the epochs it ran, 0-based (History.on_epoch_end
+ * appends each `epoch` of `range(initial_epoch, epochs)`), so `initial_epoch=history.epoch[-1]` in a
+ * second fine-tuning fit (keras.io's transfer-learning guide) resumes at the last one. Known only
+ * when no callback can stop the first fit early.
+ */
+function history(epochs: number | null, initial: number | null, callbacks: string[], node: Node | null): Value {
+  const ran =
+    epochs !== null && initial !== null && callbacks.every((c) => NEVER_STOP.test(c)) && epochs - initial <= 10_000
+      ? list(Array.from({ length: Math.max(0, epochs - initial) }, (_, i) => int(initial + i)))
+      : unknown("History.epoch: the epochs fit() ran (unknown, or a callback may stop it early)", node);
+  return nativeObject("History", {}, {}, (_self, name) =>
+    name === "epoch" ? ran : name === "history" ? unknown("History.history: metrics per epoch", node) : undefined,
+  );
 }
 
 /** Methods every keras.Model has. */
