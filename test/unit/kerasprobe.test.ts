@@ -198,3 +198,46 @@ test("initial_epoch=history.epoch[-1]: the fine-tuning fit resumes at the first 
   // EarlyStopping may end the first fit sooner: where the second resumes is unknown, not guessed.
   assert.deepEqual(fits(", callbacks=[keras.callbacks.EarlyStopping(patience=3)]"), [10, null]);
 });
+
+const LOOP_HEAD = [
+  "import tensorflow as tf",
+  "from tensorflow import keras",
+  "(x_train, y_train), _ = keras.datasets.cifar10.load_data()",
+  "ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(1000).batch(256)",
+  "model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(16, 3), keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10)])",
+  "optimizer = keras.optimizers.Adam()",
+  "def train_step(inputs):",
+  "    images, labels = inputs",
+  "    with tf.GradientTape() as tape:",
+  "        loss = tf.reduce_mean(model(images, training=True))",
+  "    grads = tape.gradient(loss, model.trainable_variables)",
+  "    optimizer.apply_gradients(zip(grads, model.trainable_variables))",
+];
+// Conv2D(16, 3) on 32×32×3: 30·30 positions × 27 × 16 = 388,800 MACs; Dense(10) on 16: 160 MACs.
+const LOOP_FWD = 2 * (30 * 30 * 27 * 16 + 16 * 10);
+
+test("custom loops: enumerate() over the dataset, and strategy.run(step, args=(batch,)) of a distributed loop", () => {
+  const plain = snippet(
+    [...LOOP_HEAD, "for epoch in range(5):", "    for step, batch in enumerate(ds):", "        train_step(batch)"].join(
+      "\n",
+    ),
+  );
+  const distributed = snippet(
+    [
+      ...LOOP_HEAD,
+      "strategy = tf.distribute.MirroredStrategy()",
+      "dist_ds = strategy.experimental_distribute_dataset(ds)",
+      "for epoch in range(5):",
+      "    for batch in dist_ds:",
+      "        strategy.run(train_step, args=(batch,))",
+    ].join("\n"),
+  );
+  for (const a of [plain, distributed]) {
+    assert.equal(a.runs.length, 1);
+    const r = a.runs[0]!;
+    assert.equal(r.spec.epochs, 5);
+    assert.equal(r.spec.trainSamples, 50000); // CIFAR-10 train split
+    assert.equal(r.spec.batchSize, 256);
+    assert.equal(r.trainFlops!.low, 3 * LOOP_FWD * 50000 * 5);
+  }
+});
