@@ -241,3 +241,27 @@ test("custom loops: enumerate() over the dataset, and strategy.run(step, args=(b
     assert.equal(r.trainFlops!.low, 3 * LOOP_FWD * 50000 * 5);
   }
 });
+
+test("CategoryEncoding and the TF 2.3–2.5 keras.layers.experimental.preprocessing path are modelled", () => {
+  const a = snippet(
+    [
+      "import tensorflow as tf",
+      "from tensorflow import keras",
+      "from tensorflow.keras import layers",
+      "cat_in = keras.Input(shape=(1,), dtype='int64')",
+      "num_in = keras.Input(shape=(5,))",
+      "img_in = keras.Input(shape=(32, 32, 3))",
+      "enc = layers.CategoryEncoding(num_tokens=12, output_mode='one_hot')(cat_in)",
+      "img = layers.experimental.preprocessing.Rescaling(1 / 255)(img_in)",
+      "img = layers.GlobalAveragePooling2D()(img)",
+      "x = layers.Concatenate()([enc, num_in, img])",
+      "out = layers.Dense(1)(layers.Dense(32)(x))",
+      "model = keras.Model([cat_in, num_in, img_in], out)",
+    ].join("\n"),
+  );
+  const m = a.models.find((x) => x.name === "model")!;
+  // one_hot on (1,) → (12,) (real Keras 3.15.1, see preprocessing.ts); concat 12 + 5 + 3 = 20;
+  // Dense(32) on 20: 20·32 + 32; Dense(1) on 32: 33.
+  assert.equal(m.params, 20 * 32 + 32 + 33);
+  assert.equal(m.forwardFlops, 2 * (20 * 32 + 32));
+});

@@ -1,6 +1,6 @@
 // keras.layers preprocessing and augmentation: Rescaling, Normalization (adapt() statistics are
-// non-trainable weights), TextVectorization (int ids), Resizing/CenterCrop/RandomCrop (change H×W),
-// Random* augmentations.
+// non-trainable weights), TextVectorization (int ids), CategoryEncoding, Resizing/CenterCrop/
+// RandomCrop (change H×W), Random* augmentations.
 
 import { ArgError, type KArgs, type KerasLayerSpec, REQUIRED, type Shape } from "../kerasLayerSpec";
 import {
@@ -70,6 +70,30 @@ const TextVectorization: KerasLayerSpec = {
   },
 };
 
+/**
+ * CategoryEncoding(num_tokens, output_mode): integer ids → one-hot / multi-hot / count vectors, no
+ * weights. "one_hot" adds a num_tokens axis, replacing a last axis of 1; "multi_hot" and "count"
+ * replace the last axis (keras/src/layers/preprocessing/category_encoding.py `compute_output_shape`;
+ * checked in real Keras 3.15.1: (1,) → (12), (3,) → (3, 12) one-hot and (12) multi-hot, (2, 1) → (2, 12)).
+ */
+const CategoryEncoding: KerasLayerSpec = {
+  signature: [
+    ["num_tokens", null],
+    ["output_mode", "multi_hot"],
+    ["sparse", false],
+    ["**kwargs", null],
+  ],
+  build: () => noWeights(),
+  call(a, inputs) {
+    const n = sizeArg(a, "num_tokens", "CategoryEncoding");
+    const s = single(inputs, "CategoryEncoding");
+    const mode = strArg(a, "output_mode", "CategoryEncoding");
+    if (s.length === 0) return { outputs: [[n]], macs: 0 };
+    if (mode === "one_hot" && s[s.length - 1] !== 1) return { outputs: [[...s, n]], macs: 0 };
+    return { outputs: [[...s.slice(0, -1), n]], macs: 0 };
+  },
+};
+
 /** A layer that sets the image's height and width (`Resizing(h, w)`, `CenterCrop(h, w)`). */
 function resizeTo(owner: string, extra: KerasLayerSpec["signature"]): KerasLayerSpec {
   const out = (a: KArgs, s: Shape): Shape => {
@@ -96,6 +120,7 @@ function passThrough(owner: string, signature: KerasLayerSpec["signature"]): Ker
 export const PREPROCESSING_LAYERS: Record<string, KerasLayerSpec> = {
   Normalization,
   TextVectorization,
+  CategoryEncoding,
   Rescaling: passThrough("Rescaling", [
     ["scale", REQUIRED],
     ["offset", 0.0],

@@ -77,6 +77,11 @@ function kerasModule(ip: Interp): Value {
     Lambda: lambdaClass(ip),
   };
   for (const f of Object.keys(MERGE_FUNCTIONS)) layerEntries[f] = mergeFunction(f);
+  // TF 2.3–2.5 spelled the preprocessing layers keras.layers.experimental.preprocessing.X.
+  const experimental = nativeModule("keras.layers.experimental.preprocessing", {}, (attr) => catalogClass(ip, attr));
+  layerEntries.experimental = nativeModule("keras.layers.experimental", { preprocessing: experimental }, (attr) =>
+    catalogClass(ip, attr),
+  );
   const layers = nativeModule("keras.layers", layerEntries, (attr) => catalogClass(ip, attr));
   const models = nativeModule("keras.models", { Sequential: k.Sequential, Model: k.Model });
   const datasets = nativeModule(
