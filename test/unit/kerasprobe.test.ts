@@ -265,3 +265,16 @@ test("CategoryEncoding and the TF 2.3–2.5 keras.layers.experimental.preprocess
   assert.equal(m.params, 20 * 32 + 32 + 33);
   assert.equal(m.forwardFlops, 2 * (20 * 32 + 32));
 });
+
+test("mixed precision through TF 2.1–2.3's experimental.set_policy and Keras 3's keras.config.set_dtype_policy", () => {
+  const precision = (line: string) =>
+    snippet([line, ...CIFAR_HEAD, "model.fit(x_train, y_train, epochs=1)"].join("\n")).runs[0]!.spec.precision;
+  assert.equal(
+    precision(
+      "from tensorflow.keras.mixed_precision import experimental as mp\nmp.set_policy(mp.Policy('mixed_float16'))",
+    ),
+    "fp16-mixed",
+  );
+  assert.equal(precision("import keras\nkeras.config.set_dtype_policy('mixed_bfloat16')"), "bf16-mixed");
+  assert.equal(precision(""), "fp32");
+});

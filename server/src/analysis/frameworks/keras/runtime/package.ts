@@ -96,7 +96,21 @@ function kerasModule(ip: Interp): Value {
     image_dataset_from_directory: imageDatasetFromDirectory,
     text_dataset_from_directory: textDatasetFromDirectory,
   });
-  const mixed = nativeModule("keras.mixed_precision", { set_global_policy: setGlobalPolicy, Policy: policyClass });
+  // TF 2.1–2.3 spelled it mixed_precision.experimental.set_policy; Keras 3 also keras.config.set_dtype_policy.
+  const experimentalMixed = nativeModule("keras.mixed_precision.experimental", {
+    set_policy: setGlobalPolicy,
+    Policy: policyClass,
+  });
+  const mixed = nativeModule("keras.mixed_precision", {
+    set_global_policy: setGlobalPolicy,
+    set_dtype_policy: setGlobalPolicy,
+    Policy: policyClass,
+    DTypePolicy: policyClass,
+    experimental: experimentalMixed,
+  });
+  const config = nativeModule("keras.config", { set_dtype_policy: setGlobalPolicy }, (attr) =>
+    opaque(`keras.config.${attr}`),
+  );
   const applications = applicationsModule();
   return nativeModule(
     "keras",
@@ -108,6 +122,7 @@ function kerasModule(ip: Interp): Value {
       optimizers: optimizersModule("keras.optimizers"),
       utils,
       mixed_precision: mixed,
+      config,
       applications,
       preprocessing: nativeModule("keras.preprocessing", {
         sequence,
