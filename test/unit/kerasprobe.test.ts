@@ -278,3 +278,32 @@ test("mixed precision through TF 2.1–2.3's experimental.set_policy and Keras 3
   assert.equal(precision("import keras\nkeras.config.set_dtype_policy('mixed_bfloat16')"), "bf16-mixed");
   assert.equal(precision(""), "fp32");
 });
+
+test("tfds.load splits (lists, slices, with_info) are tf.data pipelines sized from the TFDS catalog", () => {
+  const run = (lines: string[]) =>
+    snippet(
+      [
+        "import tensorflow as tf",
+        "import tensorflow_datasets as tfds",
+        "model = tf.keras.Sequential([tf.keras.Input((28, 28, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(10)])",
+        "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')",
+        ...lines,
+      ].join("\n"),
+    ).runs[0]!.spec;
+  // tensorflow.org/datasets/catalog/mnist: train 60,000, test 10,000.
+  const listed = run([
+    "(train, test), info = tfds.load('mnist', split=['train', 'test'], as_supervised=True, with_info=True)",
+    "train = train.shuffle(info.splits['train'].num_examples).batch(128)",
+    "model.fit(train, epochs=6, validation_data=test.batch(128))",
+  ]);
+  assert.deepEqual([listed.trainSamples, listed.valSamples, listed.batchSize], [60000, 10000, 128]);
+  // "train[:80%]" = round(0.8 × 60,000) = 48,000; "train[80%:]" the other 12,000 (TFDS split slicing).
+  const sliced = run([
+    "train, val = tfds.load('mnist', split=['train[:80%]', 'train[80%:]'], as_supervised=True)",
+    "model.fit(train.batch(64), epochs=1, validation_data=val.batch(64))",
+  ]);
+  assert.deepEqual([sliced.trainSamples, sliced.valSamples, sliced.batchSize], [48000, 12000, 64]);
+  // A dataset outside the table: the count is unknown, the batch still the pipeline's own.
+  const other = run(["ds = tfds.load('my_private_set', split='train', as_supervised=True)", "model.fit(ds.batch(32))"]);
+  assert.deepEqual([other.trainSamples, other.batchSize], [null, 32]);
+});

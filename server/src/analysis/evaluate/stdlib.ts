@@ -23,6 +23,7 @@ import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
 import type { Interp } from "./interp";
 import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
+import { tfdsRoot } from "../frameworks/keras/runtime/tfds";
 import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
 import { datetimeModule } from "./stdlibDatetime";
@@ -229,6 +230,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     timm: () => timmRoot(ip),
     keras: () => kerasRoot(ip),
     tensorflow: () => tensorflowRoot(ip),
+    tensorflow_datasets: () => tfdsRoot(),
     transformers: () => transformersRoot(ip),
     datasets: () => datasetsRoot(),
     trl: () => trlRoot(ip),
