@@ -307,3 +307,40 @@ test("tfds.load splits (lists, slices, with_info) are tf.data pipelines sized fr
   const other = run(["ds = tfds.load('my_private_set', split='train', as_supervised=True)", "model.fit(ds.batch(32))"]);
   assert.deepEqual([other.trainSamples, other.batchSize], [null, 32]);
 });
+
+test("a keras-tuner search is one fit per trial, the hypermodel at keras-tuner's defaults; the best model stays unknown", () => {
+  const tuner = (ctor: string) =>
+    snippet(
+      [
+        "import keras",
+        "import keras_tuner as kt",
+        "(x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()",
+        "def build_model(hp):",
+        "    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten()])",
+        "    model.add(keras.layers.Dense(hp.Int('units', min_value=32, max_value=512, step=32), activation='relu'))",
+        "    model.add(keras.layers.Dense(10))",
+        "    model.compile(optimizer=keras.optimizers.Adam(hp.Choice('lr', [1e-2, 1e-3])), loss='mse')",
+        "    return model",
+        `tuner = kt.${ctor}`,
+        "tuner.search(x_train, y_train, epochs=10, validation_split=0.2)",
+        "best = tuner.hypermodel.build(tuner.get_best_hyperparameters(num_trials=1)[0])",
+        "best.fit(x_train, y_train, epochs=30)",
+      ].join("\n"),
+    );
+  const a = tuner("RandomSearch(build_model, objective='val_loss', max_trials=20, executions_per_trial=2)");
+  assert.equal(a.runs.length, 2);
+  const [search, final] = a.runs;
+  // hp.Int's default is min_value (keras-tuner HyperParameters.Int): Dense(32) on 784 + Dense(10) on 32.
+  const macs = 784 * 32 + 32 * 10;
+  assert.equal(search!.spec.forwardFlops, 2 * macs);
+  assert.equal(search!.spec.trials, 20 * 2);
+  assert.equal(search!.spec.trainSamples, 48000); // validation_split 0.2 of Fashion-MNIST's 60,000
+  assert.equal(search!.trainFlops!.low, 40 * 10 * (3 * 48000 + 12000) * 2 * macs);
+  // The best hyperparameters are only known after the search: that model is not sized.
+  assert.equal(final!.spec.forwardFlops, null);
+  assert.equal(final!.trainFlops, null);
+  // Hyperband's trial count comes from its brackets: unknown, said on the run.
+  const hb = tuner("Hyperband(build_model, objective='val_loss', max_epochs=10, factor=3)").runs[0]!.spec;
+  assert.equal(hb.trials, 1);
+  assert.ok(hb.unknowns.some((u) => /keras-tuner trials is unknown/.test(u.message)));
+});

@@ -23,6 +23,7 @@ import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
 import type { Interp } from "./interp";
 import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
+import { kerasTunerRoot } from "../frameworks/keras/runtime/kerasTuner";
 import { tfdsRoot } from "../frameworks/keras/runtime/tfds";
 import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
@@ -231,6 +232,8 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     keras: () => kerasRoot(ip),
     tensorflow: () => tensorflowRoot(ip),
     tensorflow_datasets: () => tfdsRoot(),
+    keras_tuner: () => kerasTunerRoot(),
+    kerastuner: () => kerasTunerRoot(),
     transformers: () => transformersRoot(ip),
     datasets: () => datasetsRoot(),
     trl: () => trlRoot(ip),

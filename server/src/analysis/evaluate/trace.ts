@@ -128,6 +128,8 @@ export type TraceEvent =
       fitOpen?: string;
       /** The model's weights and trainable weights when this fit() ran (`base.trainable` may change later). */
       paramsAtFit?: { params: number; trainable: number };
+      /** The fit of a keras-tuner search: repeated once per trial (null: the trial count is unknown). */
+      tuner?: { trials: number | null; how: string };
     })
   | (EventBase & {
       kind: "hfTrainer";

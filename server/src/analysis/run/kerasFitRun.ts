@@ -50,6 +50,15 @@ export function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   if (e.callbacks.some((c) => /EarlyStopping/.test(c)))
     spec.evidence.push("EarlyStopping callback: the epoch count is an upper bound");
   trainableAtFit(spec, e);
+  if (e.tuner && e.tuner.trials !== null) {
+    spec.trials *= e.tuner.trials;
+    spec.evidence.push(`×${e.tuner.trials} trials: ${e.tuner.how}`);
+  } else if (e.tuner)
+    spec.unknowns.push({
+      message: `the number of keras-tuner trials is unknown (${e.tuner.how}): priced as one trial`,
+      range: e.range,
+      hint: "pass max_trials= to the tuner",
+    });
   const pr = precisionOf(facts, [e], e.modelId === null ? [] : [e.modelId]);
   spec.precision = pr.precision;
   if (pr.evidence) spec.evidence.push(pr.evidence);

@@ -27,6 +27,7 @@ import type { Precision } from "../../../types";
 import { findDataset } from "../../../run/datasetCatalog";
 import { ensureState } from "./classes";
 import { dataOf, fitData } from "./tfData";
+import { tunerSearch } from "./kerasTuner";
 import { modelLayers } from "./models";
 import { kerasTensor } from "./tensors";
 
@@ -171,6 +172,7 @@ function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): V
       kind: "kerasFit",
       modelId: st.id,
       paramsAtFit: atFit,
+      ...(tunerSearch(ip) ? { tuner: tunerSearch(ip) } : {}),
       epochs,
       batchSize: train.dataset ? train.batch : batchArg,
       trainSamples: train.samples,
