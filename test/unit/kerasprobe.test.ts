@@ -344,3 +344,21 @@ test("a keras-tuner search is one fit per trial, the hypermodel at keras-tuner's
   assert.equal(hb.trials, 1);
   assert.ok(hb.unknowns.some((u) => /keras-tuner trials is unknown/.test(u.message)));
 });
+
+test("validation_split keeps floor(N × (1.0 − split)) samples for training, in Python's float arithmetic", () => {
+  const spec = snippet(
+    [
+      "import numpy as np",
+      "import keras",
+      "x = np.zeros((1000, 8))",
+      "y = np.zeros((1000,))",
+      "model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])",
+      "model.compile(optimizer='adam', loss='mse')",
+      "model.fit(x, y, epochs=1, validation_split=0.33)",
+    ].join("\n"),
+  ).runs[0]!.spec;
+  // keras/src/trainers/data_adapters/array_slicing.py: split_at = int(math.floor(1000 * (1.0 - 0.33))); in
+  // IEEE doubles 1.0 − 0.33 = 0.6699999999999999, so split_at = 669 (Python prints the same), not 670.
+  assert.equal(spec.trainSamples, 669);
+  assert.equal(spec.valSamples, 331);
+});

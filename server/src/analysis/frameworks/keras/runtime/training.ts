@@ -147,7 +147,8 @@ function fit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): V
   const valData = arg("validation_data");
   let val: FitData | null = null;
   if (train.samples !== null && split > 0 && !train.dataset) {
-    // Keras keeps the first int(N × (1 − split)) samples for training.
+    // Keras keeps the first floor(N × (1.0 − split)) samples for training, in the same float
+    // arithmetic (keras/src/trainers/data_adapters/array_slicing.py train_validation_split, 3.15.1).
     const kept = Math.floor(train.samples * (1 - split));
     val = { ...train, samples: train.samples - kept, steps: null };
     train.samples = kept;
