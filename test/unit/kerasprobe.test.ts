@@ -362,3 +362,16 @@ test("validation_split keeps floor(N × (1.0 − split)) samples for training, i
   assert.equal(spec.trainSamples, 669);
   assert.equal(spec.valSamples, 331);
 });
+
+test(".batch(b, drop_remainder=True) drops the last partial batch: ⌊n / b⌋ × b samples an epoch", () => {
+  const spec = snippet(
+    [
+      ...CIFAR_HEAD,
+      "import tensorflow as tf",
+      "ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(96, drop_remainder=True)",
+      "model.fit(ds, epochs=1)",
+    ].join("\n"),
+  ).runs[0]!.spec;
+  // CIFAR-10's 50,000 training images: ⌊50,000 / 96⌋ = 520 full batches = 49,920 samples.
+  assert.equal(spec.trainSamples, 520 * 96);
+});

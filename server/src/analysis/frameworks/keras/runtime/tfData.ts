@@ -42,12 +42,14 @@ export function pipeline(p: Pipeline): NativeV {
     "tf.data.Dataset",
     { pipeline: p },
     {
-      batch: (_ip, _s, [b, drop], kw) =>
-        same({
-          batch: asInt(kw.get("batch_size") ?? b),
-          dropRemainder:
-            (kw.get("drop_remainder") ?? drop)?.k === "bool" && truthy(kw.get("drop_remainder") ?? drop!) === true,
-        }),
+      batch: (_ip, _s, [b, drop], kw) => {
+        const size = asInt(kw.get("batch_size") ?? b);
+        const d = kw.get("drop_remainder") ?? drop;
+        const dropRemainder = d?.k === "bool" && truthy(d) === true;
+        // drop_remainder=True drops the last partial batch: ⌊n / b⌋ batches of b (tf.data Dataset.batch).
+        const samples = dropRemainder && size && p.samples !== null ? Math.floor(p.samples / size) * size : p.samples;
+        return same({ batch: size, dropRemainder, samples });
+      },
       shuffle: () => same({}),
       prefetch: () => same({}),
       cache: () => same({}),
