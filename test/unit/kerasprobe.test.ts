@@ -375,3 +375,22 @@ test(".batch(b, drop_remainder=True) drops the last partial batch: ⌊n / b⌋ �
   // CIFAR-10's 50,000 training images: ⌊50,000 / 96⌋ = 520 full batches = 49,920 samples.
   assert.equal(spec.trainSamples, 520 * 96);
 });
+
+test("a LossScaleOptimizer's minimize(loss, vars, tape=tape) is still the training step of a mixed-precision loop", () => {
+  const a = snippet(
+    [
+      ...LOOP_HEAD,
+      "keras.mixed_precision.set_global_policy('mixed_float16')",
+      "opt = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.Adam())",
+      "for images, labels in ds.take(50):",
+      "    with tf.GradientTape() as tape:",
+      "        loss = tf.reduce_mean(model(images, training=True))",
+      "    opt.minimize(loss, model.trainable_variables, tape=tape)",
+    ].join("\n"),
+  );
+  assert.equal(a.runs.length, 1);
+  const r = a.runs[0]!;
+  assert.equal(r.spec.precision, "fp16-mixed");
+  assert.equal(r.spec.trainSamples, 50 * 256); // take(50) batches of 256
+  assert.equal(r.trainFlops!.low, 3 * LOOP_FWD * 50 * 256);
+});

@@ -55,6 +55,15 @@ function optimizer(name: string): NativeV {
 }
 
 /**
+ * mixed_precision.LossScaleOptimizer(inner): scales the loss and unscales the gradients around the
+ * inner optimizer; its apply_gradients / minimize are still the step.
+ */
+export const lossScaleOptimizer = fn("keras.mixed_precision.LossScaleOptimizer", (_ip, [inner], kw) => {
+  const opt = kw.get("inner_optimizer") ?? inner;
+  return opt?.k === "native" && opt.type.startsWith("keras.optimizers.") ? opt : optimizer("LossScaleOptimizer");
+});
+
+/**
  * keras.optimizers: every class (Adam, SGD, AdamW…) builds an optimizer object; `legacy` and
  * `experimental` hold the same classes; schedules and the rest stay opaque (compile() ignores them).
  */

@@ -21,7 +21,7 @@ import {
   setGlobalPolicy,
   toCategorical,
 } from "./training";
-import { gradientTape, optimizersModule } from "./customLoop";
+import { gradientTape, lossScaleOptimizer, optimizersModule } from "./customLoop";
 import { fromTensorSlices, imageDataGenerator, imageDatasetFromDirectory, textDatasetFromDirectory } from "./tfData";
 
 const DATASETS = [
@@ -106,6 +106,7 @@ function kerasModule(ip: Interp): Value {
     set_dtype_policy: setGlobalPolicy,
     Policy: policyClass,
     DTypePolicy: policyClass,
+    LossScaleOptimizer: lossScaleOptimizer,
     experimental: experimentalMixed,
   });
   const config = nativeModule("keras.config", { set_dtype_policy: setGlobalPolicy }, (attr) =>
