@@ -89,3 +89,21 @@ test("HfArgumentParser.parse_dict: the dict's keys reach both the script's datac
   assert.ok(spec.params !== null && small !== null && spec.params > small, "t5-base from the dict, not t5-small");
   assert.ok(!(a.unknowns ?? []).some((u) => /HfArgumentParser/.test(u.message)));
 });
+
+test("HfArgumentParser.parse_json_file: a JSON file in the workspace is read like parse_dict", () => {
+  const text = read("seq2seq_hfargparser.py").replace(
+    "parser.parse_args_into_dataclasses()",
+    'parser.parse_json_file(json_file="args/t5_base.json")',
+  );
+  const json = '{"model_name": "t5-base", "num_train_epochs": 7, "per_device_train_batch_size": 4, "bf16": true}';
+  const workspace = { roots: ["/w"], readFile: (p: string) => (p === "/w/args/t5_base.json" ? json : null) };
+  const a = analyzer.analyze({ path: "/w/train.py", text, settings: DEFAULT_SETTINGS, workspace }).analysis;
+  const { spec } = a.runs[0];
+  assert.equal(spec.epochs, 7);
+  assert.equal(spec.batchSize, 4);
+  assert.equal(spec.precision, "bf16-mixed");
+  assert.ok(a.notices.some((n) => n.includes("HfArgumentParser.parse_json_file reads args/t5_base.json")));
+  // Without the file the launch-time note stays.
+  const missing = analyze(text);
+  assert.ok((missing.unknowns ?? []).some((u) => /HfArgumentParser\.parse_json_file/.test(u.message)));
+});

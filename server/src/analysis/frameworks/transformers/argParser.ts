@@ -1,11 +1,14 @@
 // transformers.HfArgumentParser: fills the script's dataclasses (its own and TrainingArguments)
 // from the command line, a JSON/YAML file or a dict. A static analysis has no command line, so
 // each dataclass is built with its defaults — the configuration as written — plus what a dict
-// literal passed to parse_dict states, and a note says the launch command may change the schedule.
+// literal passed to parse_dict, or a workspace file passed to parse_json_file/parse_yaml_file,
+// states; a note says the launch command may change the schedule.
 import type { Node } from "web-tree-sitter";
 import { callValue } from "../../evaluate/calls/call";
 import type { Interp } from "../../evaluate/interp";
+import { findConfigFile, loadConfig } from "../../evaluate/configFiles";
 import { fn, nativeObject } from "../../evaluate/nativeHelpers";
+import { pathText } from "../../evaluate/stdlibPaths";
 import { type Kw, tuple, type Value } from "../../evaluate/values";
 
 const CLI_HINT =
@@ -29,13 +32,21 @@ export function hfArgumentParserClass(): Value {
       ip.note(`HfArgumentParser.${how}: arguments given at launch are not in the script`, node, CLI_HINT);
       return build(ip, node);
     };
+    // A JSON/YAML file the workspace holds is read as data, like parse_dict (evaluate/configFiles.ts).
+    const fromFile =
+      (how: string, key: string) => (ip: Interp, me: unknown, args: Value[], kw: Kw, node: Node | null) => {
+        const name = pathText(args[0] ?? kw.get(key));
+        const file = name ? findConfigFile(ip, name) : null;
+        const dict = file ? loadConfig(ip, file, node, `HfArgumentParser.${how}`) : null;
+        return dict?.k === "dict" ? build(ip, node, dict) : fromOutside(how)(ip, me, args, kw, node);
+      };
     return nativeObject(
       "transformers.HfArgumentParser",
       {},
       {
         parse_args_into_dataclasses: fromOutside("parse_args_into_dataclasses"),
-        parse_json_file: fromOutside("parse_json_file"),
-        parse_yaml_file: fromOutside("parse_yaml_file"),
+        parse_json_file: fromFile("parse_json_file", "json_file"),
+        parse_yaml_file: fromFile("parse_yaml_file", "yaml_file"),
         parse_dict: (ip, _me, [dict], _kw, node) => build(ip, node, dict),
       },
     );
