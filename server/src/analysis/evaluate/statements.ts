@@ -4,6 +4,7 @@ import type { Stmt } from "./ast";
 import { assignTarget } from "./assign";
 import { callMethod } from "./calls/call";
 import { defineClass } from "./classes";
+import { hoistPending, parkReturn, type ReturnState, resolveReturn } from "./earlyReturn";
 import { execDelete } from "./deleteStmt";
 import { evalExpr } from "./expressions";
 import { defineFunction } from "./functions";
@@ -22,9 +23,8 @@ export const RETURN = 3;
 export const RAISE = 4;
 export type Completion = 0 | 1 | 2 | 3 | 4;
 
-export interface FrameResult {
-  ret: Value;
-}
+/** The returned value and the returns parked under undecided conditions (earlyReturn.ts). */
+export type FrameResult = ReturnState;
 
 export function execBlock(ip: Interp, body: Stmt[], s: Scope, frame: FrameResult): Completion {
   for (const st of body) {
@@ -166,6 +166,7 @@ function execUndecidedIf(
   frame: FrameResult,
   attrs: AttrChoices,
 ): Completion {
+  const cond = st.cond.node;
   const before = new Map(s.vars);
   const thenFrame: FrameResult = { ret: NONE };
   const c1 = execBlock(ip, st.body, s, thenFrame);
@@ -174,11 +175,13 @@ function execUndecidedIf(
   // before the training step).
   attrs.settle = c1 !== RAISE && !(st.orelse.length === 0 && (c1 === BREAK || c1 === CONTINUE));
   attrs.branch = 1;
+  if (c1 === RETURN) thenFrame.ret = resolveReturn(ip, thenFrame);
+  else hoistPending(thenFrame, frame);
   if (st.orelse.length === 0 && (c1 === BREAK || c1 === CONTINUE)) return NORMAL;
   if (st.orelse.length === 0 && c1 !== RAISE && c1 !== RETURN) {
     for (const [k, v] of s.vars) {
       const old = before.get(k);
-      if (old) s.vars.set(k, undecidedChoice(ip, st.cond.node, k, v, old));
+      if (old) s.vars.set(k, undecidedChoice(ip, cond, k, v, old));
     }
     return mergeCompletion(c1, NORMAL);
   }
@@ -187,32 +190,43 @@ function execUndecidedIf(
   for (const [k, v] of before) s.vars.set(k, v);
   const elseFrame: FrameResult = { ret: NONE };
   const c2 = execBlock(ip, st.orelse, s, elseFrame);
+  if (c2 === RETURN) elseFrame.ret = resolveReturn(ip, elseFrame);
+  else hoistPending(elseFrame, frame);
   if (c2 === RAISE) attrs.settle = false;
   if (c1 === RAISE) {
     frame.ret = elseFrame.ret;
     return c2;
   }
+  if (c1 === RETURN && c2 === RETURN) {
+    // Both paths return (a model factory's `if name == "big": return BigNet() else: return SmallNet()`).
+    frame.ret = undecidedChoice(ip, cond, "the value returned", thenFrame.ret, elseFrame.ret);
+    return RETURN;
+  }
+  if (c1 === RETURN) {
+    // `if <undecided>: return X` with no else (or an else that goes on): X is one outcome, the rest of the
+    // block, run with the other path's names, the other. A raising other path leaves X the only one.
+    if (c2 === RAISE) {
+      frame.ret = thenFrame.ret;
+      return RETURN;
+    }
+    parkReturn(frame, cond, thenFrame.ret, true);
+    return c2;
+  }
+  if (c2 === RETURN) {
+    s.vars.clear();
+    for (const [k, v] of thenVars) s.vars.set(k, v);
+    parkReturn(frame, cond, elseFrame.ret, false);
+    return c1;
+  }
   if (c2 !== RAISE) {
     for (const [k, v] of thenVars) {
       const other = s.vars.get(k);
       if (other === undefined || (other.k === "unknown" && v.k !== "unknown")) s.vars.set(k, v);
-      else if (v.k !== "unknown" && other !== v) s.vars.set(k, undecidedChoice(ip, st.cond.node, k, v, other));
+      else if (v.k !== "unknown" && other !== v) s.vars.set(k, undecidedChoice(ip, cond, k, v, other));
     }
   } else {
     s.vars.clear();
     for (const [k, v] of thenVars) s.vars.set(k, v);
-  }
-  if (c1 === RETURN) {
-    // Both paths return (a model factory's `if name == "big": return BigNet() else: return SmallNet()`).
-    frame.ret =
-      c2 === RETURN
-        ? undecidedChoice(ip, st.cond.node, "the value returned", thenFrame.ret, elseFrame.ret)
-        : thenFrame.ret;
-    return RETURN;
-  }
-  if (c2 === RETURN) {
-    frame.ret = elseFrame.ret;
-    return RETURN;
   }
   return mergeCompletion(c1, c2 === RAISE ? NORMAL : c2);
 }

@@ -8,7 +8,8 @@ import { instantiate } from "../classes";
 import { evalExpr } from "../expressions";
 import type { Interp } from "../interp";
 import { Scope } from "../scope";
-import { execBlock, type FrameResult } from "../statements";
+import { resolveReturn } from "../earlyReturn";
+import { execBlock, type FrameResult, RAISE } from "../statements";
 import { type FuncV, type Kw, NONE, unknown, type Value } from "../values";
 import { bindParams } from "./binding";
 
@@ -92,8 +93,8 @@ export function callFunction(ip: Interp, f: FuncV, args: Value[], kw: Kw, node: 
   try {
     if (!Array.isArray(f.body)) return evalExpr(ip, f.body as Expr, scope);
     const frame: FrameResult = { ret: NONE };
-    execBlock(ip, f.body as Stmt[], scope, frame);
-    return frame.ret;
+    const c = execBlock(ip, f.body as Stmt[], scope, frame);
+    return resolveReturn(ip, frame, c !== RAISE);
   } finally {
     ip.funcStack.pop();
     if (pushFrame) ip.frames.pop();
