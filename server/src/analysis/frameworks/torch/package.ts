@@ -82,6 +82,7 @@ const SUBMODULES = new Set([
   "torch.utils.data.distributed",
   "torch.cuda",
   "torch.cuda.amp",
+  "torch.fft",
   "torch.amp",
   "torch.cpu",
   "torch.cpu.amp",

@@ -4,6 +4,7 @@
 import type { FunctionSpec } from "../layerSpec";
 import { registerCreation } from "./creation";
 import { registerElementwise } from "./elementwise";
+import { registerFft } from "./fft";
 import { registerInplace } from "./fnUtils";
 import { registerIndexing } from "./indexing";
 import { registerLayoutOps } from "./layoutOps";
@@ -26,6 +27,7 @@ function build(): Record<string, FunctionSpec> {
   registerCreation(table);
   registerReductions(table);
   registerIndexing(table);
+  registerFft(table);
   // Last: derives the `_` variants of everything registered above.
   registerInplace(table);
   return table;
