@@ -128,6 +128,32 @@ model = build(cfg)
     assert.match(m.unknowns[0]!.message, /Small .* or Big .*; counted as Small/);
   });
 
+  test("an activation factory that may fall through to None keeps an exact count", async () => {
+    const r = await analyse(`
+def activation(name):
+    if name == "relu":
+        return nn.ReLU()
+    if name == "gelu":
+        return nn.GELU()
+
+class Head(nn.Module):
+    def __init__(self, act):
+        super().__init__()
+        self.fc = nn.Linear(100, 10)
+        self.act = activation(act)
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+model = Head(cfg["act"])
+model(torch.randn(4, 100))
+`);
+    const m = model(r.facts, "model");
+    assert.equal(m.params, SMALL);
+    assert.equal(m.paramsInexact, undefined);
+    assert.match(m.unknowns.map((u) => u.message).join("\n"), /the value returned is ReLU .* or GELU/);
+  });
+
   test("a decided condition (an argparse default) stays exact", async () => {
     const r = await analyse(`
 import argparse

@@ -43,7 +43,8 @@ export function undecidedChoice(
     const kept = ma ?? mb!;
     const other = ma ? mb : null;
     if (other && signature(kept, true) === signature(other, true)) return ma ? a : b;
-    const paramsDiffer = !other || signature(kept, false) !== signature(other, false);
+    // A parameter-free module against nothing (`return nn.ReLU()` or fall through to None) keeps the count.
+    const paramsDiffer = other ? signature(kept, false) !== signature(other, false) : paramCount(kept) > 0;
     const desc = (m: ModuleState | null, v: Value) =>
       m ? `${m.className} (${thousands(paramCount(m))} parameters)` : v === b && !given ? "not set" : kind(v);
     const text = ma ? both(desc(ma, a), desc(mb, b)) : both(desc(mb, b), desc(null, a));
