@@ -48,6 +48,8 @@ export interface OracleCase {
   trainableParams: number;
   inputs: OracleInput[] | null;
   forwardMacs: number | null;
+  /** MACs per forward call that do not scale with the batch (cases marked perCallOps only). */
+  perCallMacs?: number;
   published?: string;
   profilerFlopsRatio?: number | null;
   layers: OracleLayer[];

@@ -80,6 +80,17 @@ describe("models against real PyTorch", () => {
           `forward FLOPs ${got.forwardFlops} vs oracle ${row.expectedFlops} (error ${((err ?? 0) * 100).toFixed(2)}%, input ${JSON.stringify(got.inputShape)} from ${got.inputShapeSource})`,
         );
       }
+      // Products of weights alone run once per forward call: the oracle measures them only for cases
+      // marked perCallOps (torch_oracle.py), so the analyzer finding some elsewhere means a case to mark.
+      if (oc.perCallMacs !== undefined) {
+        const err = relativeError(got.perCallFlops ?? 0, 2 * oc.perCallMacs);
+        assert.ok(
+          err !== null && err <= FLOPS_TOLERANCE,
+          `per-call FLOPs ${got.perCallFlops} vs oracle ${2 * oc.perCallMacs}`,
+        );
+      } else if (row.expectedFlops !== null) {
+        assert.equal(got.perCallFlops, undefined, "weight-only products found: mark the case perCallOps in cases.json");
+      }
     });
   }
 });

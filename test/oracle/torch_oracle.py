@@ -6,6 +6,9 @@ expression is evaluated in that module to get the model, and then:
 - params / trainable: sum over named_parameters() (tied weights counted once, as torch reports them);
 - forward MACs per sample: torch_counter.count_forward on a batch of 2 in eval mode with grad enabled
   (so MultiheadAttention/TransformerEncoderLayer take their ordinary, decomposed path), divided by 2;
+  a case marked "perCallOps" (its forward multiplies weights by weights, e.g. a LoRA merge B @ A) is also
+  counted on a batch of 4: per sample is the slope (M4 - M2) / 2 and perCallMacs the rest, M2 - 2 x slope,
+  the MACs that run once per forward call whatever the batch;
 - per-layer: each module that owns parameters or ran MACs itself (own params with tied weights at
   their first owner, own MACs per sample, calls);
 - a cross-check against torch.profiler(with_flops=True), recorded for the docs, never a gate.
@@ -105,13 +108,13 @@ def import_fixture(rel: str):
     return module
 
 
-def make_inputs(specs: List[Dict[str, Any]]) -> List[torch.Tensor]:
+def make_inputs(specs: List[Dict[str, Any]], batch: int = BATCH) -> List[torch.Tensor]:
     gen = torch.Generator().manual_seed(0)
     out = []
     for s in specs:
         # batchDim 1: a sequence-first input, (sequence, batch, ...), as batch_first=False layers read it.
         at = int(s.get("batchDim", 0))
-        shape = [*s["shape"][:at], BATCH, *s["shape"][at:]]
+        shape = [*s["shape"][:at], batch, *s["shape"][at:]]
         if s.get("dtype") == "long":
             out.append(torch.randint(0, int(s["high"]), shape, generator=gen))
         else:
@@ -144,6 +147,28 @@ def profiler_flops(model: torch.nn.Module, inputs: List[torch.Tensor]) -> Option
         return None
 
 
+def split_per_call(case: Dict[str, Any], model: torch.nn.Module, at2: Any) -> Any:
+    """Counts again on a batch of 4; returns the batch-2 count with the per-call MACs taken out (so it is
+    2 x the per-sample slope) and the per-call MACs by module path ("*total*" for the whole forward)."""
+    inputs4 = make_inputs(case["inputs"], 2 * BATCH)
+    with torch.enable_grad():
+        at4 = count_forward(model, lambda: model(*inputs4))
+
+    def split(m2: int, m4: int) -> Any:
+        slope = (m4 - m2) // BATCH  # per sample; (m4 - m2) is BATCH more samples
+        assert slope * BATCH == m4 - m2, f"{case['id']}: MACs not linear in the batch"
+        return slope * BATCH, m2 - slope * BATCH
+
+    per_call: Dict[str, int] = {}
+    at2.total_macs, per_call["*total*"] = split(at2.total_macs, at4.total_macs)
+    for op in at2.by_op:
+        at2.by_op[op], _ = split(at2.by_op[op], at4.by_op.get(op, 0))
+    for path, rec in at2.modules.items():
+        rec4 = at4.modules.get(path)
+        rec.own_macs, per_call[path] = split(rec.own_macs, rec4.own_macs if rec4 else 0)
+    return at2, per_call
+
+
 def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
     torch.manual_seed(0)
     module = import_fixture(case["file"])
@@ -172,10 +197,16 @@ def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
 
     model.eval()
     counted = None
+    # Module path -> MACs per forward call that do not scale with the batch ("perCallOps" cases only).
+    per_call: Dict[str, int] = {}
     if case["inputs"] is not None:
         inputs = make_inputs(case["inputs"])
         with torch.enable_grad():
             counted = count_forward(model, lambda: model(*inputs))
+        whole = counted.total_macs  # what the profiler sees: per-call MACs included
+        if case.get("perCallOps"):
+            counted, per_call = split_per_call(case, model, counted)
+            result["perCallMacs"] = per_call.pop("*total*")
         assert counted.total_macs % BATCH == 0, f"{case['id']}: MACs not divisible by the batch"
         result["forwardMacs"] = counted.total_macs // BATCH
         result["macsByOp"] = {k: v // BATCH for k, v in sorted(counted.by_op.items())}
@@ -183,7 +214,7 @@ def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
             with torch.enable_grad():  # same path as the count (no fused no-grad attention kernels)
                 prof = profiler_flops(model, inputs)
             result["profilerFlopsRatio"] = (
-                round(prof / (2 * counted.total_macs), 4) if prof is not None and counted.total_macs else None
+                round(prof / (2 * whole), 4) if prof is not None and whole else None
             )
 
     for path, mod in model.named_modules():
@@ -200,6 +231,7 @@ def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
                 "trainableParams": own["trainable"],
                 "macs": macs,
                 "calls": rec.calls if rec else 0,
+                **({"perCallMacs": per_call[path]} if per_call.get(path) else {}),
                 "inputShape": rec.input_shape[1:] if rec and rec.input_shape else None,
                 "outputShape": rec.output_shape[1:] if rec and rec.output_shape else None,
             }

@@ -48,6 +48,11 @@ export interface LayerCost {
   macs: number | null;
   /** The part of `macs` run as convolutions, when any (PyTorch runs those in TF32 by default). */
   convMacs?: number;
+  /**
+   * MACs of products of weights alone (a LoRA merge `B @ A`, a factorised `U @ V.T`): run once per forward
+   * call whatever the batch, so not in `macs`. Absent = none.
+   */
+  perCallMacs?: number;
   /** Times this layer ran in one forward pass (0 when the forward was not traced). */
   calls: number;
 }
@@ -79,6 +84,11 @@ export interface ModelCost {
    * recomputed during backward: training pays them once more. Absent = none.
    */
   recomputedFlops?: number;
+  /**
+   * Forward FLOPs that do not depend on the input (products of parameters and buffers alone): run once per
+   * forward call, whatever the batch, so not in `forwardFlops` (per sample). Absent = none.
+   */
+  perCallFlops?: number;
   /**
    * Trainable parameters of layers whose forward runs only under torch.no_grad inside the model's own
    * forward (a linear probe's encoder): they get no gradient, so training prices them as frozen. Absent = none.
@@ -147,6 +157,8 @@ export interface RunSpec {
   trials: number;
   /** Forward cost of the model per sample, and the trainable fraction (frozen parts skip weight grads). */
   forwardFlops: number | null;
+  /** Forward FLOPs per model call that do not scale with the batch (ModelCost.perCallFlops); absent = none. */
+  perCallFlops?: number;
   params: number | null;
   trainableParams: number | null;
   /**

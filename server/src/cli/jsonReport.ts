@@ -37,6 +37,7 @@ function modelJson(m: ModelCost) {
     framework: m.framework,
     forwardMacs: m.forwardMacs,
     inputShapeSource: m.inputShapeSource,
+    ...(m.perCallFlops ? { perCallFlops: m.perCallFlops } : {}),
     layers: m.layers.map(layerJson),
   };
 }

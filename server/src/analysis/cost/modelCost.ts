@@ -118,6 +118,8 @@ interface TracedForward {
   macs: number | null;
   /** MACs of the forward that ran under activation checkpointing (run again in backward). */
   recomputeMacs: number;
+  /** MACs of weight-only products: once per forward call, not per sample. */
+  perCallMacs: number;
   stats: Map<ModuleState, LayerStats>;
   unknowns: Unknown[];
   /** A sequence-first layer read the traced batch of one as its sequence (Interp.forwardSequenceFirst). */
@@ -128,6 +130,7 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   const stats = new Map<ModuleState, LayerStats>();
   ip.forwardStats = stats;
   ip.forwardMacs = 0;
+  ip.perCallMacs = 0;
   ip.recomputeMacs = 0;
   ip.checkpointDepth = 0;
   // The forward is traced as training runs it: with grad, unless its own code turns grad off.
@@ -162,6 +165,7 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   return {
     macs,
     recomputeMacs: macs === null ? 0 : ip.recomputeMacs,
+    perCallMacs: macs === null ? 0 : ip.perCallMacs,
     stats,
     unknowns: ip.forwardUnknowns,
     sequenceFirst,
@@ -294,6 +298,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     };
     if (file) layer.file = file;
     if (s?.convMacs && layer.macs !== null) layer.convMacs = s.convMacs;
+    if (s?.perCallMacs && layer.macs !== null) layer.perCallMacs = s.perCallMacs;
     // Containers and blocks appear only when they own something: parameters or MACs of their own ops.
     if (mod.children.size > 0 && own === 0 && !(layer.macs && layer.macs > 0)) continue;
     layers.push(layer);
@@ -329,6 +334,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     forwardMacs: macs,
     forwardFlops: macs === null ? null : 2 * macs,
     ...(traced?.recomputeMacs ? { recomputedFlops: 2 * traced.recomputeMacs } : {}),
+    ...(traced?.perCallMacs ? { perCallFlops: 2 * traced.perCallMacs } : {}),
     ...(noGradTrainable > 0 ? { noGradTrainableParams: noGradTrainable } : {}),
     inputShape: input?.shape ?? null,
     inputShapeSource: input?.source ?? null,

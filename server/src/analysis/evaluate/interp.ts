@@ -20,6 +20,8 @@ export interface LayerStats {
   macs: number;
   /** The part of `macs` run as convolutions (absent: none). */
   convMacs?: number;
+  /** MACs of weight-only products, once per forward call whatever the batch (not in `macs`). */
+  perCallMacs?: number;
   inputShape: number[] | null;
   outputShape: number[] | null;
   /** Calls made under torch.no_grad inside the forward (a linear probe's encoder): no backward runs through them. */
@@ -61,6 +63,8 @@ export class Interp {
   /** Modules whose forward is running, innermost last (functional-op MACs go to the top). */
   readonly moduleStack: ModuleState[] = [];
   forwardMacs = 0;
+  /** MACs of products of weight-only tensors: once per forward call, not per sample (weightOnly.ts). */
+  perCallMacs = 0;
   /** Inside torch.utils.checkpoint: MACs charged now run again in backward (frameworks/torch/checkpointing.ts). */
   checkpointDepth = 0;
   /** The part of forwardMacs that ran under checkpoint, recomputed once more in training. */

@@ -2,6 +2,7 @@
 // `@` goes through the torch function table so its MACs are counted like torch.matmul).
 import type { Node } from "web-tree-sitter";
 import { broadcastShapes, callTorchFunction } from "../frameworks/torch/tensorOps";
+import { allWeightOnly, markWeightOnly } from "../frameworks/torch/weightOnly";
 import { callMethod } from "./calls/call";
 import type { Interp } from "./interp";
 import {
@@ -53,7 +54,11 @@ function numeric(op: string, a: number, b: number, bothInt: boolean): Value | nu
 }
 
 export function binop(ip: Interp, op: string, a: Value, b: Value, node: Node | null): Value {
-  if (a.k === "tensor" || b.k === "tensor") return tensorBinop(ip, op, a, b, node);
+  if (a.k === "tensor" || b.k === "tensor") {
+    const r = tensorBinop(ip, op, a, b, node);
+    // `self.weight * self.mask`, `w * scaling`: still computed from weights alone.
+    return r.k === "tensor" && !r.weightOnly && allWeightOnly([a, b]) ? markWeightOnly(r) : r;
+  }
   if (a.k === "unknown") return a;
   if (b.k === "unknown") return b;
   const x = asNumber(a);
@@ -121,7 +126,7 @@ function tensorBinop(ip: Interp, op: string, a: Value, b: Value, node: Node | nu
 }
 
 export function unaryop(_ip: Interp, op: string, v: Value, node: Node | null): Value {
-  if (v.k === "tensor") return tensor(v.shape, v.dtype);
+  if (v.k === "tensor") return v.weightOnly ? markWeightOnly(tensor(v.shape, v.dtype)) : tensor(v.shape, v.dtype);
   const n = asNumber(v);
   if (n === null) return v.k === "unknown" ? v : unknown(`unary ${op} on ${v.k}`, node);
   const isInt = v.k !== "num" || v.int;

@@ -127,6 +127,11 @@ export interface TensorV {
    * `.detach()` of it means no gradient flows back into that module (frameworks/torch/tensorMethods.ts).
    */
   producer?: import("../frameworks/torch/moduleState").ModuleState;
+  /**
+   * Computed from parameters and buffers only, not from the forward's input (frameworks/torch/weightOnly.ts):
+   * a product of such tensors runs once per forward call, not once per sample.
+   */
+  weightOnly?: true;
 }
 
 /** The single number a 0-d (or one-element) tensor of known value holds, else null. */

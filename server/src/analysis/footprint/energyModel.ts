@@ -140,8 +140,20 @@ export function trainFlops(spec: RunSpec, count: number): FlopsResult | { missin
   const frozen = mult.low < 3 ? ` (frozen parts ${mult.low.toFixed(2)}–${mult.high.toFixed(2)}× instead of 3×)` : "";
   const tokens = spec.tokensPerSample ?? 0;
   if (spec.forwardFlops !== null) {
-    const flops = add(scale(mult, samples.train * spec.forwardFlops), point(samples.eval * spec.forwardFlops));
+    let flops = add(scale(mult, samples.train * spec.forwardFlops), point(samples.eval * spec.forwardFlops));
     let method = `3×forward×samples×epochs${frozen}`;
+    if (spec.perCallFlops) {
+      // Weight-only products (a LoRA merge) run once per forward call: once per batch, not per sample.
+      const b = spec.batchSize;
+      const calls = (n: number) => (b ? Math.ceil(n / b) : n);
+      flops = add(
+        flops,
+        add(scale(mult, calls(samples.train) * spec.perCallFlops), point(calls(samples.eval) * spec.perCallFlops)),
+      );
+      method += b
+        ? ` + weight-only products ${spec.perCallFlops.toExponential(2)} FLOPs per forward call × batches of ${b}`
+        : ` + weight-only products ${spec.perCallFlops.toExponential(2)} FLOPs per forward call, counted per sample (batch unknown: an upper bound)`;
+    }
     if (canUse6ND(spec)) {
       const sixND = 6 * (spec.params as number) * samples.train * tokens;
       method += `; cross-check 6×params×tokens = ${sixND.toExponential(2)} (${(sixND / ((flops.low + flops.high) / 2)).toFixed(2)}× this)`;

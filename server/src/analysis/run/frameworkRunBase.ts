@@ -42,6 +42,7 @@ export function base(
     device: null,
     trials: 1,
     forwardFlops: m.forwardFlops,
+    ...(m.perCallFlops ? { perCallFlops: m.perCallFlops } : {}),
     params: m.params,
     trainableParams: m.trainableParams,
     convFlopsShare: m.convFlopsShare,

@@ -15,6 +15,8 @@ export const line = (r: Range) => r.start.line + 1;
 export interface RunModel {
   name: string | null;
   forwardFlops: number | null;
+  /** Forward FLOPs per step that do not scale with the batch (weight-only products); 0 = none. */
+  perCallFlops: number;
   params: number | null;
   trainableParams: number | null;
   convFlopsShare: number | null;
@@ -51,8 +53,17 @@ export function describeModels(
     .filter((m): m is ModelCost => !!m);
   const evidence: string[] = [];
   if (trained.length === 0)
-    return { name: null, forwardFlops: null, params: null, trainableParams: null, convFlopsShare: null, evidence };
+    return {
+      name: null,
+      forwardFlops: null,
+      perCallFlops: 0,
+      params: null,
+      trainableParams: null,
+      convFlopsShare: null,
+      evidence,
+    };
   let flops: number | null = 0;
+  let perCall = 0;
   let macs = 0;
   let convMacs = 0;
   for (const m of trained) {
@@ -82,6 +93,13 @@ export function describeModels(
       evidence.push(
         `model ${m.name}: ${thousands(m.noGradTrainableParams)} trainable parameters run under torch.no_grad in its forward: no gradient reaches them, priced as frozen`,
       );
+    if (m.perCallFlops) {
+      // Products of weights alone (a LoRA merge) run once per call, not per sample: priced per step.
+      perCall += k * m.perCallFlops;
+      evidence.push(
+        `model ${m.name}: ${m.perCallFlops.toExponential(3)} forward FLOPs per call from products of weights alone (not per sample)`,
+      );
+    }
     if (k > 1)
       evidence.push(
         `model ${m.name} is called ${k} times per step (lines ${calls.get(m.id)?.join(", ")}): counted ${k}×`,
@@ -90,11 +108,13 @@ export function describeModels(
   for (const t of frozen) {
     // Forward-only cost of a no-grad model, folded in as a third of a trained forward (3× → 1×).
     if (flops !== null && t.forwardFlops !== null) flops += t.forwardFlops / 3;
+    perCall += (t.perCallFlops ?? 0) / 3;
     evidence.push(`model ${t.name} runs forward-only under no_grad in the loop (counted at 1× forward)`);
   }
   return {
     name: trained.map((m) => m.name).join(" + "),
     forwardFlops: flops,
+    perCallFlops: perCall,
     params: trained.reduce((s, m) => s + m.params, 0),
     // Layers the forward itself runs under no_grad get no gradient: priced as frozen (trainMultiplier).
     trainableParams: trained.reduce((s, m) => s + m.trainableParams - (m.noGradTrainableParams ?? 0), 0),
@@ -206,6 +226,8 @@ export function applyDirectives(spec: RunSpec, d: Directives): void {
   }
   if (d.flops) {
     spec.forwardFlops = d.flops.value;
+    // The directive states the whole forward cost per sample.
+    delete spec.perCallFlops;
     spec.evidence.push(
       `${thousands(d.flops.value)} forward FLOPs per sample from the # footprint: flops directive (line ${d.flops.line + 1})`,
     );

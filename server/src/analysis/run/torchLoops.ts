@@ -274,6 +274,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   // A GradientTape loop trains Keras models: TensorFlow's defaults (TF32 matmuls, FP110's policy fix) apply.
   if (models.name !== null && trainedAreKeras(facts, trained)) spec.framework = "keras";
   spec.forwardFlops = models.forwardFlops;
+  if (models.perCallFlops) spec.perCallFlops = models.perCallFlops;
   spec.params = models.params;
   spec.trainableParams = models.trainableParams;
   spec.convFlopsShare = models.convFlopsShare;

@@ -24,6 +24,7 @@ import { TORCH_LAYER_STACKS, TORCH_LAYERS } from "./layers/index";
 import { makeParam, type ModuleState } from "./moduleState";
 import { fromPretrained } from "./pretrainedEmbedding";
 import { chargeMacs, fromArg, kwToArgs, shapeUnknown, toArg } from "./tensorOps";
+import { allWeightOnly, markWeightOnly } from "./weightOnly";
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -154,8 +155,11 @@ function layerForward(name: string) {
       const r = spec.forward(st.args, args, kwToArgs(kw));
       if (ip.forwardStats && r.macs === 0 && !ip.forwardShapeLost && multiplies(st) && shapeUnknown(args[0]))
         ip.forwardShapeLost = { mod: st, op: name, cause: inputs[0]?.k === "unknown" ? inputs[0].reason : undefined };
-      chargeMacs(ip, r.macs, r.conv ? r.macs : 0, st);
-      return fromArg(r.output);
+      // A layer applied to a parameter (a Perceiver's latents through a projection) runs once per call.
+      const weightOnly = allWeightOnly(inputs);
+      chargeMacs(ip, r.macs, r.conv ? r.macs : 0, st, weightOnly);
+      const out = fromArg(r.output);
+      return weightOnly ? markWeightOnly(out) : out;
     } catch (err) {
       if (err instanceof BudgetExhausted) throw err;
       ip.note(describe(err), node);

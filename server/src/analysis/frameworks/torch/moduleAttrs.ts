@@ -83,7 +83,7 @@ export function getModuleAttr(
   }
   if (st.params.has(name)) {
     const p = st.params.get(name);
-    return p ? { ...tensor(p.unknownShape ? null : p.shape), param: p } : NONE;
+    return p ? { ...tensor(p.unknownShape ? null : p.shape), param: p, weightOnly: true } : NONE;
   }
   const b = st.buffers.get(name);
   if (b) return b;
@@ -180,7 +180,7 @@ const methods: Record<string, NativeFn> = {
     if (t?.k === "none" && s?.k === "instance") {
       st.buffers.delete(n);
       s.attrs.set(n, NONE);
-    } else st.buffers.set(n, t?.k === "tensor" ? { ...t, param: null } : tensor(null));
+    } else st.buffers.set(n, t?.k === "tensor" ? { ...t, param: null, weightOnly: true } : tensor(null));
     return NONE;
   },
   register_parameter(ip, [s, name, p], _kw, node) {

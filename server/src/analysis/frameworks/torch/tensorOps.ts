@@ -23,6 +23,7 @@ import { type Arg, type Args, UNKNOWN } from "./layerSpec";
 import { bindArgs } from "./layers/bindArgs";
 import { isTensor } from "./layers/argUtils";
 import type { ModuleState } from "./moduleState";
+import { allWeightOnly, keepsWeightOnly, markWeightOnly } from "./weightOnly";
 import { tensorMethod } from "./tensorMethods";
 
 export function toArg(v: Value): Arg {
@@ -68,10 +69,18 @@ export function fromArg(a: Arg | Record<string, Arg>): Value {
 
 /**
  * Adds MACs of one operation to the running forward trace (own MACs of the innermost module, or of
- * `mod`); `convMacs` of them run as convolutions.
+ * `mod`); `convMacs` of them run as convolutions. `perCall`: the operands are weight-only, so the op
+ * runs once per forward call and its MACs are kept apart from the per-sample ones.
  */
-export function chargeMacs(ip: Interp, macs: number, convMacs = 0, mod?: ModuleState): void {
+export function chargeMacs(ip: Interp, macs: number, convMacs = 0, mod?: ModuleState, perCall = false): void {
   if (!ip.forwardStats || !(macs > 0)) return;
+  if (perCall) {
+    ip.perCallMacs += macs;
+    const top = mod ?? ip.moduleStack[ip.moduleStack.length - 1];
+    const st = top ? ip.forwardStats.get(top) : undefined;
+    if (st) st.perCallMacs = (st.perCallMacs ?? 0) + macs;
+    return;
+  }
   ip.forwardMacs += macs;
   if (ip.checkpointDepth > 0) ip.recomputeMacs += macs;
   const top = mod ?? ip.moduleStack[ip.moduleStack.length - 1];
@@ -137,9 +146,11 @@ export function callTorchFunction(ip: Interp, name: string, args: Value[], kw: K
     const plain = args.map(toArg);
     const bound: Args = bindArgs(name, spec.signature, plain, kwToArgs(kw));
     const r = spec.apply(bound);
-    chargeMacs(ip, r.macs, r.conv ? r.macs : 0);
+    const weightOnly = keepsWeightOnly(name) && allWeightOnly(args, kw);
+    chargeMacs(ip, r.macs, r.conv ? r.macs : 0, undefined, weightOnly);
     if (ip.forwardStats) checkShapeLost(ip, name, r.macs === 0 && plain.some(shapeUnknown));
-    return fromArg(r.output);
+    const out = fromArg(r.output);
+    return weightOnly ? markWeightOnly(out) : out;
   } catch (err) {
     if (err instanceof BudgetExhausted) throw err;
     ip.note(err instanceof Error ? err.message : String(err), node);

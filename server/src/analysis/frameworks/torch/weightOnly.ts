@@ -1,0 +1,53 @@
+// Tensors computed from a model's parameters and buffers alone (`self.lora_B @ self.lora_A`, `self.weight *
+// self.mask`, `torch.matmul(self.U, self.V.t())`): they do not depend on the forward's input, so a product of
+// them runs once per forward call, whatever the batch, and its MACs are not a per-sample cost. Only parameters
+// and registered buffers start such a chain, and only ops whose every tensor operand is one continue it; a
+// tensor made inside the forward (`torch.zeros(x.size(0), …)`) is taken as per-sample, the safe side.
+import type { Kw, TensorV, Value } from "../../evaluate/values";
+
+function collect(v: Value, out: TensorV[]): boolean {
+  if (v.k === "tensor") out.push(v);
+  else if (v.k === "tuple" || v.k === "list") {
+    for (const x of v.items) if (!collect(x, out)) return false;
+  } else if (v.k === "unknown") return false;
+  return true;
+}
+
+/**
+ * Ops that replicate a tensor to sizes given as numbers (`self.latents.expand(b, -1, -1)`, `w.repeat(b, 1)`,
+ * `w.new_zeros(b, n)`): the sizes may be the batch, which the trace at a batch of one cannot tell from a
+ * constant, so their result is per-sample, like the input it stands for.
+ */
+const REPLICATING = new Set([
+  "expand",
+  "repeat",
+  "tile",
+  "broadcast_to",
+  "repeat_interleave",
+  "new_zeros",
+  "new_ones",
+  "new_full",
+  "new_empty",
+  "new_tensor",
+  "broadcast_tensors",
+]);
+
+/** Whether op `name` ("Tensor.expand", "torch.tile") can hand weight-only operands on as a weight-only result. */
+export function keepsWeightOnly(name: string): boolean {
+  return !REPLICATING.has(name.slice(name.lastIndexOf(".") + 1));
+}
+
+/** True when at least one operand is a tensor and every tensor operand is weight-only (nothing unknown). */
+export function allWeightOnly(args: readonly Value[], kw?: Kw): boolean {
+  const tensors: TensorV[] = [];
+  for (const a of args) if (!collect(a, tensors)) return false;
+  if (kw) for (const v of kw.values()) if (!collect(v, tensors)) return false;
+  return tensors.length > 0 && tensors.every((t) => t.weightOnly === true);
+}
+
+/** Marks an op's tensor results (a tuple's too) as weight-only. */
+export function markWeightOnly(v: Value): Value {
+  if (v.k === "tensor") v.weightOnly = true;
+  else if (v.k === "tuple" || v.k === "list") for (const x of v.items) markWeightOnly(x);
+  return v;
+}
