@@ -92,7 +92,16 @@ def arch_name(cfg):
 
 model = getattr(models, arch_name(cfg))(num_classes=10)
 `);
+    // Before, resnet50 was counted as if certain; now no confident model, and the script says why.
     assert.ok(!r.facts.models.some((m) => m.name === "model" && m.paramsInexact === undefined));
+    assert.ok(
+      r.facts.unknowns.some(
+        (u) =>
+          u.message ===
+          `the value returned is 'resnet50' or 'resnet18', depending on the condition on line ${r.line('if cfg["deep"]')}, which the analysis could not decide`,
+      ),
+      JSON.stringify(r.facts.unknowns),
+    );
   });
 
   test("an else that returns while the if body goes on: the other order", async () => {
