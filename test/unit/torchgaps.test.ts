@@ -205,5 +205,11 @@ model(torch.randn(8, 100))
     const m = model(r.facts, "model");
     // Both paths' MACs per sample (the oracle's random-init forward takes the long path: 100·10 + 100·100 + 100·10).
     assert.equal(m.forwardFlops, 2 * (100 * 10 + 100 * 100 + 100 * 10));
+    assert.deepEqual(
+      m.unknowns.map((u) => u.message),
+      [
+        `forward FLOPs count both outcomes of the early return on line ${r.line("if F.softmax")}, whose condition the analysis could not decide (an upper bound on either)`,
+      ],
+    );
   });
 });

@@ -23,9 +23,19 @@ export interface ReturnState {
   pending?: PendingReturn[];
 }
 
-/** Parks a return taken on one path of an undecided `if`; the block goes on as the other path. */
-export function parkReturn(frame: ReturnState, cond: Node, value: Value, onTrue: boolean): void {
+/**
+ * Parks a return taken on one path of an undecided `if`; the block goes on as the other path. In a model's
+ * cost trace both paths' MACs are then counted, which the model says (an upper bound on either path).
+ */
+export function parkReturn(ip: Interp, frame: ReturnState, cond: Node, value: Value, onTrue: boolean): void {
   (frame.pending ??= []).push({ cond, value, onTrue });
+  if (ip.forwardStats) {
+    const line = ip.rangeOf(cond).start.line + 1;
+    ip.note(
+      `forward FLOPs count both outcomes of the early return on line ${line}, whose condition the analysis could not decide (an upper bound on either)`,
+      cond,
+    );
+  }
 }
 
 /** Moves a branch frame's parked returns to the enclosing frame (the branch went on without returning). */

@@ -209,13 +209,13 @@ function execUndecidedIf(
       frame.ret = thenFrame.ret;
       return RETURN;
     }
-    parkReturn(frame, cond, thenFrame.ret, true);
+    parkReturn(ip, frame, cond, thenFrame.ret, true);
     return c2;
   }
   if (c2 === RETURN) {
     s.vars.clear();
     for (const [k, v] of thenVars) s.vars.set(k, v);
-    parkReturn(frame, cond, elseFrame.ret, false);
+    parkReturn(ip, frame, cond, elseFrame.ret, false);
     return c1;
   }
   if (c2 !== RAISE) {
