@@ -163,6 +163,27 @@ model(torch.randn(4, 100))
     assert.match(m.unknowns.map((u) => u.message).join("\n"), /the value returned is ReLU .* or GELU/);
   });
 
+  test("recursion past an undecided base case is unknown, not the base case's value", async () => {
+    const r = await analyse(`
+def make_layers(n):
+    if n == 0:
+        return []
+    return [nn.Linear(100, 100)] + make_layers(n - 1)
+
+depth = cfg["depth"]
+model = nn.Sequential(*make_layers(depth))
+`);
+    assert.ok(!r.facts.models.some((m) => m.name === "model"));
+    assert.ok(
+      r.facts.unknowns.some(
+        (u) =>
+          u.message ===
+          "make_layers() calls itself to a depth that depends on a condition the analysis could not decide",
+      ),
+      JSON.stringify(r.facts.unknowns),
+    );
+  });
+
   test("a decided condition (an argparse default) stays exact", async () => {
     const r = await analyse(`
 import argparse

@@ -7,7 +7,7 @@
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "./interp";
 import { undecidedChoice } from "./undecided";
-import type { Value } from "./values";
+import { type FuncV, unknown, type Value } from "./values";
 
 /** A value returned on one path of an undecided `if` while the other path went on. */
 export interface PendingReturn {
@@ -29,6 +29,8 @@ export interface ReturnState {
  */
 export function parkReturn(ip: Interp, frame: ReturnState, cond: Node, value: Value, onTrue: boolean): void {
   (frame.pending ??= []).push({ cond, value, onTrue });
+  const call = ip.funcStack[ip.funcStack.length - 1];
+  if (call) call.parked = true;
   if (ip.forwardStats) {
     const line = ip.rangeOf(cond).start.line + 1;
     ip.note(
@@ -36,6 +38,22 @@ export function parkReturn(ip: Interp, frame: ReturnState, cond: Node, value: Va
       cond,
     );
   }
+}
+
+const cutRecursions = new WeakSet<object>();
+
+/**
+ * `def make(n): if n == 0: return []` / `return [Block()] + make(n - 1)` with n unknown: past an undecided
+ * base case the recursion has no known end, so a call of a function that is already running with a parked
+ * return gives an unknown, and the outer call's value is that unknown (not the base case's value).
+ */
+export function cutRecursion(ip: Interp, f: FuncV, node: Node | null): Value | null {
+  if (!ip.funcStack.some((c) => c.f === f && c.parked)) return null;
+  const message = `${f.name}() calls itself to a depth that depends on a condition the analysis could not decide`;
+  ip.note(message, node);
+  const v = unknown(message, node);
+  cutRecursions.add(v);
+  return v;
 }
 
 /** Moves a branch frame's parked returns to the enclosing frame (the branch went on without returning). */
@@ -57,6 +75,7 @@ export function resolveReturn(ip: Interp, frame: ReturnState, reached = true): V
   frame.pending = undefined;
   let i = pending.length - 1;
   let rest = reached ? frame.ret : pending[i--]!.value;
+  if (rest.k === "unknown" && cutRecursions.has(rest)) return (frame.ret = rest);
   for (; i >= 0; i--) {
     const p = pending[i]!;
     rest = p.onTrue

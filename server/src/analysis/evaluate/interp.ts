@@ -91,7 +91,8 @@ export class Interp {
   /** While code of an imported file runs: the call site in the analysed file that led there. */
   foreignCallSite: Range | null = null;
   /** User functions being run, innermost last (zero-argument `super()` reads the top). */
-  readonly funcStack: Array<{ f: import("./values").FuncV; scope: import("./scope").Scope }> = [];
+  /** `parked`: the call parked an early return under an undecided condition (earlyReturn.ts). */
+  readonly funcStack: Array<{ f: import("./values").FuncV; scope: import("./scope").Scope; parked?: boolean }> = [];
   /** Python builtins: the parent of every module scope (set by evaluateProgram). */
   builtins!: import("./scope").Scope;
   /** First tensor input each model was called with at top level (the script's own batch or dummy input). */

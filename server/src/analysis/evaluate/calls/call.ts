@@ -8,7 +8,7 @@ import { instantiate } from "../classes";
 import { evalExpr } from "../expressions";
 import type { Interp } from "../interp";
 import { Scope } from "../scope";
-import { resolveReturn } from "../earlyReturn";
+import { cutRecursion, resolveReturn } from "../earlyReturn";
 import { execBlock, type FrameResult, RAISE } from "../statements";
 import { type FuncV, type Kw, NONE, unknown, type Value } from "../values";
 import { bindParams } from "./binding";
@@ -77,6 +77,8 @@ export function callFunction(ip: Interp, f: FuncV, args: Value[], kw: Kw, node: 
     ip.note(`call depth budget (${ip.maxDepth}) reached in ${f.name}(): deeper calls are not followed`, node);
     return unknown("call depth budget reached", node);
   }
+  const cut = cutRecursion(ip, f, node);
+  if (cut) return cut;
   if (!ip.enter()) return unknown("calls nested too deeply to analyse", node);
   const scope = new Scope(f.closure, f.closure.globals);
   bindParams(ip, f.params, f.defaults, args, kw, scope, node, f.name);
