@@ -101,9 +101,13 @@ export function sampleCounts(spec: RunSpec, count: number): { train: number; eva
   const dp = Math.max(1, count);
   const perStep = (spec.batchSize ?? 0) * Math.max(1, spec.gradientAccumulation) * dp;
   if (spec.maxSteps !== null && spec.batchSize !== null) {
-    const train = spec.maxSteps * perStep;
+    // Epochs set too (Lightning max_epochs with max_steps): the run ends at whichever comes first.
+    const capped =
+      spec.epochs !== null && spec.trainSamples !== null && spec.epochs * spec.trainSamples < spec.maxSteps * perStep;
+    const train = capped ? (spec.epochs as number) * (spec.trainSamples as number) : spec.maxSteps * perStep;
+    const steps = capped ? train / perStep : spec.maxSteps;
     const epochsRun = spec.trainSamples ? train / spec.trainSamples : 0;
-    if (spec.evalEverySteps) return { train, eval: evaluationsEvery(spec.maxSteps, spec.evalEverySteps) };
+    if (spec.evalEverySteps) return { train, eval: evaluationsEvery(steps, spec.evalEverySteps) };
     return { train, eval: spec.valSamples !== null ? Math.round(epochsRun * spec.valSamples) : 0 };
   }
   // A step count with an unknown batch: one gap (the batch, or the samples it implies), not two.

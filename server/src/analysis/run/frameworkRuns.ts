@@ -83,7 +83,13 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
   if (e.maxSteps !== null && e.maxSteps > 0) {
     spec.maxSteps = e.maxSteps;
     spec.evidence.push(`max_steps ${e.maxSteps}`);
-    if (e.maxEpochs !== null) spec.evidence.push(`max_epochs ${e.maxEpochs} also set; max_steps priced`);
+    // Both limits: Lightning's _FitLoop.done stops at whichever is reached first (max_steps counts
+    // optimizer steps, max_epochs passes), so both go on the spec and sampleCounts takes the smaller,
+    // once the device count (and so the steps an epoch has) is settled.
+    if (e.maxEpochs !== null && e.maxEpochs > 0) {
+      spec.epochs = e.maxEpochs;
+      spec.evidence.push(`max_epochs ${e.maxEpochs} also set: whichever of the two ends first`);
+    }
   } else if (e.maxTime && (e.maxEpochs === null || e.maxEpochs < 0))
     // Lightning sets max_epochs=-1 when max_time is given without max_epochs or max_steps.
     spec.evidence.push("max_epochs unbounded: max_time alone ends fit (Lightning sets max_epochs=-1)");

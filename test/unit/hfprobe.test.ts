@@ -1,0 +1,87 @@
+// Unseen-style Hugging Face / Lightning / Accelerate scripts: the training run each one really does,
+// worked out by hand from the libraries' documented semantics, against the analyzer's priced run.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { sampleCounts } from "../../server/src/analysis/footprint/energyModel";
+import { hfRows } from "../../server/src/analysis/frameworks/transformers/hfZoo";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
+import type { RunEstimate } from "../../server/src/analysis/types";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
+import { batchNormParams, conv2dParams, linearParams } from "./evaluateHelpers";
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+
+const analyze = (fixture: string) =>
+  analyzer.analyze({
+    path: "/w/train.py",
+    text: readFileSync(join(process.cwd(), "test/fixtures/runs", fixture), "utf8"),
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  }).analysis;
+const onlyRun = (fixture: string): RunEstimate => {
+  const a = analyze(fixture);
+  assert.equal(a.runs.length, 1, `${fixture}: one training run`);
+  return a.runs[0];
+};
+/** Samples trained and evaluated on the device count the run is priced on. */
+const seen = (r: RunEstimate) => {
+  const s = sampleCounts(r.spec, r.spec.device?.count ?? 1);
+  assert.ok(!("missing" in s), `samples known: ${JSON.stringify(s)}`);
+  return s;
+};
+const split = (name: string, splitName: string, config?: string) => {
+  const n = findDataset(`hf:${name}`, { split: splitName, config })?.samples;
+  assert.ok(typeof n === "number", `${name} ${splitName} catalogued`);
+  return n;
+};
+const row = (id: string) => {
+  const r = hfRows().find((x) => x.id === id);
+  assert.ok(r, `${id} catalogued`);
+  return r;
+};
+
+test("Lightning max_epochs=10 with max_steps=5000: the epochs end first (220 optimizer steps)", () => {
+  const r = onlyRun("lightning/cifar_dm_full_trainer.py");
+  // random_split → 45,000 train rows; DistributedSampler on 2 devices → 22,500 each → ceil(/64) = 352
+  // batches; limit_train_batches=0.25 → int(352 × 0.25) = 88 batches; ÷ accumulate 4 → 22 optimizer
+  // steps an epoch, 220 in 10 epochs < max_steps 5000. Lightning's fit loop stops at whichever limit
+  // is reached first, so 10 × 88 × 64 × 2 samples (before: 5000 × 64 × 4 × 2 = 2,560,000, 22.7× too many).
+  const s = seen(r);
+  assert.equal(s.train, 10 * 88 * 64 * 2);
+  // val_check_interval=0.5 → 2 validations an epoch over the 5,000 held-out rows.
+  assert.equal(s.eval, 10 * 2 * 5000);
+  assert.equal(r.spec.precision, "bf16-mixed");
+  assert.equal(r.spec.device?.count, 2);
+  const params =
+    conv2dParams(3, 64, 3) +
+    conv2dParams(64, 128, 3) +
+    conv2dParams(128, 256, 3) +
+    batchNormParams(64) +
+    batchNormParams(128) +
+    batchNormParams(256) +
+    linearParams(256, 10);
+  assert.equal(r.spec.params, params);
+});
+
+test("Lightning max_steps binding before max_epochs still prices max_steps", () => {
+  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/lightning/cifar_dm_full_trainer.py"), "utf8");
+  const a = analyzer.analyze({
+    path: "/w/train.py",
+    text: text.replace("max_steps=5000", "max_steps=150"),
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  }).analysis;
+  // 150 optimizer steps × 4 accumulated batches × 64 × 2 devices, fewer than 10 epochs' 112,640.
+  const s = seen(a.runs[0]);
+  assert.equal(s.train, 150 * 4 * 64 * 2);
+  // 150 × 4 = 600 batches a device = 600 / 88 epochs, each validated twice.
+  assert.equal(s.eval, Math.round((600 / 88) * 2 * 5000));
+});
