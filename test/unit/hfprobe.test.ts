@@ -48,6 +48,32 @@ const row = (id: string) => {
   return r;
 };
 
+test("notebook_launcher(fn, args, num_processes=2) runs the training function on 2 GPUs", () => {
+  // Before: notebook_launcher returned None without calling fn, so the script had no model and no run.
+  const r = onlyRun("accelerate/sst2_notebook_launcher.py");
+  assert.equal(r.spec.device?.count, 2);
+  assert.equal(r.spec.precision, "bf16-mixed");
+  assert.equal(r.spec.gradientAccumulation, 4);
+  // The prepared loader shards SST-2's train split over both processes: 2 epochs see it twice in all.
+  const s = seen(r);
+  assert.equal(s.train, 2 * split("glue", "train", "sst2"));
+  assert.equal(s.eval, 2 * split("glue", "validation", "sst2"));
+  assert.deepEqual(r.spec.unknowns, []);
+});
+
+test("notebook_launcher without num_processes leaves the count to the launcher, said so", () => {
+  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/accelerate/sst2_notebook_launcher.py"), "utf8");
+  const a = analyzer.analyze({
+    path: "/w/train.py",
+    text: text.replace(", num_processes=2)", ")"),
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  }).analysis;
+  assert.equal(a.runs.length, 1);
+  assert.equal(a.runs[0].spec.device?.count ?? null, null);
+  assert.ok(a.runs[0].spec.unknowns.some((u) => /number of GPUs/.test(u.message)));
+});
+
 test("Lightning max_epochs=10 with max_steps=5000: the epochs end first (220 optimizer steps)", () => {
   const r = onlyRun("lightning/cifar_dm_full_trainer.py");
   // random_split → 45,000 train rows; DistributedSampler on 2 devices → 22,500 each → ceil(/64) = 352

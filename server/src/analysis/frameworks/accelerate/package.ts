@@ -6,7 +6,8 @@
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
-import { asString, bool, int, type Kw, NONE, str, tuple, type Value } from "../../evaluate/values";
+import { callValue } from "../../evaluate/calls/call";
+import { asInt, asString, bool, int, type Kw, NONE, str, tuple, type Value } from "../../evaluate/values";
 import type { Precision } from "../../types";
 import { ACCELERATOR_HOW } from "../loopWrappers";
 import { makeDevice } from "../torch/training";
@@ -87,6 +88,34 @@ function makeAccelerator(ip: Interp, kw: Kw, node: Node | null): Value {
 export function accelerateRoot(): Value {
   return nativeModule("accelerate", {
     Accelerator: fn("accelerate.Accelerator", (ip, _args, kw, node) => makeAccelerator(ip, kw, node)),
-    notebook_launcher: fn("accelerate.notebook_launcher", () => NONE),
+    notebook_launcher: fn("accelerate.notebook_launcher", notebookLauncher),
   });
+}
+
+/**
+ * notebook_launcher(function, args=(), num_processes=None, mixed_precision="no", ..., num_nodes=1):
+ * accelerate starts `function(*args)` in num_processes processes per node (elastic_launch with
+ * nproc_per_node=num_processes, nnodes=num_nodes; accelerate docs, launchers.notebook_launcher), so
+ * the training is the function's, run here once as one rank does it. Without num_processes the
+ * count is every visible GPU, known only at launch: the Accelerator's own unknown then applies.
+ */
+function notebookLauncher(ip: Interp, [fnValue, args, procs, mixed]: Value[], kw: Kw, node: Node | null): Value {
+  const a = kw.get("args") ?? args;
+  const n = asInt(kw.get("num_processes") ?? procs ?? NONE);
+  const nodes = asInt(kw.get("num_nodes") ?? NONE) ?? 1;
+  // mixed_precision= reaches the Accelerator as ACCELERATE_MIXED_PRECISION; the event comes first so
+  // an Accelerator(mixed_precision=...) inside the function, traced later, wins as it does at run time.
+  const m = asString(kw.get("mixed_precision") ?? mixed ?? NONE);
+  const precision = m ? PRECISIONS[m] : undefined;
+  if (precision)
+    ip.event({ kind: "precision", precision, how: `notebook_launcher(mixed_precision="${m}")`, modelId: null }, node);
+  const before = ip.trace.length;
+  if (fnValue) callValue(ip, fnValue, a?.k === "tuple" || a?.k === "list" ? a.items : [], new Map(), node);
+  const onGpu = ip.trace.slice(before).some((e) => e.kind === "device" && e.device === "gpu");
+  if (onGpu && n !== null && n >= 1)
+    ip.event(
+      { kind: "device", device: "gpu", count: n * Math.max(1, nodes), how: `notebook_launcher(num_processes=${n})` },
+      node,
+    );
+  return NONE;
 }
