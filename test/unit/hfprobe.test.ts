@@ -111,3 +111,19 @@ test("Lightning max_steps binding before max_epochs still prices max_steps", () 
   // 150 × 4 = 600 batches a device = 600 / 88 epochs, each validated twice.
   assert.equal(s.eval, Math.round((600 / 88) * 2 * 5000));
 });
+
+test("LightningModule wrapping a hub model: the dict batch traces FLOPs at 128 tokens", () => {
+  const a = analyze("lightning/hf_module_max_steps.py");
+  const r = a.runs[0];
+  // Before: `self.model(**batch)` left the module without an input, FLOPs unknown (6ND fallback).
+  const m = a.models.find((x) => x.name === r.spec.model);
+  assert.deepEqual(m?.inputShape, [128]);
+  assert.ok(r.spec.forwardFlops !== null && r.spec.forwardFlops > 0);
+  // The DistilBERT (6 layers) AG News model traces 11,174,811,648 FLOPs at 128 tokens
+  // (runs/hf/ag_news_steps.py); BERT-base has twice the layers at the same width.
+  const distil = analyze("hf/ag_news_steps.py").models[0].forwardFlops as number;
+  assert.ok(Math.abs(r.spec.forwardFlops / distil - 2) < 0.01, `${r.spec.forwardFlops / distil}`);
+  // max_steps 2000 × accumulate 2 × 32 × 4 devices; bert-base-uncased + a 4-way head.
+  assert.equal(seen(r).train, 2000 * 2 * 32 * 4);
+  assert.equal(r.spec.params, row("bert-base-uncased").published.params + linearParams(768, 4));
+});

@@ -69,7 +69,18 @@ function architecture(m: ModuleState): string {
 function batchOne(v: Value): Value {
   if (v.k === "tensor") return v.shape && v.shape.length > 0 ? { ...tensor([1, ...v.shape.slice(1)], v.dtype) } : v;
   if (v.k === "tuple" || v.k === "list") return { k: v.k, items: v.items.map(batchOne) };
+  // A dict batch (Hugging Face `{"input_ids": …, "attention_mask": …}`): every column at batch one.
+  if (v.k === "dict") return { k: "dict", map: new Map([...v.map].map(([key, [k, x]]) => [key, [k, batchOne(x)]])) };
   return v;
+}
+
+/** The first shaped tensor of the inputs, looking inside a dict batch: its shape is the one shown. */
+function firstTensor(args: Value[]): Value | undefined {
+  for (const a of args) {
+    if (a.k === "tensor") return a;
+    if (a.k === "dict") for (const [, x] of a.map.values()) if (x.k === "tensor" && x.shape) return x;
+  }
+  return undefined;
 }
 
 interface TraceInput {
@@ -85,7 +96,7 @@ function inputFor(ip: Interp, m: ModuleState): TraceInput | null {
   const seen = ip.observedInputs.get(m);
   if (!seen) return null;
   const args = seen.args.map(batchOne);
-  const first = seen.args.find((a) => a.k === "tensor");
+  const first = firstTensor(seen.args);
   const shape = first?.k === "tensor" && first.shape ? first.shape.slice(1) : null;
   return { args, kw: seen.kw, source: seen.origin ?? "input the script passes to the model", shape };
 }

@@ -187,7 +187,13 @@ function observeBatch(ip: Interp, model: InstanceV, batch: Value): void {
   const items = batch.k === "tuple" || batch.k === "list" ? batch.items : [batch];
   const userForward = lookupClassAttr(model.cls, "forward")?.k === "func";
   const args = userForward ? items.slice(0, 1) : items;
-  const first = args.find((a) => a.k === "tensor");
+  // A Hugging Face dict batch (`self.model(**batch)` in training_step) goes whole to the inherited
+  // forward, which hands it to training_step; its first column (input_ids) is the shape shown.
+  const dictColumn =
+    !userForward && batch.k === "dict"
+      ? [...batch.map.values()].map(([, x]) => x).find((x) => x.k === "tensor" && x.shape)
+      : undefined;
+  const first = dictColumn ?? args.find((a) => a.k === "tensor");
   if (model.mod && first?.k === "tensor" && first.shape)
     ip.observedInputs.set(model.mod, { args, kw: new Map(), origin: first.origin ?? "the training batch" });
 }
