@@ -48,6 +48,20 @@ const row = (id: string) => {
   return r;
 };
 
+test("Trainer with EarlyStoppingCallback: 8 epochs priced as an upper bound, step-wise eval counted", () => {
+  const r = onlyRun("hf/emotion_early_stopping.py");
+  const train = split("emotion", "train");
+  const s = seen(r);
+  assert.equal(s.train, 8 * train);
+  // 16,000 / 64 = 250 steps an epoch, 2,000 steps in all, eval_steps=100 → 20 evaluations of 2,000 rows.
+  assert.equal(s.eval, Math.floor((8 * train) / 64 / 100) * split("emotion", "validation"));
+  assert.ok(r.spec.evidence.some((e) => /EarlyStoppingCallback.*upper bound/.test(e)));
+  // RobertaForSequenceClassification: RobertaModel without its pooler (768² + 768) plus the
+  // RobertaClassificationHead (dense 768→768, out_proj 768→6).
+  const base = row("roberta-base").published.params - linearParams(768, 768);
+  assert.equal(r.spec.params, base + linearParams(768, 768) + linearParams(768, 6));
+});
+
 test("notebook_launcher(fn, args, num_processes=2) runs the training function on 2 GPUs", () => {
   // Before: notebook_launcher returned None without calling fn, so the script had no model and no run.
   const r = onlyRun("accelerate/sst2_notebook_launcher.py");

@@ -150,6 +150,8 @@ export type TraceEvent =
       evalSteps: number | null;
       /** TrainingArguments also got `**cfg` of unknown contents: what it leaves out is not the library default. */
       argsOpen?: string;
+      /** An EarlyStoppingCallback may end training before its epochs / max_steps. Absent = none. */
+      earlyStopping?: boolean;
     })
   | (EventBase & {
       kind: "lightningFit";

@@ -52,6 +52,10 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
   if (e.gradientAccumulation && e.gradientAccumulation > 1)
     spec.evidence.push(`gradient_accumulation_steps ${e.gradientAccumulation}`);
   hfEvaluation(spec, e);
+  if (e.earlyStopping)
+    spec.evidence.push(
+      `EarlyStoppingCallback: training may stop before ${spec.maxSteps !== null ? "max_steps" : "num_train_epochs"}, so the schedule priced is an upper bound`,
+    );
   setPrecision(facts, spec, e, e.precision, "TrainingArguments fp16/bf16");
   return spec;
 }

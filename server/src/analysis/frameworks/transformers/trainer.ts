@@ -180,6 +180,7 @@ function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: numb
       tokensHow: ds?.info.tokensHow,
       evalEachEpoch: a?.evalStrategy === "epoch" && !!trainerKw.get("eval_dataset"),
       ...(a?.open ? { argsOpen: a.open } : {}),
+      ...(stopsEarly(trainerKw.get("callbacks")) ? { earlyStopping: true } : {}),
       ...evaluation(ip, a, trainerKw, node),
     },
     node,
@@ -218,6 +219,21 @@ function evaluation(
   return { evalSamples: samples, evalSteps: every !== null && every > 0 ? every : null };
 }
 
+function callbackItems(v: Value | undefined): Value[] {
+  return v && (v.k === "list" || v.k === "tuple") ? v.items : v && v.k !== "none" ? [v] : [];
+}
+
+/**
+ * EarlyStoppingCallback (or a user subclass) among the Trainer's callbacks: it sets
+ * control.should_training_stop once the metric has not improved for early_stopping_patience
+ * evaluations (transformers docs, EarlyStoppingCallback), so the schedule is an upper bound.
+ */
+function stopsEarly(v: Value | undefined): boolean {
+  return callbackItems(v).some((c) =>
+    /EarlyStopping/.test(c.k === "native" ? c.type : c.k === "instance" ? c.cls.name : ""),
+  );
+}
+
 /** Trainer / Seq2SeqTrainer / SFTTrainer: keyword or positional (model, args, data_collator, train_dataset, eval_dataset). */
 export function trainerClass(name: string): Value {
   return fn(`transformers.${name}`, (_ip, args, kw) => {
@@ -240,7 +256,11 @@ export function trainerClass(name: string): Value {
           return NONE;
         },
         push_to_hub: () => NONE,
-        add_callback: () => NONE,
+        add_callback(_ip, _me, [cb]) {
+          // trainer.add_callback(EarlyStoppingCallback(...)) joins the callbacks= list for train().
+          if (cb) all.set("callbacks", { k: "list", items: [...callbackItems(all.get("callbacks")), cb] });
+          return NONE;
+        },
         log_metrics: () => NONE,
         save_metrics: () => NONE,
         save_state: () => NONE,
