@@ -48,6 +48,20 @@ const row = (id: string) => {
   return r;
 };
 
+test("Seq2SeqTrainer t5-small on SAMSum: max_steps overrides num_train_epochs; eval every 250 steps", () => {
+  const r = onlyRun("hf/samsum_t5_generate.py");
+  // TrainingArguments.max_steps: "overrides num_train_epochs" → 1500 steps × 16 per device × 4 accumulated.
+  assert.equal(r.spec.maxSteps, 1500);
+  const s = seen(r);
+  assert.equal(s.train, 1500 * 16 * 4);
+  // eval_strategy="steps", eval_steps=250: evaluations at steps 250, 500, …, 1500 = 6 × the validation split.
+  assert.equal(s.eval, 6 * split("samsum", "validation"));
+  assert.equal(r.spec.trainSamples, split("samsum", "train"));
+  // T5ForConditionalGeneration t5-small: 60,506,624 (config.json dimensions, tied head).
+  assert.equal(r.spec.params, row("t5-small").published.params);
+  assert.equal(r.spec.precision, "bf16-mixed");
+});
+
 test("Trainer with EarlyStoppingCallback: 8 epochs priced as an upper bound, step-wise eval counted", () => {
   const r = onlyRun("hf/emotion_early_stopping.py");
   const train = split("emotion", "train");
@@ -60,6 +74,60 @@ test("Trainer with EarlyStoppingCallback: 8 epochs priced as an upper bound, ste
   // RobertaClassificationHead (dense 768→768, out_proj 768→6).
   const base = row("roberta-base").published.params - linearParams(768, 768);
   assert.equal(r.spec.params, base + linearParams(768, 768) + linearParams(768, 6));
+});
+
+test("trainer.add_callback(EarlyStoppingCallback(...)) is seen like callbacks=[...]", () => {
+  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8")
+    .replace("    callbacks=[EarlyStoppingCallback(early_stopping_patience=3)],\n", "")
+    .replace(
+      "trainer.train()",
+      "trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=3))\ntrainer.train()",
+    );
+  assert.ok(text.includes("add_callback"));
+  const spec = analyzer.analyze({ path: "/w/t.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE })
+    .analysis.runs[0].spec;
+  assert.ok(spec.evidence.some((e) => /EarlyStoppingCallback.*upper bound/.test(e)));
+  const without = text.replace("trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=3))\n", "");
+  const plain = analyzer.analyze({
+    path: "/w/t.py",
+    text: without,
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  }).analysis.runs[0].spec;
+  assert.ok(!plain.evidence.some((e) => /EarlyStopping/.test(e)));
+});
+
+test("LoRA r=16 on every Qwen2.5-0.5B projection: trainable = the adapters, from the config's sizes", () => {
+  const r = onlyRun("hf/qwen_lora_clm.py");
+  const c = row("Qwen/Qwen2.5-0.5B").config as unknown as Record<string, number>;
+  // LoRA adds A (r × in) and B (out × r) per targeted Linear: r·(in + out) (Hu et al. 2021; peft LoraLayer).
+  const kv = (c.hidden / c.heads) * c.kvHeads; // k_proj / v_proj output: head_dim × num_key_value_heads = 128
+  const perLayer =
+    16 *
+    (2 * (c.hidden + c.hidden) + 2 * (c.hidden + kv) + 2 * (c.hidden + c.intermediate) + (c.intermediate + c.hidden));
+  assert.equal(r.spec.trainableParams, c.layers * perLayer);
+  assert.equal(r.spec.trainableParams, 8_798_208);
+  // Dataset.filter drops an unknown number of wikitext rows: the samples are unknown, never guessed.
+  assert.equal(r.spec.trainSamples, null);
+  assert.ok(r.spec.unknowns.some((u) => /training samples/.test(u.message)));
+  assert.equal(r.energyKWh, null);
+});
+
+test("select(range(20000)) → train_test_split(0.1) → shard(4, 0): 4,500 rows trained twice", () => {
+  const r = onlyRun("hf/imdb_select_split_shard.py");
+  // datasets: n_test = ceil(0.1 × 20,000) = 2,000, n_train = 18,000; shard 0 of 4 holds ceil(18,000 / 4).
+  assert.equal(r.spec.trainSamples, 4500);
+  const s = seen(r);
+  assert.equal(s.train, 2 * 4500);
+  assert.equal(s.eval, 2 * 2000);
+});
+
+test("hand-written loop with model(**batch).loss and a step cap: 1,000 steps of 16", () => {
+  const r = onlyRun("hf/rotten_tomatoes_manual_loop.py");
+  // 8,530 / 16 → 534 batches an epoch, so 3 epochs (1,602) overrun the 1,000-step cap: the cap binds.
+  assert.equal(r.spec.maxSteps, 1000);
+  assert.equal(seen(r).train, 1000 * 16);
+  assert.equal(r.spec.precision, "fp16-mixed");
 });
 
 test("notebook_launcher(fn, args, num_processes=2) runs the training function on 2 GPUs", () => {
@@ -140,4 +208,15 @@ test("LightningModule wrapping a hub model: the dict batch traces FLOPs at 128 t
   // max_steps 2000 × accumulate 2 × 32 × 4 devices; bert-base-uncased + a 4-way head.
   assert.equal(seen(r).train, 2000 * 2 * 32 * 4);
   assert.equal(r.spec.params, row("bert-base-uncased").published.params + linearParams(768, 4));
+});
+
+test("no_trainer style: max_train_steps derived from the loader equals the 3 epochs", () => {
+  const r = onlyRun("accelerate/yelp_no_trainer_steps.py");
+  // select(range(100000)) of yelp_polarity; max_train_steps = 3 × ceil(6,250 / 2): the break never fires first.
+  assert.equal(r.spec.trainSamples, 100000);
+  assert.equal(seen(r).train, 3 * 100000);
+  assert.equal(r.spec.gradientAccumulation, 2);
+  assert.equal(r.spec.precision, "fp16-mixed");
+  // accelerate launch decides the process count: priced on the setting and said so.
+  assert.ok(r.spec.unknowns.some((u) => /set by the launcher/.test(u.message)));
 });
