@@ -220,3 +220,41 @@ test("no_trainer style: max_train_steps derived from the loader equals the 3 epo
   // accelerate launch decides the process count: priced on the setting and said so.
   assert.ok(r.spec.unknowns.some((u) => /set by the launcher/.test(u.message)));
 });
+
+const sftText = () => readFileSync(join(process.cwd(), "test/fixtures/runs/hf/gpt2_sft_packing.py"), "utf8");
+const analyzeText = (text: string) =>
+  analyzer.analyze({ path: "/w/t.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
+
+test("SFTTrainer packing=True: blocks of max_seq_length tokens, their count unknown (not the 14,732 rows)", () => {
+  // trl packs the formatted rows end to end and cuts blocks of exactly max_seq_length tokens, so
+  // the samples are the corpus's tokens / 1024. Before: 14,732 rows priced at 1024 tokens each, silently.
+  const a = analyzeText(sftText());
+  const { spec } = a.runs[0];
+  assert.equal(spec.tokensPerSample, 1024);
+  assert.equal(spec.trainSamples, null);
+  assert.equal(a.runs[0].energyKWh, null);
+  assert.ok(
+    a.unknowns.some((u) => /packing=True.*blocks of 1024 tokens/.test(u.message) && /samples N/.test(u.hint ?? "")),
+  );
+  // The model is traced on one 1024-token block; the samples directive then prices it.
+  assert.deepEqual(a.models[0].inputShape, [1024]);
+  const priced = analyzeText(`# footprint: samples 5000\n${sftText()}`).runs[0];
+  assert.equal(seen(priced).train, 2 * 5000);
+  assert.ok(priced.energyKWh !== null);
+});
+
+test("SFTTrainer without packing truncates each row at max_length: rows × at most that many tokens", () => {
+  const text = sftText().replace("    packing=True,\n", "");
+  const { spec } = analyzeText(text).runs[0];
+  assert.equal(spec.trainSamples, split("samsum", "train"));
+  assert.equal(spec.tokensPerSample, 1024);
+  assert.ok(spec.evidence.some((e) => /truncation at max_length=1024 \(an upper bound\)/.test(e)));
+  // SFTConfig(max_length=...) (trl ≥ 0.16) sets it the same way; without any, trl's 1024 default.
+  const cfg = text
+    .replace("from trl import SFTTrainer", "from trl import SFTConfig, SFTTrainer")
+    .replace("training_args = TrainingArguments(", "training_args = SFTConfig(\n    max_length=256,")
+    .replace("    max_seq_length=1024,\n", "");
+  assert.equal(analyzeText(cfg).runs[0].spec.tokensPerSample, 256);
+  const bare = text.replace("    max_seq_length=1024,\n", "");
+  assert.equal(analyzeText(bare).runs[0].spec.tokensPerSample, 1024);
+});

@@ -26,6 +26,7 @@ import type { Precision } from "../../types";
 import { datasetOf } from "../torch/data";
 import { enableGradientCheckpointing, type HfModelInfo, hfInfoOf } from "./hfModel";
 import { defaultTokens } from "./hfZoo";
+import { sftDataset } from "./sftData";
 
 /** Arguments a run needs, as the script set them (null = left at the library default). */
 export interface HfArgs {
@@ -143,13 +144,15 @@ function traceHfOnBatch(
   callModule(ip, model, [t], kw, node);
 }
 
-function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: number | null): Value {
+function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: number | null, sft = false): Value {
   const argsV = trainerKw.get("args");
   const a: HfArgs | null = argsV?.k === "native" ? ((argsV.data.hfArgs as HfArgs | undefined) ?? null) : null;
   let model = trainerKw.get("model") ?? NONE;
   const init = trainerKw.get("model_init");
   if (model.k === "none" && init) model = callValue(ip, init, [], new Map(), node);
-  const ds = datasetOf(ip, trainerKw.get("train_dataset"), node);
+  const rows = datasetOf(ip, trainerKw.get("train_dataset"), node);
+  const hf = model.k === "instance" ? hfInfoOf(model) : null;
+  const ds = sft ? sftDataset(ip, rows, a?.kw ?? null, trainerKw, hf ?? null, node) : rows;
   if (!trainerKw.get("train_dataset"))
     ip.note("Trainer without train_dataset: the training samples are unknown", node, "add `# footprint: samples N`");
   // Trainer.train() calls model.gradient_checkpointing_enable() when the arguments ask for it.
@@ -245,10 +248,10 @@ export function trainerClass(name: string): Value {
       `transformers.${name}`,
       { kw: all },
       {
-        train: (ip, _me, _a, _kw, node) => emitRun(ip, all, node, null),
+        train: (ip, _me, _a, _kw, node) => emitRun(ip, all, node, null, name === "SFTTrainer"),
         hyperparameter_search: (ip, _me, _a, kw2, node) =>
           // transformers docs: n_trials defaults to 20.
-          emitRun(ip, all, node, asInt(kw2.get("n_trials")) ?? 20),
+          emitRun(ip, all, node, asInt(kw2.get("n_trials")) ?? 20, name === "SFTTrainer"),
         evaluate: (_ip, _me, _a, _kw, node) => unknown("evaluation metrics", node),
         predict: (_ip, _me, _a, _kw, node) => unknown("predictions", node),
         save_model(ip, _me, _a, _kw, node) {
