@@ -234,7 +234,9 @@ test("SFTTrainer packing=True: blocks of max_seq_length tokens, their count unkn
   assert.equal(spec.trainSamples, null);
   assert.equal(a.runs[0].energyKWh, null);
   assert.ok(
-    a.unknowns.some((u) => /packing=True.*blocks of 1024 tokens/.test(u.message) && /samples N/.test(u.hint ?? "")),
+    (a.unknowns ?? []).some(
+      (u) => /packing=True.*blocks of 1024 tokens/.test(u.message) && /samples N/.test(u.hint ?? ""),
+    ),
   );
   // The model is traced on one 1024-token block; the samples directive then prices it.
   assert.deepEqual(a.models[0].inputShape, [1024]);
