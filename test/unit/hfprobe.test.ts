@@ -26,6 +26,8 @@ const analyze = (fixture: string) =>
     settings: DEFAULT_SETTINGS,
     workspace: EMPTY_WORKSPACE,
   }).analysis;
+const analyzeText = (text: string) =>
+  analyzer.analyze({ path: "/w/t.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
 const onlyRun = (fixture: string): RunEstimate => {
   const a = analyze(fixture);
   assert.equal(a.runs.length, 1, `${fixture}: one training run`);
@@ -120,6 +122,17 @@ test("select(range(20000)) → train_test_split(0.1) → shard(4, 0): 4,500 rows
   const s = seen(r);
   assert.equal(s.train, 2 * 4500);
   assert.equal(s.eval, 2 * 2000);
+});
+
+test("Dataset.shard: the first len % n shards hold one row more, the others len // n", () => {
+  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/imdb_select_split_shard.py"), "utf8").replace(
+    "select(range(20000))",
+    "select(range(20003))",
+  );
+  // 20,003 rows: n_test = ceil(0.1 × 20,003) = 2,001, n_train = 18,002; 18,002 = 4 × 4,500 + 2, so
+  // shards 0 and 1 hold 4,501 rows and shards 2 and 3 hold 4,500 (datasets Dataset.shard, contiguous).
+  const rows = (id: number) => analyzeText(text.replace("SHARD_ID = 0", `SHARD_ID = ${id}`)).runs[0].spec.trainSamples;
+  assert.deepEqual([0, 1, 2, 3].map(rows), [4501, 4501, 4500, 4500]);
 });
 
 test("hand-written loop with model(**batch).loss and a step cap: 1,000 steps of 16", () => {
@@ -222,8 +235,6 @@ test("no_trainer style: max_train_steps derived from the loader equals the 3 epo
 });
 
 const sftText = () => readFileSync(join(process.cwd(), "test/fixtures/runs/hf/gpt2_sft_packing.py"), "utf8");
-const analyzeText = (text: string) =>
-  analyzer.analyze({ path: "/w/t.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
 
 test("SFTTrainer packing=True: blocks of max_seq_length tokens, their count unknown (not the 14,732 rows)", () => {
   // trl packs the formatted rows end to end and cuts blocks of exactly max_seq_length tokens, so

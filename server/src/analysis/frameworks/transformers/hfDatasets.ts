@@ -71,7 +71,8 @@ export function hfDataset(s: HfSplit): NativeV {
       },
       shard(_ip, _me, args, kw) {
         const n = asNumber(kw.get("num_shards") ?? args[0]);
-        return hfDataset(resized(s, s.info.samples !== null && n ? Math.ceil(s.info.samples / n) : null));
+        const i = asNumber(kw.get("index") ?? args[1]);
+        return hfDataset(resized(s, s.info.samples !== null && n ? shardRows(s.info.samples, n, i) : null));
       },
       train_test_split: (_ip, _me, _a, kw) => trainTestSplit(s, kw),
     },
@@ -295,4 +296,15 @@ export function datasetsRoot(): Value {
       return hfDatasetDict((n) => hfOf(splits.get(n)), [...splits.keys()]);
     }),
   });
+}
+
+/**
+ * Rows in shard `index` of `n`: Dataset.shard gives the first len % n shards one row more (contiguous:
+ * div = len // n, the shard holds div + 1 when index < len % n; the strided layout, range(index, len,
+ * n), has the same sizes). An unknown index takes the larger size, an upper bound.
+ */
+export function shardRows(rows: number, n: number, index: number | null): number {
+  const div = Math.floor(rows / n);
+  if (index === null || index < 0) return Math.ceil(rows / n);
+  return div + (index < rows % n ? 1 : 0);
 }
