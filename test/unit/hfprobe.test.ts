@@ -271,3 +271,23 @@ test("SFTTrainer without packing truncates each row at max_length: rows × at mo
   const bare = text.replace("    max_seq_length=1024,\n", "");
   assert.equal(analyzeText(bare).runs[0].spec.tokensPerSample, 1024);
 });
+
+test("resume_from_checkpoint / ckpt_path: the full schedule is priced and said to be an upper bound", () => {
+  const hf = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8");
+  const resumedNote = (text: string) =>
+    analyzeText(text).runs[0].spec.evidence.some((e) => /resumed run trains only the schedule after/.test(e));
+  assert.ok(resumedNote(hf.replace("trainer.train()", "trainer.train(resume_from_checkpoint=True)")));
+  assert.ok(resumedNote(hf.replace("trainer.train()", 'trainer.train("./roberta-emotion/checkpoint-500")')));
+  assert.ok(!resumedNote(hf.replace("trainer.train()", "trainer.train(resume_from_checkpoint=None)")));
+  assert.ok(!resumedNote(hf));
+  const lit = readFileSync(join(process.cwd(), "test/fixtures/runs/lightning/cifar_dm_full_trainer.py"), "utf8");
+  assert.ok(
+    resumedNote(
+      lit.replace("trainer.fit(model, datamodule=dm)", 'trainer.fit(model, datamodule=dm, ckpt_path="last")'),
+    ),
+  );
+  assert.ok(!resumedNote(lit));
+  // The numbers stay those of the whole schedule (112,640 samples, see above).
+  const r = analyzeText(lit.replace("datamodule=dm)\n", 'datamodule=dm, ckpt_path="last")\n')).runs[0];
+  assert.equal(seen(r).train, 10 * 88 * 64 * 2);
+});

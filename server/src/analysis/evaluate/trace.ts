@@ -152,6 +152,8 @@ export type TraceEvent =
       argsOpen?: string;
       /** An EarlyStoppingCallback may end training before its epochs / max_steps. Absent = none. */
       earlyStopping?: boolean;
+      /** train(resume_from_checkpoint=...) as written: only the steps after the checkpoint run. Absent = fresh. */
+      resumeFrom?: string;
     })
   | (EventBase & {
       kind: "lightningFit";
@@ -179,6 +181,8 @@ export type TraceEvent =
       maxTime?: { hours: number; shown: string } | null;
       /** The Trainer also got `**cfg` of unknown contents: what it leaves out is not the library default. */
       trainerOpen?: string;
+      /** fit(ckpt_path=...) as written: the run resumes there and trains only what is left. Absent = fresh. */
+      resumeFrom?: string;
     })
   /** `torch.save`, `model.save`, `torch.jit.script/trace`, `torch.onnx.export` for deployment rules. */
   | (EventBase & { kind: "save"; modelId: number | null; how: string })

@@ -56,6 +56,7 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
     spec.evidence.push(
       `EarlyStoppingCallback: training may stop before ${spec.maxSteps !== null ? "max_steps" : "num_train_epochs"}, so the schedule priced is an upper bound`,
     );
+  resumed(spec, e.resumeFrom, "train(resume_from_checkpoint=");
   setPrecision(facts, spec, e, e.precision, "TrainingArguments fp16/bf16");
   return spec;
 }
@@ -154,9 +155,18 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
     spec.device = { id: null, count: e.devices, kind };
     spec.evidence.push(`Trainer(accelerator=${e.accelerator ?? "auto"}, devices=${e.devices ?? "auto"})`);
   }
+  resumed(spec, e.resumeFrom, "fit(ckpt_path=");
   setPrecision(facts, spec, e, e.precision, "Trainer(precision=...)");
   launcherCountUnknown(facts, spec);
   return spec;
+}
+
+/** A run resumed from a checkpoint trains only the rest of its schedule: the whole is an upper bound. */
+function resumed(spec: RunSpec, from: string | undefined, call: string): void {
+  if (from === undefined) return;
+  spec.evidence.push(
+    `${call}${from}): a resumed run trains only the schedule after the checkpoint, so the whole schedule priced is an upper bound`,
+  );
 }
 
 function applyLoader(spec: RunSpec, ld: LoaderInfo | null): void {

@@ -25,6 +25,7 @@ import {
 } from "../../evaluate/values";
 import type { Precision } from "../../types";
 import { callModule } from "../torch/moduleCall";
+import { resumeArg } from "../transformers/trainer";
 import { maxTimeOf } from "./maxTime";
 import { isDataModule } from "./module";
 
@@ -279,6 +280,9 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
       callbacks: callbackNames(tkw.get("callbacks")),
       maxTime: maxTimeOf(tkw.get("max_time")),
       ...(openKw(tkw) ? { trainerOpen: openKw(tkw) } : {}),
+      // fit(ckpt_path="last" | path) restores the loops' progress and trains only what is left
+      // (Lightning docs, Trainer.fit); None starts fresh.
+      ...(resumeArg(kw.get("ckpt_path")) !== null ? { resumeFrom: resumeArg(kw.get("ckpt_path")) as string } : {}),
     },
     node,
   );

@@ -144,7 +144,14 @@ function traceHfOnBatch(
   callModule(ip, model, [t], kw, node);
 }
 
-function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: number | null, sft = false): Value {
+function emitRun(
+  ip: Interp,
+  trainerKw: Kw,
+  node: Node | null,
+  sweepTrials: number | null,
+  sft = false,
+  resumeFrom: string | null = null,
+): Value {
   const argsV = trainerKw.get("args");
   const a: HfArgs | null = argsV?.k === "native" ? ((argsV.data.hfArgs as HfArgs | undefined) ?? null) : null;
   let model = trainerKw.get("model") ?? NONE;
@@ -184,6 +191,7 @@ function emitRun(ip: Interp, trainerKw: Kw, node: Node | null, sweepTrials: numb
       evalEachEpoch: a?.evalStrategy === "epoch" && !!trainerKw.get("eval_dataset"),
       ...(a?.open ? { argsOpen: a.open } : {}),
       ...(stopsEarly(trainerKw.get("callbacks")) ? { earlyStopping: true } : {}),
+      ...(resumeFrom !== null ? { resumeFrom } : {}),
       ...evaluation(ip, a, trainerKw, node),
     },
     node,
@@ -222,6 +230,17 @@ function evaluation(
   return { evalSamples: samples, evalSteps: every !== null && every > 0 ? every : null };
 }
 
+/**
+ * train(resume_from_checkpoint=...): a path or True (the last checkpoint in output_dir) resumes
+ * there (transformers docs, Trainer.train); None / False / absent starts fresh. Returned as written.
+ */
+export function resumeArg(v: Value | undefined): string | null {
+  if (!v || v.k === "none" || (v.k === "bool" && !v.v)) return null;
+  if (v.k === "str") return JSON.stringify(v.v);
+  if (v.k === "bool") return "True";
+  return "a checkpoint chosen at run time";
+}
+
 function callbackItems(v: Value | undefined): Value[] {
   return v && (v.k === "list" || v.k === "tuple") ? v.items : v && v.k !== "none" ? [v] : [];
 }
@@ -248,7 +267,8 @@ export function trainerClass(name: string): Value {
       `transformers.${name}`,
       { kw: all },
       {
-        train: (ip, _me, _a, _kw, node) => emitRun(ip, all, node, null, name === "SFTTrainer"),
+        train: (ip, _me, a, kw2, node) =>
+          emitRun(ip, all, node, null, name === "SFTTrainer", resumeArg(kw2.get("resume_from_checkpoint") ?? a[0])),
         hyperparameter_search: (ip, _me, _a, kw2, node) =>
           // transformers docs: n_trials defaults to 20.
           emitRun(ip, all, node, asInt(kw2.get("n_trials")) ?? 20, name === "SFTTrainer"),
