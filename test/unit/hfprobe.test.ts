@@ -99,6 +99,19 @@ test("trainer.add_callback(EarlyStoppingCallback(...)) is seen like callbacks=[.
   assert.ok(!plain.evidence.some((e) => /EarlyStopping/.test(e)));
 });
 
+test("eval_steps as a ratio (< 1) of the total steps: every ceil(total × ratio) steps", () => {
+  const hf = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8");
+  // 8 epochs × 16,000 / 64 = 2,000 steps; eval_steps=0.1 → every ceil(200) steps → 10 evaluations.
+  const r = analyzeText(hf.replace("eval_steps=100", "eval_steps=0.1")).runs[0];
+  assert.equal(seen(r).eval, 10 * split("emotion", "validation"));
+  // max_steps 1,500 with eval_steps=0.15 → every ceil(225) steps → floor(1500 / 225) = 6 evaluations.
+  const t5 = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/samsum_t5_generate.py"), "utf8");
+  const r2 = analyzeText(t5.replace("eval_steps=250", "eval_steps=0.15")).runs[0];
+  assert.equal(seen(r2).eval, 6 * split("samsum", "validation"));
+  // Before: a float eval_steps left evaluation unpriced ("evaluations per epoch unknown").
+  assert.ok(r2.spec.evidence.some((e) => /a ratio/.test(e)));
+});
+
 test("LoRA r=16 on every Qwen2.5-0.5B projection: trainable = the adapters, from the config's sizes", () => {
   const r = onlyRun("hf/qwen_lora_clm.py");
   const c = row("Qwen/Qwen2.5-0.5B").config as unknown as Record<string, number>;

@@ -185,7 +185,12 @@ export interface RunSpec {
    * epoch has depend on the device count, known only when priced, so the evaluation total is
    * derived there (footprint/energyModel.ts sampleCounts) instead of from `valSamples`. Absent = none.
    */
-  evalEverySteps?: { steps: number; samples: number } | null;
+  evalEverySteps?: {
+    steps: number;
+    samples: number;
+    /** eval_steps given as a ratio (< 1) of the run's optimizer steps: every ceil(total × ratio) steps. */
+    ratio?: number;
+  } | null;
   /**
    * Wall-clock budget in hours (Lightning max_time): the run's time is capped at it. With no epoch or
    * step limit besides it, the run lasts exactly that long. Absent/null = no budget.

@@ -148,6 +148,8 @@ export type TraceEvent =
       evalSamples: number | null;
       /** eval_strategy="steps": optimizer steps between evaluations (eval_steps, else logging_steps, default 500). */
       evalSteps: number | null;
+      /** eval_steps as a float in (0, 1): a ratio of the run's total optimizer steps. Absent = an integer. */
+      evalStepsRatio?: number;
       /** TrainingArguments also got `**cfg` of unknown contents: what it leaves out is not the library default. */
       argsOpen?: string;
       /** An EarlyStoppingCallback may end training before its epochs / max_steps. Absent = none. */

@@ -128,8 +128,10 @@ export function sampleCounts(spec: RunSpec, count: number): { train: number; eva
  * DefaultFlowCallback.on_step_end sets should_evaluate when global_step % eval_steps == 0, so a
  * run of S steps evaluates floor(S / k) times (none extra at the end under eval_strategy="steps").
  */
-function evaluationsEvery(steps: number, every: { steps: number; samples: number }): number {
-  return Math.floor(steps / every.steps + 1e-9) * every.samples;
+function evaluationsEvery(steps: number, every: { steps: number; samples: number; ratio?: number }): number {
+  // A ratio eval_steps becomes ceil(total steps × ratio) steps (Trainer._inner_training_loop).
+  const k = every.ratio !== undefined ? Math.max(1, Math.ceil(Math.ceil(steps - 1e-9) * every.ratio)) : every.steps;
+  return Math.floor(steps / k + 1e-9) * every.samples;
 }
 
 /** Training FLOPs (before trials) and the formula that gave them; null when an input is unknown. */

@@ -70,6 +70,13 @@ function hfEvaluation(spec: RunSpec, e: Ev<"hfTrainer">): void {
     spec.evidence.push(`${n} evaluation samples per epoch (eval_strategy="epoch", eval_dataset)`);
     return;
   }
+  if (e.evalStepsRatio !== undefined) {
+    spec.evalEverySteps = { steps: 0, samples: e.evalSamples, ratio: e.evalStepsRatio };
+    spec.evidence.push(
+      `${n} evaluation samples every ${e.evalStepsRatio} of the run's update steps (eval_steps=${e.evalStepsRatio}, a ratio: every ceil(total steps × ${e.evalStepsRatio}) steps)`,
+    );
+    return;
+  }
   if (e.evalSteps === null) {
     spec.evidence.push(`eval_strategy="steps" with ${n} evaluation samples: evaluations per epoch unknown, not priced`);
     return;

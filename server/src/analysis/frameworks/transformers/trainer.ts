@@ -206,14 +206,15 @@ function emitRun(
 /**
  * Evaluation during training: eval_dataset's rows, and for eval_strategy="steps" the optimizer steps
  * between evaluations — eval_steps, else logging_steps, whose default is 500 (TrainingArguments docs).
- * A float eval_steps (a ratio of the total steps) is left unknown.
+ * A float eval_steps in (0, 1) is "a ratio of total training steps" (TrainingArguments docs; Trainer
+ * sets eval_steps = ceil(max_steps × ratio)), so it travels as a ratio to be resolved when priced.
  */
 function evaluation(
   ip: Interp,
   a: HfArgs | null,
   trainerKw: Kw,
   node: Node | null,
-): { evalSamples: number | null; evalSteps: number | null } {
+): { evalSamples: number | null; evalSteps: number | null; evalStepsRatio?: number } {
   const strategy = a?.evalStrategy ?? null;
   const evalDs = trainerKw.get("eval_dataset");
   if (!a || !evalDs || (strategy !== "epoch" && strategy !== "steps")) return { evalSamples: null, evalSteps: null };
@@ -226,6 +227,8 @@ function evaluation(
     );
   if (strategy === "epoch") return { evalSamples: samples, evalSteps: null };
   const steps = a.kw.get("eval_steps") ?? a.kw.get("logging_steps");
+  const ratio = steps?.k === "num" && !steps.int && steps.v > 0 && steps.v < 1 ? steps.v : null;
+  if (ratio !== null) return { evalSamples: samples, evalSteps: null, evalStepsRatio: ratio };
   const every = steps === undefined || steps.k === "none" ? 500 : asInt(steps);
   return { evalSamples: samples, evalSteps: every !== null && every > 0 ? every : null };
 }
