@@ -69,8 +69,9 @@ test("Trainer with EarlyStoppingCallback: 8 epochs priced as an upper bound, ste
   const train = split("emotion", "train");
   const s = seen(r);
   assert.equal(s.train, 8 * train);
-  // 16,000 / 64 = 250 steps an epoch, 2,000 steps in all, eval_steps=100 → 20 evaluations of 2,000 rows.
-  assert.equal(s.eval, Math.floor((8 * train) / 64 / 100) * split("emotion", "validation"));
+  // 16,000 / 64 = 250 steps an epoch, 2,000 steps in all, eval_steps=100 → 20 evaluations of 2,000 rows,
+  // then trainer.evaluate(encoded["test"]) runs the 2,000 test rows once.
+  assert.equal(s.eval, Math.floor((8 * train) / 64 / 100) * split("emotion", "validation") + split("emotion", "test"));
   assert.ok(r.spec.evidence.some((e) => /EarlyStoppingCallback.*upper bound/.test(e)));
   // RobertaForSequenceClassification: RobertaModel without its pooler (768² + 768) plus the
   // RobertaClassificationHead (dense 768→768, out_proj 768→6).
@@ -103,13 +104,31 @@ test("eval_steps as a ratio (< 1) of the total steps: every ceil(total × ratio)
   const hf = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8");
   // 8 epochs × 16,000 / 64 = 2,000 steps; eval_steps=0.1 → every ceil(200) steps → 10 evaluations.
   const r = analyzeText(hf.replace("eval_steps=100", "eval_steps=0.1")).runs[0];
-  assert.equal(seen(r).eval, 10 * split("emotion", "validation"));
+  assert.equal(seen(r).eval, 10 * split("emotion", "validation") + split("emotion", "test"));
   // max_steps 1,500 with eval_steps=0.15 → every ceil(225) steps → floor(1500 / 225) = 6 evaluations.
   const t5 = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/samsum_t5_generate.py"), "utf8");
   const r2 = analyzeText(t5.replace("eval_steps=250", "eval_steps=0.15")).runs[0];
   assert.equal(seen(r2).eval, 6 * split("samsum", "validation"));
   // Before: a float eval_steps left evaluation unpriced ("evaluations per epoch unknown").
   assert.ok(r2.spec.evidence.some((e) => /a ratio/.test(e)));
+});
+
+test("trainer.evaluate() / predict(ds), before or after train(): one forward pass over their rows each", () => {
+  const hf = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8");
+  const during = 20 * split("emotion", "validation");
+  const evalOf = (text: string) => seen(analyzeText(text).runs[0]).eval;
+  // Before: none of these passes was counted.
+  assert.equal(evalOf(hf.replace('print(trainer.evaluate(encoded["test"]))', "")), during);
+  // evaluate() with no dataset runs the Trainer's own eval_dataset (the validation split).
+  assert.equal(
+    evalOf(hf.replace('print(trainer.evaluate(encoded["test"]))', "trainer.evaluate()")),
+    during + split("emotion", "validation"),
+  );
+  // A baseline evaluate() before train() and a predict() after both count.
+  const both = hf
+    .replace("trainer.train()", "trainer.evaluate()\ntrainer.train()")
+    .replace('print(trainer.evaluate(encoded["test"]))', 'trainer.predict(encoded["test"])');
+  assert.equal(evalOf(both), during + split("emotion", "validation") + split("emotion", "test"));
 });
 
 test("LoRA r=16 on every Qwen2.5-0.5B projection: trainable = the adapters, from the config's sizes", () => {

@@ -192,6 +192,11 @@ export interface RunSpec {
     ratio?: number;
   } | null;
   /**
+   * Samples run forward once outside the training schedule (HF trainer.evaluate / predict, Lightning
+   * trainer.validate / test / predict), added to the evaluation total. Absent = none.
+   */
+  extraEvalSamples?: { samples: number; how: string } | null;
+  /**
    * Wall-clock budget in hours (Lightning max_time): the run's time is capped at it. With no epoch or
    * step limit besides it, the run lasts exactly that long. Absent/null = no budget.
    */

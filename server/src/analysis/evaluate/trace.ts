@@ -156,6 +156,8 @@ export type TraceEvent =
       earlyStopping?: boolean;
       /** train(resume_from_checkpoint=...) as written: only the steps after the checkpoint run. Absent = fresh. */
       resumeFrom?: string;
+      /** Rows of trainer.evaluate(...) / predict(...) calls on this Trainer, each run forward once. */
+      extraEvalSamples?: number;
     })
   | (EventBase & {
       kind: "lightningFit";

@@ -98,6 +98,13 @@ export function hostPowerW(device: DeviceRow): Interval {
 
 /** Samples seen in training and in evaluation, or the missing fields that prevent knowing them. */
 export function sampleCounts(spec: RunSpec, count: number): { train: number; eval: number } | { missing: string[] } {
+  const c = scheduleCounts(spec, count);
+  // Passes outside the schedule (trainer.evaluate / test after fit) run once whatever the devices.
+  const extra = spec.extraEvalSamples?.samples ?? 0;
+  return "missing" in c || extra === 0 ? c : { train: c.train, eval: c.eval + extra };
+}
+
+function scheduleCounts(spec: RunSpec, count: number): { train: number; eval: number } | { missing: string[] } {
   const dp = Math.max(1, count);
   const perStep = (spec.batchSize ?? 0) * Math.max(1, spec.gradientAccumulation) * dp;
   if (spec.maxSteps !== null && spec.batchSize !== null) {

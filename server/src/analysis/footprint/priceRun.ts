@@ -230,7 +230,8 @@ function floorNote(compute: Interval | null, floor: Interval | null): string {
 function valPerEpoch(spec: RunSpec, count: number): number | null {
   if (!spec.evalEverySteps || !spec.epochs) return spec.valSamples;
   const c = sampleCounts(spec, count);
-  return "eval" in c ? Math.round(c.eval / spec.epochs) : spec.valSamples;
+  const once = spec.extraEvalSamples?.samples ?? 0;
+  return "eval" in c ? Math.round((c.eval - once) / spec.epochs) : spec.valSamples;
 }
 
 /** The schedule the spec carries, as assumptions: the value, and the evidence line that gave it. */

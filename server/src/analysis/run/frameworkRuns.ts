@@ -57,6 +57,12 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
       `EarlyStoppingCallback: training may stop before ${spec.maxSteps !== null ? "max_steps" : "num_train_epochs"}, so the schedule priced is an upper bound`,
     );
   resumed(spec, e.resumeFrom, "train(resume_from_checkpoint=");
+  if (e.extraEvalSamples) {
+    spec.extraEvalSamples = { samples: e.extraEvalSamples, how: "trainer.evaluate / predict" };
+    spec.evidence.push(
+      `${thousands(e.extraEvalSamples)} samples run forward once outside training (trainer.evaluate / predict)`,
+    );
+  }
   setPrecision(facts, spec, e, e.precision, "TrainingArguments fp16/bf16");
   return spec;
 }

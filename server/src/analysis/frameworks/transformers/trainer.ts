@@ -8,7 +8,7 @@ import { callValue } from "../../evaluate/calls/call";
 import { lookupClassAttr } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeObject } from "../../evaluate/nativeHelpers";
-import type { DatasetInfo } from "../../evaluate/trace";
+import type { DatasetInfo, TraceEvent } from "../../evaluate/trace";
 import {
   asInt,
   asNumber,
@@ -266,17 +266,47 @@ export function trainerClass(name: string): Value {
     ["model", "args", "data_collator", "train_dataset", "eval_dataset"].forEach((k, i) => {
       if (!all.has(k) && args[i]) all.set(k, args[i]);
     });
+    // evaluate() / predict() run the model forward over their rows once, before or after train():
+    // the rows join this Trainer's run (pending until train() records it).
+    let run: Extract<TraceEvent, { kind: "hfTrainer" }> | null = null;
+    let pending = 0;
+    const onePass = (ip: Interp, ds: Value | undefined, what: string, node: Node | null) => {
+      const rows = ds && ds.k !== "none" ? (datasetOf(ip, ds, node)?.info.samples ?? null) : null;
+      if (rows === null) {
+        ip.note(`trainer.${what} on a dataset of unknown size: that pass is not priced`, node);
+        return;
+      }
+      if (run) run.extraEvalSamples = (run.extraEvalSamples ?? 0) + rows;
+      else pending += rows;
+    };
+    const train = (ip: Interp, node: Node | null, sweep: number | null, resume: string | null) => {
+      const before = ip.trace.length;
+      const out = emitRun(ip, all, node, sweep, name === "SFTTrainer", resume);
+      const ev = ip.trace.length > before ? ip.trace.at(-1) : undefined;
+      if (ev?.kind === "hfTrainer") {
+        run = ev;
+        if (pending > 0) ev.extraEvalSamples = pending;
+        pending = 0;
+      }
+      return out;
+    };
     const self: NativeV = nativeObject(
       `transformers.${name}`,
       { kw: all },
       {
-        train: (ip, _me, a, kw2, node) =>
-          emitRun(ip, all, node, null, name === "SFTTrainer", resumeArg(kw2.get("resume_from_checkpoint") ?? a[0])),
+        train: (ip, _me, a, kw2, node) => train(ip, node, null, resumeArg(kw2.get("resume_from_checkpoint") ?? a[0])),
         hyperparameter_search: (ip, _me, _a, kw2, node) =>
           // transformers docs: n_trials defaults to 20.
-          emitRun(ip, all, node, asInt(kw2.get("n_trials")) ?? 20, name === "SFTTrainer"),
-        evaluate: (_ip, _me, _a, _kw, node) => unknown("evaluation metrics", node),
-        predict: (_ip, _me, _a, _kw, node) => unknown("predictions", node),
+          train(ip, node, asInt(kw2.get("n_trials")) ?? 20, null),
+        evaluate(ip, _me, a, kw2, node) {
+          // Trainer.evaluate(eval_dataset=None): None evaluates the Trainer's own eval_dataset.
+          onePass(ip, kw2.get("eval_dataset") ?? a[0] ?? all.get("eval_dataset"), "evaluate", node);
+          return unknown("evaluation metrics", node);
+        },
+        predict(ip, _me, a, kw2, node) {
+          onePass(ip, kw2.get("test_dataset") ?? a[0], "predict", node);
+          return unknown("predictions", node);
+        },
         save_model(ip, _me, _a, _kw, node) {
           ip.event({ kind: "save", modelId: modelIdOf(all.get("model")), how: "Trainer.save_model" }, node);
           return NONE;
