@@ -209,8 +209,10 @@ test("Lightning max_epochs=10 with max_steps=5000: the epochs end first (220 opt
   // is reached first, so 10 × 88 × 64 × 2 samples (before: 5000 × 64 × 4 × 2 = 2,560,000, 22.7× too many).
   const s = seen(r);
   assert.equal(s.train, 10 * 88 * 64 * 2);
-  // val_check_interval=0.5 → 2 validations an epoch over the 5,000 held-out rows.
-  assert.equal(s.eval, 10 * 2 * 5000);
+  // val_check_interval=0.5 → 2 validations an epoch over the 5,000 held-out rows, then
+  // trainer.test(model, datamodule=dm) runs CIFAR-10's 10,000 test images once (5,000 per device).
+  assert.equal(s.eval, 10 * 2 * 5000 + 10000);
+  assert.equal(r.spec.extraEvalSamples?.samples, 10000);
   assert.equal(r.spec.precision, "bf16-mixed");
   assert.equal(r.spec.device?.count, 2);
   const params =
@@ -235,8 +237,8 @@ test("Lightning max_steps binding before max_epochs still prices max_steps", () 
   // 150 optimizer steps × 4 accumulated batches × 64 × 2 devices, fewer than 10 epochs' 112,640.
   const s = seen(a.runs[0]);
   assert.equal(s.train, 150 * 4 * 64 * 2);
-  // 150 × 4 = 600 batches a device = 600 / 88 epochs, each validated twice.
-  assert.equal(s.eval, Math.round((600 / 88) * 2 * 5000));
+  // 150 × 4 = 600 batches a device = 600 / 88 epochs, each validated twice; plus the test pass.
+  assert.equal(s.eval, Math.round((600 / 88) * 2 * 5000) + 10000);
 });
 
 test("LightningModule wrapping a hub model: the dict batch traces FLOPs at 128 tokens", () => {
@@ -322,4 +324,24 @@ test("resume_from_checkpoint / ckpt_path: the full schedule is priced and said t
   // The numbers stay those of the whole schedule (112,640 samples, see above).
   const r = analyzeText(lit.replace("datamodule=dm)\n", 'datamodule=dm, ckpt_path="last")\n')).runs[0];
   assert.equal(seen(r).train, 10 * 88 * 64 * 2);
+});
+
+test("Lightning trainer.validate / test / predict: one pass over their loader after limit_*_batches", () => {
+  const lit = readFileSync(join(process.cwd(), "test/fixtures/runs/lightning/cifar_dm_full_trainer.py"), "utf8");
+  const extra = (text: string) => analyzeText(text).runs[0].spec.extraEvalSamples?.samples ?? 0;
+  // Before: trainer.test(...) was a no-op, so its 10,000 test images were never priced.
+  assert.equal(extra(lit.replace("    trainer.test(model, datamodule=dm)\n", "")), 0);
+  // validate() with no arguments reuses fit's model and datamodule: the 5,000 validation rows once.
+  assert.equal(extra(lit.replace("trainer.test(model, datamodule=dm)", "trainer.validate()")), 5000);
+  // limit_test_batches=20 → 20 batches of 64 on each of 2 devices.
+  const limited = lit.replace("val_check_interval=0.5,", "val_check_interval=0.5,\n        limit_test_batches=20,");
+  assert.equal(extra(limited), 20 * 64 * 2);
+  // test() called before fit() still joins the run.
+  const early = lit
+    .replace("    trainer.test(model, datamodule=dm)\n", "")
+    .replace(
+      "    trainer.fit(model, datamodule=dm)",
+      "    trainer.test(model, datamodule=dm)\n    trainer.fit(model, datamodule=dm)",
+    );
+  assert.equal(extra(early), 10000);
 });

@@ -187,6 +187,8 @@ export type TraceEvent =
       trainerOpen?: string;
       /** fit(ckpt_path=...) as written: the run resumes there and trains only what is left. Absent = fresh. */
       resumeFrom?: string;
+      /** Rows of trainer.validate / test / predict passes with this Trainer, each run forward once. */
+      extraEvalSamples?: number;
     })
   /** `torch.save`, `model.save`, `torch.jit.script/trace`, `torch.onnx.export` for deployment rules. */
   | (EventBase & { kind: "save"; modelId: number | null; how: string })

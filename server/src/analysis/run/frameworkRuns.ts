@@ -169,6 +169,12 @@ function lightningRun(facts: ProgramFacts, e: Ev<"lightningFit">): RunSpec {
     spec.evidence.push(`Trainer(accelerator=${e.accelerator ?? "auto"}, devices=${e.devices ?? "auto"})`);
   }
   resumed(spec, e.resumeFrom, "fit(ckpt_path=");
+  if (e.extraEvalSamples) {
+    spec.extraEvalSamples = { samples: e.extraEvalSamples, how: "trainer.validate / test / predict" };
+    spec.evidence.push(
+      `${thousands(e.extraEvalSamples)} samples run forward once outside fit (trainer.validate / test / predict)`,
+    );
+  }
   setPrecision(facts, spec, e, e.precision, "Trainer(precision=...)");
   launcherCountUnknown(facts, spec);
   return spec;

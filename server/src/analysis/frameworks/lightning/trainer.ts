@@ -7,7 +7,6 @@ import { callMethod } from "../../evaluate/calls/call";
 import { lookupClassAttr } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeObject } from "../../evaluate/nativeHelpers";
-import type { LoaderInfo } from "../../evaluate/trace";
 import {
   asInt,
   asNumber,
@@ -26,7 +25,19 @@ import {
 import type { Precision } from "../../types";
 import { callModule } from "../torch/moduleCall";
 import { resumeArg } from "../transformers/trainer";
+import {
+  deviceCount,
+  evalPass,
+  type LightningFitEvent,
+  limitedBatches,
+  limitLoader,
+  loaderOf,
+  perDeviceBatches,
+  placement,
+} from "./loaders";
 import { maxTimeOf } from "./maxTime";
+
+export { deviceCount } from "./loaders";
 import { isDataModule } from "./module";
 
 /** Trainer(precision=...) per the Lightning 2 docs: 64/32/16(-mixed)/bf16(-mixed) and the -true variants. */
@@ -47,66 +58,6 @@ export function lightningPrecision(v: Value | undefined): Precision | null {
     "bf16-true": "bf16",
   };
   return table[s] ?? null;
-}
-
-/** devices=4 / "4" / [0, 1] / "0,1" → a count; "auto" and -1 (all visible) → null. */
-export function deviceCount(v: Value | undefined): number | null {
-  if (!v || v.k === "none") return null;
-  if (v.k === "list" || v.k === "tuple") return v.items.length;
-  const n = asInt(v);
-  if (n !== null) return n > 0 ? n : null;
-  const s = asString(v);
-  if (s === null || s === "auto" || s === "-1") return null;
-  if (/^\d+$/.test(s.trim())) return Number(s);
-  const ids = s.split(",").filter((x) => x.trim() !== "");
-  return ids.length > 0 ? ids.length : null;
-}
-
-function loaderOf(v: Value | undefined): NativeV | null {
-  if (!v) return null;
-  if (v.k === "native" && v.loop?.loader) return v;
-  if (v.k === "list" || v.k === "tuple") return loaderOf(v.items[0]);
-  if (v.k === "dict") return loaderOf([...v.map.values()][0]?.[1]);
-  return null;
-}
-
-/**
- * Batches one process draws per epoch. Under a multi-device strategy Lightning gives each process a
- * DistributedSampler, which hands it ceil(N / devices) samples (torch.utils.data.DistributedSampler,
- * drop_last=False); a `dp` strategy splits each batch instead, so every process sees the whole set.
- */
-function perDeviceBatches(info: LoaderInfo, trips: number | null, shards: number): number | null {
-  const n = info.dataset?.samples;
-  if (shards <= 1 || n == null || info.batchSize === null) return trips;
-  const each = Math.ceil(n / shards);
-  return info.dropLast ? Math.floor(each / info.batchSize) : Math.ceil(each / info.batchSize);
-}
-
-function limitedBatches(own: number, limit: Value | undefined): number {
-  if (!limit || limit.k !== "num") return own;
-  return limit.int ? Math.min(own, limit.v) : Math.floor(own * limit.v);
-}
-
-/**
- * `limit_train_batches` / `limit_val_batches`: a float is a fraction of the batches, an int a number
- * of batches (Lightning docs), counted per process: on `shards` devices each keeps that many of its
- * own share, so the epoch holds shards × as many samples.
- */
-function limitLoader(
-  info: LoaderInfo,
-  trips: number | null,
-  limit: Value | undefined,
-  shards: number,
-  flag = "limit_train_batches",
-): LoaderInfo {
-  const own = perDeviceBatches(info, trips, shards);
-  if (!limit || limit.k !== "num" || !info.dataset || info.batchSize === null || own === null) return info;
-  const batches = limitedBatches(own, limit);
-  if (batches >= own) return info;
-  const samples = Math.min(info.dataset.samples ?? Number.POSITIVE_INFINITY, batches * info.batchSize * shards);
-  const per = shards > 1 ? `, on each of ${shards} devices` : "";
-  const name = `${info.dataset.name ?? "dataset"} (${flag}=${limit.v}${per})`;
-  return { ...info, dataset: { ...info.dataset, name, samples } };
 }
 
 /** The loaders `fit` would use: arguments, datamodule hooks, else the module's own hooks. */
@@ -244,17 +195,11 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
   const info = loader?.loop?.loader ?? null;
   const fastDev = tkw.get("fast_dev_run");
   const fastSteps = fastDev ? (asInt(fastDev) ?? (truthy(fastDev) ? 1 : null)) : null;
-  const gpus = deviceCount(tkw.get("gpus"));
-  const tpus = deviceCount(tkw.get("tpu_cores"));
-  const nodes = asInt(tkw.get("num_nodes")) ?? 1;
-  const devices = deviceCount(tkw.get("devices")) ?? gpus ?? tpus;
-  const accelerator = asString(tkw.get("accelerator")) ?? (gpus ? "gpu" : tpus ? "tpu" : null);
-  const count = devices !== null ? devices * Math.max(1, nodes) : null;
-  const strategy = asString(tkw.get("strategy"));
-  const shards = count !== null && count > 1 && strategy !== "dp" ? count : 1;
+  const { accelerator, count, shards } = placement(tkw);
   const own = info ? perDeviceBatches(info, loader?.loop?.tripCount ?? null, shards) : null;
   const trainTrips = own === null ? null : limitedBatches(own, tkw.get("limit_train_batches"));
   if (!/cpu|tpu|mps/i.test(accelerator ?? "")) allVisible(ip, tkw, node);
+  const before = ip.trace.length;
   ip.event(
     {
       kind: "lightningFit",
@@ -286,6 +231,16 @@ function fit(ip: Interp, trainer: NativeV, args: Value[], kw: Kw, node: Node | n
     },
     node,
   );
+  // validate / test / predict after this fit reuse its model and datamodule, and join its run.
+  const ev = ip.trace.length > before ? ip.trace.at(-1) : undefined;
+  const d = trainer.data as { fitModel?: Value; fitDm?: Value; fitEvent?: LightningFitEvent; pending?: number };
+  d.fitModel = model;
+  d.fitDm = kw.get("datamodule") ?? (isDataModule(args[1]) ? args[1] : undefined);
+  if (ev?.kind === "lightningFit") {
+    d.fitEvent = ev;
+    if (d.pending) ev.extraEvalSamples = d.pending;
+    d.pending = 0;
+  }
   return NONE;
 }
 
@@ -295,9 +250,18 @@ export const lightningTrainer = fn("lightning.Trainer", (_ip, _a, kw) => {
     { kw },
     {
       fit: (ip, me, args, kw2, node) => fit(ip, me, args, kw2, node),
-      validate: () => NONE,
-      test: () => NONE,
-      predict: (_ip, _me, _a, _kw, node) => unknown("predictions", node),
+      validate(ip, me, args, kw2, node) {
+        evalPass(ip, me, "validate", args, kw2, node);
+        return NONE;
+      },
+      test(ip, me, args, kw2, node) {
+        evalPass(ip, me, "test", args, kw2, node);
+        return NONE;
+      },
+      predict(ip, me, args, kw2, node) {
+        evalPass(ip, me, "predict", args, kw2, node);
+        return unknown("predictions", node);
+      },
       save_checkpoint(ip, _me, _a, _kw, node) {
         ip.event({ kind: "save", modelId: null, how: "Trainer.save_checkpoint" }, node);
         return NONE;
