@@ -345,3 +345,30 @@ test("Lightning trainer.validate / test / predict: one pass over their loader af
     );
   assert.equal(extra(early), 10000);
 });
+
+test("LightningCLI: fit runs with the classes' defaults and trainer_defaults; the rest is open at launch", () => {
+  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/lightning/fashion_cli.py"), "utf8");
+  // Before: LightningCLI was unknown to the analyzer, so the script had a model but no training run.
+  const r = analyzeText(text).runs[0];
+  // trainer_defaults max_epochs=12 over random_split's 55,000 rows (batch_size default 128), val 5,000 a pass.
+  assert.equal(r.spec.epochs, 12);
+  assert.equal(r.spec.batchSize, 128);
+  const s = seen(r);
+  assert.equal(s.train, 12 * 55000);
+  assert.equal(s.eval, 12 * 5000);
+  assert.equal(r.spec.precision, "fp16-mixed");
+  assert.equal(r.spec.params, conv2dParams(1, 32, 3) + conv2dParams(32, 64, 3) + linearParams(64 * 7 * 7, 10));
+  // Without trainer_defaults the epochs come from --trainer.max_epochs at launch: an Unknown, not 1000.
+  const bare = analyzeText(text.replace(/\n {8}trainer_defaults=\{[^}]*\},/, "")).runs[0];
+  assert.equal(bare.spec.epochs, null);
+  assert.ok(bare.spec.unknowns.some((u) => /--trainer\.\* \/ --config/.test(u.message)));
+  // run=False hands back cli.model / cli.datamodule / cli.trainer for the script's own fit.
+  const own = text.replace(
+    '        save_config_kwargs={"overwrite": True},\n    )',
+    "        run=False,\n    ).trainer.fit(FashionCNN(), datamodule=FashionData())",
+  );
+  assert.ok(own.includes("run=False"));
+  const runs = analyzeText(own).runs;
+  assert.equal(runs.length, 1);
+  assert.equal(seen(runs[0]).train, 12 * 55000);
+});

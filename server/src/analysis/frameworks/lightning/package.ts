@@ -5,6 +5,7 @@ import { makeClass } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
 import { NONE, type Value } from "../../evaluate/values";
+import { lightningCliClass } from "./cli";
 import { lightningFabric } from "./fabric";
 import { lightningClasses } from "./module";
 import { lightningTrainer } from "./trainer";
@@ -23,6 +24,7 @@ function submodule(ip: Interp, qual: string, names: string): Value | undefined {
   )
     return nativeModule(`${qual}.${names}`, {}, (attr) => configObject(`${qual}.${names}.${attr}`));
   if (names === "pytorch") return lightningNamespace(ip, `${qual}.pytorch`);
+  if (names === "cli") return nativeModule(`${qual}.cli`, { LightningCLI: lightningCliClass });
   if (names === "fabric") return fabricNamespace(`${qual}.fabric`);
   return undefined;
 }
