@@ -372,3 +372,21 @@ test("LightningCLI: fit runs with the classes' defaults and trainer_defaults; th
   assert.equal(runs.length, 1);
   assert.equal(seen(runs[0]).train, 12 * 55000);
 });
+
+test("return_overflowing_tokens=True: the example count is kept as a lower bound, and said so", () => {
+  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/squad_overflow_qa.py"), "utf8");
+  const a = analyzeText(text);
+  // A context longer than 384 tokens becomes several windows, so features ≥ SQuAD's 87,599 examples.
+  // Before: 87,599 priced as the exact row count, with nothing said.
+  assert.equal(a.runs[0].spec.trainSamples, split("squad", "train"));
+  assert.ok((a.unknowns ?? []).some((u) => /return_overflowing_tokens=True.*lower bound/.test(u.message)));
+  // BertForQuestionAnswering: BERT without its pooler (768² + 768) plus qa_outputs (768 → 2).
+  const bert = row("bert-base-uncased").published.params;
+  assert.equal(a.runs[0].spec.params, bert - linearParams(768, 768) + linearParams(768, 2));
+  // The directive states the feature count when it is known.
+  const stated = analyzeText(`# footprint: samples 88524\n${text}`).runs[0];
+  assert.equal(stated.spec.trainSamples, 88524);
+  // Without overflow the same map says nothing of the kind.
+  const plain = analyzeText(text.replace("        return_overflowing_tokens=True,\n", ""));
+  assert.ok(!(plain.unknowns ?? []).some((u) => /return_overflowing_tokens/.test(u.message)));
+});

@@ -7,6 +7,7 @@ import type { Expr } from "../../evaluate/ast";
 import { callValue } from "../../evaluate/calls/call";
 import { evalExpr } from "../../evaluate/expressions";
 import type { Interp } from "../../evaluate/interp";
+import { thousands } from "../../format";
 import { nativeObject } from "../../evaluate/nativeHelpers";
 import {
   asInt,
@@ -122,6 +123,15 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
     tokensNote = undefined;
     const at = ip.range(node);
     tokensHow = `${block.name} = ${block.value}: texts regrouped into fixed-size blocks${at ? ` (line ${at.start.line + 1})` : ""}`;
+  }
+  if (batched && samples !== null && made.some((c) => c.overflow)) {
+    // Fast tokenizers split a text longer than max_length into several windows (stride overlap), each
+    // a row: the rows are at least the examples, by how much depends on the texts' lengths.
+    ip.note(
+      `return_overflowing_tokens=True: texts longer than max_length become several rows, so the ${thousands(samples)} rows are a lower bound`,
+      node,
+      "add `# footprint: samples N` (the number of features after tokenizing)",
+    );
   }
   if (batched && made.length === 0 && unsized && samples !== null) {
     // A batched function may return more or fewer rows than it got (regrouping text into blocks).

@@ -33,6 +33,8 @@ export interface TokenCall {
   how: string;
   /** `tokenizer(text_target=...)`: the labels of a seq2seq model, not its input. */
   target?: boolean;
+  /** return_overflowing_tokens=True: a text longer than max_length yields several encodings (stride). */
+  overflow?: boolean;
 }
 
 /** Tokenizer calls made during this analysis, in order (map() reads the ones its function made). */
@@ -116,6 +118,7 @@ function batchOf(text: Value | undefined): number | null {
 function encode(ip: Interp, self: NativeV, args: Value[], kw: Kw, node: Node | null): Value {
   const call = tokenLength(kw, (self.data.modelMaxLength as number | null) ?? null);
   if (kw.has("text_target") && !kw.has("text") && args.length === 0) call.target = true;
+  if (truthy(kw.get("return_overflowing_tokens") ?? NONE) === true) call.overflow = true;
   tokenCalls(ip).push(call);
   const inst = { k: "instance" as const, cls: encodingClass(ip), attrs: new Map<string, Value>(), mod: null };
   const pt = asString(kw.get("return_tensors")) !== null;
