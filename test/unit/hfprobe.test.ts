@@ -1,54 +1,12 @@
-// Unseen-style Hugging Face / Lightning / Accelerate scripts: the training run each one really does,
-// worked out by hand from the libraries' documented semantics, against the analyzer's priced run.
+// Unseen-style Hugging Face scripts (Trainer, Seq2SeqTrainer, trl, peft, datasets): the training run each
+// one really does, worked out by hand from the libraries' documented semantics, against the analyzer.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { before, test } from "node:test";
-import { Analyzer } from "../../server/src/analysis/analyze";
-import { sampleCounts } from "../../server/src/analysis/footprint/energyModel";
-import { hfRows } from "../../server/src/analysis/frameworks/transformers/hfZoo";
-import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
-import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
-import type { RunEstimate } from "../../server/src/analysis/types";
-import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
-import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
-import { batchNormParams, conv2dParams, linearParams } from "./evaluateHelpers";
+import { test } from "node:test";
+import { analyzeText, fixtureText, onlyRun, row, seen, split, useAnalyzer } from "./helpers/probeRuns";
+import { linearParams } from "./evaluateHelpers";
 
-let analyzer: Analyzer;
-before(async () => {
-  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
-});
-
-const analyze = (fixture: string) =>
-  analyzer.analyze({
-    path: "/w/train.py",
-    text: readFileSync(join(process.cwd(), "test/fixtures/runs", fixture), "utf8"),
-    settings: DEFAULT_SETTINGS,
-    workspace: EMPTY_WORKSPACE,
-  }).analysis;
-const analyzeText = (text: string) =>
-  analyzer.analyze({ path: "/w/t.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
-const onlyRun = (fixture: string): RunEstimate => {
-  const a = analyze(fixture);
-  assert.equal(a.runs.length, 1, `${fixture}: one training run`);
-  return a.runs[0];
-};
-/** Samples trained and evaluated on the device count the run is priced on. */
-const seen = (r: RunEstimate) => {
-  const s = sampleCounts(r.spec, r.spec.device?.count ?? 1);
-  assert.ok(!("missing" in s), `samples known: ${JSON.stringify(s)}`);
-  return s;
-};
-const split = (name: string, splitName: string, config?: string) => {
-  const n = findDataset(`hf:${name}`, { split: splitName, config })?.samples;
-  assert.ok(typeof n === "number", `${name} ${splitName} catalogued`);
-  return n;
-};
-const row = (id: string) => {
-  const r = hfRows().find((x) => x.id === id);
-  assert.ok(r, `${id} catalogued`);
-  return r;
-};
+useAnalyzer();
+const sftText = () => fixtureText("hf/gpt2_sft_packing.py");
 
 test("Seq2SeqTrainer t5-small on SAMSum: max_steps overrides num_train_epochs; eval every 250 steps", () => {
   const r = onlyRun("hf/samsum_t5_generate.py");
@@ -80,33 +38,27 @@ test("Trainer with EarlyStoppingCallback: 8 epochs priced as an upper bound, ste
 });
 
 test("trainer.add_callback(EarlyStoppingCallback(...)) is seen like callbacks=[...]", () => {
-  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8")
+  const text = fixtureText("hf/emotion_early_stopping.py")
     .replace("    callbacks=[EarlyStoppingCallback(early_stopping_patience=3)],\n", "")
     .replace(
       "trainer.train()",
       "trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=3))\ntrainer.train()",
     );
   assert.ok(text.includes("add_callback"));
-  const spec = analyzer.analyze({ path: "/w/t.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE })
-    .analysis.runs[0].spec;
+  const spec = analyzeText(text).runs[0].spec;
   assert.ok(spec.evidence.some((e) => /EarlyStoppingCallback.*upper bound/.test(e)));
   const without = text.replace("trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=3))\n", "");
-  const plain = analyzer.analyze({
-    path: "/w/t.py",
-    text: without,
-    settings: DEFAULT_SETTINGS,
-    workspace: EMPTY_WORKSPACE,
-  }).analysis.runs[0].spec;
+  const plain = analyzeText(without).runs[0].spec;
   assert.ok(!plain.evidence.some((e) => /EarlyStopping/.test(e)));
 });
 
 test("eval_steps as a ratio (< 1) of the total steps: every ceil(total × ratio) steps", () => {
-  const hf = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8");
+  const hf = fixtureText("hf/emotion_early_stopping.py");
   // 8 epochs × 16,000 / 64 = 2,000 steps; eval_steps=0.1 → every ceil(200) steps → 10 evaluations.
   const r = analyzeText(hf.replace("eval_steps=100", "eval_steps=0.1")).runs[0];
   assert.equal(seen(r).eval, 10 * split("emotion", "validation") + split("emotion", "test"));
   // max_steps 1,500 with eval_steps=0.15 → every ceil(225) steps → floor(1500 / 225) = 6 evaluations.
-  const t5 = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/samsum_t5_generate.py"), "utf8");
+  const t5 = fixtureText("hf/samsum_t5_generate.py");
   const r2 = analyzeText(t5.replace("eval_steps=250", "eval_steps=0.15")).runs[0];
   assert.equal(seen(r2).eval, 6 * split("samsum", "validation"));
   // Before: a float eval_steps left evaluation unpriced ("evaluations per epoch unknown").
@@ -114,7 +66,7 @@ test("eval_steps as a ratio (< 1) of the total steps: every ceil(total × ratio)
 });
 
 test("trainer.evaluate() / predict(ds), before or after train(): one forward pass over their rows each", () => {
-  const hf = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8");
+  const hf = fixtureText("hf/emotion_early_stopping.py");
   const during = 20 * split("emotion", "validation");
   const evalOf = (text: string) => seen(analyzeText(text).runs[0]).eval;
   // Before: none of these passes was counted.
@@ -157,10 +109,7 @@ test("select(range(20000)) → train_test_split(0.1) → shard(4, 0): 4,500 rows
 });
 
 test("Dataset.shard: the first len % n shards hold one row more, the others len // n", () => {
-  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/imdb_select_split_shard.py"), "utf8").replace(
-    "select(range(20000))",
-    "select(range(20003))",
-  );
+  const text = fixtureText("hf/imdb_select_split_shard.py").replace("select(range(20000))", "select(range(20003))");
   // 20,003 rows: n_test = ceil(0.1 × 20,003) = 2,001, n_train = 18,002; 18,002 = 4 × 4,500 + 2, so
   // shards 0 and 1 hold 4,501 rows and shards 2 and 3 hold 4,500 (datasets Dataset.shard, contiguous).
   const rows = (id: number) => analyzeText(text.replace("SHARD_ID = 0", `SHARD_ID = ${id}`)).runs[0].spec.trainSamples;
@@ -174,101 +123,6 @@ test("hand-written loop with model(**batch).loss and a step cap: 1,000 steps of 
   assert.equal(seen(r).train, 1000 * 16);
   assert.equal(r.spec.precision, "fp16-mixed");
 });
-
-test("notebook_launcher(fn, args, num_processes=2) runs the training function on 2 GPUs", () => {
-  // Before: notebook_launcher returned None without calling fn, so the script had no model and no run.
-  const r = onlyRun("accelerate/sst2_notebook_launcher.py");
-  assert.equal(r.spec.device?.count, 2);
-  assert.equal(r.spec.precision, "bf16-mixed");
-  assert.equal(r.spec.gradientAccumulation, 4);
-  // The prepared loader shards SST-2's train split over both processes: 2 epochs see it twice in all.
-  const s = seen(r);
-  assert.equal(s.train, 2 * split("glue", "train", "sst2"));
-  assert.equal(s.eval, 2 * split("glue", "validation", "sst2"));
-  assert.deepEqual(r.spec.unknowns, []);
-});
-
-test("notebook_launcher without num_processes leaves the count to the launcher, said so", () => {
-  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/accelerate/sst2_notebook_launcher.py"), "utf8");
-  const a = analyzer.analyze({
-    path: "/w/train.py",
-    text: text.replace(", num_processes=2)", ")"),
-    settings: DEFAULT_SETTINGS,
-    workspace: EMPTY_WORKSPACE,
-  }).analysis;
-  assert.equal(a.runs.length, 1);
-  assert.equal(a.runs[0].spec.device?.count ?? null, null);
-  assert.ok(a.runs[0].spec.unknowns.some((u) => /number of GPUs/.test(u.message)));
-});
-
-test("Lightning max_epochs=10 with max_steps=5000: the epochs end first (220 optimizer steps)", () => {
-  const r = onlyRun("lightning/cifar_dm_full_trainer.py");
-  // random_split → 45,000 train rows; DistributedSampler on 2 devices → 22,500 each → ceil(/64) = 352
-  // batches; limit_train_batches=0.25 → int(352 × 0.25) = 88 batches; ÷ accumulate 4 → 22 optimizer
-  // steps an epoch, 220 in 10 epochs < max_steps 5000. Lightning's fit loop stops at whichever limit
-  // is reached first, so 10 × 88 × 64 × 2 samples (before: 5000 × 64 × 4 × 2 = 2,560,000, 22.7× too many).
-  const s = seen(r);
-  assert.equal(s.train, 10 * 88 * 64 * 2);
-  // val_check_interval=0.5 → 2 validations an epoch over the 5,000 held-out rows, then
-  // trainer.test(model, datamodule=dm) runs CIFAR-10's 10,000 test images once (5,000 per device).
-  assert.equal(s.eval, 10 * 2 * 5000 + 10000);
-  assert.equal(r.spec.extraEvalSamples?.samples, 10000);
-  assert.equal(r.spec.precision, "bf16-mixed");
-  assert.equal(r.spec.device?.count, 2);
-  const params =
-    conv2dParams(3, 64, 3) +
-    conv2dParams(64, 128, 3) +
-    conv2dParams(128, 256, 3) +
-    batchNormParams(64) +
-    batchNormParams(128) +
-    batchNormParams(256) +
-    linearParams(256, 10);
-  assert.equal(r.spec.params, params);
-});
-
-test("Lightning max_steps binding before max_epochs still prices max_steps", () => {
-  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/lightning/cifar_dm_full_trainer.py"), "utf8");
-  const a = analyzer.analyze({
-    path: "/w/train.py",
-    text: text.replace("max_steps=5000", "max_steps=150"),
-    settings: DEFAULT_SETTINGS,
-    workspace: EMPTY_WORKSPACE,
-  }).analysis;
-  // 150 optimizer steps × 4 accumulated batches × 64 × 2 devices, fewer than 10 epochs' 112,640.
-  const s = seen(a.runs[0]);
-  assert.equal(s.train, 150 * 4 * 64 * 2);
-  // 150 × 4 = 600 batches a device = 600 / 88 epochs, each validated twice; plus the test pass.
-  assert.equal(s.eval, Math.round((600 / 88) * 2 * 5000) + 10000);
-});
-
-test("LightningModule wrapping a hub model: the dict batch traces FLOPs at 128 tokens", () => {
-  const a = analyze("lightning/hf_module_max_steps.py");
-  const r = a.runs[0];
-  // Before: `self.model(**batch)` left the module without an input, FLOPs unknown (6ND fallback).
-  const m = a.models.find((x) => x.name === r.spec.model);
-  assert.deepEqual(m?.inputShape, [128]);
-  assert.ok(r.spec.forwardFlops !== null && r.spec.forwardFlops > 0);
-  // The DistilBERT (6 layers) AG News model traces 11,174,811,648 FLOPs at 128 tokens
-  // (runs/hf/ag_news_steps.py); BERT-base has twice the layers at the same width.
-  const distil = analyze("hf/ag_news_steps.py").models[0].forwardFlops as number;
-  assert.ok(Math.abs(r.spec.forwardFlops / distil - 2) < 0.01, `${r.spec.forwardFlops / distil}`);
-  // max_steps 2000 × accumulate 2 × 32 × 4 devices; bert-base-uncased + a 4-way head.
-  assert.equal(seen(r).train, 2000 * 2 * 32 * 4);
-  assert.equal(r.spec.params, row("bert-base-uncased").published.params + linearParams(768, 4));
-});
-
-test("no_trainer style: max_train_steps derived from the loader equals the 3 epochs", () => {
-  const r = onlyRun("accelerate/yelp_no_trainer_steps.py");
-  // select(range(100000)) of yelp_polarity; max_train_steps = 3 × ceil(6,250 / 2): the break never fires first.
-  assert.equal(r.spec.trainSamples, 100000);
-  assert.equal(seen(r).train, 3 * 100000);
-  assert.equal(r.spec.gradientAccumulation, 2);
-  assert.equal(r.spec.precision, "fp16-mixed");
-  // accelerate launch decides the process count: priced on the setting and said so.
-  assert.ok(r.spec.unknowns.some((u) => /set by the launcher/.test(u.message)));
-});
-
-const sftText = () => readFileSync(join(process.cwd(), "test/fixtures/runs/hf/gpt2_sft_packing.py"), "utf8");
 
 test("SFTTrainer packing=True: blocks of max_seq_length tokens, their count unknown (not the 14,732 rows)", () => {
   // trl packs the formatted rows end to end and cuts blocks of exactly max_seq_length tokens, so
@@ -307,14 +161,14 @@ test("SFTTrainer without packing truncates each row at max_length: rows × at mo
 });
 
 test("resume_from_checkpoint / ckpt_path: the full schedule is priced and said to be an upper bound", () => {
-  const hf = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/emotion_early_stopping.py"), "utf8");
+  const hf = fixtureText("hf/emotion_early_stopping.py");
   const resumedNote = (text: string) =>
     analyzeText(text).runs[0].spec.evidence.some((e) => /resumed run trains only the schedule after/.test(e));
   assert.ok(resumedNote(hf.replace("trainer.train()", "trainer.train(resume_from_checkpoint=True)")));
   assert.ok(resumedNote(hf.replace("trainer.train()", 'trainer.train("./roberta-emotion/checkpoint-500")')));
   assert.ok(!resumedNote(hf.replace("trainer.train()", "trainer.train(resume_from_checkpoint=None)")));
   assert.ok(!resumedNote(hf));
-  const lit = readFileSync(join(process.cwd(), "test/fixtures/runs/lightning/cifar_dm_full_trainer.py"), "utf8");
+  const lit = fixtureText("lightning/cifar_dm_full_trainer.py");
   assert.ok(
     resumedNote(
       lit.replace("trainer.fit(model, datamodule=dm)", 'trainer.fit(model, datamodule=dm, ckpt_path="last")'),
@@ -326,55 +180,8 @@ test("resume_from_checkpoint / ckpt_path: the full schedule is priced and said t
   assert.equal(seen(r).train, 10 * 88 * 64 * 2);
 });
 
-test("Lightning trainer.validate / test / predict: one pass over their loader after limit_*_batches", () => {
-  const lit = readFileSync(join(process.cwd(), "test/fixtures/runs/lightning/cifar_dm_full_trainer.py"), "utf8");
-  const extra = (text: string) => analyzeText(text).runs[0].spec.extraEvalSamples?.samples ?? 0;
-  // Before: trainer.test(...) was a no-op, so its 10,000 test images were never priced.
-  assert.equal(extra(lit.replace("    trainer.test(model, datamodule=dm)\n", "")), 0);
-  // validate() with no arguments reuses fit's model and datamodule: the 5,000 validation rows once.
-  assert.equal(extra(lit.replace("trainer.test(model, datamodule=dm)", "trainer.validate()")), 5000);
-  // limit_test_batches=20 → 20 batches of 64 on each of 2 devices.
-  const limited = lit.replace("val_check_interval=0.5,", "val_check_interval=0.5,\n        limit_test_batches=20,");
-  assert.equal(extra(limited), 20 * 64 * 2);
-  // test() called before fit() still joins the run.
-  const early = lit
-    .replace("    trainer.test(model, datamodule=dm)\n", "")
-    .replace(
-      "    trainer.fit(model, datamodule=dm)",
-      "    trainer.test(model, datamodule=dm)\n    trainer.fit(model, datamodule=dm)",
-    );
-  assert.equal(extra(early), 10000);
-});
-
-test("LightningCLI: fit runs with the classes' defaults and trainer_defaults; the rest is open at launch", () => {
-  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/lightning/fashion_cli.py"), "utf8");
-  // Before: LightningCLI was unknown to the analyzer, so the script had a model but no training run.
-  const r = analyzeText(text).runs[0];
-  // trainer_defaults max_epochs=12 over random_split's 55,000 rows (batch_size default 128), val 5,000 a pass.
-  assert.equal(r.spec.epochs, 12);
-  assert.equal(r.spec.batchSize, 128);
-  const s = seen(r);
-  assert.equal(s.train, 12 * 55000);
-  assert.equal(s.eval, 12 * 5000);
-  assert.equal(r.spec.precision, "fp16-mixed");
-  assert.equal(r.spec.params, conv2dParams(1, 32, 3) + conv2dParams(32, 64, 3) + linearParams(64 * 7 * 7, 10));
-  // Without trainer_defaults the epochs come from --trainer.max_epochs at launch: an Unknown, not 1000.
-  const bare = analyzeText(text.replace(/\n {8}trainer_defaults=\{[^}]*\},/, "")).runs[0];
-  assert.equal(bare.spec.epochs, null);
-  assert.ok(bare.spec.unknowns.some((u) => /--trainer\.\* \/ --config/.test(u.message)));
-  // run=False hands back cli.model / cli.datamodule / cli.trainer for the script's own fit.
-  const own = text.replace(
-    '        save_config_kwargs={"overwrite": True},\n    )',
-    "        run=False,\n    ).trainer.fit(FashionCNN(), datamodule=FashionData())",
-  );
-  assert.ok(own.includes("run=False"));
-  const runs = analyzeText(own).runs;
-  assert.equal(runs.length, 1);
-  assert.equal(seen(runs[0]).train, 12 * 55000);
-});
-
 test("return_overflowing_tokens=True: the example count is kept as a lower bound, and said so", () => {
-  const text = readFileSync(join(process.cwd(), "test/fixtures/runs/hf/squad_overflow_qa.py"), "utf8");
+  const text = fixtureText("hf/squad_overflow_qa.py");
   const a = analyzeText(text);
   // A context longer than 384 tokens becomes several windows, so features ≥ SQuAD's 87,599 examples.
   // Before: 87,599 priced as the exact row count, with nothing said.
