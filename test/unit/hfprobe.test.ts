@@ -197,3 +197,21 @@ test("return_overflowing_tokens=True: the example count is kept as a lower bound
   const plain = analyzeText(text.replace("        return_overflowing_tokens=True,\n", ""));
   assert.ok(!(plain.unknowns ?? []).some((u) => /return_overflowing_tokens/.test(u.message)));
 });
+
+test("predict_with_generate: each evaluation sample costs 1 to 1 + beams forwards, not exactly one", () => {
+  // Seq2SeqTrainer.prediction_step runs model.generate(...) and, with labels, the loss forward:
+  // at least that forward, at most one more per beam when every beam decodes as far as the labels.
+  const text = fixtureText("hf/samsum_t5_generate.py");
+  const r = onlyRun("hf/samsum_t5_generate.py");
+  const evalFlops = seen(r).eval * (r.spec.forwardFlops as number);
+  assert.ok(r.trainFlops);
+  assert.ok(Math.abs(r.trainFlops.high - r.trainFlops.low - evalFlops) / evalFlops < 1e-9);
+  const beams = analyzeText(
+    text.replace("predict_with_generate=True,", "predict_with_generate=True,\n    generation_num_beams=4,"),
+  ).runs[0];
+  assert.deepEqual(beams.spec.evalForwards, { low: 1, high: 5 });
+  // Without generation, evaluation is one forward per sample (a point, as before).
+  const plain = analyzeText(text.replace("predict_with_generate=True,", "")).runs[0];
+  assert.equal(plain.spec.evalForwards, undefined);
+  assert.equal(plain.trainFlops?.low, plain.trainFlops?.high);
+});

@@ -197,6 +197,11 @@ export interface RunSpec {
    */
   extraEvalSamples?: { samples: number; how: string } | null;
   /**
+   * Forward passes one evaluation sample costs, as a range, when evaluation is more than one forward
+   * (Seq2SeqTrainer predict_with_generate: generate() plus the loss forward). Absent = exactly 1.
+   */
+  evalForwards?: { low: number; high: number } | null;
+  /**
    * Wall-clock budget in hours (Lightning max_time): the run's time is capped at it. With no epoch or
    * step limit besides it, the run lasts exactly that long. Absent/null = no budget.
    */

@@ -158,6 +158,8 @@ export type TraceEvent =
       resumeFrom?: string;
       /** Rows of trainer.evaluate(...) / predict(...) calls on this Trainer, each run forward once. */
       extraEvalSamples?: number;
+      /** Seq2SeqTrainer with predict_with_generate=True: evaluation generates with this many beams. */
+      generateBeams?: number;
     })
   | (EventBase & {
       kind: "lightningFit";

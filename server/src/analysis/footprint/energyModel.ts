@@ -152,8 +152,10 @@ export function trainFlops(spec: RunSpec, count: number): FlopsResult | { missin
   const mult = trainMultiplier(spec.params, spec.trainableParams);
   const frozen = mult.low < 3 ? ` (frozen parts ${mult.low.toFixed(2)}–${mult.high.toFixed(2)}× instead of 3×)` : "";
   const tokens = spec.tokensPerSample ?? 0;
+  // Evaluation that generates (predict_with_generate) costs more than one forward per sample.
+  const evalMult = spec.evalForwards ? iv(spec.evalForwards.low, spec.evalForwards.high) : point(1);
   if (spec.forwardFlops !== null) {
-    let flops = add(scale(mult, samples.train * spec.forwardFlops), point(samples.eval * spec.forwardFlops));
+    let flops = add(scale(mult, samples.train * spec.forwardFlops), scale(evalMult, samples.eval * spec.forwardFlops));
     let method = `3×forward×samples×epochs${frozen}`;
     if (spec.perCallFlops) {
       // Weight-only products (a LoRA merge) run once per forward call: once per batch, not per sample.
@@ -175,7 +177,10 @@ export function trainFlops(spec: RunSpec, count: number): FlopsResult | { missin
   }
   if (canUse6ND(spec)) {
     const perTokenFwd = 2 * (spec.params as number);
-    const flops = add(scale(mult, samples.train * tokens * perTokenFwd), point(samples.eval * tokens * perTokenFwd));
+    const flops = add(
+      scale(mult, samples.train * tokens * perTokenFwd),
+      scale(evalMult, samples.eval * tokens * perTokenFwd),
+    );
     return {
       flops,
       method: `6×params×tokens${frozen}`,

@@ -57,6 +57,16 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
       `EarlyStoppingCallback: training may stop before ${spec.maxSteps !== null ? "max_steps" : "num_train_epochs"}, so the schedule priced is an upper bound`,
     );
   resumed(spec, e.resumeFrom, "train(resume_from_checkpoint=");
+  if (e.generateBeams !== undefined) {
+    // Seq2SeqTrainer.prediction_step with predict_with_generate: model.generate(...) (the encoder
+    // once, the decoder per beam up to generation_max_length) and, with labels, the loss forward.
+    // Between 1 forward (generation stopping at once) and 1 + beams (every beam decoding as far as
+    // the labels run), assuming generations no longer than the labels.
+    spec.evalForwards = { low: 1, high: 1 + e.generateBeams };
+    spec.evidence.push(
+      `predict_with_generate (${e.generateBeams} beam${e.generateBeams > 1 ? "s" : ""}): each evaluation sample costs 1–${1 + e.generateBeams} forwards (generate() plus the loss forward)`,
+    );
+  }
   if (e.extraEvalSamples) {
     spec.extraEvalSamples = { samples: e.extraEvalSamples, how: "trainer.evaluate / predict" };
     spec.evidence.push(

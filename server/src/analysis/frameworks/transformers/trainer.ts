@@ -151,6 +151,7 @@ function emitRun(
   sweepTrials: number | null,
   sft = false,
   resumeFrom: string | null = null,
+  seq2seq = false,
 ): Value {
   const argsV = trainerKw.get("args");
   const a: HfArgs | null = argsV?.k === "native" ? ((argsV.data.hfArgs as HfArgs | undefined) ?? null) : null;
@@ -192,6 +193,9 @@ function emitRun(
       ...(a?.open ? { argsOpen: a.open } : {}),
       ...(stopsEarly(trainerKw.get("callbacks")) ? { earlyStopping: true } : {}),
       ...(resumeFrom !== null ? { resumeFrom } : {}),
+      ...(seq2seq && a && flag(a.kw, "predict_with_generate")
+        ? { generateBeams: Math.max(1, asInt(a.kw.get("generation_num_beams") ?? NONE) ?? 1) }
+        : {}),
       ...evaluation(ip, a, trainerKw, node),
     },
     node,
@@ -281,7 +285,7 @@ export function trainerClass(name: string): Value {
     };
     const train = (ip: Interp, node: Node | null, sweep: number | null, resume: string | null) => {
       const before = ip.trace.length;
-      const out = emitRun(ip, all, node, sweep, name === "SFTTrainer", resume);
+      const out = emitRun(ip, all, node, sweep, name === "SFTTrainer", resume, name === "Seq2SeqTrainer");
       const ev = ip.trace.length > before ? ip.trace.at(-1) : undefined;
       if (ev?.kind === "hfTrainer") {
         run = ev;
