@@ -193,3 +193,26 @@ describe("a Hydra project on disk (test/fixtures/runs/hydra_groups)", () => {
     );
   });
 });
+
+describe("hostile config files", () => {
+  test("an alias bomb and a 20,000-deep nesting are refused with a reason, not expanded", async () => {
+    const levels = ["a: &a [x,x,x,x,x,x,x,x,x]"];
+    for (const [name, prev] of [
+      ["b", "a"],
+      ["c", "b"],
+      ["d", "c"],
+      ["e", "d"],
+    ])
+      levels.push(`${name}: &${name} [${`*${prev},`.repeat(9)}]`);
+    for (const [file, text, why] of [
+      ["bomb.yaml", `${levels.join("\n")}\nf: [${"*e,".repeat(9)}]\n`, /could not be read \(Excessive alias count/],
+      ["deep.yaml", `a: ${"[".repeat(20000)}${"]".repeat(20000)}\n`, /does not parse as YAML\/JSON/],
+    ] as const) {
+      const f = await run(`import yaml\ncfg = yaml.safe_load(open("${file}"))\n${MLP}`, {
+        files: { [`${ROOT}/${file}`]: text },
+      });
+      assert.equal(model(f, "model").paramsInexact, "lowerBound");
+      assert.match(messages(f), why);
+    }
+  });
+});

@@ -50,15 +50,17 @@ function shownPath(ip: Interp, path: string): string {
 
 /** YAML (1.2 core schema, `<<` merge keys) or JSON text as Python values; a message when it does not parse. */
 export function parseConfigText(text: string, shown: string): Value | string {
-  // Errors are read from the document: `parse` with logging silenced returns a partial result.
-  const doc = parseDocument(text, { intAsBigInt: true, merge: true, uniqueKeys: false, logLevel: "silent" });
-  if (doc.errors.length > 0) return `${shown} does not parse as YAML/JSON (${doc.errors[0].message.split("\n")[0]})`;
+  const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0];
   let js: unknown;
   try {
+    // Errors are read from the document: `parse` with logging silenced returns a partial result.
     // intAsBigInt keeps `1` (int) apart from `1.0` (float), as PyYAML and json do.
+    const doc = parseDocument(text, { intAsBigInt: true, merge: true, uniqueKeys: false, logLevel: "silent" });
+    if (doc.errors.length > 0) return `${shown} does not parse as YAML/JSON (${firstLine(doc.errors[0])})`;
     js = doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
-    return `${shown} could not be read (${(err instanceof Error ? err.message : String(err)).split("\n")[0]})`;
+    // An alias bomb or a pathological nesting: the parser's own guard, said as it says it.
+    return `${shown} could not be read (${firstLine(err)})`;
   }
   return toValue(js, 0);
 }
