@@ -53,7 +53,7 @@ describe("cross-file freshness over stdio", () => {
     const watch = lsp.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method);
     assert.deepEqual(
       (watch?.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((w) => w.globPattern),
-      ["**/pyproject.toml", "**/*.py", "**/*.{yaml,yml,json}"],
+      ["**/pyproject.toml", "**/*.py", "**/*.{yaml,yml,json,toml}"],
     );
   });
 

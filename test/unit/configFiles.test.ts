@@ -63,11 +63,28 @@ describe("yaml and json files", () => {
     assert.match(messages(f), /bad\.yaml does not parse as YAML\/JSON/);
   });
 
-  test("files opened for writing, or in binary, are not read", async () => {
-    const f = await run(`import yaml\ncfg = yaml.safe_load(open("c.yaml", "wb"))\n${MLP}`, {
-      files: { [`${ROOT}/c.yaml`]: "d_in: 8\nhidden: 8\n" },
-    });
-    assert.equal(model(f, "model").paramsInexact, "lowerBound");
+  test("files opened for writing are not read; binary ones feed loaders but not read()", async () => {
+    const files = { [`${ROOT}/c.yaml`]: "d_in: 8\nhidden: 8\n" };
+    const written = await run(`import yaml\ncfg = yaml.safe_load(open("c.yaml", "w"))\n${MLP}`, { files });
+    assert.equal(model(written, "model").paramsInexact, "lowerBound");
+    const binary = await run(`import yaml\ncfg = yaml.safe_load(open("c.yaml", "rb"))\n${MLP}`, { files });
+    assert.equal(model(binary, "model").params, mlpParams(8, 8));
+    const bytes = await run(`import yaml\ncfg = yaml.safe_load(open("c.yaml", "rb").read())\n${MLP}`, { files });
+    assert.equal(model(bytes, "model").paramsInexact, "lowerBound");
+  });
+
+  test("TOML: tomllib over a binary file, and the toml package's load of a path", async () => {
+    const files = {
+      [`${ROOT}/train.toml`]: "[net]\nd_in = 64 # inputs\nhidden = 32\nstarted = 2024-05-01T10:00:00Z\nlr = 1e-3\n",
+    };
+    const tomllib = await run(
+      `import tomllib\nwith open("train.toml", "rb") as fh:\n    cfg = tomllib.load(fh)["net"]\n${MLP}`,
+      { files },
+    );
+    assert.equal(model(tomllib, "model").params, mlpParams(64, 32));
+    assert.match(messages(tomllib), /tomllib\.load reads train\.toml from the workspace/);
+    const toml = await run(`import toml\ncfg = toml.load("train.toml")["net"]\n${MLP}`, { files });
+    assert.equal(model(toml, "model").params, mlpParams(64, 32));
   });
 });
 

@@ -25,7 +25,7 @@ import { SettingsProvider } from "./settings";
 import { createWorkspaceReader, uriToPath } from "./workspaceReader";
 
 /** Config files scripts read (evaluate/configFiles.ts): a saved change re-analyses their readers. */
-const CONFIG_GLOB = "**/*.{yaml,yml,json}";
+const CONFIG_GLOB = "**/*.{yaml,yml,json,toml}";
 
 export interface ServerHooks {
   /** Runs once, after the first analysis is published (main.ts writes the code cache then); returns a log line. */
@@ -110,7 +110,7 @@ export function startServer(
       void connection.client.register(DidChangeConfigurationNotification.type, { section: "footprint" });
     }
     if (canRegisterFileWatchers) {
-      // pyproject.toml holds [tool.footprint]; Python files are what imports read, YAML/JSON files
+      // pyproject.toml holds [tool.footprint]; Python files are what imports read, YAML/JSON/TOML files
       // the configs scripts load. Asked for here, not in each client, so every editor that can
       // watch files keeps importers fresh.
       void connection.client.register(DidChangeWatchedFilesNotification.type, {

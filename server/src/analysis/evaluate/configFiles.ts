@@ -3,6 +3,7 @@
 // `configs/*.yaml` reach the estimate; a note says which file was read, since a launch flag or
 // another working directory may name a different one.
 import { dirname, isAbsolute, join, relative } from "node:path";
+import { parse as parseToml } from "smol-toml";
 import { parseDocument } from "yaml";
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "./interp";
@@ -48,10 +49,18 @@ function shownPath(ip: Interp, path: string): string {
   return path;
 }
 
-/** YAML (1.2 core schema, `<<` merge keys) or JSON text as Python values; a message when it does not parse. */
-export function parseConfigText(text: string, shown: string): Value | string {
+/** YAML (1.2 core schema, `<<` merge keys), JSON or TOML text as Python values; a message when it does not parse. */
+export function parseConfigText(text: string, shown: string, format: "yaml" | "toml" = "yaml"): Value | string {
   const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0];
   let js: unknown;
+  if (format === "toml") {
+    try {
+      js = parseToml(text, { integersAsBigInt: true, maxDepth: MAX_DEPTH });
+    } catch (err) {
+      return `${shown} does not parse as TOML (${firstLine(err)})`;
+    }
+    return toValue(js, 0);
+  }
   try {
     // Errors are read from the document: `parse` with logging silenced returns a partial result.
     // intAsBigInt keeps `1` (int) apart from `1.0` (float), as PyYAML and json do.
@@ -73,14 +82,21 @@ function toValue(js: unknown, depth: number): Value {
   if (typeof js === "string") return str(js);
   if (typeof js === "boolean") return bool(js);
   if (Array.isArray(js)) return list(js.map((x) => toValue(x, depth + 1)));
+  if (js instanceof Date) return str(js.toISOString());
   if (typeof js === "object")
     return dictFrom(Object.entries(js as Record<string, unknown>).map(([k, v]) => [str(k), toValue(v, depth + 1)]));
   return unknown("config value of an unsupported type");
 }
 
 /** Reads and parses a workspace config file, noting where its values come from; Unknown when it cannot. */
-export function loadConfig(ip: Interp, file: ConfigFile, node: Node | null, via: string): Value {
-  const v = parseConfigText(file.text, file.shown);
+export function loadConfig(
+  ip: Interp,
+  file: ConfigFile,
+  node: Node | null,
+  via: string,
+  format: "yaml" | "toml" = "yaml",
+): Value {
+  const v = parseConfigText(file.text, file.shown, format);
   if (typeof v === "string") {
     ip.note(v, node);
     return unknown(v, node);
@@ -97,14 +113,15 @@ export function loadConfig(ip: Interp, file: ConfigFile, node: Node | null, via:
 export function openFile(ip: Interp, [path, mode]: Value[], node: Node | null): Value {
   const name = path?.k === "native" && path.type === "pathlib.Path" ? (path.data.path as string) : asString(path);
   const m = mode ? asString(mode) : "r";
-  if (name === null || m === null || /[wax+b]/.test(m)) return unknown("file contents are not read", node);
+  // Writing is not reading; "rb" is (tomllib wants it, yaml and json accept it).
+  if (name === null || m === null || /[wax+]/.test(m)) return unknown("file contents are not read", node);
   const file = findConfigFile(ip, name);
   if (!file)
     return unknown(`open(${JSON.stringify(name)}): no such file in the workspace, so its contents are unknown`, node);
-  return fileObject(file);
+  return fileObject(file, m.includes("b"));
 }
 
-function fileObject(file: ConfigFile): NativeV {
+function fileObject(file: ConfigFile, binary: boolean): NativeV {
   return nativeObject(
     "file",
     { file },
@@ -112,7 +129,9 @@ function fileObject(file: ConfigFile): NativeV {
       // A config's text is small; a corpus read whole (a char-RNN's input.txt) is data the
       // interpreter would walk character by character, so larger files stay unknown.
       read: (_ip, _me, _a, _kw, node) =>
-        file.text.length <= MAX_READ_CHARS ? str(file.text) : unknown(`${file.shown} is read at run time`, node),
+        !binary && file.text.length <= MAX_READ_CHARS
+          ? str(file.text)
+          : unknown(`${file.shown} is read at run time`, node),
       close: () => NONE,
     },
     (_me, name) => (name === "name" ? str(file.shown) : undefined),
@@ -129,14 +148,17 @@ function streamOf(v: Value | undefined): { text: string; file: ConfigFile | null
   return null;
 }
 
-function loader(name: string) {
+function loader(name: string, format: "yaml" | "toml" = "yaml", pathArgument = false) {
   return fn(name, (ip, [stream], _kw, node) => {
     // An unknown stream already says why (`open` of a file the workspace lacks).
     if (stream?.k === "unknown") return stream;
-    const s = streamOf(stream);
+    // The `toml` package's load also takes a path.
+    const byPath = pathArgument && stream?.k === "str" ? openFile(ip, [stream], node) : stream;
+    if (byPath?.k === "unknown") return byPath;
+    const s = streamOf(byPath);
     if (!s) return unknown(`${name} of a stream the analysis cannot read`, node);
-    if (s.file) return loadConfig(ip, s.file, node, name);
-    const v = parseConfigText(s.text, "the string");
+    if (s.file) return loadConfig(ip, s.file, node, name, format);
+    const v = parseConfigText(s.text, "the string", format);
     return typeof v === "string" ? unknown(v, node) : v;
   });
 }
@@ -168,5 +190,19 @@ export function jsonModule(): Value {
       dumps: fn("json.dumps", (_ip, _a, _kw, node) => unknown("JSON text", node)),
     },
     (attr) => opaque(`json.${attr}`),
+  );
+}
+
+/** tomllib (3.11+), tomli and toml: the same loaders over TOML (`toml.load` also takes a path). */
+export function tomlModule(name: "tomllib" | "tomli" | "toml"): Value {
+  return nativeModule(
+    name,
+    {
+      load: loader(`${name}.load`, "toml", name === "toml"),
+      loads: loader(`${name}.loads`, "toml"),
+      dump: fn(`${name}.dump`, () => NONE),
+      dumps: fn(`${name}.dumps`, (_ip, _a, _kw, node) => unknown("TOML text", node)),
+    },
+    (attr) => opaque(`${name}.${attr}`),
   );
 }

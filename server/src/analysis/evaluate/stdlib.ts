@@ -17,7 +17,7 @@ import { rayRoot } from "../frameworks/sweeps/rayTune";
 import { datasetsRoot } from "../frameworks/transformers/hfDatasets";
 import { peftRoot, transformersRoot, trlRoot } from "../frameworks/transformers/package";
 import { argparseModule } from "./argparse";
-import { jsonModule, yamlModule } from "./configFiles";
+import { jsonModule, tomlModule, yamlModule } from "./configFiles";
 import { osPathModule, pathlibModule } from "./stdlibPaths";
 import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
@@ -311,6 +311,9 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     yaml: () => yamlModule(),
     pathlib: () => pathlibModule(),
     json: () => jsonModule(),
+    tomllib: () => tomlModule("tomllib"),
+    tomli: () => tomlModule("tomli"),
+    toml: () => tomlModule("toml"),
     hydra: () => hydraModule(),
     einops: () => einopsRoot(ip),
     string: () =>
