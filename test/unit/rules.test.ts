@@ -13,6 +13,7 @@ import { float64Training } from "../../server/src/analysis/rules/FP150-float64";
 import { starvedLoader } from "../../server/src/analysis/rules/FP170-starved-loader";
 import type { RuleFinding } from "../../server/src/analysis/rules/rule";
 import type { Fix } from "../../server/src/analysis/types";
+import { run as evaluate } from "./evaluateHelpers";
 import { eventBase, rangeOf, ruleContext, run } from "./helpers/ruleContext";
 
 let py: PythonParser;
@@ -144,6 +145,29 @@ describe("FP170 starved loader", () => {
       applyEdits(text, builtFixes(f)[0].edits),
       "loader = DataLoader(train_set, batch_size=64, shuffle=True, num_workers=4, pin_memory=True)\n",
     );
+  });
+
+  it("a loader built in an imported file names that file and offers no edit of the call here", () => {
+    const src = "train_loader, test_loader = make_loaders(cfg)\n";
+    const call = rangeOf(src, "make_loaders(cfg)");
+    const e: TraceEvent = { ...ev, range: call, loader: { ...ev.loader, range: call, builtIn: "/w/src/data.py" } };
+    const [f] = starvedLoader.check(ruleContext(py, src, [e], [run({ range: rangeOf(src, "train_loader") })]));
+    assert.match(f.message, /^DataLoader \(built in src\/data\.py: set it there\) loads batches/);
+    // pin_memory=True added to make_loaders(...) would be a TypeError: no fix of the rule's own.
+    assert.deepEqual(builtFixes(f), []);
+  });
+
+  it("the interpreter marks a DataLoader built in a workspace import with that file", async () => {
+    const facts = await evaluate("from data import make_loader\nloader = make_loader()\n", {
+      files: {
+        "/ws/data.py":
+          "from torch.utils.data import DataLoader\ndef make_loader():\n    return DataLoader([1, 2, 3], batch_size=2)\n",
+      },
+    });
+    const e = facts.trace.find((x) => x.kind === "loader");
+    assert.ok(e?.kind === "loader");
+    assert.equal(e.loader.builtIn, "/ws/data.py");
+    assert.deepEqual(e.range, rangeOf("from data import make_loader\nloader = make_loader()\n", "make_loader()"));
   });
 
   const loaderAt = (src: string, call: string): TraceEvent => ({

@@ -30,6 +30,8 @@ export interface LoaderInfo {
   samplesHow?: string;
   /** A tf.data pipeline iterated by hand (no DataLoader workers: tf.data prefetches on its own). */
   kind?: "tf.data";
+  /** The workspace file the DataLoader call is in, when not the analysed one (`range` is then the call into it). */
+  builtIn?: string;
 }
 
 /**

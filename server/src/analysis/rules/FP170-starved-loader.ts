@@ -1,6 +1,7 @@
 // FP170: a DataLoader feeding GPU training from the main process (`num_workers=0`, the default)
 // or without pinned memory: the GPU waits on decoding and host→device copies every step.
 import type { Node, Tree } from "web-tree-sitter";
+import { dirname, relative } from "node:path";
 import { type KeywordSetting, setKeywordArguments } from "../fixes/codeShapes";
 import { detectStyle } from "../fixes/pythonStyle";
 import type { Fix } from "../types";
@@ -41,10 +42,14 @@ export const starvedLoader: Rule = {
       const noWorkers = numWorkers === 0;
       const noPin = pinMemory === false;
       if (!noWorkers && !noPin) continue;
-      const call = callAt(ctx.tree, e.loader.range);
+      // A loader built in an imported file: the range is the call into that file here, so editing
+      // the call in this file would pass pin_memory to the script's own function (a TypeError).
+      const builtIn = e.loader.builtIn;
+      const call = builtIn ? null : callAt(ctx.tree, e.loader.range);
       // Batches already on the GPU need no loading: workers cannot share CUDA tensors and
       // pin_memory refuses them, so the fix would break the script.
       if (call && datasetOnGpu(call, bindingsOf)) continue;
+      const where = builtIn ? ` (built in ${relative(dirname(ctx.path), builtIn)}: set it there)` : "";
       const what = [
         noWorkers ? "loads batches in the training process (num_workers=0)" : "",
         noPin ? "copies from pageable memory (no pin_memory)" : "",
@@ -62,9 +67,9 @@ export const starvedLoader: Rule = {
         : undefined;
       const saving = run ? describeSaving(run, whatIf(run, "loader-workers")) : null;
       out.push({
-        message: `DataLoader ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute${saving ? ` (${saving} with ${SUGGESTED_WORKERS} workers on ${run!.deviceName})` : feedsTraining ? "" : " (not priced: the estimate covers the training loop, not this loader)"}`,
+        message: `DataLoader${where} ${what}: the GPU idles while each batch is prepared; worker processes and pinned memory overlap loading with compute${saving ? ` (${saving} with ${SUGGESTED_WORKERS} workers on ${run!.deviceName})` : feedsTraining ? "" : " (not priced: the estimate covers the training loop, not this loader)"}`,
         range: e.loader.range,
-        fixes: () => [loaderFix(ctx, call, noWorkers, noPin)],
+        fixes: () => (call ? [loaderFix(ctx, call, noWorkers, noPin)] : []),
       });
     }
     return out;

@@ -211,14 +211,16 @@ export const dataLoader: NativeFn = (ip, args, kw, node) => {
   let dropLast = truthy(kw.get("drop_last") ?? NONE) === true;
   const nw = kw.get("num_workers");
   const pm = kw.get("pin_memory");
+  const here = ip.range(node);
   const info: LoaderInfo = {
+    ...(here === null && ip.currentFile !== ip.ctx.path ? { builtIn: ip.currentFile } : {}),
     dataset: ds?.info ?? null,
     batchSize,
     dropLast,
     numWorkers: nw === undefined ? 0 : asInt(nw),
     pinMemory: pm === undefined ? false : truthy(pm),
     range:
-      ip.range(node) ??
+      here ??
       ip.foreignCallSite ??
       (node ? nodeRange(node) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
   };
