@@ -73,19 +73,21 @@ export const concatDataset: NativeFn = (ip, [parts], _kw, node) => {
 export function torchvisionDataset(name: string): NativeFn {
   return (ip, args, kw, node) => {
     const train = kw.get("train");
-    const split = asString(kw.get("split"));
-    const match = findDataset(`torchvision.datasets.${name}`, {
-      train: train ? truthy(train) : null,
-      split,
-    });
-    if (!match)
-      ip.note(
-        `dataset torchvision.datasets.${name} is not in the dataset catalog`,
-        node,
-        "add `# footprint: samples N`",
-      );
+    const qualified = `torchvision.datasets.${name}`;
+    const split = splitArgument(qualified, args, kw);
+    const match = findDataset(qualified, { train: train ? truthy(train) : null, split: split.name });
+    if (!match) ip.note(`dataset ${qualified} is not in the dataset catalog`, node, "add `# footprint: samples N`");
+    else if (match.samples === null && match.note)
+      ip.note(`${qualified}: ${match.note}`, node, "add `# footprint: samples N`");
+    else if (split.unread && match.splitAssumed) {
+      // The split argument is there but not readable: the default split's size would be a silent guess.
+      match.samples = null;
+      ip.note(`${qualified}: the split (${split.unread}) cannot be read`, node, "add `# footprint: samples N`");
+    }
     const raw = match?.sampleShape ?? null;
-    const x = transformedSample(ip, kw.get("transform") ?? args[2], raw, node);
+    // Positional transform: (root, train, transform) for MNIST/CIFAR; a string there is a split (VOC's image_set).
+    const posTransform = args[2] && args[2].k !== "str" && args[2].k !== "bool" ? args[2] : undefined;
+    const x = transformedSample(ip, kw.get("transform") ?? posTransform, raw, node);
     const shape = firstShape(x);
     const info: DatasetInfo = {
       name: match?.name ?? null,
@@ -98,6 +100,36 @@ export function torchvisionDataset(name: string): NativeFn {
     tagOrigin(x, `dataset ${match?.name ?? name}`);
     return makeDataset(info, tuple([x, tensor([], "int64")]));
   };
+}
+
+// Keywords that name a torchvision split: most datasets take `split=` (SVHN, STL10, CelebA, Food101),
+// the VOC ones `image_set=` ("train" | "val" | "trainval"). Before, `image_set="val"` was ignored and
+// the validation set silently priced at the train split's size.
+const SPLIT_KEYWORDS = ["split", "image_set"];
+
+/**
+ * The split a torchvision dataset call names: a split keyword, else a positional string that is one
+ * of the dataset's splits (`STL10(root, "test")`, `VOCSegmentation(root, "2012", "val")`; VOC's year
+ * is not a split). `unread` names an argument that is there but not a readable string.
+ */
+function splitArgument(
+  qualified: string,
+  args: Value[],
+  kw: Map<string, Value>,
+): { name: string | null; unread: string | null } {
+  for (const key of SPLIT_KEYWORDS) {
+    const v = kw.get(key);
+    if (v === undefined) continue;
+    const s = asString(v);
+    return s !== null ? { name: s, unread: null } : { name: null, unread: `${key}=` };
+  }
+  for (const v of args.slice(1)) {
+    const s = asString(v);
+    if (s === null) continue;
+    const m = findDataset(qualified, { split: s });
+    if (m && m.samples !== null && !m.splitAssumed) return { name: s, unread: null };
+  }
+  return { name: null, unread: null };
 }
 
 /** Marks where a sample's tensors (each view of a tuple) came from, for the model's input source. */

@@ -1,0 +1,60 @@
+// Gaps found by unseen-style PyTorch probes (test/fixtures/torch/*): each test is the general
+// mechanism behind one fix, on a small script in the style the probe used.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import type { FileAnalysis } from "../../server/src/analysis/types";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+const analyze = (text: string): FileAnalysis =>
+  analyzer.analyze({ path: "/w/train.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
+
+const vocScript = (valArgs: string) => `import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader
+from torchvision import datasets, transforms
+
+tf = transforms.Compose([transforms.Resize((64, 64)), transforms.ToTensor()])
+train_set = datasets.VOCSegmentation("data", year="2012", image_set="train", transform=tf)
+val_set = datasets.VOCSegmentation(${valArgs})
+train_loader = DataLoader(train_set, batch_size=8)
+val_loader = DataLoader(val_set, batch_size=8)
+model = nn.Conv2d(3, 21, 3, padding=1).cuda()
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+for epoch in range(3):
+    for x, y in train_loader:
+        loss = model(x.cuda()).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        for x, y in val_loader:
+            model(x.cuda())
+`;
+
+test("VOC's image_set= picks the split: the val set is not priced at the train split's size", () => {
+  const { spec } = analyze(vocScript('"data", year="2012", image_set="val", transform=tf')).runs[0];
+  assert.equal(spec.trainSamples, 1464);
+  assert.equal(spec.valSamples, 1449);
+});
+
+test("a positional split string is read; VOC's positional year is not taken for one", () => {
+  const { spec } = analyze(vocScript('"data", "2012", "trainval", False, tf')).runs[0];
+  assert.equal(spec.valSamples, 2913);
+});
+
+test("a split argument that cannot be read leaves that dataset's samples unknown instead of the default split's", () => {
+  const a = analyze(vocScript('"data", image_set=SPLIT_FROM_CLI, transform=tf'));
+  assert.equal(a.runs[0].spec.valSamples, null);
+  assert.ok(
+    a.unknowns.some((u) => /split \(image_set=\) cannot be read/.test(u.message)),
+    JSON.stringify(a.unknowns),
+  );
+});
