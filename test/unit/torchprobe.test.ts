@@ -54,7 +54,7 @@ test("a split argument that cannot be read leaves that dataset's samples unknown
   const a = analyze(vocScript('"data", image_set=SPLIT_FROM_CLI, transform=tf'));
   assert.equal(a.runs[0].spec.valSamples, null);
   assert.ok(
-    a.unknowns.some((u) => /split \(image_set=\) cannot be read/.test(u.message)),
+    (a.unknowns ?? []).some((u) => /split \(image_set=\) cannot be read/.test(u.message)),
     JSON.stringify(a.unknowns),
   );
 });
