@@ -58,3 +58,37 @@ test("a split argument that cannot be read leaves that dataset's samples unknown
     JSON.stringify(a.unknowns),
   );
 });
+
+test("an array numpy cannot size stays an array: a point cloud read from HDF5 is not a [3] model input", () => {
+  const a = analyze(`import h5py
+import numpy as np
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, Dataset
+
+
+class Clouds(Dataset):
+    def __init__(self, files):
+        self.points = np.concatenate([h5py.File(f, "r")["data"][:] for f in files])
+
+    def __len__(self):
+        return len(self.points)
+
+    def __getitem__(self, i):
+        pts = self.points[i] * np.random.uniform(0.67, 1.5, size=3)
+        return torch.from_numpy(pts.astype("float32")).t()
+
+
+model = nn.Sequential(nn.Conv1d(3, 64, 1), nn.AdaptiveMaxPool1d(1), nn.Flatten(), nn.Linear(64, 40)).cuda()
+opt = torch.optim.Adam(model.parameters())
+for epoch in range(2):
+    for x in DataLoader(Clouds(["a.h5"]), batch_size=32):
+        loss = model(x.cuda()).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`);
+  const m = a.models[0];
+  assert.equal(m.inputShape, null);
+  assert.equal(m.forwardFlops, null);
+});

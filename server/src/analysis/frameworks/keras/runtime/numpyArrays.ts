@@ -3,6 +3,7 @@
 // `x_train.shape[1:]` can give a model its input shape and fit() its sample count. Values are never
 // computed; the dataset origin a tensor carries is kept through each reshaping.
 
+import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeModule } from "../../../evaluate/nativeHelpers";
 import { iterate } from "../../../evaluate/iteration";
@@ -115,8 +116,8 @@ export function numpyArrayFunctions(): Record<string, Value> {
     ones_like: fn("numpy.ones_like", (_ip, [x]) => (x?.k === "tensor" ? like(x, x.shape) : tensor(null))),
     array: fn("numpy.array", (ip, [x], kw) => asArray(ip, x, kw.get("dtype"))),
     asarray: fn("numpy.asarray", (ip, [x], kw) => asArray(ip, x, kw.get("dtype"))),
-    expand_dims: fn("numpy.expand_dims", (_ip, [x, axis], kw, node) => {
-      if (x?.k !== "tensor" || !x.shape) return unknown("np.expand_dims of an unknown array", node);
+    expand_dims: fn("numpy.expand_dims", (ip, [x, axis], kw, node) => {
+      if (x?.k !== "tensor" || !x.shape) return lostArray(ip, "np.expand_dims of an unknown array", node);
       const a = axisOf(kw.get("axis") ?? axis, x.shape.length + 1, 0);
       if (a === null) return unknown("np.expand_dims: axis unknown", node);
       return like(x, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
@@ -124,21 +125,22 @@ export function numpyArrayFunctions(): Record<string, Value> {
     reshape: fn("numpy.reshape", (ip, [x, shape], kw, node) => {
       const to = dimsOf(ip, kw.get("newshape") ?? shape);
       const dims = x?.k === "tensor" && x.shape && to ? reshapeDims(x.shape, to) : null;
-      return x?.k === "tensor" && dims ? like(x, dims) : unknown("np.reshape of an unknown array", node);
+      return x?.k === "tensor" && dims ? like(x, dims) : lostArray(ip, "np.reshape of an unknown array", node);
     }),
     concatenate: fn("numpy.concatenate", (ip, [xs, axis], kw, node) => {
       const ts = tensors(ip, xs);
-      if (!ts) return unknown("np.concatenate of unknown arrays", node);
+      if (!ts) return lostArray(ip, "np.concatenate of unknown arrays", node);
       const rank = ts[0]!.shape!.length;
       const a = axisOf(kw.get("axis") ?? axis, rank, 0);
-      if (a === null || ts.some((t) => t.shape!.length !== rank)) return unknown("np.concatenate: shapes differ", node);
+      if (a === null || ts.some((t) => t.shape!.length !== rank))
+        return lostArray(ip, "np.concatenate: shapes differ", node);
       const shape = [...ts[0]!.shape!];
       shape[a] = ts.reduce((s, t) => s + t.shape![a]!, 0);
       return like(ts[0]!, shape);
     }),
     stack: fn("numpy.stack", (ip, [xs, axis], kw, node) => {
       const ts = tensors(ip, xs);
-      if (!ts) return unknown("np.stack of unknown arrays", node);
+      if (!ts) return lostArray(ip, "np.stack of unknown arrays", node);
       const a = axisOf(kw.get("axis") ?? axis, ts[0]!.shape!.length + 1, 0) ?? 0;
       const s = ts[0]!.shape!;
       return like(ts[0]!, [...s.slice(0, a), ts.length, ...s.slice(a)]);
@@ -161,6 +163,16 @@ export function numpyArrayFunctions(): Record<string, Value> {
     int64: nativeModule("numpy.int64", {}),
     uint8: nativeModule("numpy.uint8", {}),
   };
+}
+
+/**
+ * What an array function returns when it cannot size its result: still an array, of unknown shape.
+ * An Unknown here was read as a Python scalar by the operators (`unknown * np.random.uniform(size=3)`
+ * gave [3]), so a point cloud read from HDF5 became a model input of shape [3]; the reason is noted.
+ */
+function lostArray(ip: Interp, why: string, node: Node | null): Value {
+  ip.note(why, node);
+  return tensor(null);
 }
 
 function asArray(ip: Interp, x: Value | undefined, dtype: Value | undefined): Value {
