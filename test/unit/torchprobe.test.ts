@@ -92,3 +92,33 @@ for epoch in range(2):
   assert.equal(m.inputShape, null);
   assert.equal(m.forwardFlops, null);
 });
+
+test("k-NN by cdist + topk(...).indices + index_select keeps shapes: the EdgeConv's MACs are counted", () => {
+  const a = analyze(`import torch
+import torch.nn as nn
+
+
+class EdgeConv(nn.Module):
+    def __init__(self, k=8):
+        super().__init__()
+        self.k = k
+        self.conv = nn.Conv2d(6, 16, 1)
+
+    def forward(self, x):
+        B, C, N = x.shape
+        pts = x.transpose(1, 2)
+        idx = torch.cdist(pts, pts).topk(self.k, dim=-1, largest=False).indices
+        flat = (idx + torch.arange(B).view(-1, 1, 1) * N).reshape(-1)
+        neigh = pts.reshape(B * N, C).index_select(0, flat).view(B, N, self.k, C)
+        center = pts.unsqueeze(2).expand(-1, -1, self.k, -1)
+        return self.conv(torch.cat([neigh - center, center], 3).permute(0, 3, 1, 2)).max(dim=-1).values
+
+
+model = EdgeConv()
+out = model(torch.randn(4, 3, 256))
+`);
+  const m = a.models[0];
+  assert.deepEqual(m.inputShape, [3, 256]);
+  // Conv2d(6, 16, 1) over 256 points × 8 neighbours: 256 · 8 · 16 · 6 MACs; cdist is 0 by the oracle's convention.
+  assert.equal(m.forwardFlops, 2 * 256 * 8 * 16 * 6);
+});

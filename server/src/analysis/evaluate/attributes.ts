@@ -103,6 +103,14 @@ export function getAttr(ip: Interp, obj: Value, name: string, node: Node | null)
     case "func":
       if (name === "__name__") return str(obj.name);
       return unknown(`function attribute ${name}`, node);
+    case "tuple":
+      // torch.return_types (topk, sort, max/min/median/mode/kthvalue along a dim) are (values, indices)
+      // named tuples: `x.topk(k).indices` was an Unknown, which beside a tensor reads as a scalar.
+      if (obj.items.length === 2 && obj.items[1]?.k === "tensor" && obj.items[1].dtype === "int64") {
+        if (name === "values") return obj.items[0]!;
+        if (name === "indices") return obj.items[1]!;
+      }
+      return builtinMethod(ip, obj, name, node) ?? unknown(`${obj.k} has no attribute '${name}'`, node);
     default:
       return builtinMethod(ip, obj, name, node) ?? unknown(`${obj.k} has no attribute '${name}'`, node);
   }

@@ -141,6 +141,29 @@ export function registerLinalg(t: FunctionTable): void {
     ],
     (a) => product({ input: a.input!, other: a.mat2! }, "bmm", exactRank(3, "bmm")),
   );
+  // torch.cdist(x1 (…, P, M), x2 (…, R, M)) → (…, P, R). 0 MACs by the oracle's convention: torch
+  // 1.13 dispatches it as aten::_euclidean_dist / _cdist_forward, which the counter does not price
+  // (test/oracle/torch_counter.py), though for P or R > 25 it runs a (M+2)-deep matmul inside.
+  register(
+    t,
+    { torch: ["cdist"] },
+    [
+      ["x1", REQUIRED],
+      ["x2", REQUIRED],
+      ["p", 2],
+      ["compute_mode", "use_mm_for_euclid_dist_if_necessary"],
+    ],
+    (a) => {
+      const x = shapeOf(a, "x1", "cdist");
+      const y = shapeOf(a, "x2", "cdist");
+      const dt = dtypeArg(a, "x1");
+      if (x === null || y === null) return { output: tensor(null, dt), macs: 0 };
+      if (x.length < 2 || y.length < 2 || x[x.length - 1] !== y[y.length - 1])
+        throw new ShapeError(`cdist: ${showShape(x)} and ${showShape(y)} need matching last dims`);
+      const batch = broadcastShapes(x.slice(0, -2), y.slice(0, -2), "cdist");
+      return { output: tensor([...batch, x[x.length - 2]!, y[y.length - 2]!], dt), macs: 0 };
+    },
+  );
   register(
     t,
     { torch: ["einsum"] },
