@@ -122,3 +122,76 @@ out = model(torch.randn(4, 3, 256))
   // Conv2d(6, 16, 1) over 256 points × 8 neighbours: 256 · 8 · 16 · 6 MACs; cdist is 0 by the oracle's convention.
   assert.equal(m.forwardFlops, 2 * 256 * 8 * 16 * 6);
 });
+
+const dqn = (env: string, guard: string) => `import random
+from collections import deque, namedtuple
+import gymnasium as gym
+import numpy as np
+import torch
+import torch.nn as nn
+
+T = namedtuple("T", "obs action reward next_obs")
+env = gym.make(${env})
+q = nn.Sequential(nn.Linear(env.observation_space.shape[0], 64), nn.ReLU(), nn.Linear(64, env.action_space.n)).cuda()
+q_target = nn.Sequential(nn.Linear(env.observation_space.shape[0], 64), nn.ReLU(), nn.Linear(64, env.action_space.n)).cuda()
+opt = torch.optim.Adam(q.parameters())
+memory = deque(maxlen=10000)
+obs, _ = env.reset()
+for step in range(1, 10001):
+    action = env.action_space.sample()
+    next_obs, reward, terminated, truncated, _ = env.step(action)
+    memory.append(T(obs, action, reward, next_obs))
+    obs = next_obs
+    if ${guard}:
+        o, a, r, o2 = zip(*random.sample(memory, 32))
+        o = torch.as_tensor(np.array(o), dtype=torch.float32).cuda()
+        o2 = torch.as_tensor(np.array(o2), dtype=torch.float32).cuda()
+        with torch.no_grad():
+            best = q(o2).argmax(1, keepdim=True)
+            target = q_target(o2).gather(1, best)
+        loss = (q(o).gather(1, torch.as_tensor(a).cuda().unsqueeze(1)) - target).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+
+test("gym spaces size the network; the replay batch comes from random.sample over namedtuples", () => {
+  const a = analyze(dqn('"CartPole-v1"', "step > 500 and step % 4 == 0"));
+  const q = a.models.find((m) => m.name === "q");
+  // Linear(4, 64) + Linear(64, 2): CartPole-v1 is Box(4,), Discrete(2) on its Gymnasium page.
+  assert.equal(q?.params, 4 * 64 + 64 + 64 * 2 + 2);
+  assert.deepEqual(q?.inputShape, [4]);
+  const { spec } = a.runs[0];
+  assert.equal(spec.batchSize, 32);
+  // range(1, 10001) with step > 500 and step % 4 == 0: 504, 508, …, 10000.
+  assert.equal(spec.maxSteps, (10000 - 504) / 4 + 1);
+  // q trained (3×), q again under no_grad on the same batch (1×), q_target (1×).
+  assert.equal(spec.forwardFlops, (q?.forwardFlops ?? 0) * (1 + 1 / 3 + 1 / 3));
+});
+
+test("a (v + 1) % k guard, a bound written the other way round, and a clause not on the step", () => {
+  const { spec } = analyze(dqn('"CartPole-v1"', "len(memory) >= 32 and 1000 <= step and (step + 1) % 10 == 0")).runs[0];
+  // step in 1000..10000 with step ≡ 9 (mod 10): 1009, 1019, …, 9999.
+  assert.equal(spec.maxSteps, 900);
+});
+
+test("a condition on the step that cannot be counted prices every iteration and says so", () => {
+  const a = analyze(dqn('"CartPole-v1"', "step in schedule"));
+  const run = a.runs[0];
+  assert.equal(run.spec.maxSteps, 10000);
+  assert.ok(run.spec.unknowns.some((u) => /cannot count: priced as every iteration/.test(u.message)));
+});
+
+test("an environment the catalog does not know leaves the sizes unknown, not guessed", () => {
+  const a = analyze(dqn('"MyWarehouse-v0"', "step % 4 == 0"));
+  const q = a.models.find((m) => m.name === "q");
+  assert.equal(q?.forwardFlops, null);
+  assert.ok((a.unknowns ?? []).some((u) => /not in the environment catalog/.test(u.message)));
+});
+
+test("make() keywords that change a space pick the catalog's variant or make the space unknown", () => {
+  const cont = analyze(dqn('"LunarLander-v2", continuous=False', "step % 4 == 0")).models.find((m) => m.name === "q");
+  assert.equal(cont?.params, 8 * 64 + 64 + 64 * 4 + 4);
+  const odd = analyze(dqn('"LunarLander-v2", gravity=-5.0', "step % 4 == 0")).models.find((m) => m.name === "q");
+  assert.equal(odd?.forwardFlops, null);
+});

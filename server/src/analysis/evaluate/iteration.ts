@@ -3,7 +3,9 @@
 import type { Node } from "web-tree-sitter";
 import { MAX_LIST_ITERATION } from "./budget";
 import type { Interp } from "./interp";
-import { int, rangeLength, str, tensor, type Value, vectorValues } from "./values";
+import { int, rangeLength, str, tensor, unknown, type Value, vectorValues } from "./values";
+
+const TUPLE_CLASSES = new Set(["collections.namedtuple", "typing.NamedTuple"]);
 
 export function iterate(ip: Interp, v: Value, _node: Node | null): Value[] | null {
   switch (v.k) {
@@ -32,6 +34,9 @@ export function iterate(ip: Interp, v: Value, _node: Node | null): Value[] | nul
     }
     case "instance": {
       const m = v.mod;
+      // A namedtuple (collections or typing.NamedTuple) iterates over its fields: `zip(*transitions)`.
+      if (!m && v.cls.fields && v.cls.mro.some((c) => TUPLE_CLASSES.has(c.qualname)))
+        return v.cls.fields.map((f) => v.attrs.get(f.name) ?? unknown(`field ${f.name}`));
       if (!m) return null;
       if (m.className === "ModuleDict" || m.className === "ParameterDict")
         return Array.from(m.children.keys(), (k) => str(k));

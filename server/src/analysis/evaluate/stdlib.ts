@@ -13,6 +13,8 @@ import { accelerateRoot } from "../frameworks/accelerate/package";
 import { fabricNamespace, lightningRoot } from "../frameworks/lightning/package";
 import { optunaRoot } from "../frameworks/sweeps/optuna";
 import { sklearnRoot } from "../frameworks/sweeps/paramGrid";
+import { gymRoot } from "../frameworks/gym/package";
+import { dequeOf, randomModule } from "./stdlibRandom";
 import { rayRoot } from "../frameworks/sweeps/rayTune";
 import { datasetsRoot } from "../frameworks/transformers/hfDatasets";
 import { peftRoot, transformersRoot, trlRoot } from "../frameworks/transformers/package";
@@ -120,7 +122,8 @@ function namedtuple(ip: Interp, [name, fields]: Value[], kw: Map<string, Value>)
   else if (fields) names = (iterate(ip, fields, null) ?? []).map((v) => asString(v) ?? "_");
   const defaults = kw.get("defaults");
   const dvals = defaults ? (iterate(ip, defaults, null) ?? []) : [];
-  const cls = makeClass(asString(name) ?? "namedtuple", [], new Map());
+  // The qualname marks it a tuple: its instances iterate and unpack (evaluate/iteration.ts).
+  const cls = makeClass(asString(name) ?? "namedtuple", [], new Map(), { qualname: "collections.namedtuple" });
   cls.annotations = names;
   setFields(cls);
   const offset = names.length - dvals.length;
@@ -245,6 +248,9 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     optuna: () => optunaRoot(),
     ray: () => rayRoot(),
     sklearn: () => sklearnRoot(),
+    random: () => randomModule(),
+    gym: () => gymRoot(ip, "gym"),
+    gymnasium: () => gymRoot(ip, "gymnasium"),
     dataclasses: () =>
       nativeModule("dataclasses", {
         dataclass: builtin("dataclass", (_ip, [c]) => {
@@ -273,7 +279,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
         OrderedDict: ip.builtins.vars.get("dict") ?? NONE,
         defaultdict: fn("defaultdict", () => dictFrom([])),
         namedtuple: fn("namedtuple", (i, a, kw) => namedtuple(i, a, kw)),
-        deque: ip.builtins.vars.get("list") ?? NONE,
+        deque: fn("collections.deque", (i, [init], kw, node) => dequeOf(i, init ?? kw.get("iterable"), node)),
       }),
     functools: () => functoolsModule(identityDecorator),
     copy: () =>

@@ -10,6 +10,7 @@ import { callsPerStep } from "./callSites";
 import { accumulationSteps, epochGuard, loopBreakLine, loopIterableText, stepCallRanges } from "./sourceLookup";
 import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
+import { guardedSteps } from "./stepGuard";
 import { thousands } from "../format";
 import { eventsInLoop, eventsOfKind } from "./traceIndex";
 import { rangeKey } from "../parse/nodes";
@@ -182,10 +183,20 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
         `${thousands(spec.maxSteps)} optimizer steps: ${iterText(epochLoop)}, each after ${batchLoop.tripCount} accumulated micro-batches (${iterText(batchLoop)})`,
       );
     } else {
-      spec.maxSteps = batchLoop.tripCount * (epochLoop?.tripCount ?? 1);
+      // An RL loop steps its environment every iteration and updates under a condition on the
+      // step (`if step >= learning_starts and step % train_freq == 0:`): only those iterations train.
+      const guard = guardedSteps(tree, batchLoop, backwards[0]);
+      const trained = guard && "steps" in guard ? guard.steps : batchLoop.tripCount;
+      spec.maxSteps = trained * (epochLoop?.tripCount ?? 1);
       evidence.push(
-        `${thousands(spec.maxSteps)} optimizer steps: ${iterText(batchLoop)}${epochLoop ? ` × ${iterText(epochLoop)}` : ""}`,
+        `${thousands(spec.maxSteps)} optimizer steps: ${iterText(batchLoop)}${guard && "steps" in guard ? ` under \`${guard.text}\` (${thousands(trained)} of ${thousands(batchLoop.tripCount)} iterations)` : ""}${epochLoop ? ` × ${iterText(epochLoop)}` : ""}`,
       );
+      if (guard && "unread" in guard)
+        spec.unknowns.push({
+          message: `the backward runs under \`${guard.unread}\`, which this analysis cannot count: priced as every iteration of ${iterText(batchLoop)} (an upper bound)`,
+          range: batchLoop.range,
+          hint: "add `# footprint: samples N` (all samples the updates see: updates × batch size)",
+        });
     }
   }
 
@@ -279,6 +290,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   spec.trainableParams = models.trainableParams;
   spec.convFlopsShare = models.convFlopsShare;
   evidence.push(...models.evidence);
+  addNoGradCalls(facts, fwd, spec);
 
   // A step loop feeds tensors it makes itself (`x = torch.randn(64, 3, 32, 32)`, `get_batch()`):
   // the batch size is the leading dimension of what the trained model is called on.
@@ -347,6 +359,34 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     if (budget) applyBudget(spec, { ...budget, steps: budget.steps * (epochLoop?.tripCount ?? 1) });
   }
   return spec;
+}
+
+/**
+ * A trained model also run under no_grad in the step, on a batch as large as its trained one
+ * (Double DQN's `q(next_obs).argmax(1)` for the target, SAC's actor on the next observations):
+ * each such call site is one more forward per sample, at 1×. describeModels counts a model
+ * once, as trained; before, these forwards were left out (a Double DQN update was 20% short).
+ */
+function addNoGradCalls(
+  facts: ProgramFacts,
+  fwd: Array<Extract<TraceEvent, { kind: "forward" }>>,
+  spec: RunSpec,
+): void {
+  const sites = new Map<number, Set<string>>();
+  for (const e of fwd) {
+    if (!e.noGrad) continue;
+    const batches = fwd.filter((t) => !t.noGrad && t.modelId === e.modelId).map((t) => t.inputShape?.[0]);
+    if (batches.length === 0 || e.inputShape?.[0] === undefined || !batches.includes(e.inputShape[0])) continue;
+    sites.set(e.modelId, (sites.get(e.modelId) ?? new Set()).add(rangeKey(e.range)));
+  }
+  for (const [id, ranges] of sites) {
+    const m = facts.models.find((x) => x.id === id);
+    if (!m || m.forwardFlops === null || spec.forwardFlops === null) continue;
+    spec.forwardFlops += (ranges.size * m.forwardFlops) / 3;
+    spec.evidence.push(
+      `model ${m.name} also runs forward-only under no_grad at ${ranges.size} place${ranges.size > 1 ? "s" : ""} in the step on the same batch (counted at 1× forward each)`,
+    );
+  }
 }
 
 /**

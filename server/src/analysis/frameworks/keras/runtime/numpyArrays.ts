@@ -36,7 +36,11 @@ export function numpyDtype(v: Value | undefined): string | null {
 
 /** Shape of nested Python lists of numbers ([[1, 2], [3, 4]] → [2, 2]); null when ragged or unknown. */
 function listShape(ip: Interp, v: Value): Dims | null {
-  if (v.k !== "list" && v.k !== "tuple") return [];
+  // A number is 0-d and an array its own shape (np.array(list of arrays) stacks them); anything else
+  // (an Unknown read at run time) has no shape to give: before, np.array(unknown) was a 0-d array.
+  if (v.k === "tensor") return v.shape ? [...v.shape] : null;
+  if (v.k === "num" || v.k === "bool") return [];
+  if (v.k !== "list" && v.k !== "tuple") return null;
   const inner = v.items.map((x) => listShape(ip, x));
   if (inner.some((s) => s === null)) return null;
   const first = JSON.stringify(inner[0] ?? []);
