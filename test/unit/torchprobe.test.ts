@@ -195,3 +195,44 @@ test("make() keywords that change a space pick the catalog's variant or make the
   const odd = analyze(dqn('"LunarLander-v2", gravity=-5.0', "step % 4 == 0")).models.find((m) => m.name === "q");
   assert.equal(odd?.forwardFlops, null);
 });
+
+test("a module without forward, used through its methods, is the run's model (PPO-style agent)", () => {
+  const a = analyze(`import torch
+import torch.nn as nn
+
+
+class Agent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.critic = nn.Linear(17, 1)
+        self.actor = nn.Linear(17, 6)
+
+    def get_value(self, x):
+        return self.critic(x)
+
+    def get_action_and_value(self, x):
+        return self.actor(x), self.critic(x)
+
+
+agent = Agent().cuda()
+opt = torch.optim.Adam(agent.parameters())
+obs = torch.zeros(2048, 17).cuda()
+with torch.no_grad():
+    v = agent.get_value(obs)
+for epoch in range(4):
+    for start in range(0, 2048, 64):
+        a, v = agent.get_action_and_value(obs[start : start + 64])
+        loss = a.pow(2).mean() + v.pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`);
+  const m = a.models[0];
+  assert.deepEqual(m.inputShape, [17]);
+  // The method the training step calls with grad is the one traced: actor and critic, 17·6 + 17·1 MACs.
+  assert.equal(m.forwardFlops, 2 * (17 * 6 + 17));
+  const { spec } = a.runs[0];
+  assert.equal(spec.model, "agent");
+  assert.equal(spec.batchSize, 64);
+  assert.equal(spec.maxSteps, 4 * 32);
+});

@@ -154,7 +154,10 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   ip.maxSteps = ip.steps + stepsPerModel;
   let complete = true;
   try {
-    callModule(ip, m.instance, input.args, input.kw, null);
+    // A model used through its methods replays the method the script called (moduleCall.ts).
+    const method = ip.observedInputs.get(m)?.method;
+    const fn = method ? lookupClassAttr(m.instance.cls, method) : undefined;
+    callModule(ip, m.instance, input.args, input.kw, null, method && fn ? { name: method, fn } : undefined);
   } catch (err) {
     if (!(err instanceof BudgetExhausted)) throw err;
     complete = false;

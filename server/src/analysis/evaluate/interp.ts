@@ -96,7 +96,17 @@ export class Interp {
   /** Python builtins: the parent of every module scope (set by evaluateProgram). */
   builtins!: import("./scope").Scope;
   /** First tensor input each model was called with at top level (the script's own batch or dummy input). */
-  readonly observedInputs = new Map<ModuleState, { args: Value[]; kw: import("./values").Kw; origin: string | null }>();
+  readonly observedInputs = new Map<
+    ModuleState,
+    {
+      args: Value[];
+      kw: import("./values").Kw;
+      origin: string | null;
+      /** A model without forward used through its methods (`agent.get_action_and_value(x)`): the one traced. */
+      method?: string;
+      noGrad?: boolean;
+    }
+  >();
   /** torch classes built for this analysis (nn.Module, containers, catalog layers); set on first import. */
   torch: import("../frameworks/torch/package").TorchRegistry | null = null;
   /** Outputs of top-level model calls by input shapes (a loop calls the model on the same shapes). */

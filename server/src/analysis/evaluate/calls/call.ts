@@ -1,7 +1,7 @@
 // Calling any value: user functions (new frame, bound parameters, body), builtins, bound
 // methods, classes (instantiation), nn.Module instances (forward), native objects.
 import type { Node } from "web-tree-sitter";
-import { callModule } from "../../frameworks/torch/moduleCall";
+import { callModule, isMethodForward } from "../../frameworks/torch/moduleCall";
 import type { Expr, Stmt } from "../ast";
 import { getAttr } from "../attributes";
 import { instantiate } from "../classes";
@@ -22,6 +22,8 @@ export function callValue(ip: Interp, f: Value, args: Value[], kw: Kw, node: Nod
     case "builtin":
       return f.fn(ip, args, kw, node);
     case "bound":
+      if (f.fn.k === "func" && isMethodForward(ip, f.self, f.fn, f.fn.name))
+        return callModule(ip, f.self, args, kw, node, { name: f.fn.name, fn: f.fn });
       return callValue(ip, f.fn, [f.self, ...args], kw, node);
     case "class":
       return instantiate(ip, f, args, kw, node);

@@ -57,20 +57,57 @@ function callKey(args: Value[], kw: Kw): string | null {
   return key;
 }
 
-export function callModule(ip: Interp, inst: InstanceV, args: Value[], kw: Kw, node: Node | null): Value {
+/**
+ * A module without a forward of its own is used through its methods (an RL agent's
+ * `get_action_and_value(obs)`, `get_value(obs)`): called from outside any module, such a method
+ * is the model's forward — an event, the input the cost trace replays, the method it replays.
+ * Before, the calls were invisible and the run had no sized model.
+ */
+export function isMethodForward(ip: Interp, self: Value, fn: Value, name: string): self is InstanceV {
+  return (
+    self.k === "instance" &&
+    !!self.mod &&
+    fn.k === "func" &&
+    ip.moduleStack.length === 0 &&
+    !name.startsWith("_") &&
+    lookupClassAttr(self.cls, name) === fn &&
+    // nn.Module's own placeholder forward (it raises) is no forward.
+    lookupClassAttr(self.cls, "forward") === ip.torch?.moduleClass.attrs.get("forward")
+  );
+}
+
+export function callModule(
+  ip: Interp,
+  inst: InstanceV,
+  args: Value[],
+  kw: Kw,
+  node: Node | null,
+  method?: { name: string; fn: Value },
+): Value {
   const st = inst.mod!;
   let cacheKey: string | null = null;
   if (ip.moduleStack.length === 0 && !ip.forwardStats) {
     const t = firstTensor(args);
     const shape = t?.shape ? t.shape.slice() : null;
+    // A method that is handed no tensor (`agent.reset_noise()`) is not a forward.
+    if (method && !t) return callValue(ip, bindAttr(ip, inst, method.fn), args, kw, node);
     ip.event({ kind: "forward", modelId: st.id, inputShape: shape, ...(frozen(st) ? { frozen: true } : {}) }, node);
-    if (t?.shape && !ip.observedInputs.has(st)) ip.observedInputs.set(st, { args, kw, origin: t.origin ?? null });
+    const prev = ip.observedInputs.get(st);
+    // Through methods, the call with grad (the training step's) is the one traced, else the first.
+    const replace = !prev || (method && prev.noGrad && ip.noGrad === 0);
+    if (t?.shape && replace)
+      ip.observedInputs.set(st, {
+        args,
+        kw,
+        origin: t.origin ?? null,
+        ...(method ? { method: method.name, noGrad: ip.noGrad > 0 } : {}),
+      });
     // Training and evaluation loops call the model on same-shaped batches: one abstract run per shape.
-    cacheKey = callKey(args, kw);
+    cacheKey = method ? null : callKey(args, kw);
     const hit = cacheKey !== null ? ip.forwardCache.get(st)?.get(cacheKey) : undefined;
     if (hit) return hit;
   }
-  const fwd = lookupClassAttr(inst.cls, "forward");
+  const fwd = method?.fn ?? lookupClassAttr(inst.cls, "forward");
   if (!fwd) return unknown(`${st.className} has no forward`, node);
   const stats = ip.forwardStats;
   let s = stats?.get(st);
