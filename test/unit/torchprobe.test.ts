@@ -236,3 +236,26 @@ for epoch in range(4):
   assert.equal(spec.batchSize, 64);
   assert.equal(spec.maxSteps, 4 * 32);
 });
+
+test("an evaluation written as a generator over the test loader is an evaluation pass", () => {
+  const a = analyze(`import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader
+from torchvision import datasets, transforms
+
+tf = transforms.ToTensor()
+train = DataLoader(datasets.CIFAR10("d", train=True, transform=tf), batch_size=128)
+test = DataLoader(datasets.CIFAR10("d", train=False, transform=tf), batch_size=512)
+model = nn.Sequential(nn.Flatten(), nn.Linear(3072, 10)).cuda()
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(5):
+    for x, y in train:
+        loss = nn.functional.cross_entropy(model(x.cuda()), y.cuda())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        hits = sum((model(x.cuda()).argmax(1) == y.cuda()).sum().item() for x, y in test)
+`);
+  assert.equal(a.runs[0].spec.valSamples, 10000);
+});

@@ -5,6 +5,7 @@ import type { CallArg, CompClause, Expr } from "./ast";
 import { getAttr } from "./attributes";
 import { callValue } from "./calls/call";
 import type { Interp } from "./interp";
+import type { LoopFrame } from "./trace";
 import { iterate } from "./iteration";
 import { assignTarget } from "./assign";
 import { binop, compare, unaryop } from "./operators";
@@ -227,7 +228,13 @@ function comprehension(ip: Interp, e: Extract<Expr, { t: "comp" }>, s: Scope): V
       if (t !== false) run(i + 1);
       return;
     }
-    const seq = iterate(ip, evalExpr(ip, c.iter, inner), c.iter.node);
+    const it = evalExpr(ip, c.iter, inner);
+    if (it.k === "native" && it.loop) {
+      loaderClause(ip, e, c, it.loop, inner, () => run(i + 1));
+      failed = unknown("a comprehension over a loader: its items exist at run time", c.iter.node);
+      return;
+    }
+    const seq = iterate(ip, it, c.iter.node);
     if (!seq) {
       failed = unknown("comprehension over an unknown iterable", c.iter.node);
       return;
@@ -255,6 +262,37 @@ function comprehension(ip: Interp, e: Extract<Expr, { t: "comp" }>, s: Scope): V
   }
   // Generators are materialised: model code iterates them once (sum(...), ModuleList(...)).
   return { k: "list", items };
+}
+
+/**
+ * `sum((model(x).argmax(1) == y).sum() for x, y in loader)`: a comprehension over a loader is a
+ * loop over it, as `for` is (loops.ts): the body runs once on the loader's batch inside a loop
+ * frame, so its forwards are an evaluation pass. Before, the comprehension gave up on the loader
+ * and the evaluation was never seen (its samples silently left out of the run).
+ */
+function loaderClause(
+  ip: Interp,
+  e: Extract<Expr, { t: "comp" }>,
+  c: Extract<CompClause, { kind: "for" }>,
+  loop: NonNullable<Extract<Value, { k: "native" }>["loop"]>,
+  inner: Scope,
+  body: () => void,
+): void {
+  const frame: LoopFrame = {
+    range: ip.rangeOf(e.node),
+    tripCount: loop.tripCount,
+    over: loop.over,
+    target: c.target.node?.text ?? "_",
+    ...(loop.loader ? { loader: loop.loader } : {}),
+  };
+  const ownFile = ip.currentFile === ip.ctx.path;
+  if (ownFile) ip.loops.push(frame);
+  try {
+    assignTarget(ip, c.target, loop.sample, inner);
+    body();
+  } finally {
+    if (ownFile) ip.loops.pop();
+  }
 }
 
 export function nodeText(n: Node | null): string {
