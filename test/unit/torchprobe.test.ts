@@ -259,3 +259,44 @@ for epoch in range(5):
 `);
   assert.equal(a.runs[0].spec.valSamples, 10000);
 });
+
+const sharedEpochFn = (testSet: string) => `import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+from torchvision import datasets, transforms
+
+
+def run_epoch(model, loader, optimizer=None):
+    training = optimizer is not None
+    model.train(training)
+    with torch.set_grad_enabled(training):
+        for x, y in loader:
+            logits = model(x.cuda())
+            if training:
+                loss = nn.functional.cross_entropy(logits, y.cuda())
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+
+
+tf = transforms.ToTensor()
+train_loader = DataLoader(datasets.MNIST("d", train=True, transform=tf), batch_size=64)
+test_loader = DataLoader(${testSet}, batch_size=256)
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10)).cuda()
+opt = torch.optim.Adam(model.parameters())
+for epoch in range(3):
+    run_epoch(model, train_loader, opt)
+    run_epoch(model, test_loader)
+`;
+
+test("the training function called again on the test loader, without an optimizer, is an evaluation pass", () => {
+  const { spec } = analyze(sharedEpochFn('datasets.MNIST("d", train=False, transform=tf)')).runs[0];
+  assert.equal(spec.trainSamples, 60000);
+  assert.equal(spec.valSamples, 10000);
+});
+
+test("an evaluation pass over a loader of unknown size is said, not dropped in silence", () => {
+  const { spec } = analyze(sharedEpochFn("TensorDataset(torch.load('x.pt'), torch.load('y.pt'))")).runs[0];
+  assert.equal(spec.valSamples, null);
+  assert.ok(spec.unknowns.some((u) => /evaluation pass over a loader of unknown size/.test(u.message)));
+});

@@ -420,19 +420,33 @@ function evalSamples(
 ): number | null {
   const seen = new Set<string>();
   let total: number | null = null;
+  const trains = (l: LoopFrame) => eventsOfKind(facts, "backward").some((b) => b.loops.includes(l));
   for (const e of eventsInLoop(facts, epochLoop)) {
     if (e.kind !== "forward" || !inPass(e)) continue;
     const i = e.loops.findIndex((l) => sameLoop(l, epochLoop));
     const inner = e.loops.slice(i + 1);
     const loop = [...inner].reverse().find((l) => l.over === "loader");
-    if (!loop || sameLoop(loop, batchLoop) || inner.some((l) => sameLoop(l, batchLoop))) continue;
-    if (seen.has(rangeKey(loop.range))) continue;
-    seen.add(rangeKey(loop.range));
+    // The training batch loop itself, unless this is another run of it that trains nothing: a
+    // `run_epoch(model, test_loader)` call of the function that trains with `run_epoch(model,
+    // train_loader, optimizer)` is an evaluation pass over its own loader.
+    const isTraining = (l: LoopFrame) => l === batchLoop || (sameLoop(l, batchLoop) && trains(l));
+    if (!loop || isTraining(loop) || inner.some(isTraining)) continue;
+    const key = `${rangeKey(loop.range)} ${loop.loader ? rangeKey(loop.loader.range) : ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const ds = loop.loader?.dataset;
     const n =
       ds?.samples ??
       (loop.tripCount !== null && loop.loader?.batchSize ? loop.tripCount * loop.loader.batchSize : null);
-    if (n === null) continue;
+    if (n === null) {
+      // Said, not dropped in silence: the evaluation runs, only its size is not known.
+      unknowns.push({
+        message: `an evaluation pass over a loader of unknown size (line ${line(loop.range)}) is not priced`,
+        range: loop.range,
+        hint: "its dataset's length is read at run time",
+      });
+      continue;
+    }
     const where = `${ds?.name ?? "loader"}${ds?.split ? ` ${ds.split}` : ""} (line ${line(loop.range)})${e.noGrad ? "" : " (runs without no_grad)"}`;
     // `if epoch % k == 0:` around it (or around the call of the function it runs in): 1/k per epoch.
     const every = epochGuard(
