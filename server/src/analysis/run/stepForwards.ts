@@ -1,0 +1,54 @@
+// What a training step's forwards say beyond which models train: the batch size of a step loop
+// that makes its own batches, and a trained model's extra forward-only calls on the same batch.
+import type { ProgramFacts } from "../evaluate";
+import type { TraceEvent } from "../evaluate/trace";
+import { rangeKey } from "../parse/nodes";
+import type { Range, RunSpec } from "../types";
+
+/**
+ * A trained model also run under no_grad in the step, on a batch as large as its trained one
+ * (Double DQN's `q(next_obs).argmax(1)` for the target, SAC's actor on the next observations):
+ * each such call site is one more forward per sample, at 1×. describeModels counts a model
+ * once, as trained; before, these forwards were left out (a Double DQN update was 20% short).
+ */
+export function addNoGradCalls(
+  facts: ProgramFacts,
+  fwd: Array<Extract<TraceEvent, { kind: "forward" }>>,
+  spec: RunSpec,
+): void {
+  const sites = new Map<number, Set<string>>();
+  for (const e of fwd) {
+    if (!e.noGrad) continue;
+    const batches = fwd.filter((t) => !t.noGrad && t.modelId === e.modelId).map((t) => t.inputShape?.[0]);
+    if (batches.length === 0 || e.inputShape?.[0] === undefined || !batches.includes(e.inputShape[0])) continue;
+    sites.set(e.modelId, (sites.get(e.modelId) ?? new Set()).add(rangeKey(e.range)));
+  }
+  for (const [id, ranges] of sites) {
+    const m = facts.models.find((x) => x.id === id);
+    if (!m || m.forwardFlops === null || spec.forwardFlops === null) continue;
+    spec.forwardFlops += (ranges.size * m.forwardFlops) / 3;
+    spec.evidence.push(
+      `model ${m.name} also runs forward-only under no_grad at ${ranges.size} place${ranges.size > 1 ? "s" : ""} in the step on the same batch (counted at 1× forward each)`,
+    );
+  }
+}
+
+/**
+ * The batch size of forwards whose input is one dimension more than the model's per-sample input
+ * shape, with the same trailing dimensions; null when forwards disagree or say nothing.
+ */
+export function batchFromForwards(
+  facts: ProgramFacts,
+  forwards: Array<Extract<TraceEvent, { kind: "forward" }>>,
+): { size: number; range: Range } | null {
+  let found: { size: number; range: Range } | null = null;
+  for (const e of forwards) {
+    const perSample = facts.models.find((m) => m.id === e.modelId)?.inputShape;
+    const shape = e.inputShape;
+    if (!perSample || !shape || shape.length !== perSample.length + 1) continue;
+    if (!perSample.every((d, i) => d === shape[i + 1]) || !(shape[0] > 0)) continue;
+    if (found && found.size !== shape[0]) return null;
+    found ??= { size: shape[0], range: e.range };
+  }
+  return found;
+}
