@@ -147,12 +147,12 @@ def profiler_flops(model: torch.nn.Module, inputs: List[torch.Tensor]) -> Option
         return None
 
 
-def split_per_call(case: Dict[str, Any], model: torch.nn.Module, at2: Any) -> Any:
+def split_per_call(case: Dict[str, Any], model: torch.nn.Module, forward: Any, at2: Any) -> Any:
     """Counts again on a batch of 4; returns the batch-2 count with the per-call MACs taken out (so it is
     2 x the per-sample slope) and the per-call MACs by module path ("*total*" for the whole forward)."""
     inputs4 = make_inputs(case["inputs"], 2 * BATCH)
     with torch.enable_grad():
-        at4 = count_forward(model, lambda: model(*inputs4))
+        at4 = count_forward(model, lambda: forward(*inputs4))
 
     def split(m2: int, m4: int) -> Any:
         slope = (m4 - m2) // BATCH  # per sample; (m4 - m2) is BATCH more samples
@@ -169,9 +169,25 @@ def split_per_call(case: Dict[str, Any], model: torch.nn.Module, at2: Any) -> An
     return at2, per_call
 
 
+def stub_modules(names: List[str]) -> List[str]:
+    """Empty stand-ins for libraries the fixture imports but its model never uses (gymnasium in an
+    RL script: the environment only sizes the network, which `setup` does from documented spaces)."""
+    added = []
+    for name in names:
+        if name not in sys.modules:
+            sys.modules[name] = types.ModuleType(name)
+            added.append(name)
+    return added
+
+
 def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
     torch.manual_seed(0)
-    module = import_fixture(case["file"])
+    stubs = stub_modules(case.get("stubModules", []))
+    try:
+        module = import_fixture(case["file"])
+    finally:
+        for name in stubs:
+            del sys.modules[name]
     ns = vars(module)
     if case.get("setup"):
         exec(case["setup"], ns)
@@ -201,18 +217,20 @@ def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
     per_call: Dict[str, int] = {}
     if case["inputs"] is not None:
         inputs = make_inputs(case["inputs"])
+        # A module without forward is run through the method the script calls ("method").
+        forward = getattr(model, case["method"]) if case.get("method") else model
         with torch.enable_grad():
-            counted = count_forward(model, lambda: model(*inputs))
+            counted = count_forward(model, lambda: forward(*inputs))
         whole = counted.total_macs  # what the profiler sees: per-call MACs included
         if case.get("perCallOps"):
-            counted, per_call = split_per_call(case, model, counted)
+            counted, per_call = split_per_call(case, model, forward, counted)
             result["perCallMacs"] = per_call.pop("*total*")
         assert counted.total_macs % BATCH == 0, f"{case['id']}: MACs not divisible by the batch"
         result["forwardMacs"] = counted.total_macs // BATCH
         result["macsByOp"] = {k: v // BATCH for k, v in sorted(counted.by_op.items())}
         if with_profiler:
             with torch.enable_grad():  # same path as the count (no fused no-grad attention kernels)
-                prof = profiler_flops(model, inputs)
+                prof = profiler_flops(forward, inputs)
             result["profilerFlopsRatio"] = (
                 round(prof / (2 * whole), 4) if prof is not None and whole else None
             )
