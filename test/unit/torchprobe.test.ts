@@ -300,3 +300,29 @@ test("an evaluation pass over a loader of unknown size is said, not dropped in s
   assert.equal(spec.valSamples, null);
   assert.ok(spec.unknowns.some((u) => /evaluation pass over a loader of unknown size/.test(u.message)));
 });
+
+test("forward-only calls of the trained model on other batches (rollouts, acting) are said to be unpriced", () => {
+  const a = analyze(`import torch
+import torch.nn as nn
+
+policy = nn.Sequential(nn.Linear(8, 64), nn.Tanh(), nn.Linear(64, 4)).cuda()
+opt = torch.optim.Adam(policy.parameters())
+for update in range(100):
+    batch = []
+    for t in range(128):
+        with torch.no_grad():
+            logits = policy(torch.randn(16, 8).cuda())
+        batch.append(logits)
+    for epoch in range(4):
+        loss = policy(torch.randn(256, 8).cuda()).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`);
+  const { spec } = a.runs[0];
+  assert.equal(spec.batchSize, 256);
+  assert.ok(
+    spec.unknowns.some((u) => /forward-only outside the training step.*line 10/.test(u.message)),
+    JSON.stringify(spec.unknowns),
+  );
+});

@@ -11,7 +11,7 @@ import { accumulationSteps, epochGuard, loopBreakLine, loopIterableText, stepCal
 import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { guardedSteps } from "./stepGuard";
-import { addNoGradCalls, batchFromForwards } from "./stepForwards";
+import { addNoGradCalls, batchFromForwards, unpricedOuterForwards } from "./stepForwards";
 import { thousands } from "../format";
 import { eventsInLoop, eventsOfKind } from "./traceIndex";
 import { rangeKey } from "../parse/nodes";
@@ -292,6 +292,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   spec.convFlopsShare = models.convFlopsShare;
   evidence.push(...models.evidence);
   addNoGradCalls(facts, fwd, spec);
+  unpricedOuterForwards(facts, loops[0], batchLoop, unique(trained), spec);
 
   // A step loop feeds tensors it makes itself (`x = torch.randn(64, 3, 32, 32)`, `get_batch()`):
   // the batch size is the leading dimension of what the trained model is called on.
