@@ -326,3 +326,38 @@ for update in range(100):
     JSON.stringify(spec.unknowns),
   );
 });
+
+test("a forward-less module's method that trains (calls backward) is not taken for its forward", () => {
+  const a = analyze(`import torch
+import torch.nn as nn
+
+
+class SAC(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.actor = nn.Linear(11, 3)
+        self.critic = nn.Linear(14, 1)
+        self.opt = torch.optim.Adam(self.parameters())
+
+    def act(self, obs):
+        return self.actor(obs)
+
+    def update(self, obs):
+        q = self.critic(torch.cat([obs, self.actor(obs)], 1))
+        loss = -q.mean()
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+
+
+agent = SAC().cuda()
+for step in range(1000):
+    agent.update(torch.randn(256, 11).cuda())
+`);
+  // Replaying \`update\` as a forward would run its backward and optimizer step inside the cost
+  // trace; the model stays unsized and the run says what to add instead.
+  assert.equal(a.models[0].forwardFlops, null);
+  const run = a.runs[0];
+  assert.equal(run.co2eKg, null);
+  assert.ok([...run.spec.unknowns, ...run.unknowns].some((u) => u.hint?.includes("# footprint:")));
+});

@@ -63,6 +63,8 @@ function callKey(args: Value[], kw: Kw): string | null {
  * is the model's forward — an event, the input the cost trace replays, the method it replays.
  * Before, the calls were invisible and the run had no sized model.
  */
+const TRAINS = /\.backward\s*\(|\.step\s*\(/;
+
 export function isMethodForward(ip: Interp, self: Value, fn: Value, name: string): self is InstanceV {
   return (
     self.k === "instance" &&
@@ -71,6 +73,8 @@ export function isMethodForward(ip: Interp, self: Value, fn: Value, name: string
     ip.moduleStack.length === 0 &&
     !name.startsWith("_") &&
     lookupClassAttr(self.cls, name) === fn &&
+    // A method that trains (`agent.update(batch)` calling backward) is a training step, not a forward.
+    !TRAINS.test(fn.node.text) &&
     // nn.Module's own placeholder forward (it raises) is no forward.
     lookupClassAttr(self.cls, "forward") === ip.torch?.moduleClass.attrs.get("forward")
   );
