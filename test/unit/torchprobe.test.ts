@@ -361,3 +361,22 @@ for step in range(1000):
   assert.equal(run.co2eKg, null);
   assert.ok([...run.spec.unknowns, ...run.unknowns].some((u) => u.hint?.includes("# footprint:")));
 });
+
+test("a forward-less module's method handed no tensor runs once, as a plain method", () => {
+  const a = analyze(`import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = self.block(3, 8)
+
+    def block(self, cin, cout):
+        return nn.Sequential(nn.Conv2d(cin, cout, 3), nn.ReLU())
+
+
+net = Net()
+`);
+  assert.ok(!a.notices.some((n) => /stopped/.test(n)), a.notices.join("\\n"));
+  assert.equal(a.models[0]?.params, 3 * 8 * 9 + 8);
+});

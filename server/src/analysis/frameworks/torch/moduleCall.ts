@@ -94,7 +94,8 @@ export function callModule(
     const t = firstTensor(args);
     const shape = t?.shape ? t.shape.slice() : null;
     // A method that is handed no tensor (`agent.reset_noise()`) is not a forward.
-    if (method && !t) return callValue(ip, bindAttr(ip, inst, method.fn), args, kw, node);
+    // (Called unbound with self: the bound method would come back here, forever.)
+    if (method && !t) return callValue(ip, method.fn, [inst, ...args], kw, node);
     ip.event({ kind: "forward", modelId: st.id, inputShape: shape, ...(frozen(st) ? { frozen: true } : {}) }, node);
     const prev = ip.observedInputs.get(st);
     // Through methods, the call with grad (the training step's) is the one traced, else the first.
