@@ -380,3 +380,30 @@ net = Net()
   assert.ok(!a.notices.some((n) => /stopped/.test(n)), a.notices.join("\\n"));
   assert.equal(a.models[0]?.params, 3 * 8 * 9 + 8);
 });
+
+test("a guard around a call named like the function holding the loop does not count as the update's", () => {
+  const a = analyze(`import torch
+import torch.nn as nn
+
+model = nn.Linear(8, 1).cuda()
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+
+
+def step_fn(x):
+    loss = model(x).pow(2).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+
+
+def train():
+    for step in range(1000):
+        if step % 100 == 0:
+            model.train()
+        step_fn(torch.randn(32, 8).cuda())
+
+
+train()
+`);
+  assert.equal(a.runs[0].spec.maxSteps, 1000);
+});

@@ -30,7 +30,13 @@ export function guardedSteps(tree: Tree | null | undefined, loop: LoopFrame, bac
   if (!forNode || !body || v?.type !== "identifier") return null;
   const inside = (n: Node) => body.startIndex <= n.startIndex && n.endIndex <= body.endIndex;
   const own = nodeAtRange(tree, backward.range);
-  const names = backward.frames.map((f) => f.name);
+  // Functions entered inside the loop: not the one holding it (`model.train()` in the body is no
+  // call of an enclosing `def train():`).
+  const holds = (r: (typeof backward.frames)[number]["range"]) => {
+    const def = nodeAtRange(tree, r);
+    return !!def && def.startIndex <= forNode.startIndex && forNode.endIndex <= def.endIndex;
+  };
+  const names = backward.frames.filter((f) => !holds(f.range)).map((f) => f.name);
   const starts =
     own && inside(own)
       ? [own]
