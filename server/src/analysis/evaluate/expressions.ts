@@ -191,7 +191,16 @@ export function evalArgs(ip: Interp, args: CallArg[], s: Scope): [Value[], Kw] {
         for (const [k, val] of v.map.values()) if (k.k === "str") kw.set(k.v, val);
       } else if (v.k === "instance" && !v.mod) {
         for (const [k, val] of v.attrs) kw.set(k, val);
-      } else if (v.k === "unknown") markOpenKw(kw, `**${a.value.node?.text ?? "kwargs"}`);
+      } else if (v.k === "native" && v.iter && v.getitem) {
+        // A mapping object (OmegaConf's DictConfig): its keys, each read through its own lookup.
+        const keys = v.iter(ip);
+        if (!keys) markOpenKw(kw, `**${a.value.node?.text ?? "kwargs"}`);
+        for (const k of keys ?? []) if (k.k === "str") kw.set(k.v, v.getitem(ip, v, k, a.value.node));
+      } else {
+        // Anything else spread here has keys the analysis cannot list: dropping them silently would
+        // let the callee's defaults stand for values the script sets.
+        markOpenKw(kw, `**${a.value.node?.text ?? "kwargs"}`);
+      }
     }
   }
   return [pos, kw];

@@ -9,8 +9,9 @@ import type { Interp } from "./interp";
 import { StmtLowerer } from "./lowerStmt";
 import { Scope } from "./scope";
 import { execBlock, type FrameResult } from "./statements";
+import { fn, nativeModule } from "./nativeHelpers";
 import { nativeRoot } from "./stdlib";
-import { type ModuleV, NONE, str, unknown, type Value } from "./values";
+import { asString, type ModuleV, NONE, str, unknown, type Value } from "./values";
 
 function opaqueModule(name: string): ModuleV {
   return { k: "module", name, attrs: new Map(), resolve: (attr) => opaqueModule(`${name}.${attr}`) };
@@ -116,7 +117,16 @@ export function execImportFrom(ip: Interp, st: Extract<Stmt, { t: "importfrom" }
   if (st.module === "__future__") return;
   const mod = st.module ? resolveModule(ip, st.module, baseDirs) : null;
   if (st.names === "*") {
-    if (mod?.k === "module" && !mod.resolve) for (const [k, v] of mod.attrs) if (!k.startsWith("_")) s.set(k, v);
+    if (mod?.k !== "module" || mod.resolve) return;
+    // `__all__` is what a package re-exports (a private name listed there too); without it, the public names.
+    const all = mod.attrs.get("__all__");
+    const listed = all && (all.k === "list" || all.k === "tuple") ? all.items.map((x) => asString(x)) : [null];
+    const names = listed.filter((n): n is string => n !== null);
+    if (names.length === listed.length) {
+      for (const n of names) s.set(n, mod.attrs.get(n) ?? getAttr(ip, mod, n, st.node));
+      return;
+    }
+    for (const [k, v] of mod.attrs) if (!k.startsWith("_")) s.set(k, v);
     return;
   }
   for (const { name, alias } of st.names) {
@@ -130,4 +140,34 @@ export function execImportFrom(ip: Interp, st: Extract<Stmt, { t: "importfrom" }
     }
     s.set(alias ?? name, v);
   }
+}
+
+/**
+ * `importlib.import_module(name, package=None)`: registries and `models.{cfg.arch}` launchers pick
+ * a module by string. A known string loads it like an `import` statement (a leading dot is
+ * relative to `package`); a name only known at launch stays an Unknown that says so, because the
+ * model it builds would otherwise vanish without a word.
+ */
+export function importlibModule(): ModuleV {
+  return nativeModule("importlib", {
+    import_module: fn("importlib.import_module", (ip, [name, pkg], kw, node) => {
+      let dotted = name ? asString(name) : null;
+      const pkgName = asString(kw.get("package") ?? pkg ?? NONE);
+      if (dotted?.startsWith(".")) {
+        const level = dotted.length - dotted.replace(/^\.+/, "").length;
+        const base = pkgName?.split(".").slice(0, pkgName.split(".").length - (level - 1));
+        dotted = base && base.length > 0 ? [...base, dotted.slice(level)].filter(Boolean).join(".") : null;
+      }
+      if (!dotted) {
+        const why = "importlib.import_module of a module name known only at launch";
+        ip.note(why, node, "the model it builds is not counted; import the module directly to analyse it");
+        return unknown(why, node);
+      }
+      const mod = resolveModule(ip, dotted, null);
+      if (mod.k === "module" && mod.resolve && !nativeRoot(ip, dotted.split(".")[0])) {
+        ip.note(`importlib.import_module("${dotted}") names no workspace file`, node);
+      }
+      return mod;
+    }),
+  });
 }

@@ -20,6 +20,7 @@ import { datasetsRoot } from "../frameworks/transformers/hfDatasets";
 import { peftRoot, transformersRoot, trlRoot } from "../frameworks/transformers/package";
 import { argparseModule } from "./argparse";
 import { jsonModule, tomlModule, yamlModule } from "./configFiles";
+import { importlibModule } from "./imports";
 import { osPathModule, pathlibModule } from "./stdlibPaths";
 import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
@@ -315,6 +316,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     datetime: () => datetimeModule(),
     omegaconf: () => omegaconfModule(),
     yaml: () => yamlModule(),
+    importlib: () => importlibModule(),
     pathlib: () => pathlibModule(),
     json: () => jsonModule(),
     tomllib: () => tomlModule("tomllib"),

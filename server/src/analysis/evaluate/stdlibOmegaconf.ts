@@ -6,7 +6,7 @@ import type { Node } from "web-tree-sitter";
 import { findConfigFile, loadConfig } from "./configFiles";
 import type { Interp } from "./interp";
 import { fn, nativeModule, nativeObject, opaque } from "./nativeHelpers";
-import { asString, dictFrom, hashKey, list, NONE, type NativeV, str, unknown, type Value } from "./values";
+import { asString, dictFrom, float, hashKey, int, list, NONE, type NativeV, str, unknown, type Value } from "./values";
 
 type DictV = Extract<Value, { k: "dict" }>;
 
@@ -99,6 +99,34 @@ export function merged(a: DictV, b: DictV): DictV {
   return out;
 }
 
+/** `["a.b=3", "c=x"]` as a nested config; values typed the way a YAML scalar reads. */
+function dotlist(items: string[]): DictV {
+  const root = dictFrom([]) as DictV;
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const path = item.slice(0, eq).split(".");
+    const text = item.slice(eq + 1);
+    const val: Value = /^-?\d+$/.test(text)
+      ? int(Number(text))
+      : /^-?(\d+\.\d*|\.\d+|\d+)(e-?\d+)?$/i.test(text)
+        ? float(Number(text))
+        : str(text);
+    let d = root;
+    for (const part of path.slice(0, -1)) {
+      const next = entry(d, part);
+      if (next?.k === "dict") d = next;
+      else {
+        const fresh = dictFrom([]) as DictV;
+        d.map.set(hashKey(str(part))!, [str(part), fresh]);
+        d = fresh;
+      }
+    }
+    const last = path[path.length - 1]!;
+    d.map.set(hashKey(str(last))!, [str(last), val]);
+  }
+  return root;
+}
+
 /** A config read from a file at launch: every value in it is unknown to the script. */
 export function launchConfig(ip: Interp, what: string, node: Node | null): Value {
   ip.note(`${what}: the configuration is read at launch, so its values are not in the script`, node, LAUNCH_HINT);
@@ -131,12 +159,29 @@ function omegaConf(): Value {
         ip.note("OmegaConf.from_cli(): command-line overrides given at launch may change these values", node);
         return dictConfig(dictFrom([]) as DictV);
       }),
+      from_dotlist: fn("OmegaConf.from_dotlist", (ip, [items], _kw, node) => {
+        const known = items?.k === "list" ? items.items.map((x) => asString(x) ?? "") : [];
+        // sys.argv[1:] reads as empty here, but at launch it holds the overrides: only literals count.
+        if (known.length > 0 && known.every((x) => x.includes("="))) {
+          return dictConfig(dotlist(known));
+        }
+        ip.note("OmegaConf.from_dotlist(…): overrides given at launch may change these values", node);
+        return dictConfig(dictFrom([]) as DictV);
+      }),
       // Known configs merge key by key; a launch-time one (load, from_cli) may override any of them.
-      merge: fn("OmegaConf.merge", (_ip, args) => {
+      merge: fn("OmegaConf.merge", (ip, args, _kw, node) => {
         let out = dictFrom([]) as DictV;
         for (const a of args) {
           const d = configDict(a);
           if (d) out = merged(out, d);
+          // An unknown part (a file outside the workspace) may override any key: keep the known
+          // values, as from_cli does, but say so instead of merging it away in silence.
+          else if (a.k === "unknown")
+            ip.note(
+              "OmegaConf.merge of a config known only at launch: it may override these values",
+              node,
+              LAUNCH_HINT,
+            );
         }
         return dictConfig(out);
       }),

@@ -1,0 +1,100 @@
+// Repository layouts: modules picked by string (importlib), `__all__` re-exports, configs spread
+// with `**` (OmegaConf DictConfig) and merged with launch-time overrides. Each case is a pattern
+// from a multi-file project where a model used to vanish or take its defaults without a word.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { linearParams, model, ROOT, run } from "./evaluateHelpers";
+
+const messages = (f: { unknowns: Array<{ message: string }> }) => f.unknowns.map((u) => u.message).join("\n");
+const NET = "import torch.nn as nn\ndef build(n):\n    return nn.Linear(n, 7)\n";
+
+describe("importlib.import_module", () => {
+  test("a module named by a known string loads like an import", async () => {
+    const f = await run(
+      `import importlib\narch = "tiny"\nmod = importlib.import_module(f"models.{arch}")\nmodel = mod.build(12)\n`,
+      { files: { [`${ROOT}/models/__init__.py`]: "", [`${ROOT}/models/tiny.py`]: NET } },
+    );
+    assert.equal(model(f, "model").params, linearParams(12, 7));
+  });
+
+  test("a relative name resolves against package=", async () => {
+    const f = await run(`import importlib\nmodel = importlib.import_module(".tiny", package="models").build(5)\n`, {
+      files: { [`${ROOT}/models/__init__.py`]: "", [`${ROOT}/models/tiny.py`]: NET },
+    });
+    assert.equal(model(f, "model").params, linearParams(5, 7));
+  });
+
+  test("a name known only at launch is an unknown that says so, not a silent gap", async () => {
+    const f = await run(`import importlib, sys\nmod = importlib.import_module(sys.argv[1])\nmodel = mod.build(3)\n`, {
+      files: { [`${ROOT}/tiny.py`]: NET },
+    });
+    assert.equal(f.models.length, 0);
+    assert.match(messages(f), /importlib\.import_module of a module name known only at launch/);
+  });
+});
+
+describe("star imports", () => {
+  test("`from pkg import *` takes what __all__ lists, private names included", async () => {
+    const pkg = "from .impl import _make_net, Other\n__all__ = ['_make_net']\n";
+    const impl = "import torch.nn as nn\ndef _make_net():\n    return nn.Linear(4, 4)\nclass Other:\n    pass\n";
+    const f = await run("from pkg import *\nmodel = _make_net()\n", {
+      files: { [`${ROOT}/pkg/__init__.py`]: pkg, [`${ROOT}/pkg/impl.py`]: impl },
+    });
+    assert.equal(model(f, "model").params, linearParams(4, 4));
+  });
+});
+
+describe("** spreads of configs", () => {
+  const VIT =
+    "import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self, d_in=2, hidden=3):\n        super().__init__()\n        self.fc = nn.Linear(d_in, hidden)\n";
+
+  test("an OmegaConf DictConfig spread into a constructor passes its keys", async () => {
+    const f = await run(
+      `from omegaconf import OmegaConf\nfrom net import Net\ncfg = OmegaConf.create({"model": {"d_in": 64, "hidden": 32}})\nmodel = Net(**cfg.model)\n`,
+      { files: { [`${ROOT}/net.py`]: VIT } },
+    );
+    assert.equal(model(f, "model").params, linearParams(64, 32));
+  });
+
+  test("a spread of something the analysis cannot list leaves the defaults unknown", async () => {
+    const f = await run(
+      `from net import Net\nimport pickle\nhp = pickle.load(open("hp.pkl", "rb"))\nmodel = Net(**hp.kwargs)\n`,
+      {
+        files: { [`${ROOT}/net.py`]: VIT },
+      },
+    );
+    // Net's defaults (2 -> 3) would be a confident wrong number: the spread may set both.
+    assert.notEqual(model(f, "model").params, linearParams(2, 3));
+  });
+});
+
+describe("OmegaConf.merge with launch-time parts", () => {
+  const files = {
+    [`${ROOT}/base.yaml`]: "model:\n  d_in: 16\n  hidden: 8\n",
+    [`${ROOT}/exp.yaml`]: "model:\n  hidden: 24\n",
+  };
+  test("files merge key by key; from_dotlist(sys.argv[1:]) is noted as a launch override", async () => {
+    const f = await run(
+      `import sys\nimport torch.nn as nn\nfrom omegaconf import OmegaConf\ncfg = OmegaConf.merge(OmegaConf.load("base.yaml"), OmegaConf.load("exp.yaml"), OmegaConf.from_dotlist(sys.argv[1:]))\nmodel = nn.Linear(cfg.model.d_in, cfg.model.hidden)\n`,
+      { files },
+    );
+    assert.equal(model(f, "model").params, linearParams(16, 24));
+    assert.match(messages(f), /from_dotlist\(…\): overrides given at launch/);
+  });
+
+  test("a literal dotlist overrides typed values", async () => {
+    const f = await run(
+      `import torch.nn as nn\nfrom omegaconf import OmegaConf\ncfg = OmegaConf.merge(OmegaConf.load("base.yaml"), OmegaConf.from_dotlist(["model.hidden=40"]))\nmodel = nn.Linear(cfg.model.d_in, cfg.model.hidden)\n`,
+      { files },
+    );
+    assert.equal(model(f, "model").params, linearParams(16, 40));
+  });
+
+  test("a part read at launch is noted, the known values kept", async () => {
+    const f = await run(
+      `import torch.nn as nn\nfrom omegaconf import OmegaConf\ncfg = OmegaConf.merge(OmegaConf.load("base.yaml"), OmegaConf.load("/abs/elsewhere.yaml"))\nmodel = nn.Linear(cfg.model.d_in, cfg.model.hidden)\n`,
+      { files },
+    );
+    assert.match(messages(f), /OmegaConf\.merge of a config known only at launch/);
+  });
+});
