@@ -98,3 +98,47 @@ describe("OmegaConf.merge with launch-time parts", () => {
     assert.match(messages(f), /OmegaConf\.merge of a config known only at launch/);
   });
 });
+
+describe("hydra.utils.instantiate", () => {
+  const NET =
+    "import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self, d_in, hidden=3, head=None):\n        super().__init__()\n        self.fc = nn.Linear(d_in, hidden)\n        self.head = head\n";
+  const files = { [`${ROOT}/src/__init__.py`]: "", [`${ROOT}/src/net.py`]: NET };
+  const cfg = (yaml: string) =>
+    `from hydra.utils import instantiate\nfrom omegaconf import OmegaConf\nimport yaml\ncfg = OmegaConf.create(yaml.safe_load(open("m.yaml")))\n${yaml}`;
+
+  test("a _target_ in the workspace is built with the node's keys; nested targets first", async () => {
+    const f = await run(cfg("model = instantiate(cfg.model)\n"), {
+      files: {
+        ...files,
+        [`${ROOT}/m.yaml`]:
+          "model:\n  _target_: src.net.Net\n  d_in: 20\n  hidden: 10\n  head:\n    _target_: torch.nn.Linear\n    in_features: 10\n    out_features: 4\n",
+      },
+    });
+    assert.equal(model(f, "model").params, linearParams(20, 10) + linearParams(10, 4));
+  });
+
+  test("_partial_ gives a callable that takes the rest (an optimizer given its params later)", async () => {
+    const f = await run(cfg("make = instantiate(cfg.layer)\nmodel = make(out_features=6)\n"), {
+      files: {
+        ...files,
+        [`${ROOT}/m.yaml`]: "layer:\n  _target_: torch.nn.Linear\n  _partial_: true\n  in_features: 9\n",
+      },
+    });
+    assert.equal(model(f, "model").params, linearParams(9, 6));
+  });
+
+  test("keyword arguments given to instantiate win over the config's", async () => {
+    const f = await run(cfg("model = instantiate(cfg.model, d_in=7)\n"), {
+      files: { ...files, [`${ROOT}/m.yaml`]: "model:\n  _target_: src.net.Net\n  d_in: 20\n" },
+    });
+    assert.equal(model(f, "model").params, linearParams(7, 3));
+  });
+
+  test("a _target_ the analysis cannot find is an unknown naming it", async () => {
+    const f = await run(cfg("model = instantiate(cfg.model)\n"), {
+      files: { ...files, [`${ROOT}/m.yaml`]: "model:\n  _target_: mylib.nets.Big\n  width: 4\n" },
+    });
+    assert.equal(f.models.length, 0);
+    assert.match(messages(f), /_target_ mylib\.nets\.Big is neither a modelled library nor a workspace file/);
+  });
+});

@@ -171,3 +171,20 @@ export function importlibModule(): ModuleV {
     }),
   });
 }
+
+/**
+ * The object a dotted path names (`src.models.cnn.SimpleCNN`, `torch.optim.Adam`): the longest
+ * prefix that is a native package or a workspace module, then attributes. Null when none is.
+ */
+export function objectByPath(ip: Interp, dotted: string): Value | null {
+  const parts = dotted.split(".");
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const modName = parts.slice(0, i).join(".");
+    const isNative = nativeRoot(ip, parts[0]) !== null;
+    if (!isNative && !findFile(ip, modName, searchDirs(ip))) continue;
+    let v: Value = resolveModule(ip, modName, null);
+    for (const attr of parts.slice(i)) v = getAttr(ip, v, attr, null);
+    return v;
+  }
+  return null;
+}

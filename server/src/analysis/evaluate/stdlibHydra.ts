@@ -8,6 +8,7 @@ import { callValue } from "./calls/call";
 import { findConfigFile, parseConfigText } from "./configFiles";
 import type { Interp } from "./interp";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
+import { hydraUtils } from "./stdlibHydraInstantiate";
 import { dictConfig, launchConfig, merged } from "./stdlibOmegaconf";
 import { asString, builtin, dictFrom, hashKey, NONE, str, type Value } from "./values";
 
@@ -145,7 +146,8 @@ export function hydraModule(): Value {
   const compose = fn("hydra.compose", (ip, [n], kw, node) =>
     launchConfig(ip, `hydra.compose("${asString(kw.get("config_name") ?? n) ?? "config"}")`, node),
   );
-  return nativeModule("hydra", { main, compose, initialize: opaque("hydra.initialize") }, (attr) =>
+  const utils = nativeModule("hydra.utils", hydraUtils(), (attr) => opaque(`hydra.utils.${attr}`));
+  return nativeModule("hydra", { main, compose, utils, initialize: opaque("hydra.initialize") }, (attr) =>
     opaque(`hydra.${attr}`),
   );
 }
