@@ -142,3 +142,46 @@ describe("hydra.utils.instantiate", () => {
     assert.match(messages(f), /_target_ mylib\.nets\.Big is neither a modelled library nor a workspace file/);
   });
 });
+
+describe("attribute-dict configs and eval of a dotted name", () => {
+  const BODY = "import torch.nn as nn\nmodel = nn.Linear(cfg.model.d_in, cfg.model.hidden)\n";
+  const files = { [`${ROOT}/c.yaml`]: "model:\n  d_in: 30\n  hidden: 12\n" };
+
+  for (const [lib, make] of [
+    ["easydict", "from easydict import EasyDict as edict\ncfg = edict(yaml.safe_load(open('c.yaml')))"],
+    ["munch", "from munch import munchify\ncfg = munchify(yaml.safe_load(open('c.yaml')))"],
+    ["ml_collections", "import ml_collections\ncfg = ml_collections.ConfigDict(yaml.safe_load(open('c.yaml')))"],
+  ] as const) {
+    test(`${lib}: nested keys read as attributes`, async () => {
+      const f = await run(`import yaml\n${make}\n${BODY}`, { files });
+      assert.equal(model(f, "model").params, linearParams(30, 12));
+    });
+  }
+
+  test("an EasyDict built key by key in a config module, then update()d", async () => {
+    const conf =
+      "from easydict import EasyDict as edict\ncfg = edict()\ncfg.model = edict()\ncfg.model.d_in = 8\ncfg.model.hidden = 4\ncfg.model.update({'hidden': 16})\n";
+    const f = await run(`from conf import cfg\n${BODY}`, { files: { [`${ROOT}/conf.py`]: conf } });
+    assert.equal(model(f, "model").params, linearParams(8, 16));
+  });
+
+  test("yacs: defaults, merge_from_file of a workspace YAML, launch overrides noted", async () => {
+    const defaults =
+      "from yacs.config import CfgNode as CN\n_C = CN()\n_C.model = CN()\n_C.model.d_in = 5\n_C.model.hidden = 6\ndef get_cfg():\n    return _C.clone()\n";
+    const f = await run(
+      `import sys\nfrom defaults import get_cfg\ncfg = get_cfg()\ncfg.merge_from_file("exp.yaml")\ncfg.merge_from_list(sys.argv[1:])\ncfg.freeze()\n${BODY}`,
+      { files: { [`${ROOT}/defaults.py`]: defaults, [`${ROOT}/exp.yaml`]: "model:\n  hidden: 50\n" } },
+    );
+    assert.equal(model(f, "model").params, linearParams(5, 50));
+    assert.match(messages(f), /merge_from_list\(…\): overrides given at launch/);
+  });
+
+  test('eval("pkg.module.factory") looks the dotted name up; other code is an unknown', async () => {
+    const pkg = { [`${ROOT}/nets/__init__.py`]: "from . import small\n", [`${ROOT}/nets/small.py`]: NET };
+    const f = await run(`import nets\nname = "small"\nmodel = eval("nets." + name + ".build")(9)\n`, { files: pkg });
+    assert.equal(model(f, "model").params, linearParams(9, 7));
+    const g = await run(`import nets\nmodel = eval("nets.small.build(9) if True else None")\n`, { files: pkg });
+    assert.equal(g.models.length, 0);
+    assert.match(messages(g), /eval\(\) of code other than a dotted name/);
+  });
+});

@@ -73,6 +73,7 @@ function evalInner(ip: Interp, e: Expr, s: Scope): Value {
         step: e.step ? evalExpr(ip, e.step, s) : NONE,
       };
     case "call": {
+      if (e.fn.t === "name" && e.fn.id === "eval" && !s.lookup("eval")) return evalDottedName(ip, e, s);
       const fn = evalExpr(ip, e.fn, s);
       const [args, kw] = evalArgs(ip, e.args, s);
       return callValue(ip, fn, args, kw, e.node);
@@ -168,6 +169,26 @@ function evalInner(ip: Interp, e: Expr, s: Scope): Value {
     case "error":
       return unknown(e.why, e.node);
   }
+}
+
+/**
+ * `eval("models." + cfg.MODEL.NAME + ".get_seg_model")`, HRNet's way to pick a factory: a string
+ * that is only a dotted name is looked up like the expression it spells (names and attributes,
+ * nothing run). Any other code is not analysed, and says so instead of dropping what it builds.
+ */
+function evalDottedName(ip: Interp, e: Extract<Expr, { t: "call" }>, s: Scope): Value {
+  const [args] = evalArgs(ip, e.args, s);
+  const text = args[0]?.k === "str" ? args[0].v.trim() : null;
+  if (text === null || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(text)) {
+    const why = text === null ? "eval() of a string known only at run time" : "eval() of code other than a dotted name";
+    ip.note(why, e.node, "what it builds is not counted");
+    return unknown(why, e.node);
+  }
+  const [first, ...rest] = text.split(".");
+  let v: Value = s.lookup(first!) ?? unknown(`name '${first}' is not defined`, e.node);
+  for (const attr of rest) v = getAttr(ip, v, attr, e.node);
+  if (v.k === "unknown") ip.note(`eval("${text}") names nothing the analysis knows`, e.node);
+  return v;
 }
 
 /** Positional values (with `*x` spread) and keywords (with `**d` spread). */

@@ -21,6 +21,7 @@ import { peftRoot, transformersRoot, trlRoot } from "../frameworks/transformers/
 import { argparseModule } from "./argparse";
 import { jsonModule, tomlModule, yamlModule } from "./configFiles";
 import { importlibModule } from "./imports";
+import { attrDictModules } from "./stdlibAttrDicts";
 import { osPathModule, pathlibModule } from "./stdlibPaths";
 import { callValue } from "./calls/call";
 import { makeClass, setFields } from "./classes";
@@ -317,6 +318,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     omegaconf: () => omegaconfModule(),
     yaml: () => yamlModule(),
     importlib: () => importlibModule(),
+    ...attrDictModules(),
     pathlib: () => pathlibModule(),
     json: () => jsonModule(),
     tomllib: () => tomlModule("tomllib"),

@@ -47,6 +47,26 @@ export function dictConfig(d: DictV, root: DictV = d): NativeV {
       return v === undefined ? (dflt ?? NONE) : leaf(root, v, node);
     },
     keys: () => list(keys()),
+    // A MutableMapping's update (EasyDict and munch configs are patched this way too): shallow, in place.
+    update: (ip: Interp, _me: NativeV, [other]: Value[], kw: Map<string, Value>, node: Node | null) => {
+      const src = configDict(other);
+      if (other && other.k !== "none" && !src) {
+        // The values it may replace are kept, so say that they may be stale.
+        ip.note("config update() from a mapping the analysis does not know: its keys may replace these values", node);
+        return NONE;
+      }
+      for (const [h, kv] of src?.map ?? []) d.map.set(h, kv);
+      for (const [k, v] of kw) d.map.set(hashKey(str(k))!, [str(k), v]);
+      return NONE;
+    },
+    pop: (_ip: Interp, _me: NativeV, [key, dflt]: Value[], _kw: unknown, node: Node | null) => {
+      const h = key ? hashKey(key) : null;
+      const v = h ? d.map.get(h)?.[1] : undefined;
+      if (h) d.map.delete(h);
+      return v === undefined
+        ? (dflt ?? unknown(`config key ${asString(key ?? NONE) ?? "?"} is not set`, node))
+        : leaf(root, v, node);
+    },
     values: (_ip: Interp, _me: NativeV, _a: Value[], _kw: unknown, node: Node | null) =>
       list([...d.map.values()].map(([, v]) => leaf(root, v, node))),
     items: (_ip: Interp, _me: NativeV, _a: Value[], _kw: unknown, node: Node | null) =>
