@@ -185,3 +185,15 @@ describe("attribute-dict configs and eval of a dotted name", () => {
     assert.match(messages(g), /eval\(\) of code other than a dotted name/);
   });
 });
+
+describe("a model picked from a namespace by name", () => {
+  const pkg = { [`${ROOT}/nets/__init__.py`]: "from .small import build\n", [`${ROOT}/nets/small.py`]: NET };
+  test("globals()[name] after a star import", async () => {
+    const f = await run(`from nets import *\narch = "build"\nmodel = globals()[arch](11)\n`, { files: pkg });
+    assert.equal(model(f, "model").params, linearParams(11, 7));
+  });
+  test("vars(module)[name]", async () => {
+    const f = await run(`import nets\nmodel = vars(nets)["build"](13)\n`, { files: pkg });
+    assert.equal(model(f, "model").params, linearParams(13, 7));
+  });
+});

@@ -154,6 +154,8 @@ const functions: Record<string, NativeFn> = {
   },
   vars(_ip, [o], _kw, node) {
     if (o?.k === "instance") return dictFrom(Array.from(o.attrs, ([k, v]) => [str(k), v]));
+    // vars(models)[args.arch]: the module's namespace, read like `models.__dict__`.
+    if (o?.k === "module") return getAttr(_ip, o, "__dict__", node);
     return unknown("vars() of this value", node);
   },
   callable: (_ip, [x]) => bool(!!x && ["func", "builtin", "bound", "class"].includes(x.k)),

@@ -74,6 +74,9 @@ function evalInner(ip: Interp, e: Expr, s: Scope): Value {
       };
     case "call": {
       if (e.fn.t === "name" && e.fn.id === "eval" && !s.lookup("eval")) return evalDottedName(ip, e, s);
+      // globals()[args.arch]: the module's names at this point, a snapshot to read from.
+      if (e.fn.t === "name" && e.fn.id === "globals" && e.args.length === 0 && !s.lookup("globals"))
+        return dictFrom(Array.from(s.globals.vars, ([k, v]) => [str(k), v]));
       const fn = evalExpr(ip, e.fn, s);
       const [args, kw] = evalArgs(ip, e.args, s);
       return callValue(ip, fn, args, kw, e.node);
