@@ -44,7 +44,10 @@ BATCH = 2
 
 # Data/logging libraries some fixtures import at the top but never touch while building or running
 # the model; when this machine lacks one, the import gets an inert stand-in (any use raises).
-DATA_ONLY_MODULES = {"pandas", "h5py", "tqdm", "wandb", "sklearn", "matplotlib", "torchaudio", "torchinfo", "torchsummary"}
+# Config launchers (omegaconf, hydra) are stand-ins too: the model is rebuilt by each case's `build` from
+# the same config files, and `@hydra.main` only wraps main(), which the oracle never calls.
+DATA_ONLY_MODULES = {"pandas", "h5py", "tqdm", "wandb", "sklearn", "matplotlib", "torchaudio", "torchinfo", "torchsummary", "omegaconf", "hydra"}
+PASS_THROUGH_DECORATORS = {"hydra.main"}
 
 
 class _AbsentName:
@@ -54,6 +57,8 @@ class _AbsentName:
         self.qualname = qualname
 
     def __call__(self, *args, **kwargs):
+        if self.qualname in PASS_THROUGH_DECORATORS:
+            return lambda f: f
         raise RuntimeError(f"{self.qualname} called while building the model; the oracle lacks that library")
 
     def __getattr__(self, attr):
@@ -77,13 +82,18 @@ class _AbsentFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return importlib.util.spec_from_loader(name, self)
 
     def create_module(self, spec):
-        return _Absent(spec.name)
+        mod = _Absent(spec.name)
+        mod.__path__ = []  # a package, so `from hydra.utils import instantiate` finds a stand-in too
+        return mod
 
     def exec_module(self, module):
         pass
 
 
 sys.meta_path.append(_AbsentFinder())
+# Config libraries a fixture's model depends on (yacs's CfgNode holds the sizes): small stand-ins in
+# standins/, searched after every real package so an installed one wins.
+sys.path.append(os.path.join(HERE, "standins"))
 
 
 def import_fixture(rel: str):
@@ -182,16 +192,26 @@ def stub_modules(names: List[str]) -> List[str]:
 
 def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
     torch.manual_seed(0)
+    # A project is launched from its own folder: its relative config paths (`open("config.json")`)
+    # and by-name imports in setup/build (`importlib.import_module("models." + arch)`) resolve there.
+    folder = os.path.dirname(os.path.join(FIXTURES, case["file"]))
+    cwd = os.getcwd()
+    os.chdir(folder)
+    sys.path.insert(0, folder)
     stubs = stub_modules(case.get("stubModules", []))
     try:
-        module = import_fixture(case["file"])
+        try:
+            module = import_fixture(case["file"])
+        finally:
+            for name in stubs:
+                del sys.modules[name]
+        ns = vars(module)
+        if case.get("setup"):
+            exec(case["setup"], ns)
+        model = eval(case["build"], ns)
     finally:
-        for name in stubs:
-            del sys.modules[name]
-    ns = vars(module)
-    if case.get("setup"):
-        exec(case["setup"], ns)
-    model = eval(case["build"], ns)
+        sys.path.remove(folder)
+        os.chdir(cwd)
     assert isinstance(model, torch.nn.Module), f"{case['id']}: build gave {type(model).__name__}"
 
     params = sum(p.numel() for p in model.parameters())
