@@ -44,6 +44,15 @@ describe("star imports", () => {
   });
 });
 
+describe("star imports of submodules", () => {
+  test("a submodule __all__ lists is imported by `*` even when the package never imported it", async () => {
+    const f = await run("from zoo import *\nmodel = tiny.build(6)\n", {
+      files: { [`${ROOT}/zoo/__init__.py`]: "__all__ = ['tiny']\n", [`${ROOT}/zoo/tiny.py`]: NET },
+    });
+    assert.equal(model(f, "model").params, linearParams(6, 7));
+  });
+});
+
 describe("** spreads of configs", () => {
   const VIT =
     "import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self, d_in=2, hidden=3):\n        super().__init__()\n        self.fc = nn.Linear(d_in, hidden)\n";

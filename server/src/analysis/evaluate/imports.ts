@@ -123,7 +123,14 @@ export function execImportFrom(ip: Interp, st: Extract<Stmt, { t: "importfrom" }
     const listed = all && (all.k === "list" || all.k === "tuple") ? all.items.map((x) => asString(x)) : [null];
     const names = listed.filter((n): n is string => n !== null);
     if (names.length === listed.length) {
-      for (const n of names) s.set(n, mod.attrs.get(n) ?? getAttr(ip, mod, n, st.node));
+      for (const n of names) {
+        // A listed name the package never bound is its submodule, which Python imports for `*`.
+        const sub = mod.attrs.has(n) ? null : findFile(ip, `${st.module}.${n}`, baseDirs ?? searchDirs(ip));
+        s.set(
+          n,
+          sub ? loadFileModule(ip, sub.path, `${st.module}.${n}`) : (mod.attrs.get(n) ?? getAttr(ip, mod, n, st.node)),
+        );
+      }
       return;
     }
     for (const [k, v] of mod.attrs) if (!k.startsWith("_")) s.set(k, v);
