@@ -190,8 +190,8 @@ def stub_modules(names: List[str]) -> List[str]:
     return added
 
 
-def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
-    torch.manual_seed(0)
+def build_case(case: Dict[str, Any]) -> Any:
+    """The case's model, built the way the script builds it (scripts/bench/runtime_count.py too)."""
     # A project is launched from its own folder: its relative config paths (`open("config.json")`)
     # and by-name imports in setup/build (`importlib.import_module("models." + arch)`) resolve there.
     folder = os.path.dirname(os.path.join(FIXTURES, case["file"]))
@@ -212,6 +212,12 @@ def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
     finally:
         sys.path.remove(folder)
         os.chdir(cwd)
+    return model
+
+
+def run_case(case: Dict[str, Any], with_profiler: bool) -> Dict[str, Any]:
+    torch.manual_seed(0)
+    model = build_case(case)
     assert isinstance(model, torch.nn.Module), f"{case['id']}: build gave {type(model).__name__}"
 
     params = sum(p.numel() for p in model.parameters())
