@@ -75,7 +75,7 @@ export function isMethodForward(ip: Interp, self: Value, fn: Value, name: string
     lookupClassAttr(self.cls, name) === fn &&
     // A method that trains (`agent.update(batch)` calling backward) is a training step, not a forward.
     !TRAINS.test(fn.node.text) &&
-    // nn.Module's own placeholder forward (it raises) is no forward.
+    // nn.Module's own default forward (it raises NotImplementedError) is no forward.
     lookupClassAttr(self.cls, "forward") === ip.torch?.moduleClass.attrs.get("forward")
   );
 }
