@@ -1,4 +1,5 @@
-// Config files a script reads from the workspace: `open(path)`, `yaml.safe_load`, `json.load`.
+// Config files a script reads from the workspace: `open(path)`, `yaml.safe_load`, `json.load`,
+// `tomllib.load` (OmegaConf, Hydra and HfArgumentParser reuse the finding and parsing here).
 // They are parsed as data (never run), so the epochs, batch sizes and widths a project keeps in
 // `configs/*.yaml` reach the estimate; a note says which file was read, since a launch flag or
 // another working directory may name a different one.
