@@ -53,7 +53,8 @@ test("sweep × epochs, random_split sizes, bf16 autocast and gradient accumulati
   const { spec } = a.runs[0];
   assert.equal(spec.trials, 2);
   assert.equal(spec.epochs, 30);
-  assert.equal(spec.trainSamples, 45000);
+  // random_split's 45,000 in batches of 128 with drop_last=True: floor(45000 / 128) = 351 full batches.
+  assert.equal(spec.trainSamples, Math.floor(45000 / 128) * 128);
   assert.equal(spec.valSamples, 5000);
   assert.equal(spec.batchSize, 128);
   assert.equal(spec.precision, "bf16-mixed");
@@ -82,4 +83,24 @@ test("a region setting changes CO2e but not energy", () => {
   const fra = analyze(text, { ...DEFAULT_SETTINGS, region: "FRA" }).runs[0];
   assert.deepEqual(fra.energyKWh, world.energyKWh);
   assert.ok(fra.co2eKg && world.co2eKg && fra.co2eKg.high < world.co2eKg.high);
+});
+
+test("drop_last=True prices full batches only; without it the partial batch counts", () => {
+  const script = (dropLast: boolean) => `import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+ds = TensorDataset(torch.randn(1000, 8), torch.randint(0, 2, (1000,)))
+loader = DataLoader(ds, batch_size=64, shuffle=True${dropLast ? ", drop_last=True" : ""})
+model = nn.Linear(8, 2).cuda()
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(3):
+    for x, y in loader:
+        loss = nn.functional.cross_entropy(model(x.cuda()), y.cuda())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+  // 1,000 samples in batches of 64: 15 full batches (960 samples) and one of 40.
+  assert.equal(analyze(script(true)).runs[0].spec.trainSamples, 15 * 64);
+  assert.equal(analyze(script(false)).runs[0].spec.trainSamples, 1000);
 });

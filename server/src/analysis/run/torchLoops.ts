@@ -155,6 +155,17 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
       spec.trainSamples = ds.samples;
       const what = ld.samplesHow ?? `${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""}`;
       evidence.push(`${thousands(ds.samples)} samples: ${what} (line ${line(ld.range)})`);
+      // drop_last=True skips the last partial batch: floor(N / b) full batches an epoch (one process;
+      // under DistributedSampler each rank drops its own, at most one batch per device more).
+      if (ld.dropLast && ld.batchSize) {
+        const kept = Math.floor(ds.samples / ld.batchSize) * ld.batchSize;
+        if (kept < ds.samples) {
+          spec.trainSamples = kept;
+          evidence.push(
+            `${thousands(kept)} samples an epoch: drop_last keeps ${thousands(kept / ld.batchSize)} full batches of ${ld.batchSize}`,
+          );
+        }
+      }
     } else if (perEpoch && batchLoop.tripCount !== null && ld.batchSize !== null) {
       spec.trainSamples = batchLoop.tripCount * ld.batchSize;
       evidence.push(`${thousands(spec.trainSamples)} samples: ${batchLoop.tripCount} batches × ${ld.batchSize}`);
