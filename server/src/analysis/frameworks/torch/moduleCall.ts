@@ -73,10 +73,11 @@ export function isMethodForward(ip: Interp, self: Value, fn: Value, name: string
     ip.moduleStack.length === 0 &&
     !name.startsWith("_") &&
     lookupClassAttr(self.cls, name) === fn &&
+    // nn.Module's own default forward (it raises NotImplementedError) is no forward. Checked before
+    // the method's text: most modules have a forward, and reading the text is a call into wasm.
+    lookupClassAttr(self.cls, "forward") === ip.torch?.moduleClass.attrs.get("forward") &&
     // A method that trains (`agent.update(batch)` calling backward) is a training step, not a forward.
-    !TRAINS.test(fn.node.text) &&
-    // nn.Module's own default forward (it raises NotImplementedError) is no forward.
-    lookupClassAttr(self.cls, "forward") === ip.torch?.moduleClass.attrs.get("forward")
+    !TRAINS.test(fn.node.text)
   );
 }
 
