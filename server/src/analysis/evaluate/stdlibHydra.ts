@@ -17,6 +17,12 @@ type DictV = Extract<Value, { k: "dict" }>;
 /** Defaults lists that include each other deeper than this are cut (a cycle, not a config). */
 const MAX_COMPOSE_DEPTH = 8;
 
+/** A composed config, and whether its file asks to merge at the root (`# @package _global_`). */
+interface Composed {
+  dict: DictV;
+  global: boolean;
+}
+
 interface Composition {
   files: string[];
   problems: string[];
@@ -49,7 +55,7 @@ function compose(
   out: Composition,
   depth: number,
   optional = false,
-): DictV | null {
+): Composed | null {
   if (depth > MAX_COMPOSE_DEPTH) return null;
   const file = findConfigFile(ip, name.endsWith(".yaml") ? name : `${name}.yaml`, [dir]);
   if (!file) {
@@ -62,7 +68,8 @@ function compose(
     return null;
   }
   out.files.push(file.shown);
-  if (v.k === "none") return dictFrom([]) as DictV;
+  const global = GLOBAL_PACKAGE.test(file.text.slice(0, 2000));
+  if (v.k === "none") return { dict: dictFrom([]) as DictV, global };
   if (v.k !== "dict") return null;
   const defaults = v.map.get(hashKey(str("defaults"))!)?.[1];
   const parts: Array<DictV | "self"> = [];
@@ -71,7 +78,7 @@ function compose(
       if (item.v === "_self_") parts.push("self");
       else {
         const d = compose(ip, dir, item.v, out, depth + 1);
-        if (d) parts.push(d);
+        if (d) parts.push(d.dict);
       }
       continue;
     }
@@ -93,9 +100,7 @@ function compose(
         const groupDir = join(dir, group.replace(/^\//, ""));
         const d = compose(ip, groupDir, option, out, depth + 1, isOptional);
         if (!d) continue;
-        const optionText = findConfigFile(ip, `${option}.yaml`, [groupDir])?.text ?? "";
-        const path = group.replace(/^\//, "").split("/");
-        parts.push(GLOBAL_PACKAGE.test(optionText.slice(0, 2000)) ? d : nestUnder(path, d));
+        parts.push(d.global ? d.dict : nestUnder(group.replace(/^\//, "").split("/"), d.dict));
       }
     }
   }
@@ -103,7 +108,7 @@ function compose(
   const own = without(v, "defaults");
   let result = dictFrom([]) as DictV;
   for (const p of parts) result = merged(result, p === "self" ? own : p);
-  return result;
+  return { dict: result, global };
 }
 
 /** The config `@hydra.main` hands its function: composed from the workspace, else a launch-time Unknown. */
@@ -118,7 +123,7 @@ function mainConfig(
   if (name === null || configPath === null || configPath.startsWith("pkg://"))
     return launchConfig(ip, `@hydra.main(config_name=${JSON.stringify(name)}) reads ${shown}`, node);
   const out: Composition = { files: [], problems: [] };
-  const dict = compose(ip, join(scriptDir, configPath), name, out, 0);
+  const dict = compose(ip, join(scriptDir, configPath), name, out, 0)?.dict;
   for (const p of out.problems) ip.note(`@hydra.main: ${p}; the values it sets are unknown`, node);
   if (!dict) return launchConfig(ip, `@hydra.main(config_name="${name}") reads ${shown}`, node);
   ip.note(
