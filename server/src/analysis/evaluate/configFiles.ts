@@ -110,9 +110,25 @@ export function loadConfig(
   return v;
 }
 
+/** The text of a path value: a string or a `pathlib.Path` (stdlibPaths.ts); null otherwise. */
+export function pathText(v: Value | undefined): string | null {
+  if (v?.k === "native" && v.type === "pathlib.Path") return v.data.path as string;
+  return asString(v);
+}
+
+/**
+ * The config at `path` (a string or a Path), found, read and parsed as `loadConfig` does; null when
+ * the path is not known or the workspace has no such file (the caller says it is given at launch).
+ */
+export function loadConfigAt(ip: Interp, path: Value | undefined, node: Node | null, via: string): Value | null {
+  const name = pathText(path);
+  const file = name ? findConfigFile(ip, name) : null;
+  return file ? loadConfig(ip, file, node, via) : null;
+}
+
 /** `open(path)` for reading: a file object over a workspace file, else Unknown (read at run time). */
 export function openFile(ip: Interp, [path, mode]: Value[], node: Node | null): Value {
-  const name = path?.k === "native" && path.type === "pathlib.Path" ? (path.data.path as string) : asString(path);
+  const name = pathText(path);
   const m = mode ? asString(mode) : "r";
   // Writing is not reading; "rb" is (tomllib wants it, yaml and json accept it).
   if (name === null || m === null || /[wax+]/.test(m)) return unknown("file contents are not read", node);
@@ -122,17 +138,22 @@ export function openFile(ip: Interp, [path, mode]: Value[], node: Node | null): 
   return fileObject(file, m.includes("b"));
 }
 
+/**
+ * A file's whole text (`f.read()`, `Path.read_text()`). A config's text is small; a corpus read
+ * whole (a char-RNN's input.txt) is data the interpreter would walk character by character, so
+ * larger files stay unknown.
+ */
+export function readText(file: ConfigFile, node: Node | null): Value {
+  return file.text.length <= MAX_READ_CHARS ? str(file.text) : unknown(`${file.shown} is read at run time`, node);
+}
+
 function fileObject(file: ConfigFile, binary: boolean): NativeV {
   return nativeObject(
     "file",
     { file },
     {
-      // A config's text is small; a corpus read whole (a char-RNN's input.txt) is data the
-      // interpreter would walk character by character, so larger files stay unknown.
       read: (_ip, _me, _a, _kw, node) =>
-        !binary && file.text.length <= MAX_READ_CHARS
-          ? str(file.text)
-          : unknown(`${file.shown} is read at run time`, node),
+        binary ? unknown(`${file.shown} is read at run time`, node) : readText(file, node),
       close: () => NONE,
     },
     (_me, name) => (name === "name" ? str(file.shown) : undefined),

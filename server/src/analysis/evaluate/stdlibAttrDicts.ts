@@ -6,12 +6,12 @@
 // yacs's CfgNode (detectron2, HRNet) adds merge_from_file (a workspace YAML, deep-merged),
 // merge_from_list (launch overrides: noted), freeze/defrost/clone.
 import type { Node } from "web-tree-sitter";
-import { findConfigFile, loadConfig } from "./configFiles";
+import { loadConfigAt, pathText } from "./configFiles";
 import type { Interp } from "./interp";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
 import { deepCopy } from "../frameworks/torch/containers";
 import { dictConfig, launchConfig, merged } from "./stdlibOmegaconf";
-import { asString, builtin, dictFrom, hashKey, type Kw, NONE, type NativeV, str, unknown, type Value } from "./values";
+import { builtin, dictFrom, hashKey, type Kw, NONE, type NativeV, str, unknown, type Value } from "./values";
 
 type DictV = Extract<Value, { k: "dict" }>;
 
@@ -35,10 +35,8 @@ function cfgNode(d: DictV): NativeV {
   const base = view.getattr;
   const methods: Record<string, (ip: Interp, args: Value[], node: Node | null) => Value> = {
     merge_from_file: (ip, [path], node) => {
-      const name = asString(path ?? NONE);
-      const file = name ? findConfigFile(ip, name) : null;
-      const v = file ? loadConfig(ip, file, node, "CfgNode.merge_from_file") : null;
-      if (v?.k !== "dict") return launchConfig(ip, `merge_from_file(${JSON.stringify(name ?? "…")})`, node);
+      const v = loadConfigAt(ip, path, node, "CfgNode.merge_from_file");
+      if (v?.k !== "dict") return launchConfig(ip, `merge_from_file(${JSON.stringify(pathText(path) ?? "…")})`, node);
       const out = merged(d, v);
       d.map.clear();
       for (const [h, kv] of out.map) d.map.set(h, kv);

@@ -9,7 +9,7 @@ import { findConfigFile, parseConfigText } from "./configFiles";
 import type { Interp } from "./interp";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
 import { hydraUtils } from "./stdlibHydraInstantiate";
-import { dictConfig, launchConfig, merged } from "./stdlibOmegaconf";
+import { dictConfig, entry, launchConfig, merged } from "./stdlibOmegaconf";
 import { asString, builtin, dictFrom, hashKey, NONE, str, type Value } from "./values";
 
 type DictV = Extract<Value, { k: "dict" }>;
@@ -71,7 +71,7 @@ function compose(
   const global = GLOBAL_PACKAGE.test(file.text.slice(0, 2000));
   if (v.k === "none") return { dict: dictFrom([]) as DictV, global };
   if (v.k !== "dict") return null;
-  const defaults = v.map.get(hashKey(str("defaults"))!)?.[1];
+  const defaults = entry(v, "defaults");
   const parts: Array<DictV | "self"> = [];
   for (const item of defaults?.k === "list" ? defaults.items : []) {
     if (item.k === "str") {

@@ -3,7 +3,7 @@
 // ${a.b} interpolation); OmegaConf.load reads a workspace YAML file (configFiles.ts), else the
 // config is given at launch, an explicit Unknown. hydra is in stdlibHydra.ts.
 import type { Node } from "web-tree-sitter";
-import { findConfigFile, loadConfig } from "./configFiles";
+import { loadConfigAt, pathText } from "./configFiles";
 import type { Interp } from "./interp";
 import { fn, nativeModule, nativeObject, opaque } from "./nativeHelpers";
 import { asString, dictFrom, float, hashKey, int, list, NONE, type NativeV, str, unknown, type Value } from "./values";
@@ -12,7 +12,7 @@ type DictV = Extract<Value, { k: "dict" }>;
 
 const LAUNCH_HINT = "add `# footprint: epochs N` / `# footprint: samples N` for the values the config sets";
 
-function entry(d: DictV, key: string): Value | undefined {
+export function entry(d: DictV, key: string): Value | undefined {
   return d.map.get(hashKey(str(key))!)?.[1];
 }
 
@@ -168,12 +168,10 @@ function omegaConf(): Value {
     {
       create,
       load: fn("OmegaConf.load", (ip, [path], kw, node) => {
-        const name = asString(path ?? kw.get("file_") ?? NONE);
-        const file = name ? findConfigFile(ip, name) : null;
-        const v = file ? loadConfig(ip, file, node, "OmegaConf.load") : null;
+        const v = loadConfigAt(ip, path ?? kw.get("file_"), node, "OmegaConf.load");
         if (v?.k === "dict") return dictConfig(v);
         if (v?.k === "list") return list(v.items);
-        return launchConfig(ip, `OmegaConf.load(${JSON.stringify(name ?? "…")})`, node);
+        return launchConfig(ip, `OmegaConf.load(${JSON.stringify(pathText(path ?? kw.get("file_")) ?? "…")})`, node);
       }),
       from_cli: fn("OmegaConf.from_cli", (ip, _a, _kw, node) => {
         ip.note("OmegaConf.from_cli(): command-line overrides given at launch may change these values", node);

@@ -3,19 +3,9 @@
 // `.open()`). Pure string work: nothing here touches the file system except through the
 // workspace reader that `open` uses (configFiles.ts).
 import { posix } from "node:path";
-import type { Node } from "web-tree-sitter";
-import { openFile } from "./configFiles";
-import type { Interp } from "./interp";
+import { findConfigFile, openFile, pathText, readText } from "./configFiles";
 import { fn, nativeModule, nativeObject, opaque } from "./nativeHelpers";
 import { asString, NONE, type NativeV, str, unknown, type Value } from "./values";
-
-/** The text of a path value: a string or a `pathlib.Path`; null otherwise. */
-export function pathText(v: Value | undefined): string | null {
-  if (!v) return null;
-  if (v.k === "str") return v.v;
-  if (v.k === "native" && v.type === "pathlib.Path") return v.data.path as string;
-  return null;
-}
 
 /** Python's os.path.join: a later absolute part drops what came before it. */
 function joinPaths(parts: string[]): string {
@@ -79,8 +69,13 @@ export function pathValue(path: string): NativeV {
     { path },
     {
       read_text: (ip, _me, _a, _kw, node) => {
-        const f = openFile(ip, [str(path)], node);
-        return f.k === "native" ? readAll(ip, f, node) : f;
+        const file = findConfigFile(ip, path);
+        return file
+          ? readText(file, node)
+          : unknown(
+              `Path(${JSON.stringify(path)}).read_text(): no such file in the workspace, so its contents are unknown`,
+              node,
+            );
       },
       open: (ip, _me, [mode], kw, node) => openFile(ip, [str(path), mode ?? kw.get("mode") ?? str("r")], node),
       joinpath: (_ip, _me, args, _kw, node) => {
@@ -113,11 +108,6 @@ export function pathValue(path: string): NativeV {
     return t === null ? unknown("path", node) : pathValue(joinPaths([path, t]));
   };
   return self;
-}
-
-function readAll(ip: Interp, f: NativeV, node: Node | null): Value {
-  const read = f.getattr(ip, f, "read", node);
-  return read?.k === "builtin" ? read.fn(ip, [], new Map(), node) : unknown("file contents", node);
 }
 
 export function pathlibModule(): Value {

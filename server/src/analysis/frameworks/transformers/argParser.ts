@@ -6,9 +6,8 @@
 import type { Node } from "web-tree-sitter";
 import { callValue } from "../../evaluate/calls/call";
 import type { Interp } from "../../evaluate/interp";
-import { findConfigFile, loadConfig } from "../../evaluate/configFiles";
+import { loadConfigAt } from "../../evaluate/configFiles";
 import { fn, nativeObject } from "../../evaluate/nativeHelpers";
-import { pathText } from "../../evaluate/stdlibPaths";
 import { type Kw, tuple, type Value } from "../../evaluate/values";
 
 const CLI_HINT =
@@ -35,9 +34,7 @@ export function hfArgumentParserClass(): Value {
     // A JSON/YAML file the workspace holds is read as data, like parse_dict (evaluate/configFiles.ts).
     const fromFile =
       (how: string, key: string) => (ip: Interp, me: unknown, args: Value[], kw: Kw, node: Node | null) => {
-        const name = pathText(args[0] ?? kw.get(key));
-        const file = name ? findConfigFile(ip, name) : null;
-        const dict = file ? loadConfig(ip, file, node, `HfArgumentParser.${how}`) : null;
+        const dict = loadConfigAt(ip, args[0] ?? kw.get(key), node, `HfArgumentParser.${how}`);
         return dict?.k === "dict" ? build(ip, node, dict) : fromOutside(how)(ip, me, args, kw, node);
       };
     return nativeObject(
