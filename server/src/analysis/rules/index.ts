@@ -3,6 +3,7 @@ import { isSuppressed } from "../directives";
 import type { Finding, Fix } from "../types";
 import { modelSize } from "./FP100-model-size";
 import { runEstimate } from "./FP101-run-estimate";
+import { frameworkNotModelled } from "./FP102-framework-not-modelled";
 import { mixedPrecision } from "./FP110-mixed-precision";
 import { denseSparsity } from "./FP120-dense-sparsity";
 import { smallerModel } from "./FP130-smaller-model";
@@ -20,6 +21,7 @@ import { fileSuppressionFix, suppressionFix } from "./suppression";
 export const RULES: readonly Rule[] = [
   modelSize,
   runEstimate,
+  frameworkNotModelled,
   mixedPrecision,
   denseSparsity,
   smallerModel,

@@ -1,0 +1,144 @@
+// FP102: a file whose models are written with a framework the analysis does not model (JAX/Flax,
+// MXNet, PaddlePaddle, scikit-learn, …) reports no model and no run; this says so at the import, so
+// an empty report reads as "not analysed" rather than "nothing here costs anything".
+import type { Node } from "web-tree-sitter";
+import { nodeRange } from "../parse/nodes";
+import type { Rule, RuleFinding } from "./rule";
+
+interface Family {
+  name: string;
+  /** Deep-learning frameworks vs. classical estimators: the message differs. */
+  kind: "deep" | "classical";
+}
+
+const JAX: Family = { name: "JAX", kind: "deep" };
+const GBDT: Family = { name: "gradient-boosting", kind: "classical" };
+
+/** Top-level package → the family it belongs to. */
+const FAMILIES = new Map<string, Family>([
+  ["jax", JAX],
+  ["jaxlib", JAX],
+  ["flax", JAX],
+  ["haiku", JAX],
+  ["equinox", JAX],
+  ["optax", JAX],
+  ["objax", JAX],
+  ["trax", JAX],
+  ["elegy", JAX],
+  ["mxnet", { name: "Apache MXNet", kind: "deep" }],
+  ["paddle", { name: "PaddlePaddle", kind: "deep" }],
+  ["mindspore", { name: "MindSpore", kind: "deep" }],
+  ["oneflow", { name: "OneFlow", kind: "deep" }],
+  ["chainer", { name: "Chainer", kind: "deep" }],
+  ["theano", { name: "Theano", kind: "deep" }],
+  ["cntk", { name: "CNTK", kind: "deep" }],
+  ["dynet", { name: "DyNet", kind: "deep" }],
+  ["caffe", { name: "Caffe", kind: "deep" }],
+  ["caffe2", { name: "Caffe2", kind: "deep" }],
+  ["tinygrad", { name: "tinygrad", kind: "deep" }],
+  ["mlx", { name: "Apple MLX", kind: "deep" }],
+  ["sklearn", { name: "scikit-learn", kind: "classical" }],
+  ["xgboost", GBDT],
+  ["lightgbm", GBDT],
+  ["catboost", GBDT],
+]);
+
+/**
+ * scikit-learn modules that hold estimators. A script that only imports `sklearn.metrics` or
+ * `train_test_split` is preparing data or scoring, not training with scikit-learn.
+ */
+const SKLEARN_ESTIMATORS = new Set([
+  "cluster",
+  "discriminant_analysis",
+  "ensemble",
+  "gaussian_process",
+  "kernel_ridge",
+  "linear_model",
+  "mixture",
+  "naive_bayes",
+  "neighbors",
+  "neural_network",
+  "svm",
+  "tree",
+]);
+
+/** Statements whose blocks are still the module's top level for imports (`try: import jax`). */
+const CONTAINERS = new Set([
+  "block",
+  "if_statement",
+  "elif_clause",
+  "else_clause",
+  "try_statement",
+  "except_clause",
+  "except_group_clause",
+  "finally_clause",
+  "with_statement",
+]);
+
+export const frameworkNotModelled: Rule = {
+  code: "FP102",
+  title: "Framework the analysis does not model",
+  defaultSeverity: "information",
+  check({ tree, models, runs }) {
+    // A sized model means the file is analysed; a stray `import jax` there is not news. A run with no
+    // model is still reported: an MXNet `loss.backward()` loop is found as a loop, but not sized.
+    if (models.length > 0 || runs.some((r) => r.spec.model !== null)) return [];
+    const first = new Map<Family, { node: Node; packages: Set<string> }>();
+    const visit = (n: Node, depth: number): void => {
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        if (c.type === "import_statement" || c.type === "import_from_statement") {
+          for (const pkg of importedPackages(c)) {
+            const fam = FAMILIES.get(pkg);
+            if (!fam) continue;
+            const seen = first.get(fam);
+            if (seen) seen.packages.add(pkg);
+            else first.set(fam, { node: c, packages: new Set([pkg]) });
+          }
+        } else if (depth < 8 && CONTAINERS.has(c.type)) visit(c, depth + 1);
+      }
+    };
+    visit(tree.rootNode, 0);
+    const out: RuleFinding[] = [];
+    for (const [fam, { node, packages }] of first) {
+      out.push({ message: message(fam, [...packages]), range: nodeRange(node) });
+    }
+    return out;
+  },
+};
+
+function message(fam: Family, packages: string[]): string {
+  const names = packages.join(", ");
+  const what = `${fam.name} (${names})`;
+  if (fam.kind === "classical")
+    return `${what} models are not costed: Footprint Lint prices neural-network training in PyTorch, TensorFlow/Keras, Hugging Face and Lightning, so this file reports no model or training run`;
+  return `${what} code is not analysed: Footprint Lint models PyTorch, TensorFlow/Keras, Hugging Face and Lightning, so this file's models and training are not counted`;
+}
+
+/** The top-level packages an import statement names as models come from (`sklearn` only with estimators). */
+function importedPackages(stmt: Node): string[] {
+  const out: string[] = [];
+  if (stmt.type === "import_statement") {
+    for (const c of stmt.namedChildren) {
+      const dotted = c?.type === "aliased_import" ? c.childForFieldName("name") : c;
+      if (dotted?.type === "dotted_name") out.push(...keep(dotted.text.split("."), []));
+    }
+    return out;
+  }
+  const mod = stmt.childForFieldName("module_name");
+  if (mod?.type !== "dotted_name") return out; // relative imports are the project's own
+  const names = stmt
+    .childrenForFieldName("name")
+    .map((n) => (n?.type === "aliased_import" ? n.childForFieldName("name") : n)?.text ?? "");
+  return keep(mod.text.split("."), names);
+}
+
+/** `parts` of the module path, `names` imported from it: the family key when it names a model library. */
+function keep(parts: string[], names: string[]): string[] {
+  const root = parts[0];
+  if (!FAMILIES.has(root)) return [];
+  if (root !== "sklearn") return [root];
+  const sub = parts[1];
+  if (sub !== undefined) return SKLEARN_ESTIMATORS.has(sub) ? [root] : [];
+  return names.some((n) => SKLEARN_ESTIMATORS.has(n)) ? [root] : [];
+}
