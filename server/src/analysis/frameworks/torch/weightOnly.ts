@@ -3,14 +3,20 @@
 // them runs once per forward call, whatever the batch, and its MACs are not a per-sample cost. Only parameters
 // and registered buffers start such a chain, and only ops whose every tensor operand is one continue it; a
 // tensor made inside the forward (`torch.zeros(x.size(0), …)`) is taken as per-sample, the safe side.
-import type { Kw, TensorV, Value } from "../../evaluate/values";
+import type { Kw, Value } from "../../evaluate/values";
 
-function collect(v: Value, out: TensorV[]): boolean {
-  if (v.k === "tensor") out.push(v);
-  else if (v.k === "tuple" || v.k === "list") {
-    for (const x of v.items) if (!collect(x, out)) return false;
-  } else if (v.k === "unknown") return false;
-  return true;
+/**
+ * Folds `v`'s tensors (a tuple's or list's too) into `state`: 0 none yet, 1 every one weight-only,
+ * -1 one is not (or `v` is unknown). Allocation-free: this runs on every tensor op of every trace.
+ */
+function fold(v: Value, state: number): number {
+  if (state < 0) return state;
+  if (v.k === "tensor") return v.weightOnly === true ? 1 : -1;
+  if (v.k === "tuple" || v.k === "list") {
+    for (const x of v.items) state = fold(x, state);
+    return state;
+  }
+  return v.k === "unknown" ? -1 : state;
 }
 
 /**
@@ -39,10 +45,10 @@ export function keepsWeightOnly(name: string): boolean {
 
 /** True when at least one operand is a tensor and every tensor operand is weight-only (nothing unknown). */
 export function allWeightOnly(args: readonly Value[], kw?: Kw): boolean {
-  const tensors: TensorV[] = [];
-  for (const a of args) if (!collect(a, tensors)) return false;
-  if (kw) for (const v of kw.values()) if (!collect(v, tensors)) return false;
-  return tensors.length > 0 && tensors.every((t) => t.weightOnly === true);
+  let state = 0;
+  for (const a of args) state = fold(a, state);
+  if (kw && state >= 0) for (const v of kw.values()) state = fold(v, state);
+  return state === 1;
 }
 
 /** Marks an op's tensor results (a tuple's too) as weight-only. */
