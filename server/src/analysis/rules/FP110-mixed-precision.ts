@@ -11,6 +11,7 @@ import { insertAt, point } from "../fixes/textEdits";
 import { nodeRange } from "../parse/nodes";
 import type { Fix, RunEstimate, TextEdit } from "../types";
 import { ancestor, contains, enclosingStatement, nodeAt, sameRange } from "./astLookup";
+import { disabledAutocastNote } from "./FP110-disabled-amp";
 import type { Rule, RuleContext } from "./rule";
 import { runsLabel } from "./mergeFindings";
 import { describeSavings, whatIf } from "./savings";
@@ -30,7 +31,12 @@ export const mixedPrecision: Rule = {
       // A priced run with no mixed-precision what-if saves under 0.5% (step-bound, or no tensor
       // cores): a warning there would be noise. Unpriced runs still get it, without a number.
       if (run.timeHours && !saved(run)) continue;
-      out.push({ message: message([run]), range: spec.range, run, fixes: () => [buildFix(ctx, run, halfOf(run))] });
+      out.push({
+        message: message([run]) + disabledAutocastNote(ctx, run),
+        range: spec.range,
+        run,
+        fixes: () => [buildFix(ctx, run, halfOf(run))],
+      });
     }
     return out;
   },
