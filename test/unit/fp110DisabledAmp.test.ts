@@ -71,3 +71,44 @@ test("--amp on by default: mixed precision is priced and FP110 stays quiet", () 
   ).replace('action="store_true"', 'action="store_true", default=True');
   assert.deepEqual(fp110(on), []);
 });
+
+test("autocast in the function the loop calls for each epoch (train_one_epoch): found through the backward's frame", () => {
+  const text = `import argparse
+import torch
+from torch import nn
+
+
+def train_one_epoch(model, opt, scaler, amp):
+    for _ in range(500):
+        x = torch.randn(512, 4096, device="cuda")
+        with torch.autocast("cuda", enabled=amp):
+            loss = model(x).square().mean()
+        opt.zero_grad()
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+
+
+def evaluate(model):
+    with torch.no_grad(), torch.autocast("cuda"):
+        return model(torch.randn(8, 4096, device="cuda")).argmax(1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--amp", action="store_true")
+    args = ap.parse_args()
+    model = nn.Sequential(nn.Linear(4096, 16384), nn.GELU(), nn.Linear(16384, 4096)).cuda()
+    opt = torch.optim.AdamW(model.parameters())
+    scaler = torch.cuda.amp.GradScaler(enabled=args.amp)
+    for epoch in range(200):
+        train_one_epoch(model, opt, scaler, args.amp)
+        evaluate(model)
+
+
+main()
+`;
+  const found = fp110(text);
+  assert.equal(found.length, 1);
+  assert.match(found[0], / — autocast at line 9 is off with the script's defaults \(enabled=amp\)/);
+});

@@ -32,7 +32,13 @@ export const mixedPrecision: Rule = {
       // cores): a warning there would be noise. Unpriced runs still get it, without a number.
       if (run.timeHours && !saved(run)) continue;
       out.push({
-        message: message([run]) + disabledAutocastNote(ctx, run),
+        message:
+          message([run]) +
+          disabledAutocastNote(
+            ctx,
+            run,
+            ctx.facts.trace.filter((e) => e.kind === "backward" && belongsTo(run, e)),
+          ),
         range: spec.range,
         run,
         fixes: () => [buildFix(ctx, run, halfOf(run))],

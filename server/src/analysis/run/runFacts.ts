@@ -135,7 +135,12 @@ export function precisionOf(
       precision: ac === "bf16" ? "bf16-mixed" : "fp16-mixed",
       evidence: `precision ${ac} mixed: autocast around the forward`,
     };
-  const p = eventsOfKind(facts, "precision").filter((e) => e.modelId === null || modelIds.includes(e.modelId));
+  // autocast is scoped: when the run's own forwards ran outside it, one entered elsewhere (an
+  // evaluation under `torch.autocast`) says nothing of the training's precision.
+  const forwardsSeen = runEvents.some((e) => e.kind === "forward");
+  const p = eventsOfKind(facts, "precision").filter(
+    (e) => (e.modelId === null || modelIds.includes(e.modelId)) && !(forwardsSeen && e.how === "autocast"),
+  );
   const last = p.at(-1);
   if (last)
     return {
