@@ -130,8 +130,12 @@ export type TraceEvent =
       fitOpen?: string;
       /** The model's weights and trainable weights when this fit() ran (`base.trainable` may change later). */
       paramsAtFit?: { params: number; trainable: number };
-      /** The fit of a keras-tuner search: repeated once per trial (null: the trial count is unknown). */
-      tuner?: { trials: number | null; how: string };
+      /**
+       * The fit of a keras-tuner search: repeated once per trial (null: the trial count is unknown).
+       * `epochs`: the search's total epochs when the tuner sets each trial's epochs itself (Hyperband),
+       * replacing fit's; `hint`: how to make an unknown count known.
+       */
+      tuner?: { trials: number | null; how: string; epochs?: number; hint?: string };
     })
   | (EventBase & {
       kind: "hfTrainer";

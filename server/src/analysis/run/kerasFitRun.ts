@@ -18,7 +18,11 @@ export function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
       range: e.range,
       hint: "add `# footprint: epochs 90`",
     });
-  else {
+  else if (e.tuner?.epochs !== undefined) {
+    // Hyperband passes each trial's epochs and initial_epoch to fit itself: the search's total.
+    lastEpoch = spec.epochs = e.tuner.epochs;
+    spec.evidence.push(`${e.tuner.epochs} epochs: ${e.tuner.how}`);
+  } else {
     lastEpoch = orDefault(spec, "epochs", e.epochs, FRAMEWORK_DEFAULTS.kerasEpochs);
     spec.epochs = kerasEpochsRun(spec, e, lastEpoch);
   }
@@ -52,12 +56,13 @@ export function kerasRun(facts: ProgramFacts, e: Ev<"kerasFit">): RunSpec {
   trainableAtFit(spec, e);
   if (e.tuner && e.tuner.trials !== null) {
     spec.trials *= e.tuner.trials;
-    spec.evidence.push(`×${e.tuner.trials} trials: ${e.tuner.how}`);
+    if (e.tuner.epochs === undefined) spec.evidence.push(`×${e.tuner.trials} trials: ${e.tuner.how}`);
+    else if (e.tuner.trials > 1) spec.evidence.push(`×${e.tuner.trials} executions per trial`);
   } else if (e.tuner)
     spec.unknowns.push({
       message: `the number of keras-tuner trials is unknown (${e.tuner.how}): priced as one trial`,
       range: e.range,
-      hint: "pass max_trials= to the tuner",
+      hint: e.tuner.hint ?? "pass max_trials= to the tuner",
     });
   const pr = precisionOf(facts, [e], e.modelId === null ? [] : [e.modelId]);
   spec.precision = pr.precision;

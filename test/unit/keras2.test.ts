@@ -1,0 +1,86 @@
+// Keras round 2: keras-tuner Hyperband's schedule priced as a run, each number derived in a comment
+// from keras-tuner's HyperbandOracle (keras_tuner/tuners/hyperband.py).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { hyperbandSchedule } from "../../server/src/analysis/frameworks/keras/runtime/hyperband";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import type { FileAnalysis } from "../../server/src/analysis/types";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+const snippet = (text: string): FileAnalysis =>
+  analyzer.analyze({ path: "/w/train.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
+
+test("Hyperband's schedule: trials and epochs summed over brackets and rounds as HyperbandOracle runs them", () => {
+  // max_epochs=10, factor=3: 10 → 3.3 → 1.1 → 0.37, so 3 brackets; end size ceil(1 + log3 10) = 4.
+  // Bracket 2 (end 4/3): rounds of ceil(4/3·9)=12, ceil(4/3·3)=4, ceil(4/3)=2 trials to epochs
+  // ceil(10/9)=2, ceil(10/3)=4, 10; promoted trials resume, so 12·2 + 4·(4−2) + 2·(10−4) = 44.
+  // Bracket 1 (end 2): 6 trials to 4 epochs, 2 to 10: 24 + 12 = 36. Bracket 0: 4 trials × 10 = 40.
+  // 18 + 8 + 4 = 30 trials (TensorFlow's Keras Tuner tutorial prints "Trial 30 Complete").
+  assert.deepEqual(hyperbandSchedule(10, 3, 1), { brackets: 3, trials: 30, epochs: 44 + 36 + 40 });
+  // hyperband_iterations repeats the whole sweep.
+  assert.deepEqual(hyperbandSchedule(10, 3, 2), { brackets: 3, trials: 60, epochs: 240 });
+  // max_epochs=81, factor=3: Python's math.log(81, 3) is exactly 4.0 (V8's own logs give
+  // 4.000000000000001), so the end size is ceil(5.0) = 5. Brackets 81 → 27 → 9 → 3 → 1 → 1/3: 5.
+  // b=4 (end 1): 81, 27, 9, 3, 1 trials at epochs 1, 3, 9, 27, 81: 81 + 27·2 + 9·6 + 3·18 + 1·54 = 297.
+  // b=3 (end 5/4): ceil(33.75)=34, ceil(11.25)=12, ceil(3.75)=4, ceil(1.25)=2 at 3, 9, 27, 81:
+  //   102 + 72 + 72 + 108 = 354. b=2 (end 5/3): 15, 5, 2 at 9, 27, 81: 135 + 90 + 108 = 333.
+  // b=1 (end 5/2): 8, 3 at 27, 81: 216 + 162 = 378. b=0: 5 × 81 = 405.
+  // Trials 121 + 52 + 22 + 11 + 5 = 211; epochs 297 + 354 + 333 + 378 + 405 = 1767.
+  assert.deepEqual(hyperbandSchedule(81, 3, 1), { brackets: 5, trials: 211, epochs: 1767 });
+  assert.equal(hyperbandSchedule(0, 3, 1), null);
+  assert.equal(hyperbandSchedule(10, 1, 1), null); // keras-tuner refuses factor < 2
+});
+
+const search = (ctor: string, pre = "") =>
+  snippet(
+    [
+      "import os",
+      "import keras",
+      "import keras_tuner as kt",
+      "(x_train, y_train), _ = keras.datasets.mnist.load_data()",
+      "def build_model(hp):",
+      "    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10)])",
+      "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')",
+      "    return model",
+      pre,
+      `tuner = kt.${ctor}`,
+      "tuner.search(x_train, y_train, epochs=50, validation_split=0.2)",
+    ].join("\n"),
+  ).runs[0]!;
+
+test("a Hyperband search is priced as its schedule's epochs, fit's epochs overridden, × executions_per_trial", () => {
+  const run = search("Hyperband(build_model, 'val_loss', 10, 3, executions_per_trial=2)");
+  // Positional max_epochs=10, factor=3: 120 epochs in all (above), each trial executed twice.
+  assert.deepEqual([run.spec.epochs, run.spec.trials], [120, 2]);
+  assert.equal(run.spec.trainSamples, 48000); // validation_split 0.2 of MNIST's 60,000
+  const macs = 784 * 10;
+  assert.equal(run.trainFlops!.low, 2 * 120 * (3 * 48000 + 12000) * 2 * macs);
+  assert.ok(run.spec.evidence.some((e) => /30 trials in 3 brackets/.test(e)));
+  assert.equal(run.spec.unknowns.length, 0);
+});
+
+test("a Hyperband whose max_epochs is read at run time stays unknown, with a hint that names the arguments", () => {
+  const run = search(
+    "Hyperband(build_model, objective='val_loss', max_epochs=EPOCHS)",
+    "EPOCHS = int(os.environ['MAX_EPOCHS'])",
+  );
+  assert.equal(run.spec.trials, 1);
+  const u = run.spec.unknowns.find((x) => /keras-tuner trials is unknown/.test(x.message));
+  assert.ok(u);
+  assert.match(u.hint ?? "", /max_epochs/);
+});
+
+test("RandomSearch and BayesianOptimization: max_trials × executions_per_trial fits of fit's epochs", () => {
+  const r = search("RandomSearch(build_model, objective='val_loss', max_trials=8, executions_per_trial=3)");
+  assert.deepEqual([r.spec.epochs, r.spec.trials], [50, 24]);
+  // BayesianOptimization's max_trials defaults to 10 (keras_tuner.BayesianOptimization signature).
+  const b = search("BayesianOptimization(build_model, objective='val_loss')");
+  assert.deepEqual([b.spec.epochs, b.spec.trials], [50, 10]);
+});
