@@ -84,3 +84,77 @@ test("RandomSearch and BayesianOptimization: max_trials × executions_per_trial 
   const b = search("BayesianOptimization(build_model, objective='val_loss')");
   assert.deepEqual([b.spec.epochs, b.spec.trials], [50, 10]);
 });
+
+const model = (lines: string[]) => {
+  const a = snippet(["import numpy as np", "import keras", "from keras import layers", ...lines].join("\n"));
+  return { a, m: a.models.find((x) => x.name === "model") };
+};
+
+test("lookup, hashing and bucketing layers: no weights, widths from the literal vocabulary or bin count", () => {
+  // Output shapes and vocabulary_size() as real Keras 3.15.1 gives them (probe of each layer on
+  // keras.Input; all have 0 weights): StringLookup(4 tokens) one_hot on (1,) → (5), mask_token=""
+  // makes vocabulary_size() 6; IntegerLookup(4 ints) multi_hot on (2,) → (5); Hashing(64) one_hot
+  // (1,) → (64); Discretization([0, 1, 2]) multi_hot (3,) → (4); pad_to_max_tokens → (max_tokens).
+  const widths = (layer: string, input: string) => {
+    const { m } = model([
+      `inp = keras.Input(shape=${input})`,
+      `lk = ${layer}`,
+      "out = layers.Dense(1)(lk(inp))",
+      "model = keras.Model(inp, out)",
+    ]);
+    return m!.params - 1; // Dense(1) on W features: W + 1 weights
+  };
+  const v = "vocabulary=['a', 'b', 'c', 'd']";
+  assert.equal(widths(`layers.StringLookup(${v}, output_mode='one_hot')`, "(1,)"), 5);
+  assert.equal(widths(`layers.StringLookup(${v}, output_mode='multi_hot', num_oov_indices=2)`, "(3,)"), 6);
+  assert.equal(widths("layers.IntegerLookup(vocabulary=[12, 36, 1138, 42], output_mode='multi_hot')", "(2,)"), 5);
+  assert.equal(widths("layers.Hashing(num_bins=64, output_mode='one_hot')", "(1,)"), 64);
+  assert.equal(widths("layers.Hashing(num_bins=64, output_mode='count')", "(3,)"), 64);
+  assert.equal(widths("layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0], output_mode='multi_hot')", "(3,)"), 4);
+  assert.equal(
+    widths("layers.StringLookup(max_tokens=10, output_mode='multi_hot', pad_to_max_tokens=True)", "(3,)"),
+    10,
+  );
+  // "int" keeps the shape: Dense(1) on 3 ids.
+  assert.equal(widths("layers.Hashing(num_bins=64)", "(3,)"), 3);
+  // one_hot on (3,) adds an axis: (3, 5), Dense(1) on the last axis of 5.
+  assert.equal(widths(`layers.StringLookup(${v}, output_mode='one_hot')`, "(3,)"), 5);
+});
+
+test("Embedding(lookup.vocabulary_size()) is sized from a literal vocabulary, and unknown (with the reason) once adapted", () => {
+  const emb = (setup: string[]) =>
+    model([
+      ...setup,
+      "ids_in = keras.Input(shape=(5,), dtype='string')",
+      "vec = layers.Embedding(input_dim=lookup.vocabulary_size(), output_dim=8)(lookup(ids_in))",
+      "model = keras.Model(ids_in, layers.GlobalAveragePooling1D()(vec))",
+    ]);
+  // Real Keras 3.15.1: vocabulary_size() = 4 tokens + 1 OOV + 1 mask = 6, embeddings (6, 8) = 48 weights.
+  const known = emb(["lookup = layers.StringLookup(vocabulary=['a', 'b', 'c', 'd'], mask_token='')"]);
+  assert.equal(known.m!.params, 48);
+  assert.equal(known.m!.paramsInexact, undefined);
+  const adapted = emb(["lookup = layers.StringLookup(max_tokens=500)", "lookup.adapt(np.array(['x', 'y']))"]);
+  assert.notEqual(adapted.m!.paramsInexact, undefined);
+  const said = JSON.stringify(adapted.a);
+  assert.match(said, /StringLookup\.adapt\(\) learns the vocabulary from the data/);
+  // set_vocabulary() after adapt() gives a literal vocabulary again: 3 + 1 OOV = 4 rows of 8.
+  const reset = emb([
+    "lookup = layers.StringLookup()",
+    "lookup.adapt(np.array(['x', 'y']))",
+    "lookup.set_vocabulary(['p', 'q', 'r'])",
+  ]);
+  assert.equal(reset.m!.params, 32);
+});
+
+test("a merge whose input list holds an unknown branch is unknown, not built on the branches it could follow", () => {
+  const { m } = model([
+    "a_in = keras.Input(shape=(4,))",
+    "lookup = layers.StringLookup()",
+    "b_in = keras.Input(shape=(1,), dtype='string')",
+    "b = layers.Flatten()(layers.Embedding(lookup.vocabulary_size(), 8)(lookup(b_in)))",
+    "x = layers.concatenate([a_in, b])",
+    "model = keras.Model([a_in, b_in], layers.Dense(2)(x))",
+  ]);
+  // Before: Concatenate saw only a_in (4 features) and the model claimed Dense(2) on 4 = 10 weights, exact.
+  assert.notEqual(m!.paramsInexact, undefined);
+});

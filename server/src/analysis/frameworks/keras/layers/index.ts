@@ -7,6 +7,7 @@ import { CONV_LAYERS } from "./conv";
 import { CONV_RECURRENT_LAYERS } from "./convRecurrent";
 import { CORE_LAYERS } from "./core";
 import { EinsumDense } from "./einsumDense";
+import { LOOKUP_LAYERS } from "./lookup";
 import { MERGE_LAYERS } from "./merge";
 import { NORM_LAYERS } from "./norm";
 import { POOLING_LAYERS } from "./pooling";
@@ -30,6 +31,7 @@ export const KERAS_LAYERS: Record<string, KerasLayerSpec> = {
   ...MERGE_LAYERS,
   ...RESHAPING_LAYERS,
   ...PREPROCESSING_LAYERS,
+  ...LOOKUP_LAYERS,
   ...WRAPPER_LAYERS,
 };
 

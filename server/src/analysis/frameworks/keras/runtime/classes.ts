@@ -21,6 +21,7 @@ import {
 import { bindKerasArgs, constructedTrainable, type KArg, type Shape } from "../kerasLayerSpec";
 import { KERAS_LAYERS, MERGE_FUNCTIONS } from "../layers/index";
 import { callLayer, toKArg } from "./layerCall";
+import { preprocessingMethods } from "./lookupMethods";
 import { buildSequential, functionalGraph } from "./models";
 import { kerasState, LAMBDA_ARGUMENTS, LAMBDA_FUNCTION, type LayerKind, type LayerState } from "./state";
 import { kerasTensor, tensorsIn } from "./tensors";
@@ -102,6 +103,8 @@ function catalogInit(name: string): NativeFn {
         name,
       );
       st.trainableArg = constructedTrainable(st.args);
+      const why = [...args, ...kw.values()].flatMap((v) => (v.k === "unknown" ? [v.reason] : []));
+      if (why.length > 0) st.unknownArgs = why;
     } catch (err) {
       st.problem = describe(err);
       ip.note(st.problem, node);
@@ -237,7 +240,7 @@ export function catalogClass(ip: Interp, name: string): ClassV | undefined {
   const hit = k.catalog.get(name);
   if (hit) return hit;
   if (!KERAS_LAYERS[name]) return undefined;
-  const cls = makeClass(name, [k.Layer], new Map(), {
+  const cls = makeClass(name, [k.Layer], preprocessingMethods(name), {
     qualname: `keras.layers.${name}`,
     native: { init: catalogInit(name) },
   });

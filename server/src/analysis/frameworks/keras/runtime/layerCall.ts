@@ -40,10 +40,15 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The tensors a catalog layer reads: a list argument's items, else the positional tensors, then key/value keywords. */
-function catalogInputs(args: Value[], kw: Kw): TensorV[] {
+/**
+ * The tensors a catalog layer reads: a list argument's items, else the positional tensors, then
+ * key/value keywords. A list with an unknown item (a branch the analysis could not follow) gives
+ * that unknown: dropping it would build `Concatenate` on fewer inputs and count too few weights.
+ */
+function catalogInputs(args: Value[], kw: Kw): TensorV[] | UnknownV {
   const first = args[0];
-  if (first && (first.k === "list" || first.k === "tuple")) return tensorsIn(first);
+  if (first && (first.k === "list" || first.k === "tuple"))
+    return first.items.find((x): x is UnknownV => x.k === "unknown") ?? tensorsIn(first);
   const out = tensorsIn(tuple(args));
   for (const name of ["value", "key"]) {
     const t = kw.get(name);
@@ -70,8 +75,11 @@ function within<T>(ip: Interp, rec: CallRecord, fn: () => T): T {
   }
 }
 
+type UnknownV = Extract<Value, { k: "unknown" }>;
+
 function callCatalog(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: Node | null): Value {
-  const inputs = catalogInputs(args, kw);
+  const read = catalogInputs(args, kw);
+  const inputs = Array.isArray(read) ? read : [];
   const shapes = inputs.map((t) => sampleShape(ip, t));
   const known = shapes.every((s): s is Shape => s !== null) && inputs.length > 0;
   const rec = newRecord(ip, st, inputs, known ? (shapes as Shape[]) : []);
@@ -80,7 +88,7 @@ function callCatalog(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: No
       rec.ownMacs = null;
       if (!st.problem) ip.note(`${st.className}: input shape unknown, so its weights and FLOPs are unknown`, node);
       // An unknown input passes its own reason on, so the model names the layer that was not modelled.
-      const first = args[0];
+      const first = Array.isArray(read) ? args[0] : read;
       return first?.k === "unknown" ? first : unknown(`${st.className} output shape unknown`, node);
     }
     try {
@@ -92,7 +100,7 @@ function callCatalog(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: No
       return rec.outputs.length === 1 ? rec.outputs[0]! : { k: "list", items: rec.outputs };
     } catch (err) {
       if (err instanceof BudgetExhausted) throw err;
-      st.problem = describe(err);
+      st.problem = describe(err) + (st.unknownArgs ? ` (${st.unknownArgs.join("; ")})` : "");
       rec.ownMacs = null;
       ip.note(st.problem, node);
       return unknown(st.problem, node);

@@ -24,6 +24,8 @@ export interface LayerState {
   args: KArgs | null;
   /** Why the weights are unknown (an argument could not be resolved, or the shapes do not fit). */
   problem: string | null;
+  /** Why constructor arguments were unknown values (`Embedding(lookup.vocabulary_size(), 8)`), said with the problem. */
+  unknownArgs?: string[];
   /** Weights created by build() (catalog) or add_weight() (custom layers). */
   built: BuildResult | null;
   /** `trainable=` given to the constructor. */
