@@ -1,9 +1,11 @@
 // Keras round 2: keras-tuner Hyperband's schedule priced as a run, each number derived in a comment
 // from keras-tuner's HyperbandOracle (keras_tuner/tuners/hyperband.py).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
+import { findKerasApp } from "../../server/src/analysis/frameworks/keras/applications";
 import { hyperbandSchedule } from "../../server/src/analysis/frameworks/keras/runtime/hyperband";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import type { FileAnalysis } from "../../server/src/analysis/types";
@@ -16,6 +18,15 @@ before(async () => {
 });
 const snippet = (text: string): FileAnalysis =>
   analyzer.analyze({ path: "/w/train.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis;
+const fixture = (rel: string): FileAnalysis => {
+  const path = join(process.cwd(), "test/fixtures/keras", rel);
+  return analyzer.analyze({
+    path,
+    text: readFileSync(path, "utf8"),
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  }).analysis;
+};
 
 test("Hyperband's schedule: trials and epochs summed over brackets and rounds as HyperbandOracle runs them", () => {
   // max_epochs=10, factor=3: 10 → 3.3 → 1.1 → 0.37, so 3 brackets; end size ceil(1 + log3 10) = 4.
@@ -157,4 +168,46 @@ test("a merge whose input list holds an unknown branch is unknown, not built on 
   ]);
   // Before: Concatenate saw only a_in (4 features) and the model claimed Dense(2) on 4 = 10 weights, exact.
   assert.notEqual(m!.paramsInexact, undefined);
+});
+
+test("hub.KerasLayer: catalogued handles sized from published summaries, frozen by default; others unknown by name", () => {
+  const a = fixture("libs/hub_flowers_mobilenet.py");
+  const by = (n: string) => a.models.find((m) => m.name === n)!;
+  // TensorFlow's hub_with_keras tutorial: keras_layer (KerasLayer) (None, 1280) 2,257,984, frozen, and
+  // Dense(5) on 1280 = 6,405: Total 2,264,389, Trainable 6,405.
+  const img = by("model");
+  assert.deepEqual([img.params, img.trainableParams, img.paramsInexact], [2_264_389, 6_405, undefined]);
+  // Its forward is the catalogued headless MobileNetV2 at 224 (pooled) plus the head's 1280 × 5 MACs.
+  const row = findKerasApp("MobileNetV2")!;
+  assert.equal(img.forwardMacs, row.macs["224"]!.macs + 1280 * 5);
+  // text_classification_with_hub: nnlm-en-dim50 (None, 50) 48,190,600, trainable=True here;
+  // Dense(16) on 50 = 816, Dense(1) on 16 = 17: 48,191,433, all trainable.
+  const text = by("text_model");
+  assert.deepEqual([text.params, text.trainableParams], [48_191_433, 48_191_433]);
+  // A BERT encoder is not catalogued: the model is a lower bound and names the handle, with the directives.
+  const bert = by("bert_model");
+  assert.equal(bert.paramsInexact, "lowerBound");
+  assert.equal(bert.forwardFlops, null);
+  const u = bert.unknowns.find((x) => x.message.includes("bert_en_uncased_L-12_H-768_A-12"));
+  assert.ok(u);
+  const anyHint = (a.unknowns ?? []).find((x) => x.message.includes("bert_en_uncased"))?.hint ?? "";
+  assert.match(anyHint, /# footprint: params N/);
+});
+
+test("an uncatalogued hub module in a fitted model: the run's hint is the size directives, not an input shape", () => {
+  const a = snippet(
+    [
+      "import tensorflow as tf",
+      "import tensorflow_hub as hub",
+      "(x, y), _ = tf.keras.datasets.cifar10.load_data()",
+      "model = tf.keras.Sequential([",
+      "    hub.KerasLayer('https://tfhub.dev/google/imagenet/efficientnet_v2_imagenet1k_b0/feature_vector/2', input_shape=(32, 32, 3)),",
+      "    tf.keras.layers.Dense(10),",
+      "])",
+      "model.fit(x, y, epochs=3)",
+    ].join("\n"),
+  );
+  const run = a.runs[0]!;
+  assert.equal(run.trainFlops, null);
+  assert.ok(run.spec.unknowns.some((u) => /# footprint: params N/.test(u.hint ?? "")));
 });

@@ -28,6 +28,7 @@ import { makeClass, setFields } from "./classes";
 import type { Interp } from "./interp";
 import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
 import { kerasTunerRoot } from "../frameworks/keras/runtime/kerasTuner";
+import { tfHubRoot } from "../frameworks/keras/runtime/tfHub";
 import { tfdsRoot } from "../frameworks/keras/runtime/tfds";
 import { iterate } from "./iteration";
 import { fn, nativeModule, opaque } from "./nativeHelpers";
@@ -238,6 +239,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     tensorflow: () => tensorflowRoot(ip),
     tensorflow_datasets: () => tfdsRoot(),
     keras_tuner: () => kerasTunerRoot(),
+    tensorflow_hub: () => tfHubRoot(),
     kerastuner: () => kerasTunerRoot(),
     transformers: () => transformersRoot(ip),
     datasets: () => datasetsRoot(),

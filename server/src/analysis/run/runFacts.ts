@@ -304,7 +304,12 @@ export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): v
       const traced = model?.inputShape
         ? model.unknowns.find((u) => u.message.startsWith("forward FLOPs unknown"))
         : undefined;
+      // A layer whose size only the user can state (a TF-Hub module): its directive hint, not an input shape.
+      const stated = model?.inputShape
+        ? model.unknowns.find((u) => u.hint?.includes("`# footprint: params"))
+        : undefined;
       if (traced) add(`${spec.model}: ${traced.message}`, traced.hint ?? traced.message);
+      else if (stated) add(`${spec.model}: ${stated.message}`, stated.hint!);
       else
         add(
           spec.model

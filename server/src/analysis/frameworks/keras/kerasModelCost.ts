@@ -112,7 +112,12 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
   for (const t of totals) {
     params += t.params;
     trainable += t.trainable;
-    if (t.layer.problem) unknowns.push({ message: t.layer.problem, range: t.layer.site });
+    if (t.layer.problem)
+      unknowns.push({
+        message: t.layer.problem,
+        range: t.layer.site,
+        ...(t.layer.problemHint ? { hint: t.layer.problemHint } : {}),
+      });
     // One note per layer site: a helper layer class instantiated in a loop shares its site.
     else if (unbuilt(t.layer) && !unknowns.some((u) => u.range === t.layer.site && /unknown shape/.test(u.message)))
       unknowns.push({

@@ -89,7 +89,7 @@ function callCatalog(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: No
       if (!st.problem) ip.note(`${st.className}: input shape unknown, so its weights and FLOPs are unknown`, node);
       // An unknown input passes its own reason on, so the model names the layer that was not modelled.
       const first = Array.isArray(read) ? args[0] : read;
-      return first?.k === "unknown" ? first : unknown(`${st.className} output shape unknown`, node);
+      return first?.k === "unknown" ? first : unknown(st.problem ?? `${st.className} output shape unknown`, node);
     }
     try {
       if (!st.built) st.built = st.spec.build(st.args, rec.inputShapes);

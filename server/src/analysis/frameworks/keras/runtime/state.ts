@@ -26,6 +26,8 @@ export interface LayerState {
   problem: string | null;
   /** Why constructor arguments were unknown values (`Embedding(lookup.vocabulary_size(), 8)`), said with the problem. */
   unknownArgs?: string[];
+  /** How the user can state what `problem` leaves unknown (a TF-Hub module's size: the footprint directives). */
+  problemHint?: string;
   /** Weights created by build() (catalog) or add_weight() (custom layers). */
   built: BuildResult | null;
   /** `trainable=` given to the constructor. */
