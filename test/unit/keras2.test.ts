@@ -7,6 +7,7 @@ import { before, test } from "node:test";
 import { Analyzer } from "../../server/src/analysis/analyze";
 import { findKerasApp } from "../../server/src/analysis/frameworks/keras/applications";
 import { hyperbandSchedule } from "../../server/src/analysis/frameworks/keras/runtime/hyperband";
+import { matmulSample } from "../../server/src/analysis/frameworks/keras/runtime/opsMatmul";
 import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
 import type { FileAnalysis } from "../../server/src/analysis/types";
 import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
@@ -210,4 +211,58 @@ test("an uncatalogued hub module in a fitted model: the run's hint is the size d
   const run = a.runs[0]!;
   assert.equal(run.trainFlops, null);
   assert.ok(run.spec.unknowns.some((u) => /# footprint: params N/.test(u.hint ?? "")));
+});
+
+const expectedKeras = JSON.parse(
+  readFileSync(join(process.cwd(), "test/fixtures/keras/expected.json"), "utf8"),
+).fixtures;
+
+test("keras.ops.matmul in a custom layer's call(): sized on the add_weight kernel and charged to that layer", () => {
+  // numpy.matmul shapes: a batched (48, 96) @ weight (96, 384) → (48, 384), 48·96·384 MACs per sample;
+  // two batched (8, 48, 64) @ (8, 64, 48) (attention scores) → (8, 48, 48), 8·48·48·64.
+  assert.deepEqual(matmulSample([48, 96], [96, 384], true), { out: [48, 384], macs: 48 * 96 * 384 });
+  assert.deepEqual(matmulSample([8, 48, 64], [8, 64, 48], false), { out: [8, 48, 48], macs: 8 * 48 * 48 * 64 });
+  assert.equal(matmulSample([48, 96], [95, 384], true), null);
+  // The RMSNorm + SwiGLU tagger: real Keras 3.15.1 weights, and MACs with keras.ops.matmul counted
+  // (keras_oracle.py records each matmul a script's own layer runs): 2 blocks × 3 × 48·96·384 + the
+  // Dense(17) head 48·96·17 = 10,695,168.
+  const a = fixture("ops_rmsnorm_swiglu_tagger.py");
+  const m = a.models.find((x) => x.name === "model")!;
+  const want = expectedKeras.ops_rmsnorm_swiglu_tagger.model;
+  assert.deepEqual([m.params, m.forwardMacs], [want.params, want.forwardMacs]);
+  assert.equal(want.forwardMacs, 2 * 3 * 48 * 96 * 384 + 48 * 96 * 17);
+  // np.random.randint(..., size=(40_000, 48)) with validation_split 0.1 → 36,000 training samples.
+  assert.deepEqual([a.runs[0]!.spec.trainSamples, a.runs[0]!.spec.batchSize], [36_000, 64]);
+});
+
+test("a GAN Model with only train_step: Keras' weight count over the models it holds, its training cost an explicit unknown", () => {
+  const a = fixture("gan_train_step_two_optimizers.py");
+  const gan = a.models.find((x) => x.name === "gan")!;
+  // Real Keras: gan.count_params() = generator 1,030,017 + discriminator 74,625.
+  assert.equal(gan.params, expectedKeras.gan_train_step_two_optimizers.gan.params);
+  assert.equal(gan.forwardFlops, null);
+  // Before: priced as 0 FLOPs (an empty forward) — a silent wrong number. Now unknown with the directive.
+  const run = a.runs[0]!;
+  assert.equal(run.trainFlops, null);
+  assert.ok(run.spec.unknowns.some((u) => /# footprint: flops N/.test(u.hint ?? "")));
+});
+
+test("MirroredStrategy over two listed GPUs: fit's batch_size is the global batch, steps cap each epoch", () => {
+  const run = fixture("mirrored_listed_gpus_numpy.py").runs[0]!;
+  // global batch = 128 per replica × 2 replicas = 256; steps_per_epoch 150 → 38,400 samples of the
+  // 50,000; validation_steps 20 → 5,120 of the 10,000 test images; 2 devices from devices=[...].
+  assert.deepEqual(
+    [run.spec.batchSize, run.spec.trainSamples, run.spec.valSamples, run.spec.device?.count],
+    [256, 150 * 256, 20 * 256, 2],
+  );
+  assert.equal(run.spec.epochs, 20);
+});
+
+test("np.newaxis adds an axis like None, and a script that exports full-int8 TFLite gets no FP180", () => {
+  const a = fixture("tflite_int8_mobile_digits.py");
+  const run = a.runs[0]!;
+  // x_train[..., np.newaxis] keeps MNIST's 60,000 samples (28, 28, 1); batch 256, 8 epochs.
+  assert.deepEqual([run.spec.trainSamples, run.spec.batchSize, run.spec.epochs], [60_000, 256, 8]);
+  assert.ok(!a.findings.some((f) => f.code === "FP180"));
+  assert.equal(a.models[0]!.params, expectedKeras.tflite_int8_mobile_digits.model.params);
 });

@@ -106,6 +106,15 @@ export function kerasModelCosts(ip: Interp): ModelCost[] {
 function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
   const unknowns: Unknown[] = [];
   const totals = modelLayers(ip, st, st.graph);
+  if (st.heldLayers) {
+    for (const h of st.heldLayers)
+      for (const t of modelLayers(ip, h, h.graph)) if (!totals.some((x) => x.layer === t.layer)) totals.push(t);
+    unknowns.push({
+      message: `${name ?? st.className}: no call(), so fit() runs its train_step, whose forward and backward passes (over the models it holds) the analysis does not price`,
+      range: st.site,
+      hint: "add `# footprint: flops N` (the forward FLOPs one training sample costs across train_step's model calls)",
+    });
+  }
   let params = 0;
   let trainable = 0;
   const layers: LayerCost[] = [];

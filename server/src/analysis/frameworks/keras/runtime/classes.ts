@@ -22,6 +22,7 @@ import { bindKerasArgs, constructedTrainable, type KArg, type Shape } from "../k
 import { KERAS_LAYERS, MERGE_FUNCTIONS } from "../layers/index";
 import { callLayer, toKArg } from "./layerCall";
 import { preprocessingMethods } from "./lookupMethods";
+import { markWeight } from "./opsMatmul";
 import { buildSequential, functionalGraph } from "./models";
 import { kerasState, LAMBDA_ARGUMENTS, LAMBDA_FUNCTION, type LayerKind, type LayerState } from "./state";
 import { kerasTensor, tensorsIn } from "./tensors";
@@ -133,7 +134,9 @@ const addWeight: NativeFn = (ip, [self, ...args], kw, node) => {
     st.built.weights[name] = shape as number[];
     st.built.trainable[name] = kw.get("trainable")?.k === "bool" ? (kw.get("trainable") as { v: boolean }).v : true;
   }
-  return kerasTensor(ip, shape, null);
+  const w = kerasTensor(ip, shape, null);
+  markWeight(ip, w);
+  return w;
 };
 
 function modelInit(ip: Interp, [self, ...args]: Value[], kw: Kw, node: Node | null): Value {

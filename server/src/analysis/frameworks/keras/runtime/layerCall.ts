@@ -195,7 +195,18 @@ function callUserCall(ip: Interp, st: LayerState, args: Value[], kw: Kw, node: N
   const lambda = st.inst.attrs.get(LAMBDA_FUNCTION);
   if (lambda) return callLambda(ip, st, lambda, args, node);
   const call = lookupClassAttr(st.inst.cls, "call");
-  if (!call || call.k !== "func") return unknown(`${st.className} has no call()`, node);
+  if (!call || call.k !== "func") {
+    // Keras tracks the layers a model holds as attributes (count_params counts them) even when it
+    // has no call(); its forward, and so what fit() costs, is whatever its train_step does.
+    const ks = kerasState(ip);
+    const rec = ks.stack[ks.stack.length - 1];
+    if (rec) rec.ownMacs = null;
+    st.heldLayers = [...st.inst.attrs.values()].flatMap((v) => {
+      const l = v.k === "instance" ? ks.layers.get(v) : undefined;
+      return l && l !== st ? [l] : [];
+    });
+    return unknown(`${st.className} has no call()`, node);
+  }
   // `training=` is accepted by call() signatures that declare it; others would reject it.
   const kw2 = new Map(kw);
   const takesAny = call.params.some((p) => p.kind === "starstar");

@@ -7,7 +7,17 @@ import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeModule } from "../../../evaluate/nativeHelpers";
 import { iterate } from "../../../evaluate/iteration";
-import { asInt, asNumber, asString, float, type TensorV, tensor, unknown, type Value } from "../../../evaluate/values";
+import {
+  asInt,
+  asNumber,
+  asString,
+  float,
+  NONE,
+  type TensorV,
+  tensor,
+  unknown,
+  type Value,
+} from "../../../evaluate/values";
 
 type Dims = number[];
 
@@ -166,6 +176,8 @@ export function numpyArrayFunctions(): Record<string, Value> {
     int32: nativeModule("numpy.int32", {}),
     int64: nativeModule("numpy.int64", {}),
     uint8: nativeModule("numpy.uint8", {}),
+    // `x[..., np.newaxis]`: numpy's alias of None, a new axis of 1 as `x[..., None]` gives.
+    newaxis: NONE,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Interp } from "../../../evaluate/interp";
 import { fn, nativeModule, opaque } from "../../../evaluate/nativeHelpers";
 import { asInt, builtin, int, NONE, tensor, tuple, unknown, type Value } from "../../../evaluate/values";
 import { MERGE_FUNCTIONS } from "../layers/index";
+import { opsMatmul } from "./opsMatmul";
 import { sampleShape } from "./tensors";
 import { applicationsModule } from "./applications";
 import { distributeModule } from "./distribute";
@@ -61,6 +62,7 @@ function opsModule(): Value {
       zeros: fn("keras.ops.zeros", (_ip, args, kw) => constantOfShape(kw.get("shape") ?? args[0])),
       ones: fn("keras.ops.ones", (_ip, args, kw) => constantOfShape(kw.get("shape") ?? args[0])),
       ...sameShapeOps("keras.ops"),
+      matmul: opsMatmul,
     },
     (attr) => opaque(`keras.ops.${attr}`),
   );

@@ -28,6 +28,11 @@ export interface LayerState {
   unknownArgs?: string[];
   /** How the user can state what `problem` leaves unknown (a TF-Hub module's size: the footprint directives). */
   problemHint?: string;
+  /**
+   * A subclassed Model with no call() (a GAN wrapper that only overrides train_step): the layers it
+   * holds as attributes, whose weights Keras counts as its own; its forward is unknown.
+   */
+  heldLayers?: LayerState[];
   /** Weights created by build() (catalog) or add_weight() (custom layers). */
   built: BuildResult | null;
   /** `trainable=` given to the constructor. */
