@@ -266,3 +266,29 @@ test("np.newaxis adds an axis like None, and a script that exports full-int8 TFL
   assert.ok(!a.findings.some((f) => f.code === "FP180"));
   assert.equal(a.models[0]!.params, expectedKeras.tflite_int8_mobile_digits.model.params);
 });
+
+test("KerasHub presets: a fitted preset model is a run of explicitly unknown cost naming the preset, priced once the directives state it", () => {
+  const a = fixture("libs/kerashub_preset_classifier.py");
+  const clf = a.models.find((m) => m.name === "classifier")!;
+  assert.equal(clf.paramsInexact, "lowerBound");
+  assert.ok(clf.unknowns.some((u) => u.message.includes('BertClassifier.from_preset("bert_base_en_uncased")')));
+  const run = a.runs[0]!;
+  // IMDB's 25,000 training reviews (TFDS), 2 epochs; cost unknown, hinting at the directives.
+  assert.deepEqual([run.spec.trainSamples, run.spec.epochs], [25_000, 2]);
+  assert.equal(run.trainFlops, null);
+  assert.ok(run.spec.unknowns.some((u) => /# footprint: params N/.test(u.hint ?? "")));
+  // Stated by the user (the directives apply to the run), the run is priced: per epoch 3 × flops on the
+  // 25,000 training reviews and 1 × flops on the 25,000 test reviews it validates on.
+  const text = readFileSync(join(process.cwd(), "test/fixtures/keras/libs/kerashub_preset_classifier.py"), "utf8");
+  const stated = snippet(`# footprint: params 109482240\n# footprint: flops 22000000000\n${text}`).runs[0]!;
+  assert.equal(stated.trainFlops?.low, (3 * 25_000 + 25_000) * 22e9 * 2);
+});
+
+test("the Hyperband fixture: the search priced as 120 epochs of the default hypermodel, the retrained best model unknown", () => {
+  const a = fixture("libs/tuner_hyperband_fashion.py");
+  const [search, best] = a.runs;
+  // max_epochs=10, factor=3: 120 epochs over 30 trials (first test); Dense(32) on 784 + Dense(10) on 32.
+  assert.deepEqual([search!.spec.epochs, search!.spec.trials, search!.spec.trainSamples], [120, 1, 48_000]);
+  assert.equal(search!.spec.forwardFlops, 2 * (784 * 32 + 32 * 10));
+  assert.equal(best!.trainFlops, null);
+});

@@ -28,6 +28,7 @@ import { makeClass, setFields } from "./classes";
 import type { Interp } from "./interp";
 import { numpyArrayFunctions } from "../frameworks/keras/runtime/numpyArrays";
 import { kerasTunerRoot } from "../frameworks/keras/runtime/kerasTuner";
+import { kerasHubRoot } from "../frameworks/keras/runtime/kerasHub";
 import { tfHubRoot } from "../frameworks/keras/runtime/tfHub";
 import { tfdsRoot } from "../frameworks/keras/runtime/tfds";
 import { iterate } from "./iteration";
@@ -240,6 +241,9 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     tensorflow_datasets: () => tfdsRoot(),
     keras_tuner: () => kerasTunerRoot(),
     tensorflow_hub: () => tfHubRoot(),
+    keras_hub: () => kerasHubRoot("keras_hub"),
+    keras_nlp: () => kerasHubRoot("keras_nlp"),
+    keras_cv: () => kerasHubRoot("keras_cv"),
     kerastuner: () => kerasTunerRoot(),
     transformers: () => transformersRoot(ip),
     datasets: () => datasetsRoot(),

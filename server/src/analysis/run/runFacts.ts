@@ -305,9 +305,7 @@ export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): v
         ? model.unknowns.find((u) => u.message.startsWith("forward FLOPs unknown"))
         : undefined;
       // A layer whose size only the user can state (a TF-Hub module): its directive hint, not an input shape.
-      const stated = model?.inputShape
-        ? model.unknowns.find((u) => /`# footprint: (params|flops) N`/.test(u.hint ?? ""))
-        : undefined;
+      const stated = model?.unknowns.find((u) => /`# footprint: (params|flops) N`/.test(u.hint ?? ""));
       if (traced) add(`${spec.model}: ${traced.message}`, traced.hint ?? traced.message);
       else if (stated) add(`${spec.model}: ${stated.message}`, stated.hint!);
       else

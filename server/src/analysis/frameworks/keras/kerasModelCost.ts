@@ -170,7 +170,8 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
   const incomplete = totals.some((t) => t.layer.problem !== null || unbuilt(t.layer)) || st.problem !== null;
   let macs = st.graph.length && !st.problem ? sumMacs(st.graph) : null;
   if (macs === null && st.graph.length && !st.problem) macs = replayOnFitShape(ip, st);
-  if (st.problem && !totals.some((t) => t.layer === st)) unknowns.push({ message: st.problem, range: st.site });
+  if (st.problem && !totals.some((t) => t.layer === st))
+    unknowns.push({ message: st.problem, range: st.site, ...(st.problemHint ? { hint: st.problemHint } : {}) });
   const first = st.graph[0];
   const declared = st.fitInput?.[0] ?? first?.inputShapes[0] ?? st.seqInput;
   const inputShape = declared?.every((d) => d !== null) ? (declared as number[]) : null;
