@@ -292,3 +292,12 @@ test("the Hyperband fixture: the search priced as 120 epochs of the default hype
   assert.equal(search!.spec.forwardFlops, 2 * (784 * 32 + 32 * 10));
   assert.equal(best!.trainFlops, null);
 });
+
+test("a layer built from an unknown argument says why, instead of asking for an input shape the model already has", () => {
+  const a = fixture("libs/tuner_hyperband_fashion.py");
+  const best = a.models.find((m) => m.name === "model")!;
+  const f100 = a.findings.find((f) => f.code === "FP100" && f.message.includes("model (Sequential)"))!;
+  // Before: "FLOPs unknown: give the model an input shape ..." though Flatten(input_shape=(28, 28)) gives one.
+  assert.match(f100.message, /units is unknown \(the best units the keras-tuner search finds\)/);
+  assert.ok(!best.unknowns.some((u) => /give the model an input shape/.test(u.hint ?? "")));
+});

@@ -175,7 +175,9 @@ function modelCost(ip: Interp, st: LayerState, name: string | null): ModelCost {
   const first = st.graph[0];
   const declared = st.fitInput?.[0] ?? first?.inputShapes[0] ?? st.seqInput;
   const inputShape = declared?.every((d) => d !== null) ? (declared as number[]) : null;
-  if (macs === null && st.graph.length && !st.problem)
+  // A layer that could not be sized already says why (an unknown argument, an uncatalogued module):
+  // an input-shape hint on top would send the user after the wrong fix.
+  if (macs === null && st.graph.length && !st.problem && !totals.some((t) => t.layer.problem))
     unknowns.push({
       message: `${name ?? st.className}: FLOPs unknown (an input axis is None or a layer is not modelled)`,
       range: st.site,
