@@ -301,3 +301,21 @@ test("a layer built from an unknown argument says why, instead of asking for an 
   assert.match(f100.message, /units is unknown \(the best units the keras-tuner search finds\)/);
   assert.ok(!best.unknowns.some((u) => /give the model an input shape/.test(u.hint ?? "")));
 });
+
+test("TextVectorization.vocabulary_size(): a literal vocabulary plus its reserved tokens, unknown once adapted", () => {
+  const emb = (setup: string[]) =>
+    model([
+      ...setup,
+      "text_in = keras.Input(shape=(1,), dtype='string')",
+      "ids = vec(text_in)",
+      "model = keras.Model(text_in, layers.Embedding(vec.vocabulary_size(), 4)(ids))",
+    ]).m!;
+  // Real Keras 3.15.1: 3 tokens + "" + "[UNK]" = 5 rows of 4 in "int" mode.
+  const known = emb(["vec = layers.TextVectorization(vocabulary=['a', 'b', 'c'], output_sequence_length=10)"]);
+  assert.equal(known.params, 5 * 4);
+  const adapted = emb([
+    "vec = layers.TextVectorization(max_tokens=2000, output_sequence_length=10)",
+    "vec.adapt(np.array(['some text', 'more text']))",
+  ]);
+  assert.equal(adapted.paramsInexact, "lowerBound");
+});

@@ -57,6 +57,8 @@ const TextVectorization: KerasLayerSpec = {
     ["output_mode", "int"],
     ["output_sequence_length", null],
     ["pad_to_max_tokens", false],
+    ["vocabulary", null],
+    ["idf_weights", null],
     ["**kwargs", null],
   ],
   build: () => noWeights(),

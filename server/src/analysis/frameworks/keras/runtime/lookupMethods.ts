@@ -5,6 +5,7 @@
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../../evaluate/interp";
 import { builtin, int, NONE, unknown, type Value } from "../../../evaluate/values";
+import type { KArgs } from "../kerasLayerSpec";
 import { ADAPTED, lookupVocabularySize } from "../layers/lookup";
 import { toKArg } from "./layerCall";
 import { layerOf } from "./state";
@@ -17,10 +18,23 @@ const ADAPTS = new Set([...LOOKUPS, "TextVectorization", "Normalization", "Discr
 function vocabularySize(ip: Interp, self: Value | undefined, node: Node | null): Value {
   const st = layerOf(ip, self);
   if (!st?.args) return unknown(`${st?.className ?? "layer"}.vocabulary_size()`, node);
+  if (st.className === "TextVectorization") return textVocabularySize(st.args, node);
   if (!LOOKUPS.has(st.className))
     return unknown(`${st.className}.vocabulary_size(): the vocabulary adapt() learns from the data`, node);
   const n = lookupVocabularySize(st.args, st.className);
   return typeof n === "number" ? int(n) : unknown(n, node);
+}
+
+/**
+ * TextVectorization with a literal vocabulary: output_mode "int" reserves the mask "" and "[UNK]"
+ * (len + 2), the other modes only "[UNK]" (len + 1) (real Keras 3.15.1: 3 tokens → 5 for int, 4 for
+ * multi_hot and tf_idf). Adapted, or read from a file, the size is unknown.
+ */
+function textVocabularySize(a: KArgs, node: Node | null): Value {
+  const vocab = a.vocabulary;
+  if (a[ADAPTED] === true || !Array.isArray(vocab))
+    return unknown("TextVectorization.vocabulary_size(): the vocabulary adapt() learns from the data", node);
+  return int(vocab.length + (a.output_mode === "int" ? 2 : 1));
 }
 
 /** Extra class attributes of the catalog layer `name`, or none. */
@@ -32,7 +46,8 @@ export function preprocessingMethods(name: string): Map<string, Value> {
     builtin(`${name}.adapt`, (ip, [self], _kw, _node) => {
       // Normalization's statistics and Discretization's boundaries have a fixed size: nothing to mark.
       const st = layerOf(ip, self);
-      if (st?.args && LOOKUPS.has(name) && !Array.isArray(st.args.vocabulary)) st.args[ADAPTED] = true;
+      if (st?.args && (LOOKUPS.has(name) || name === "TextVectorization") && !Array.isArray(st.args.vocabulary))
+        st.args[ADAPTED] = true;
       return NONE;
     }),
   );
