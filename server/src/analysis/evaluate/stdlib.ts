@@ -10,6 +10,7 @@ import { deepCopy } from "../frameworks/torch/containers";
 import { einopsRoot } from "../frameworks/torch/einops";
 import { profilerModules } from "../frameworks/torch/profilers";
 import { accelerateRoot } from "../frameworks/accelerate/package";
+import { deepspeedRoot } from "../frameworks/deepspeed/package";
 import { fabricNamespace, lightningRoot } from "../frameworks/lightning/package";
 import { optunaRoot } from "../frameworks/sweeps/optuna";
 import { sklearnRoot } from "../frameworks/sweeps/paramGrid";
@@ -250,6 +251,7 @@ function makeRoots(ip: Interp): Record<string, () => Value> {
     trl: () => trlRoot(ip),
     peft: () => peftRoot(ip),
     accelerate: () => accelerateRoot(),
+    deepspeed: () => deepspeedRoot(),
     lightning: () => lightningRoot(ip, "lightning"),
     pytorch_lightning: () => lightningRoot(ip, "pytorch_lightning"),
     lightning_fabric: () => fabricNamespace("lightning_fabric"),

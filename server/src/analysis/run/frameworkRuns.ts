@@ -74,6 +74,8 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
     );
   }
   setPrecision(facts, spec, e, e.precision, "TrainingArguments fp16/bf16");
+  // Under DeepSpeed (TrainingArguments(deepspeed=...)) the launcher starts the processes.
+  launcherCountUnknown(facts, spec);
   return spec;
 }
 

@@ -150,8 +150,9 @@ export function precisionOf(
   return { precision: "fp32", evidence: null };
 }
 
-// Wrappers whose process count a launcher sets (torchrun --nproc_per_node, accelerate launch).
-const LAUNCHED = /DistributedDataParallel|Accelerator\(\)/;
+// Wrappers whose process count a launcher sets (torchrun --nproc_per_node, accelerate launch, the
+// deepspeed launcher, which starts one process per visible GPU unless --num_gpus says otherwise).
+const LAUNCHED = /DistributedDataParallel|Accelerator\(\)|^deepspeed\.initialize$|^TrainingArguments\(deepspeed=/;
 // Strategies and flags that train on every GPU the process sees (frameworks/keras/runtime/distribute.ts,
 // frameworks/lightning/trainer.ts): the count is the machine's, known only at launch.
 // nn.DataParallel without (readable) device_ids replicates over every visible GPU (torch docs:
@@ -186,7 +187,7 @@ export function launcherCountUnknown(facts: ProgramFacts, spec: RunSpec): void {
   const ev = launched ?? visible;
   if (!ev) return;
   const decided = launched
-    ? "is set by the launcher (torchrun --nproc_per_node, accelerate launch)"
+    ? "is set by the launcher (torchrun --nproc_per_node, accelerate launch, deepspeed --num_gpus)"
     : "is decided at launch (all GPUs the machine makes visible)";
   spec.unknowns.push({
     message: `${ev.how} (line ${line(ev.range)}): the number of GPUs ${decided}, not the script; priced on footprint.deviceCount`,

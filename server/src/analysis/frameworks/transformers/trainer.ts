@@ -23,6 +23,7 @@ import {
   type Value,
 } from "../../evaluate/values";
 import type { Precision } from "../../types";
+import { trainerDeepSpeed } from "../deepspeed/trainerConfig";
 import { datasetOf } from "../torch/data";
 import { enableGradientCheckpointing, type HfModelInfo, hfInfoOf } from "./hfModel";
 import { defaultTokens } from "./hfZoo";
@@ -61,8 +62,9 @@ export function readTrainingArgs(kw: Kw): HfArgs {
 }
 
 export function trainingArgsClass(name: string): Value {
-  return fn(`transformers.${name}`, (_ip, _a, kw) => {
+  return fn(`transformers.${name}`, (ip, _a, kw, node) => {
     const a = readTrainingArgs(kw);
+    trainerDeepSpeed(ip, a, node);
     return nativeObject(`transformers.${name}`, { hfArgs: a }, {}, (_me, attr) => kw.get(attr));
   });
 }

@@ -1,0 +1,152 @@
+// DeepSpeed (test/fixtures/runs/hf/deepspeed): a config file or dict sets a raw engine loop's micro
+// batch and precision, the batch triple fixes the GPU count, and under the transformers Trainer the
+// "auto" values come from TrainingArguments while explicit ones that disagree stop the run. Expected
+// values are read from the fixtures' own configs and the libraries' documented rules.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { dsBatch, readDsConfig } from "../../server/src/analysis/frameworks/deepspeed/dsConfig";
+import { parseConfigText } from "../../server/src/analysis/evaluate/configFiles";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
+import type { FileAnalysis } from "../../server/src/analysis/types";
+import { EMPTY_WORKSPACE, type WorkspaceReader } from "../../server/src/analysis/workspace";
+import { createWorkspaceReader } from "../../server/src/lsp/workspaceReader";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
+
+const DIR = join(process.cwd(), "test/fixtures/runs/hf/deepspeed");
+const text = (name: string) => readFileSync(join(DIR, name), "utf8");
+const json = (name: string) => JSON.parse(text(name));
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+
+function analyze(
+  name: string,
+  body = text(name),
+  workspace: WorkspaceReader = createWorkspaceReader([DIR]),
+): FileAnalysis {
+  return analyzer.analyze({ path: join(DIR, name), text: body, settings: DEFAULT_SETTINGS, workspace }).analysis;
+}
+const onlyRun = (a: FileAnalysis) => {
+  assert.equal(a.runs.length, 1);
+  return a.runs[0];
+};
+const said = (a: FileAnalysis, re: RegExp) =>
+  (a.unknowns ?? []).some((u) => re.test(u.message)) ||
+  a.runs.some((r) => r.spec.unknowns.some((u) => re.test(u.message)));
+
+describe("the DeepSpeed batch identity", () => {
+  test("train_batch_size = micro × accumulation × GPUs: the GPU count follows from all three", () => {
+    assert.deepEqual(dsBatch(256, 16, 4), { micro: 16, accum: 4, gpus: 4 });
+    // Not a whole number of GPUs: the config is inconsistent, the count is not guessed.
+    assert.equal(dsBatch(100, 16, 4).gpus, null);
+    // micro alone: accumulation 1 (DeepSpeed's default); tbs + micro: accumulation needs the GPU count.
+    assert.deepEqual(dsBatch(null, 8, null), { micro: 8, accum: 1, gpus: null });
+    assert.deepEqual(dsBatch(64, 8, null), { micro: 8, accum: null, gpus: null });
+    assert.deepEqual(dsBatch(64, null, 2), { micro: null, accum: 2, gpus: null });
+  });
+
+  test("a config file's sections: fp16, bf16 'auto', ZeRO stage and offload", () => {
+    const read = (name: string) => {
+      const v = parseConfigText(text(name), name);
+      assert.ok(typeof v !== "string");
+      return readDsConfig(v, name);
+    };
+    const cifar = read("ds_config_cifar.json");
+    assert.equal(cifar?.microBatch, json("ds_config_cifar.json").train_micro_batch_size_per_gpu);
+    assert.equal(cifar?.fp16, true);
+    assert.equal(cifar?.bf16, null);
+    assert.equal(cifar?.zeroStage, 1);
+    const zero2 = read("ds_zero2_auto.json");
+    assert.equal(zero2?.bf16, "auto");
+    assert.equal(zero2?.trainBatch, "auto");
+    assert.equal(zero2?.zeroStage, 2);
+    assert.deepEqual(zero2?.offload, ["optimizer to cpu"]);
+  });
+});
+
+describe("deepspeed.initialize and the engine loop", () => {
+  test("CIFAR-10 through the engine: the loader DeepSpeed builds runs at the config's micro batch, fp16", () => {
+    const a = analyze("cifar_engine.py");
+    const r = onlyRun(a);
+    const cfg = json("ds_config_cifar.json");
+    assert.equal(r.spec.batchSize, cfg.train_micro_batch_size_per_gpu);
+    assert.equal(r.spec.precision, "fp16-mixed");
+    assert.equal(r.spec.epochs, Number(/"--epochs", type=int, default=(\d+)/.exec(text("cifar_engine.py"))![1]));
+    assert.equal(r.spec.trainSamples, findDataset("torchvision.datasets.CIFAR10", { train: true })?.samples);
+    assert.equal(r.spec.params, a.models[0].params);
+    assert.ok(r.co2eKg, "priced");
+    // The deepspeed launcher, not the script, decides how many GPUs run.
+    assert.ok(r.spec.unknowns.some((u) => /deepspeed\.initialize.*deepspeed --num_gpus/.test(u.message)));
+    // DeepSpeedDataLoader pins memory and starts workers: FP170 has nothing to say about it.
+    assert.ok(!a.findings.some((f) => f.code === "FP170"));
+  });
+
+  test("the config missing from the workspace, or named only at launch, is said to be unknown", () => {
+    const missing = analyze("cifar_engine.py", undefined, EMPTY_WORKSPACE);
+    assert.ok(said(missing, /ds_config_cifar\.json is not in the workspace/));
+    assert.equal(onlyRun(missing).spec.precision, "fp32");
+    const launch = text("cifar_engine.py").replace("        config=args.ds_config,\n", "");
+    const a = analyze("cifar_engine.py", launch);
+    assert.ok(said(a, /chosen at launch \(--deepspeed_config\)/));
+    assert.ok(said(a, /micro batch per GPU is not in the config/));
+  });
+
+  test("GPT-2 with a config dict: 256 = 16 per GPU × 4 accumulated × 4 GPUs, bf16", () => {
+    const a = analyze("gpt2_wikitext_engine.py");
+    const r = onlyRun(a);
+    assert.equal(r.spec.device?.count, 256 / (16 * 4));
+    assert.equal(r.spec.precision, "bf16-mixed");
+    // engine.train_micro_batch_size_per_gpu() reads the config back for the script's own DataLoader.
+    assert.equal(r.spec.batchSize, 16);
+    assert.equal(r.spec.tokensPerSample, 512);
+    // Without train_batch_size the count is the launcher's again.
+    const open = analyze(
+      "gpt2_wikitext_engine.py",
+      text("gpt2_wikitext_engine.py").replace('    "train_batch_size": 256,\n', ""),
+    );
+    assert.equal(onlyRun(open).spec.device?.count ?? null, null);
+    assert.ok(onlyRun(open).spec.unknowns.some((u) => /deepspeed --num_gpus/.test(u.message)));
+  });
+});
+
+describe("TrainingArguments(deepspeed=...)", () => {
+  const script = () => text("finetune_mistral_zero2.py");
+
+  test("'auto' values follow the TrainingArguments; ZeRO-2 offload is said to be unpriced", () => {
+    const a = analyze("finetune_mistral_zero2.py");
+    const r = onlyRun(a);
+    assert.equal(r.spec.batchSize, Number(/per_device_train_batch_size=(\d+)/.exec(script())![1]));
+    assert.equal(r.spec.gradientAccumulation, Number(/gradient_accumulation_steps=(\d+)/.exec(script())![1]));
+    assert.equal(r.spec.precision, "bf16-mixed");
+    assert.equal(r.spec.trainSamples, findDataset("hf:tatsu-lab/alpaca", { split: "train" })?.samples);
+    assert.ok(said(a, /ZeRO stage 2 with optimizer to cpu \(ds_zero2_auto\.json\)/));
+    assert.ok(r.spec.unknowns.some((u) => /TrainingArguments\(deepspeed=\.\.\.\).*launcher/.test(u.message)));
+  });
+
+  test("a numeric train_batch_size gives the GPU count: 128 = 2 × 8 × 8", () => {
+    const inline = script().replace(
+      'deepspeed="ds_zero2_auto.json"',
+      'deepspeed={"train_batch_size": 128, "train_micro_batch_size_per_gpu": "auto", "zero_optimization": {"stage": 3}}',
+    );
+    const r = onlyRun(analyze("finetune_mistral_zero2.py", inline));
+    assert.equal(r.spec.device?.count, 128 / (2 * 8));
+  });
+
+  test("an explicit value that disagrees with TrainingArguments: transformers raises, and the report says so", () => {
+    const clash = script().replace(
+      'deepspeed="ds_zero2_auto.json"',
+      'deepspeed={"gradient_accumulation_steps": 4, "fp16": {"enabled": True}}',
+    );
+    const a = analyze("finetune_mistral_zero2.py", clash);
+    assert.ok(
+      said(a, /gradient_accumulation_steps 4 vs 8, fp16\.enabled true vs false\): transformers raises ValueError/),
+    );
+    assert.ok(!said(analyze("finetune_mistral_zero2.py"), /raises ValueError/));
+  });
+});
