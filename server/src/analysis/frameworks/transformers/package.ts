@@ -8,6 +8,7 @@ import { NONE, unknown, type Value } from "../../evaluate/values";
 import { makeOptimizer, makeScheduler } from "../torch/training";
 import { hfArgumentParserClass } from "./argParser";
 import { configFactory, modelFactory } from "./pretrained";
+import { bitsAndBytesConfigClass } from "./quantization";
 export { peftRoot } from "./peftLora";
 import { collatorFactory, tokenizerFactory } from "./tokenizers";
 import { trainerClass, trainingArgsClass } from "./trainer";
@@ -24,7 +25,7 @@ function resolveTransformers(attr: string): Value | undefined {
   if (attr === "Trainer" || attr === "Seq2SeqTrainer") return trainerClass(attr);
   if (attr === "HfArgumentParser") return hfArgumentParserClass();
   if (attr.startsWith("DataCollator") || attr === "default_data_collator") return collatorFactory(attr);
-  if (attr === "BitsAndBytesConfig") return fn("transformers.BitsAndBytesConfig", () => nativeObject(attr, {}, {}));
+  if (attr === "BitsAndBytesConfig") return bitsAndBytesConfigClass();
   if (TOKENIZER_CLASS.test(attr)) return tokenizerFactory(attr);
   if (CONFIG_CLASS.test(attr)) return configFactory(attr);
   if (MODEL_CLASS.test(attr)) return modelFactory(attr);

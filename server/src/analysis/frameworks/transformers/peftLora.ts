@@ -6,9 +6,9 @@
 import type { Node } from "web-tree-sitter";
 import type { Interp } from "../../evaluate/interp";
 import { fn, nativeModule, nativeObject } from "../../evaluate/nativeHelpers";
-import { asInt, asString, type Kw, NONE, type Value } from "../../evaluate/values";
+import { asInt, asString, type Kw, NONE, TRUE, truthy, type Value } from "../../evaluate/values";
 import { makeParam, type ModuleState, namedParameters } from "../torch/moduleState";
-import { hfInfoOf } from "./hfModel";
+import { enableGradientCheckpointing, hfInfoOf } from "./hfModel";
 import { thousands } from "../../format";
 import { layerFilter, layersPattern, moduleRefs, rankPattern, targeted, targetsOf } from "./peftTargets";
 
@@ -171,6 +171,11 @@ export function peftRoot(_ip: Interp): Value {
     get_peft_model: fn("peft.get_peft_model", getPeftModel),
     LoraConfig: fn("peft.LoraConfig", (_ip, _a, kw) => nativeObject("peft.LoraConfig", { kw }, {})),
     TaskType: taskTypes,
-    prepare_model_for_kbit_training: fn("peft.prepare_model_for_kbit_training", (_ip, [m]) => m ?? NONE),
+    // prepare_model_for_kbit_training(model, use_gradient_checkpointing=True, ...): casts norms to fp32
+    // and, by default, calls model.gradient_checkpointing_enable() (peft docs, peft.utils.other).
+    prepare_model_for_kbit_training: fn("peft.prepare_model_for_kbit_training", (_ip, [m, useGc], kw) => {
+      if (truthy(kw.get("use_gradient_checkpointing") ?? useGc ?? TRUE) !== false) enableGradientCheckpointing(m);
+      return m ?? NONE;
+    }),
   });
 }

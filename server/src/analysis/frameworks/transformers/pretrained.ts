@@ -17,6 +17,7 @@ import {
   MODELLED_CONFIG_CLASSES,
 } from "./hfConfig";
 import { buildHfModel } from "./hfModel";
+import { noteQuantization } from "./quantization";
 import { findCheckpoint, type HfRow, sizeCheckpoint } from "./hfZoo";
 
 /** What a script asked for: enough for a zoo lookup to size the model and its head. */
@@ -96,6 +97,7 @@ export function pretrainedModel(ip: Interp, req: PretrainedRequest, node: Node |
         { kind: "precision", precision: p, how: `from_pretrained(torch_dtype=${p})`, modelId: model.mod!.id },
         node,
       );
+    noteQuantization(ip, req.kw, model.mod!.id, node);
     return model;
   }
   ip.note(
