@@ -27,7 +27,11 @@ export function nativeBaseClass(factory: BuiltinV): ClassV {
     qualname: factory.name,
     native: {
       init: (ip, [self, ...args], kw, node) => {
-        if (self?.k === "instance") self.attrs.set(DELEGATE, factory.fn(ip, args, kw, node));
+        if (self?.k !== "instance") return NONE;
+        const native = factory.fn(ip, args, kw, node);
+        // The native object may call back the user's overrides (Trainer.train → compute_loss).
+        if (native.k === "native") native.data.pySelf = self;
+        self.attrs.set(DELEGATE, native);
         return NONE;
       },
     },

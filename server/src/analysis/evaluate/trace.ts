@@ -166,6 +166,8 @@ export type TraceEvent =
       extraEvalSamples?: number;
       /** Seq2SeqTrainer with predict_with_generate=True: evaluation generates with this many beams. */
       generateBeams?: number;
+      /** Models an overridden compute_loss runs besides the trained one each step (a distillation teacher). */
+      forwardOnlyIds?: number[];
     })
   | (EventBase & {
       kind: "lightningFit";

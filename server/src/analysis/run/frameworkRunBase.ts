@@ -25,8 +25,9 @@ export function base(
   e: TraceEvent,
   framework: RunSpec["framework"],
   modelId: number | null,
+  forwardOnlyIds: number[] = [],
 ): RunSpec {
-  const m = describeModels(facts, modelId === null ? [] : [modelId], []);
+  const m = describeModels(facts, modelId === null ? [] : [modelId], forwardOnlyIds);
   const spec: RunSpec = {
     model: m.name,
     range: e.range,

@@ -21,7 +21,8 @@ export function frameworkRuns(facts: ProgramFacts): RunSpec[] {
 }
 
 function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
-  const spec = base(facts, e, "transformers", e.modelId);
+  // A compute_loss override's other models (a teacher) run forward on every training batch.
+  const spec = base(facts, e, "transformers", e.modelId, e.forwardOnlyIds);
   // TrainingArguments(**cfg) with cfg read at run time: what the script leaves out may be in cfg.
   const open = e.argsOpen;
   const fromOpen = (what: string, hint?: string) =>

@@ -25,6 +25,7 @@ import {
 import type { Precision } from "../../types";
 import { trainerDeepSpeed } from "../deepspeed/trainerConfig";
 import { datasetOf } from "../torch/data";
+import { computeLossForwards } from "./computeLoss";
 import { enableGradientCheckpointing, type HfModelInfo, hfInfoOf } from "./hfModel";
 import { defaultTokens } from "./hfZoo";
 import { sftDataset } from "./sftData";
@@ -154,6 +155,7 @@ function emitRun(
   sft = false,
   resumeFrom: string | null = null,
   seq2seq = false,
+  pySelf?: Value,
 ): Value {
   const argsV = trainerKw.get("args");
   const a: HfArgs | null = argsV?.k === "native" ? ((argsV.data.hfArgs as HfArgs | undefined) ?? null) : null;
@@ -168,6 +170,7 @@ function emitRun(
   // Trainer.train() calls model.gradient_checkpointing_enable() when the arguments ask for it.
   if (a && flag(a.kw, "gradient_checkpointing")) enableGradientCheckpointing(model);
   traceOnBatch(ip, model, ds, node);
+  const teachers = computeLossForwards(ip, pySelf, model, ds, node);
   if (sweepTrials !== null)
     ip.event({ kind: "sweep", trials: sweepTrials, how: "Trainer.hyperparameter_search(n_trials)" }, node);
   ip.event(
@@ -199,6 +202,7 @@ function emitRun(
         ? { generateBeams: Math.max(1, asInt(a.kw.get("generation_num_beams") ?? NONE) ?? 1) }
         : {}),
       ...evaluation(ip, a, trainerKw, node),
+      ...(teachers.length > 0 ? { forwardOnlyIds: teachers } : {}),
     },
     node,
   );
@@ -287,7 +291,8 @@ export function trainerClass(name: string): Value {
     };
     const train = (ip: Interp, node: Node | null, sweep: number | null, resume: string | null) => {
       const before = ip.trace.length;
-      const out = emitRun(ip, all, node, sweep, name === "SFTTrainer", resume, name === "Seq2SeqTrainer");
+      const pySelf = self.data.pySelf as Value | undefined;
+      const out = emitRun(ip, all, node, sweep, name === "SFTTrainer", resume, name === "Seq2SeqTrainer", pySelf);
       const ev = ip.trace.length > before ? ip.trace.at(-1) : undefined;
       if (ev?.kind === "hfTrainer") {
         run = ev;
