@@ -166,6 +166,8 @@ export type TraceEvent =
       extraEvalSamples?: number;
       /** Seq2SeqTrainer with predict_with_generate=True: evaluation generates with this many beams. */
       generateBeams?: number;
+      /** generation_max_length / the labels' length when above 1: each beam may decode that much longer. */
+      generateLengthRatio?: number;
       /** Models an overridden compute_loss runs besides the trained one each step (a distillation teacher). */
       forwardOnlyIds?: number[];
     })

@@ -62,10 +62,13 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
     // Seq2SeqTrainer.prediction_step with predict_with_generate: model.generate(...) (the encoder
     // once, the decoder per beam up to generation_max_length) and, with labels, the loss forward.
     // Between 1 forward (generation stopping at once) and 1 + beams (every beam decoding as far as
-    // the labels run), assuming generations no longer than the labels.
-    spec.evalForwards = { low: 1, high: 1 + e.generateBeams };
+    // the labels run), assuming generations no longer than the labels or generation_max_length.
+    // generation_max_length above the labels' length lets each beam decode that many times further.
+    const ratio = e.generateLengthRatio ?? 1;
+    const high = 1 + e.generateBeams * ratio;
+    spec.evalForwards = { low: 1, high };
     spec.evidence.push(
-      `predict_with_generate (${e.generateBeams} beam${e.generateBeams > 1 ? "s" : ""}): each evaluation sample costs 1–${1 + e.generateBeams} forwards (generate() plus the loss forward)`,
+      `predict_with_generate (${e.generateBeams} beam${e.generateBeams > 1 ? "s" : ""}${ratio > 1 ? `, generation_max_length ${+ratio.toFixed(3)}× the labels' length` : ""}): each evaluation sample costs 1–${+high.toFixed(3)} forwards (generate() plus the loss forward)`,
     );
   }
   if (e.extraEvalSamples) {

@@ -199,7 +199,10 @@ function emitRun(
       ...(stopsEarly(trainerKw.get("callbacks")) ? { earlyStopping: true } : {}),
       ...(resumeFrom !== null ? { resumeFrom } : {}),
       ...(seq2seq && a && flag(a.kw, "predict_with_generate")
-        ? { generateBeams: Math.max(1, asInt(a.kw.get("generation_num_beams") ?? NONE) ?? 1) }
+        ? {
+            generateBeams: Math.max(1, asInt(a.kw.get("generation_num_beams") ?? NONE) ?? 1),
+            ...generationLength(a.kw, ds?.sample),
+          }
         : {}),
       ...evaluation(ip, a, trainerKw, node),
       ...(teachers.length > 0 ? { forwardOnlyIds: teachers } : {}),
@@ -211,6 +214,18 @@ function emitRun(
       ? unknown(`${name} of the run`)
       : undefined,
   );
+}
+
+/**
+ * generation_max_length against the labels' tokenized length: generate() may decode that many
+ * tokens per beam, each a decoder step, where the loss forward decodes the labels' length once.
+ */
+function generationLength(kw: Kw, sample: Value | undefined): { generateLengthRatio?: number } {
+  const max = asInt(kw.get("generation_max_length") ?? NONE);
+  const labels =
+    sample?.k === "dict" ? [...sample.map.values()].find(([k]) => k.k === "str" && k.v === "labels")?.[1] : undefined;
+  const len = labels?.k === "tensor" && labels.shape?.length === 1 ? labels.shape[0] : null;
+  return max !== null && len !== null && len > 0 && max > len ? { generateLengthRatio: max / len } : {};
 }
 
 /**
