@@ -19,9 +19,22 @@ function acceleratorDevice(ip: Interp, onCpu: boolean, node: Node | null): Value
   return makeDevice(ip, [str(onCpu ? "cpu" : "cuda")], new Map(), node);
 }
 
+/** Interpreters inside notebook_launcher(...), whose mixed_precision= (default "no") fixes the precision. */
+const underNotebookLauncher = new WeakSet<Interp>();
+
 function makeAccelerator(ip: Interp, kw: Kw, node: Node | null): Value {
-  const mixed = asString(kw.get("mixed_precision") ?? NONE);
+  const given = kw.get("mixed_precision");
+  const mixed = asString(given ?? NONE);
   const precision = mixed ? PRECISIONS[mixed] : undefined;
+  // Accelerator(mixed_precision=None) reads ACCELERATE_MIXED_PRECISION, which `accelerate launch`
+  // sets from --mixed_precision or the config file (--config_file, else the saved default config):
+  // a launch-time value the script does not show.
+  if ((!given || given.k === "none") && !underNotebookLauncher.has(ip))
+    ip.note(
+      "Accelerator() without mixed_precision=: accelerate launch sets it (--mixed_precision or the --config_file YAML), so the run is priced at the script's own precision (fp32 unless set elsewhere)",
+      node,
+      'pass mixed_precision="bf16" (or "no") to Accelerator() so the script states what the launch config does',
+    );
   if (precision)
     ip.event({ kind: "precision", precision, how: `Accelerator(mixed_precision="${mixed}")`, modelId: null }, node);
   const cpu = kw.get("cpu");
@@ -110,7 +123,13 @@ function notebookLauncher(ip: Interp, [fnValue, args, procs, mixed]: Value[], kw
   if (precision)
     ip.event({ kind: "precision", precision, how: `notebook_launcher(mixed_precision="${m}")`, modelId: null }, node);
   const before = ip.trace.length;
-  if (fnValue) callValue(ip, fnValue, a?.k === "tuple" || a?.k === "list" ? a.items : [], new Map(), node);
+  const outer = underNotebookLauncher.has(ip);
+  underNotebookLauncher.add(ip);
+  try {
+    if (fnValue) callValue(ip, fnValue, a?.k === "tuple" || a?.k === "list" ? a.items : [], new Map(), node);
+  } finally {
+    if (!outer) underNotebookLauncher.delete(ip);
+  }
   const onGpu = ip.trace.slice(before).some((e) => e.kind === "device" && e.device === "gpu");
   if (onGpu && n !== null && n >= 1)
     ip.event(
