@@ -54,3 +54,36 @@ test("without TrainingArguments bf16 the matmuls run in bnb_4bit_compute_dtype; 
   const eight = SCRIPT().replace("quantization_config=bnb_config", "load_in_8bit=True");
   assert.ok(analyzeText(eight).unknowns?.some((u) => /8-bit quantized base weights/.test(u.message)));
 });
+
+test("LoRA on an nn.Embedding: r × (num_embeddings + embedding_dim), DoRA adds embedding_dim", () => {
+  const script = (targets: string, extra = "") =>
+    [
+      "from peft import LoraConfig, get_peft_model",
+      "from transformers import AutoModelForCausalLM",
+      'model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")',
+      `model = get_peft_model(model, LoraConfig(r=8, target_modules=${targets}${extra}))`,
+      "",
+    ].join("\n");
+  const {
+    vocab: V,
+    hidden: h,
+    layers,
+  } = row("meta-llama/Llama-2-7b-hf").config as {
+    vocab: number;
+    hidden: number;
+    layers: number;
+  };
+  const attn = layers * 2 * 8 * (h + h);
+  const lora = analyzeText(script('["q_proj", "v_proj", "embed_tokens"]')).models[0];
+  // peft's Embedding layer: lora_embedding_A (r × num_embeddings), lora_embedding_B (embedding_dim × r).
+  assert.equal(lora.trainableParams, attn + 8 * (V + h));
+  const dora = analyzeText(script('["q_proj", "v_proj", "embed_tokens"]', ", use_dora=True")).models[0];
+  // DoRA: a magnitude vector of out_features per adapted module (q/v: h; the embedding: embedding_dim).
+  assert.equal(dora.trainableParams, attn + 8 * (V + h) + layers * 2 * h + h);
+  // Before: an embedding target gave up ("peft cannot wrap it as a linear") and left the count unknown.
+  assert.ok(lora.forwardFlops === null || lora.forwardFlops > 0);
+  // GPT-2's word embeddings (wte, tied to the LM head) take an adapter the same way.
+  const gpt2 = analyzeText(script('["c_attn", "wte"]').replace("meta-llama/Llama-2-7b-hf", "gpt2")).models[0];
+  const g = row("gpt2").config as { vocab: number; hidden: number; layers: number };
+  assert.equal(gpt2.trainableParams, g.layers * 8 * (g.hidden + 3 * g.hidden) + 8 * (g.vocab + g.hidden));
+});

@@ -146,8 +146,14 @@ test("targets peft rejects or the analyzer does not size are unknown, naming the
   const container = await lora("bert-base-uncased", "AutoModel", 'r=8, target_modules=["attention"]');
   assert.equal(container.m.trainableParams, container.m.params);
   assert.match(container.msgs, /matches encoder\.layer\.0\.attention, a container module/);
-  const emb = await lora("facebook/bart-base", "AutoModelForSeq2SeqLM", 'r=8, target_modules=["q_proj", "shared"]');
-  assert.match(emb.msgs, /matches model\.shared, an embedding/);
+  // An embedding whose table shape the architecture does not give (DeBERTa's relative positions) stays
+  // unknown; word embeddings are sized (peft's LoRA Embedding layer, test/unit/hfQlora.test.ts).
+  const emb = await lora("deberta-v3-base", "AutoModel", 'r=8, target_modules=["query_proj", "rel_embeddings"]');
+  assert.match(emb.msgs, /matches encoder\.rel_embeddings, an embedding/);
+  // BART's shared table (config.json: vocab_size 50265, d_model 768) takes r × (rows + dim) beside the
+  // 18 q_proj adapters (6 encoder self-attention, 6 decoder self- and 6 cross-attention).
+  const bart = await lora("facebook/bart-base", "AutoModelForSeq2SeqLM", 'r=8, target_modules=["q_proj", "shared"]');
+  assert.equal(bart.m.trainableParams, 18 * 8 * (768 + 768) + 8 * (50265 + 768));
   const none = await lora("gpt2", "AutoModelForCausalLM", 'r=8, target_modules=["q_proj", "v_proj"]');
   assert.match(none.msgs, /matches no module of gpt2 \(peft raises ValueError\)/);
   assert.equal(none.m.trainableParams, none.m.params);

@@ -103,6 +103,8 @@ export interface HfPiece {
   embedding?: boolean;
   /** torch class of the leaf module ("Embedding"), so input hints and layer tables read like the real model. */
   type?: string;
+  /** An nn.Embedding's num_embeddings × embedding_dim (peft can put LoRA on it). */
+  table?: { rows: number; dim: number };
   /** Runs on the decoder's (target) tokens of an encoder–decoder. */
   decoder?: boolean;
   /** Built with requires_grad=False by transformers (Whisper's sinusoidal encoder positions). */
@@ -264,6 +266,7 @@ function encoderFamily(c: HfConfig, task: string, n: number): HfBreakdown | null
           macsPerToken: 0,
           embedding: true,
           type: "Embedding",
+          table: { rows, dim: E },
         });
     pieces.push({ path: [prefix, "embeddings", "LayerNorm"], params: LN(E), macsPerToken: 0 });
     if (f === "albert")

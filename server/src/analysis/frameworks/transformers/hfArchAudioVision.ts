@@ -63,6 +63,7 @@ export function audioVisionFamily(c: HfConfig, task: string, n: number): HfBreak
       macsPerToken: 0,
       embedding: true,
       type: "Embedding",
+      table: { rows: V, dim: d },
     });
     pieces.push({
       path: ["model", "decoder", "embed_positions"],

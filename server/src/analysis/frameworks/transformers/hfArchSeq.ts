@@ -7,6 +7,8 @@ import { audioVisionFamily } from "./hfArchAudioVision";
 const lin = (i: number, o: number, bias = true) => i * o + (bias ? o : 0);
 const LN = (h: number) => 2 * h;
 const L = (name: string, i: number, o: number): HfLinear => ({ name, in: i, out: o });
+/** An nn.Embedding piece's class and table shape (num_embeddings × embedding_dim). */
+const table = (rows: number, dim: number) => ({ type: "Embedding", table: { rows, dim } });
 
 export function finish(
   prefix: string | null,
@@ -47,13 +49,13 @@ export function decoderFamily(c: HfConfig, task: string, n: number): HfBreakdown
   const gpt2 = f === "gpt2";
   const prefix = gpt2 ? "transformer" : "model";
   if (gpt2) {
-    pieces.push({ path: [prefix, "wte"], params: V * h, macsPerToken: 0, embedding: true, type: "Embedding" });
+    pieces.push({ path: [prefix, "wte"], params: V * h, macsPerToken: 0, embedding: true, ...table(V, h) });
     pieces.push({
       path: [prefix, "wpe"],
       params: c.maxPositions * h,
       macsPerToken: 0,
       embedding: true,
-      type: "Embedding",
+      ...table(c.maxPositions, h),
     });
     blocks.push({
       path: [prefix, "h"],
@@ -71,7 +73,7 @@ export function decoderFamily(c: HfConfig, task: string, n: number): HfBreakdown
     const hd = c.headDim ?? h / a;
     const q = a * hd;
     const k = kv * hd;
-    pieces.push({ path: [prefix, "embed_tokens"], params: V * h, macsPerToken: 0, embedding: true, type: "Embedding" });
+    pieces.push({ path: [prefix, "embed_tokens"], params: V * h, macsPerToken: 0, embedding: true, ...table(V, h) });
     let block: Omit<HfBlock, "path" | "count" | "attnInner">;
     if (f === "phi") {
       // PhiDecoderLayer: one LayerNorm, biased q/k/v/dense, and a parallel fc1/fc2 MLP.
@@ -166,7 +168,7 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
         L(`${at}.${l.name}`, l.in, l.out),
       );
     const bias = (c.relBuckets ?? 32) * c.heads;
-    pieces.push({ path: ["shared"], params: V * d, macsPerToken: 0, embedding: true, type: "Embedding" });
+    pieces.push({ path: ["shared"], params: V * d, macsPerToken: 0, embedding: true, ...table(V, d) });
     blocks.push({
       path: ["encoder", "block"],
       count: c.layers,
@@ -219,7 +221,7 @@ export function encDecFamily(c: HfConfig, task: string, n: number): HfBreakdown 
     const attn = 4 * lin(d, d);
     const ffn = (w: number) => lin(d, w) + lin(w, d);
     const { enc, dec: decL } = seq2seqLinears(d, ff, fd);
-    pieces.push({ path: ["model", "shared"], params: V * d, macsPerToken: 0, embedding: true, type: "Embedding" });
+    pieces.push({ path: ["model", "shared"], params: V * d, macsPerToken: 0, embedding: true, ...table(V, d) });
     for (const side of ["encoder", "decoder"]) {
       // BartLearnedPositionalEmbedding keeps 2 extra rows (offset 2) past max_position_embeddings.
       pieces.push({

@@ -93,7 +93,7 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
       ? !!x.linear && !x.output && !(task === "SEQ_CLS" && ["classifier", "score"].includes(x.name))
       : targeted(x.name, keys, only, patterns),
   );
-  const bad = hits.find((x) => !x.linear);
+  const bad = hits.find((x) => !x.linear && !x.embedding);
   if (bad)
     return gaveUp(
       `${how} matches ${bad.name}, ${bad.kind} (peft cannot wrap it as a linear, or wraps a kind the analyzer does not size)`,
@@ -115,14 +115,19 @@ function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node |
     const slot = info.slots.find((s) => s.part === x.part)!;
     const target = x.layer === null ? slot.mod : [...slot.mod.children.values()][x.layer]?.mod;
     if (!target) continue;
-    // DoRA adds a magnitude vector of out_features beside A and B.
-    const each = rank(x.name) * (x.linear!.in + x.linear!.out) + (dora ? x.linear!.out : 0);
+    // A linear gets A (in → r) and B (r → out); an nn.Embedding gets lora_embedding_A (r × num_embeddings)
+    // and lora_embedding_B (embedding_dim × r), looked up then projected: r × dim MACs a token (peft
+    // docs, LoRA: "nn.Embedding" among the supported layers; peft/tuners/lora/layer.py, class Embedding).
+    // DoRA adds a magnitude vector of out_features (embedding_dim) beside them.
+    const shape = x.linear ?? { in: x.embedding!.rows, out: x.embedding!.dim };
+    const each = rank(x.name) * (shape.in + shape.out) + (dora ? shape.out : 0);
+    const macs = x.linear ? each : rank(x.name) * shape.out;
     const calls = "count" in x.part && x.part.shared ? x.part.count : 1;
     const a = added.get(target) ?? { params: 0, calls };
     a.params += each;
     added.set(target, a);
     adapters += each;
-    info.lora.push({ part: x.part, macsPerToken: each * calls });
+    info.lora.push({ part: x.part, macsPerToken: macs * calls });
   }
   for (const [mod, a] of added) mod.params.set("lora", makeParam([a.params]));
   let head = 0;

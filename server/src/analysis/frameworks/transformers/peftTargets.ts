@@ -5,8 +5,8 @@
 //   with "." + entry; layers_to_transform then keeps the layer index read from the name;
 // - target_modules as a string: re.fullmatch against the full name (layers_to_transform is not read);
 // - "all-linear": every linear but the output (vocabulary) layer.
-// A target that also matches a module LoRA cannot wrap as a plain linear (a container, an embedding,
-// a norm) or that matches nothing makes the count unknown: peft raises there, or wraps a kind of
+// A target that also matches a module LoRA cannot wrap (a container, a norm, an embedding whose
+// table shape the architecture does not give) or that matches nothing makes the count unknown: peft raises there, or wraps a kind of
 // layer the analyzer does not size.
 import { asInt, asString, type Kw } from "../../evaluate/values";
 import type { HfBlock, HfLinear, HfPiece } from "./hfArch";
@@ -88,6 +88,8 @@ export interface ModuleRef {
   linear?: HfLinear;
   /** Why a non-linear module cannot be sized as a LoRA target. */
   kind?: string;
+  /** An nn.Embedding's table: peft's LoRA Embedding layer adds A (r × rows) and B (dim × r). */
+  embedding?: { rows: number; dim: number };
   /** The breakdown part and layer index the module lives in (for where adapters are recorded). */
   part: HfPiece | HfBlock;
   layer: number | null;
@@ -120,7 +122,13 @@ export function moduleRefs(parts: Array<HfPiece | HfBlock>, vocab: number): Modu
     if (!part.linears?.length) {
       const kind = part.embedding || part.type === "Embedding" ? "an embedding" : "not a linear layer";
       if (!out.has(base) || out.get(base)!.kind === "a container module")
-        out.set(base, { name: base, kind: part.params > 0 ? kind : "a container module", part, layer: null });
+        out.set(base, {
+          name: base,
+          kind: part.params > 0 ? kind : "a container module",
+          part,
+          layer: null,
+          ...(part.table ? { embedding: part.table } : {}),
+        });
       continue;
     }
     for (const l of part.linears) {
