@@ -87,3 +87,31 @@ test("LoRA on an nn.Embedding: r × (num_embeddings + embedding_dim), DoRA adds 
   const g = row("gpt2").config as { vocab: number; hidden: number; layers: number };
   assert.equal(gpt2.trainableParams, g.layers * 8 * (g.hidden + 3 * g.hidden) + 8 * (g.vocab + g.hidden));
 });
+
+test("trl SFTTrainer(peft_config=...) applies LoRA itself; resize_token_embeddings(len(tokenizer)) is said", () => {
+  const a = analyzeText(fixtureText("hf/sft_mistral_qlora_trl.py"));
+  const m = a.models[0];
+  const c = row("mistralai/Mistral-7B-v0.1").config as {
+    hidden: number;
+    intermediate: number;
+    layers: number;
+    heads: number;
+    kvHeads: number;
+  };
+  const h = c.hidden;
+  const kv = (h / c.heads) * c.kvHeads;
+  // "all-linear": q, k, v, o, gate, up, down in every layer (the LM head left out), r = 16.
+  const perLayer = 16 * (2 * (h + h) + 2 * (h + kv) + 3 * (h + c.intermediate));
+  assert.equal(m.trainableParams, c.layers * perLayer);
+  // Before: peft_config on the trainer was ignored and all 7.2B parameters were priced as trained.
+  assert.equal(m.params, row("mistralai/Mistral-7B-v0.1").published.params + c.layers * perLayer);
+  assert.ok(a.unknowns?.some((u) => /resize_token_embeddings to a size known at run time/.test(u.message)));
+  // A resize to the checkpoint's own vocabulary changes nothing and says nothing.
+  const same = analyzeText(
+    fixtureText("hf/sft_mistral_qlora_trl.py").replace(
+      "len(tokenizer)",
+      String((row("mistralai/Mistral-7B-v0.1").config as { vocab: number }).vocab),
+    ),
+  );
+  assert.ok(!same.unknowns?.some((u) => /resize_token_embeddings/.test(u.message)));
+});

@@ -6,7 +6,7 @@ import type { Node } from "web-tree-sitter";
 import { makeClass } from "../../evaluate/classes";
 import type { Interp } from "../../evaluate/interp";
 import { nativeObject } from "../../evaluate/nativeHelpers";
-import { builtin, type ClassV, type InstanceV, int, NONE, unknown, type Value } from "../../evaluate/values";
+import { asInt, builtin, type ClassV, type InstanceV, int, NONE, unknown, type Value } from "../../evaluate/values";
 import { attachModuleState } from "../torch/moduleAttrs";
 import { makeParam, type ModuleState, namedParameters } from "../torch/moduleState";
 import { torchRoot } from "../torch/package";
@@ -49,6 +49,26 @@ export function enableGradientCheckpointing(v: Value | undefined): boolean {
   return !!info;
 }
 
+/**
+ * resize_token_embeddings(new_num_tokens): the input embedding (and an untied output layer) get
+ * new_num_tokens rows. The model stays sized at the checkpoint's vocabulary; a different or unknown
+ * count is said, with the parameters it moves ((N − V) × hidden per resized table).
+ */
+function resizeNote(ip: Interp, self: Value | undefined, n: Value | undefined, node: Node | null): Value {
+  const info = hfInfoOf(self);
+  if (!info) return NONE;
+  const { vocab, hidden } = info.sized.row.config as { vocab?: number; hidden?: number };
+  const rows = asInt(n ?? NONE);
+  if (vocab === undefined || rows === vocab || !n || n.k === "none") return NONE;
+  ip.note(
+    rows === null
+      ? `resize_token_embeddings to a size known at run time (len(tokenizer)): the model is sized at ${info.sized.row.id}'s ${vocab}-token vocabulary, off by (new rows) × ${hidden ?? "hidden"} per resized table`
+      : `resize_token_embeddings(${rows}): the model is sized at ${info.sized.row.id}'s ${vocab}-token vocabulary, ${Math.abs(rows - vocab)} rows × ${hidden ?? "hidden"} per resized table ${rows > vocab ? "fewer" : "more"} than it will have`,
+    node,
+  );
+  return NONE;
+}
+
 export function hfInfoOf(v: Value | undefined): HfModelInfo | undefined {
   return v?.k === "instance" && v.mod ? INFO.get(v.mod) : undefined;
 }
@@ -78,7 +98,12 @@ export function buildHfModel(ip: Interp, req: PretrainedRequest, sized: HfSized,
         return NONE;
       }),
     ],
-    ["resize_token_embeddings", builtin("resize_token_embeddings", () => NONE)],
+    [
+      "resize_token_embeddings",
+      builtin("resize_token_embeddings", (ip2, [self, n], kw, node2) =>
+        resizeNote(ip2, self, kw.get("new_num_tokens") ?? n, node2),
+      ),
+    ],
     ["tie_weights", builtin("tie_weights", () => NONE)],
     // WhisperForConditionalGeneration.freeze_encoder(): the audio encoder's parameters stop training.
     [

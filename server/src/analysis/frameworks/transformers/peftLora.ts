@@ -38,7 +38,7 @@ export const PEFT_DEFAULT_TARGETS: Record<string, string[]> = {
 /** Task types whose peft model keeps the head trainable: modules_to_save = ["classifier", "score"] (PeftModelForSequenceClassification / ForTokenClassification). */
 const HEAD_TASKS = new Set(["SEQ_CLS", "TOKEN_CLS"]);
 
-function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node | null): Value {
+export function getPeftModel(ip: Interp, [model, config]: Value[], kw: Kw, node: Node | null): Value {
   const m = model ?? NONE;
   const cfg = config ?? kw.get("peft_config");
   const info = hfInfoOf(m);

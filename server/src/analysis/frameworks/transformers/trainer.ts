@@ -26,6 +26,7 @@ import type { Precision } from "../../types";
 import { trainerDeepSpeed } from "../deepspeed/trainerConfig";
 import { datasetOf } from "../torch/data";
 import { computeLossForwards } from "./computeLoss";
+import { getPeftModel } from "./peftLora";
 import { enableGradientCheckpointing, type HfModelInfo, hfInfoOf } from "./hfModel";
 import { defaultTokens } from "./hfZoo";
 import { sftDataset } from "./sftData";
@@ -286,11 +287,16 @@ function stopsEarly(v: Value | undefined): boolean {
 
 /** Trainer / Seq2SeqTrainer / SFTTrainer: keyword or positional (model, args, data_collator, train_dataset, eval_dataset). */
 export function trainerClass(name: string): Value {
-  return fn(`transformers.${name}`, (_ip, args, kw) => {
+  return fn(`transformers.${name}`, (ip, args, kw, node) => {
     const all = new Map(kw);
     ["model", "args", "data_collator", "train_dataset", "eval_dataset"].forEach((k, i) => {
       if (!all.has(k) && args[i]) all.set(k, args[i]);
     });
+    // trl's SFTTrainer(peft_config=LoraConfig(...)) wraps the model itself: get_peft_model(model, peft_config)
+    // in its __init__ (trl docs, SFTTrainer: peft_config), so the base is frozen and adapters train.
+    const peft = all.get("peft_config");
+    if (name === "SFTTrainer" && peft && peft.k !== "none" && all.get("model"))
+      all.set("model", getPeftModel(ip, [all.get("model")!, peft], new Map(), node));
     // evaluate() / predict() run the model forward over their rows once, before or after train():
     // the rows join this Trainer's run (pending until train() records it).
     let run: Extract<TraceEvent, { kind: "hfTrainer" }> | null = null;
