@@ -58,3 +58,14 @@ test("accelerate launch --config_file: Accelerator() without mixed_precision say
   );
   assert.ok(!stated.unknowns?.some((u) => /without mixed_precision/.test(u.message)));
 });
+
+test("TrainingArguments(tf32=True) without fp16/bf16 prices the fp32 math at the TF32 peak", () => {
+  const text = fixtureText("hf/clm_hfargs_blocks.py").replace(
+    "    parser = HfArgumentParser((ModelArguments, DataArguments, TrainingArguments))\n    model_args, data_args, training_args = parser.parse_args_into_dataclasses()\n",
+    '    parser = HfArgumentParser((ModelArguments, DataArguments))\n    model_args, data_args = parser.parse_args_into_dataclasses()\n    training_args = TrainingArguments(output_dir="out", tf32=True)\n',
+  );
+  assert.ok(text.includes("tf32=True"));
+  assert.equal(analyzeText(text).runs[0].spec.precision, "tf32");
+  // bf16 wins when both are set: autocast runs the matmuls in bf16.
+  assert.equal(analyzeText(text.replace("tf32=True", "tf32=True, bf16=True")).runs[0].spec.precision, "bf16-mixed");
+});

@@ -49,7 +49,15 @@ const flag = (kw: Kw, name: string) => truthy(kw.get(name) ?? NONE) === true;
 
 /** TrainingArguments(...) / Seq2SeqTrainingArguments(...) / trl SFTConfig(...). */
 export function readTrainingArgs(kw: Kw): HfArgs {
-  const precision: Precision | null = flag(kw, "bf16") ? "bf16-mixed" : flag(kw, "fp16") ? "fp16-mixed" : null;
+  // tf32=True turns on TF32 matmuls and convolutions for the fp32 math (transformers docs,
+  // TrainingArguments.tf32: "Whether to enable the TF32 mode, available in Ampere and newer GPU architectures").
+  const precision: Precision | null = flag(kw, "bf16")
+    ? "bf16-mixed"
+    : flag(kw, "fp16")
+      ? "fp16-mixed"
+      : flag(kw, "tf32")
+        ? "tf32"
+        : null;
   return {
     epochs: asNumber(kw.get("num_train_epochs")),
     maxSteps: asInt(kw.get("max_steps")),
