@@ -150,3 +150,36 @@ describe("TrainingArguments(deepspeed=...)", () => {
     assert.ok(!said(analyze("finetune_mistral_zero2.py"), /raises ValueError/));
   });
 });
+
+test("ZeRO-3 with zero.Init and a CPU optimizer: the model built inside is the one trained; offload is said", () => {
+  const script = `import deepspeed
+import torch.nn as nn
+from deepspeed.ops.adam import DeepSpeedCPUAdam
+from torchvision import datasets, transforms
+
+ds_config = {"train_micro_batch_size_per_gpu": 64, "bf16": {"enabled": True}, "zero_optimization": {"stage": 3, "offload_param": {"device": "cpu"}}}
+
+with deepspeed.zero.Init(config_dict_or_path=ds_config):
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
+
+opt = DeepSpeedCPUAdam(model.parameters(), lr=1e-3)
+train = datasets.MNIST("data", train=True, download=True, transform=transforms.ToTensor())
+engine, opt, loader, _ = deepspeed.initialize(model=model, optimizer=opt, training_data=train, config=ds_config)
+loss_fn = nn.CrossEntropyLoss()
+for epoch in range(5):
+    for x, y in loader:
+        x, y = x.to(engine.device), y.to(engine.device)
+        loss = loss_fn(engine(x), y)
+        engine.backward(loss)
+        engine.step()
+`;
+  const a = analyze("zero3_mnist.py", script, EMPTY_WORKSPACE);
+  const r = onlyRun(a);
+  // The whole MNIST train split at the config's micro batch of 64, 5 epochs, bf16.
+  assert.equal(r.spec.batchSize, 64);
+  assert.equal(r.spec.epochs, 5);
+  assert.equal(r.spec.trainSamples, findDataset("torchvision.datasets.MNIST", { train: true })?.samples);
+  assert.equal(r.spec.precision, "bf16-mixed");
+  assert.equal(r.spec.params, a.models[0].params);
+  assert.ok(said(a, /ZeRO stage 3 with parameters to cpu \(the config dict\)/));
+});
