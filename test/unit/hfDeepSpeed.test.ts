@@ -183,3 +183,39 @@ for epoch in range(5):
   assert.equal(r.spec.params, a.models[0].params);
   assert.ok(said(a, /ZeRO stage 3 with parameters to cpu \(the config dict\)/));
 });
+
+test("accelerate's DeepSpeedPlugin(hf_ds_config=...): an enabled bf16 sets the precision; 'auto' leaves it to the launch", () => {
+  const script = (cfg: string) =>
+    [
+      "import torch",
+      "import torch.nn as nn",
+      "from accelerate import Accelerator",
+      "from accelerate.utils import DeepSpeedPlugin",
+      "from torch.utils.data import DataLoader",
+      "from torchvision import datasets, transforms",
+      "",
+      `accelerator = Accelerator(deepspeed_plugin=DeepSpeedPlugin(hf_ds_config=${cfg}))`,
+      "model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))",
+      "opt = torch.optim.AdamW(model.parameters())",
+      'loader = DataLoader(datasets.MNIST("d", train=True, transform=transforms.ToTensor()), batch_size=128)',
+      "model, opt, loader = accelerator.prepare(model, opt, loader)",
+      "for epoch in range(3):",
+      "    for x, y in loader:",
+      "        loss = nn.functional.cross_entropy(model(x), y)",
+      "        accelerator.backward(loss)",
+      "        opt.step()",
+      "        opt.zero_grad()",
+      "",
+    ].join("\n");
+  const on = analyze(
+    "plugin.py",
+    script('{"bf16": {"enabled": True}, "zero_optimization": {"stage": 2, "offload_optimizer": {"device": "cpu"}}}'),
+  );
+  assert.equal(onlyRun(on).spec.precision, "bf16-mixed");
+  assert.ok(said(on, /ZeRO stage 2 with optimizer to cpu \(the config dict\)/));
+  assert.ok(!said(on, /without mixed_precision/));
+  // The file form: ds_zero2_auto.json leaves bf16 "auto", which accelerate fills from mixed_precision.
+  const auto = analyze("plugin.py", script('"ds_zero2_auto.json"'));
+  assert.equal(onlyRun(auto).spec.precision, "fp32");
+  assert.ok(said(auto, /Accelerator\(\) without mixed_precision=: accelerate launch sets it/));
+});

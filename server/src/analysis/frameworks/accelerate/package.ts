@@ -11,6 +11,7 @@ import { asInt, asString, bool, int, type Kw, NONE, str, tuple, type Value } fro
 import type { Precision } from "../../types";
 import { ACCELERATOR_HOW } from "../loopWrappers";
 import { makeDevice } from "../torch/training";
+import { dsConfigOf, dsPrecision, zeroLine } from "../deepspeed/dsConfig";
 
 const PRECISIONS: Record<string, Precision> = { bf16: "bf16-mixed", fp16: "fp16-mixed", fp8: "fp16-mixed" };
 
@@ -26,10 +27,12 @@ function makeAccelerator(ip: Interp, kw: Kw, node: Node | null): Value {
   const given = kw.get("mixed_precision");
   const mixed = asString(given ?? NONE);
   const precision = mixed ? PRECISIONS[mixed] : undefined;
+  // A DeepSpeedPlugin(hf_ds_config=...) whose config enables fp16/bf16 decides the precision itself.
+  const dsDecides = deepSpeedPluginConfig(ip, kw.get("deepspeed_plugin"), node);
   // Accelerator(mixed_precision=None) reads ACCELERATE_MIXED_PRECISION, which `accelerate launch`
   // sets from --mixed_precision or the config file (--config_file, else the saved default config):
   // a launch-time value the script does not show.
-  if ((!given || given.k === "none") && !underNotebookLauncher.has(ip))
+  if ((!given || given.k === "none") && !underNotebookLauncher.has(ip) && !dsDecides)
     ip.note(
       "Accelerator() without mixed_precision=: accelerate launch sets it (--mixed_precision or the --config_file YAML), so the run is priced at the script's own precision (fp32 unless set elsewhere)",
       node,
@@ -97,11 +100,48 @@ function makeAccelerator(ip: Interp, kw: Kw, node: Node | null): Value {
   );
 }
 
+/**
+ * Accelerator(deepspeed_plugin=DeepSpeedPlugin(hf_ds_config=...)): the DeepSpeed config's fp16/bf16
+ * and ZeRO offload, as deepspeed.initialize reads them; true when the config enables a precision.
+ * Batch values left "auto" are filled by accelerate from the prepared DataLoader.
+ */
+function deepSpeedPluginConfig(ip: Interp, plugin: Value | undefined, node: Node | null): boolean {
+  if (plugin?.k !== "native" || plugin.type !== "accelerate.DeepSpeedPlugin") return false;
+  const pkw = plugin.data.kw as Kw;
+  const src = pkw.get("hf_ds_config");
+  const c = src && src.k !== "none" ? dsConfigOf(ip, src, node, "DeepSpeedPlugin(hf_ds_config=...)") : null;
+  if (!c) {
+    // zero_stage / offload_*_device keywords: offload runs on the host, which is not priced.
+    const off = ["offload_optimizer_device", "offload_param_device"].filter((k) => {
+      const d = asString(pkw.get(k) ?? NONE);
+      return d !== null && d !== "none";
+    });
+    if (off.length > 0)
+      ip.note(
+        `DeepSpeedPlugin(${off.join(", ")}): the offloaded work runs on the host, whose time the estimate does not price`,
+        node,
+      );
+    return false;
+  }
+  const precision = dsPrecision(c);
+  if (precision)
+    ip.event({ kind: "precision", precision, how: `DeepSpeed ${c.source} (DeepSpeedPlugin)`, modelId: null }, node);
+  const zero = zeroLine(c);
+  if (zero && c.offload.length > 0) ip.note(zero, node);
+  return precision !== null;
+}
+
 /** `import accelerate` / `from accelerate import Accelerator`. */
 export function accelerateRoot(): Value {
+  const deepSpeedPlugin = fn("accelerate.DeepSpeedPlugin", (_ip, _a, kw) =>
+    nativeObject("accelerate.DeepSpeedPlugin", { kw }, {}),
+  );
   return nativeModule("accelerate", {
     Accelerator: fn("accelerate.Accelerator", (ip, _args, kw, node) => makeAccelerator(ip, kw, node)),
     notebook_launcher: fn("accelerate.notebook_launcher", notebookLauncher),
+    DeepSpeedPlugin: deepSpeedPlugin,
+    // accelerate.utils re-exports the plugin classes.
+    utils: nativeModule("accelerate.utils", { DeepSpeedPlugin: deepSpeedPlugin }),
   });
 }
 
