@@ -69,3 +69,16 @@ test("TrainingArguments(tf32=True) without fp16/bf16 prices the fp32 math at the
   // bf16 wins when both are set: autocast runs the matmuls in bf16.
   assert.equal(analyzeText(text.replace("tf32=True", "tf32=True, bf16=True")).runs[0].spec.precision, "bf16-mixed");
 });
+
+test("TrainingArguments(fsdp=...): the GPU count is the launcher's, said as for DeepSpeed", () => {
+  const text = fixtureText("hf/distil_sst2_teacher.py");
+  const fsdp = analyzeText(
+    text.replace('save_strategy="no",', 'save_strategy="no",\n        fsdp="full_shard auto_wrap",'),
+  );
+  assert.ok(
+    fsdp.runs[0].spec.unknowns.some((u) => /TrainingArguments\(fsdp=\.\.\.\).*set by the launcher/.test(u.message)),
+  );
+  // fsdp="" (the library default) is no sharding: nothing is said.
+  const off = analyzeText(text.replace('save_strategy="no",', 'save_strategy="no",\n        fsdp="",'));
+  assert.ok(!off.runs[0].spec.unknowns.some((u) => /launcher/.test(u.message)));
+});

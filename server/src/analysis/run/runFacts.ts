@@ -152,7 +152,8 @@ export function precisionOf(
 
 // Wrappers whose process count a launcher sets (torchrun --nproc_per_node, accelerate launch, the
 // deepspeed launcher, which starts one process per visible GPU unless --num_gpus says otherwise).
-const LAUNCHED = /DistributedDataParallel|Accelerator\(\)|^deepspeed\.initialize$|^TrainingArguments\(deepspeed=/;
+const LAUNCHED =
+  /DistributedDataParallel|Accelerator\(\)|^deepspeed\.initialize$|^TrainingArguments\((deepspeed|fsdp)=/;
 // Strategies and flags that train on every GPU the process sees (frameworks/keras/runtime/distribute.ts,
 // frameworks/lightning/trainer.ts): the count is the machine's, known only at launch.
 // nn.DataParallel without (readable) device_ids replicates over every visible GPU (torch docs:

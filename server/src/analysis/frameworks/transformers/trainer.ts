@@ -75,6 +75,10 @@ export function trainingArgsClass(name: string): Value {
   return fn(`transformers.${name}`, (ip, _a, kw, node) => {
     const a = readTrainingArgs(kw);
     trainerDeepSpeed(ip, a, node);
+    // fsdp="full_shard auto_wrap" (or a list): sharded across the processes torchrun / accelerate launch starts.
+    const fsdp = kw.get("fsdp");
+    if (fsdp && truthy(fsdp) === true)
+      ip.event({ kind: "device", device: "gpu", count: null, how: "TrainingArguments(fsdp=...)" }, node);
     return nativeObject(`transformers.${name}`, { hfArgs: a }, {}, (_me, attr) => kw.get(attr));
   });
 }
