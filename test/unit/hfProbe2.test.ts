@@ -82,3 +82,32 @@ test("TrainingArguments(fsdp=...): the GPU count is the launcher's, said as for 
   const off = analyzeText(text.replace('save_strategy="no",', 'save_strategy="no",\n        fsdp="",'));
   assert.ok(!off.runs[0].spec.unknowns.some((u) => /launcher/.test(u.message)));
 });
+
+test("trl DPOTrainer: two sequences a pair through the trained policy and a forward-only reference", () => {
+  const text = `${fixtureText("hf/dpo_qwen_lora.py")}# footprint: samples 10000\n`;
+  const a = analyzeText(text);
+  const m = a.models[0];
+  assert.ok(m.forwardFlops !== null);
+  // peft_config: only the adapters train (trl applies get_peft_model itself).
+  assert.ok(m.trainableParams < m.params / 10);
+  // Traced at max_length=1024 per sequence.
+  assert.deepEqual(m.inputShape, [1024]);
+  const r = a.runs[0];
+  assert.equal(r.spec.tokensPerSample, 1024);
+  // No ref_model with peft: the policy with its adapter disabled is the reference (1× forward).
+  assert.equal(r.spec.forwardFlops, 2 * (m.forwardFlops + m.forwardFlops / 3));
+  assert.ok(r.spec.evidence.some((e) => /chosen\/rejected pair.*adapter disabled/.test(e)));
+  // An explicit reference model, passed positionally: DPOTrainer(model, ref_model, args=...).
+  const withRef = analyzeText(
+    text
+      .replace(
+        "tokenizer = AutoTokenizer.from_pretrained(BASE)",
+        'tokenizer = AutoTokenizer.from_pretrained(BASE)\nref = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-1.5B", torch_dtype=torch.bfloat16)',
+      )
+      .replace("trainer = DPOTrainer(\n    model=model,", "trainer = DPOTrainer(\n    model,\n    ref,"),
+  );
+  const policy = withRef.models.find((x) => x.name === "model");
+  const ref = withRef.models.find((x) => x.name === "ref");
+  assert.ok(policy?.forwardFlops && ref?.forwardFlops);
+  assert.equal(withRef.runs[0].spec.forwardFlops, 2 * (policy.forwardFlops + ref.forwardFlops / 3));
+});

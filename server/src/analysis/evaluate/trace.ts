@@ -170,6 +170,11 @@ export type TraceEvent =
       generateLengthRatio?: number;
       /** Models an overridden compute_loss runs besides the trained one each step (a distillation teacher). */
       forwardOnlyIds?: number[];
+      /**
+       * trl DPOTrainer: each sample is a chosen/rejected pair (two sequences through the policy and the
+       * reference). refIsPolicy: no ref_model, so the reference is the policy's size again.
+       */
+      preference?: { refIsPolicy: boolean; how: string };
     })
   | (EventBase & {
       kind: "lightningFit";

@@ -77,10 +77,33 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
       `${thousands(e.extraEvalSamples)} samples run forward once outside training (trainer.evaluate / predict)`,
     );
   }
+  if (e.preference) preferencePairs(facts, spec, e);
   setPrecision(facts, spec, e, e.precision, "TrainingArguments fp16/bf16");
   // Under DeepSpeed (TrainingArguments(deepspeed=...)) the launcher starts the processes.
   launcherCountUnknown(facts, spec);
   return spec;
+}
+
+/**
+ * DPO: the policy's trained forward and the reference's forward-only one each run on two sequences a
+ * sample (chosen and rejected). A reference that is the policy again adds its forward at 1×, like a
+ * teacher (describeModels folds forward-only models in as a third of a trained forward).
+ */
+function preferencePairs(facts: ProgramFacts, spec: RunSpec, e: Ev<"hfTrainer">): void {
+  const pref = e.preference!;
+  const policy = facts.models.find((m) => m.id === e.modelId);
+  if (spec.forwardFlops === null || !policy || policy.forwardFlops === null) {
+    spec.unknowns.push({
+      message: `DPOTrainer: the policy's forward is unknown, so the pairs' second sequence and the reference (${pref.how}) are not priced`,
+      range: e.range,
+    });
+    return;
+  }
+  if (pref.refIsPolicy) spec.forwardFlops += policy.forwardFlops / 3;
+  spec.forwardFlops *= 2;
+  spec.evidence.push(
+    `DPOTrainer: each sample is a chosen/rejected pair, 2 sequences through the policy (trained) and the reference, ${pref.how} (forward-only)`,
+  );
 }
 
 /** Evaluation passes during a Trainer run, as validation samples per training epoch. */

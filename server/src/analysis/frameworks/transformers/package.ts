@@ -49,10 +49,12 @@ export function transformersRoot(_ip: Interp): Value {
   });
 }
 
-/** trl: SFTTrainer / SFTConfig train like Trainer / TrainingArguments. */
+/** trl: SFTTrainer / SFTConfig and DPOTrainer / DPOConfig train like Trainer / TrainingArguments. */
 export function trlRoot(_ip: Interp): Value {
   return nativeModule("trl", {
     SFTTrainer: trainerClass("SFTTrainer"),
     SFTConfig: trainingArgsClass("SFTConfig"),
+    DPOTrainer: trainerClass("DPOTrainer"),
+    DPOConfig: trainingArgsClass("DPOConfig"),
   });
 }

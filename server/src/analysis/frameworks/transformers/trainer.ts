@@ -27,6 +27,7 @@ import { trainerDeepSpeed } from "../deepspeed/trainerConfig";
 import { datasetOf } from "../torch/data";
 import { computeLossForwards } from "./computeLoss";
 import { getPeftModel } from "./peftLora";
+import { dpoDataset, dpoReference } from "./trlPreference";
 import { enableGradientCheckpointing, type HfModelInfo, hfInfoOf } from "./hfModel";
 import { defaultTokens } from "./hfZoo";
 import { sftDataset } from "./sftData";
@@ -169,6 +170,7 @@ function emitRun(
   resumeFrom: string | null = null,
   seq2seq = false,
   pySelf?: Value,
+  dpo = false,
 ): Value {
   const argsV = trainerKw.get("args");
   const a: HfArgs | null = argsV?.k === "native" ? ((argsV.data.hfArgs as HfArgs | undefined) ?? null) : null;
@@ -177,13 +179,23 @@ function emitRun(
   if (model.k === "none" && init) model = callValue(ip, init, [], new Map(), node);
   const rows = datasetOf(ip, trainerKw.get("train_dataset"), node);
   const hf = model.k === "instance" ? hfInfoOf(model) : null;
-  const ds = sft ? sftDataset(ip, rows, a?.kw ?? null, trainerKw, hf ?? null, node) : rows;
+  const ds = sft
+    ? sftDataset(ip, rows, a?.kw ?? null, trainerKw, hf ?? null, node)
+    : dpo
+      ? dpoDataset(rows, a?.kw ?? null, hf ?? null)
+      : rows;
   if (!trainerKw.get("train_dataset"))
     ip.note("Trainer without train_dataset: the training samples are unknown", node, "add `# footprint: samples N`");
   // Trainer.train() calls model.gradient_checkpointing_enable() when the arguments ask for it.
   if (a && flag(a.kw, "gradient_checkpointing")) enableGradientCheckpointing(model);
   traceOnBatch(ip, model, ds, node);
   const teachers = computeLossForwards(ip, pySelf, model, ds, node);
+  const reference = dpo ? dpoReference(ip, trainerKw, a?.kw ?? null, node) : null;
+  if (reference?.ref) {
+    traceOnBatch(ip, reference.ref, ds, node);
+    const id = modelIdOf(reference.ref);
+    if (id !== null && id !== modelIdOf(model)) teachers.push(id);
+  }
   if (sweepTrials !== null)
     ip.event({ kind: "sweep", trials: sweepTrials, how: "Trainer.hyperparameter_search(n_trials)" }, node);
   ip.event(
@@ -219,6 +231,7 @@ function emitRun(
         : {}),
       ...evaluation(ip, a, trainerKw, node),
       ...(teachers.length > 0 ? { forwardOnlyIds: teachers } : {}),
+      ...(reference ? { preference: { refIsPolicy: reference.ref === null, how: reference.how } } : {}),
     },
     node,
   );
@@ -301,13 +314,18 @@ function stopsEarly(v: Value | undefined): boolean {
 export function trainerClass(name: string): Value {
   return fn(`transformers.${name}`, (ip, args, kw, node) => {
     const all = new Map(kw);
-    ["model", "args", "data_collator", "train_dataset", "eval_dataset"].forEach((k, i) => {
+    // DPOTrainer(model, ref_model, args, data_collator, train_dataset, eval_dataset, ...).
+    const order =
+      name === "DPOTrainer"
+        ? ["model", "ref_model", "args", "data_collator", "train_dataset", "eval_dataset"]
+        : ["model", "args", "data_collator", "train_dataset", "eval_dataset"];
+    order.forEach((k, i) => {
       if (!all.has(k) && args[i]) all.set(k, args[i]);
     });
     // trl's SFTTrainer(peft_config=LoraConfig(...)) wraps the model itself: get_peft_model(model, peft_config)
     // in its __init__ (trl docs, SFTTrainer: peft_config), so the base is frozen and adapters train.
     const peft = all.get("peft_config");
-    if (name === "SFTTrainer" && peft && peft.k !== "none" && all.get("model"))
+    if ((name === "SFTTrainer" || name === "DPOTrainer") && peft && peft.k !== "none" && all.get("model"))
       all.set("model", getPeftModel(ip, [all.get("model")!, peft], new Map(), node));
     // evaluate() / predict() run the model forward over their rows once, before or after train():
     // the rows join this Trainer's run (pending until train() records it).
@@ -325,7 +343,17 @@ export function trainerClass(name: string): Value {
     const train = (ip: Interp, node: Node | null, sweep: number | null, resume: string | null) => {
       const before = ip.trace.length;
       const pySelf = self.data.pySelf as Value | undefined;
-      const out = emitRun(ip, all, node, sweep, name === "SFTTrainer", resume, name === "Seq2SeqTrainer", pySelf);
+      const out = emitRun(
+        ip,
+        all,
+        node,
+        sweep,
+        name === "SFTTrainer",
+        resume,
+        name === "Seq2SeqTrainer",
+        pySelf,
+        name === "DPOTrainer",
+      );
       const ev = ip.trace.length > before ? ip.trace.at(-1) : undefined;
       if (ev?.kind === "hfTrainer") {
         run = ev;
