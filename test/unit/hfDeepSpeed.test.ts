@@ -105,6 +105,12 @@ describe("deepspeed.initialize and the engine loop", () => {
     // engine.train_micro_batch_size_per_gpu() reads the config back for the script's own DataLoader.
     assert.equal(r.spec.batchSize, 16);
     assert.equal(r.spec.tokensPerSample, 512);
+    // group_texts cut every token column into BLOCK_SIZE blocks: engine(**batch) traces GPT-2 at 512.
+    // Before, the regrouped columns had no shape and the loop's model had no FLOPs.
+    assert.deepEqual(a.models[0].inputShape, [512]);
+    const m = a.models[0];
+    assert.ok(m.forwardFlops !== null && (m.recomputedFlops ?? 0) > 0, "gradient_checkpointing_enable() recomputes");
+    assert.equal(r.spec.forwardFlops, m.forwardFlops + (m.recomputedFlops ?? 0) / 3);
     // Without train_batch_size the count is the launcher's again.
     const open = analyze(
       "gpt2_wikitext_engine.py",

@@ -123,6 +123,14 @@ export function mapRows(ip: Interp, s: HfSplit, args: Value[], kw: Kw, node: Nod
     tokensNote = undefined;
     const at = ip.range(node);
     tokensHow = `${block.name} = ${block.value}: texts regrouped into fixed-size blocks${at ? ` (line ${at.start.line + 1})` : ""}`;
+    // Every token column is cut into the same blocks (group_texts slices each concatenated column), and
+    // labels copied from input_ids join them: a hand-written loop's batch then has the block's shape.
+    const tokenCols = [...row.keys(), ...(outCols?.keys() ?? [])].filter((n) => /token|ids|mask|label/i.test(n));
+    for (const name of new Set(tokenCols)) {
+      const t = tensor([block.value], "int64");
+      t.origin = tokensHow;
+      row.set(name, t);
+    }
   }
   if (batched && samples !== null && made.some((c) => c.overflow)) {
     // Fast tokenizers split a text longer than max_length into several windows (stride overlap), each
