@@ -310,7 +310,7 @@ function stopsEarly(v: Value | undefined): boolean {
   );
 }
 
-/** Trainer / Seq2SeqTrainer / SFTTrainer: keyword or positional (model, args, data_collator, train_dataset, eval_dataset). */
+/** Trainer / Seq2SeqTrainer / SFTTrainer / DPOTrainer: keyword or positional (model, args, data_collator, train_dataset, eval_dataset). */
 export function trainerClass(name: string): Value {
   return fn(`transformers.${name}`, (ip, args, kw, node) => {
     const all = new Map(kw);
