@@ -130,3 +130,36 @@ for epoch in range(5):
   assert.equal(run.timeHours, null);
   assert.match(run.spec.unknowns.map((u) => u.hint).join("\n"), /add `# footprint: flops <FLOPs per sample>`/);
 });
+
+test("a pretrained model loaded from a library the analysis does not model is named where it is loaded", () => {
+  const text = `import torch
+from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
+from transformers import CLIPTokenizer
+
+unet = UNet2DConditionModel.from_pretrained("runwayml/stable-diffusion-v1-5", subfolder="unet")
+vae = AutoencoderKL.from_pretrained("runwayml/stable-diffusion-v1-5", subfolder="vae")
+sched = DDPMScheduler.from_pretrained("runwayml/stable-diffusion-v1-5", subfolder="scheduler")
+tok = CLIPTokenizer.from_pretrained("openai/clip-vit-large-patch14")
+`;
+  const { analysis } = analyzer.analyze({
+    path: "/w/sd.py",
+    text,
+    settings: DEFAULT_SETTINGS,
+    workspace: EMPTY_WORKSPACE,
+  });
+  const notes = (analysis.unknowns ?? []).filter((u) => /is not modelled, so the parameters/.test(u.message));
+  assert.deepEqual(
+    notes.map((u) => [u.range?.start.line, u.message]),
+    [
+      [
+        4,
+        "diffusers.UNet2DConditionModel.from_pretrained(): diffusers is not modelled, so the parameters and FLOPs of the model it loads are unknown",
+      ],
+      [
+        5,
+        "diffusers.AutoencoderKL.from_pretrained(): diffusers is not modelled, so the parameters and FLOPs of the model it loads are unknown",
+      ],
+    ],
+  );
+  assert.match(notes[0].hint ?? "", /# footprint: params 860M/);
+});

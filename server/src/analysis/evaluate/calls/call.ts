@@ -35,6 +35,7 @@ export function callValue(ip: Interp, f: Value, args: Value[], kw: Kw, node: Nod
     case "module":
       // A library the analysis does not model (`from mylib import fancy_block`).
       handedModuleToUnknown(ip, `${f.name}() is not modelled`, args, kw, node);
+      notePretrainedFromUnmodelled(ip, f.name, node);
       return unknown(`${f.name}() is not modelled`, node);
     case "unknown":
       handedModuleToUnknown(ip, f.reason, args, kw, node);
@@ -59,6 +60,25 @@ function handedModuleToUnknown(ip: Interp, reason: string, args: Value[], kw: Kw
     range: ip.range(node),
     hint: `${what}; if you know the forward cost, add \`# footprint: flops <FLOPs per sample>\` (e.g. \`# footprint: flops 1.1G\`)`,
   };
+}
+
+/**
+ * `UNet2DConditionModel.from_pretrained(...)` from a library the analysis does not model (diffusers,
+ * timm-like forks, a company package): the weights it loads are a model whose size nobody will see
+ * in the report, so say so where it is loaded; a run training it then asks for the directives.
+ */
+function notePretrainedFromUnmodelled(ip: Interp, name: string, node: Node | null): void {
+  const m = /^([\w.]+)\.(from_pretrained|from_single_file)$/.exec(name);
+  if (!m) return;
+  const cls = m[1];
+  // Tokenizers, processors, noise schedulers and configs load no weights.
+  if (/(Tokenizer\w*|Processor|FeatureExtractor|Scheduler|Config)$/.test(cls)) return;
+  const lib = cls.split(".")[0];
+  ip.note(
+    `${cls}.${m[2]}(): ${lib} is not modelled, so the parameters and FLOPs of the model it loads are unknown`,
+    node,
+    "if it is the model you train, add `# footprint: params 860M` and `# footprint: flops 2.2G` (forward FLOPs per sample)",
+  );
 }
 
 export function callMethod(
