@@ -112,3 +112,31 @@ main()
   assert.equal(found.length, 1);
   assert.match(found[0], / — autocast at line 9 is off with the script's defaults \(enabled=amp\)/);
 });
+
+test("autocast entered inside the model's forward (the DataParallel AMP recipe) still makes the run mixed precision", () => {
+  const text = `import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(4096, 16384), nn.GELU(), nn.Linear(16384, 4096))
+
+    def forward(self, x):
+        with torch.autocast("cuda"):
+            return self.body(x)
+
+
+model = nn.DataParallel(Net().cuda())
+opt = torch.optim.AdamW(model.parameters())
+for step in range(100000):
+    loss = model(torch.randn(512, 4096, device="cuda")).float().square().mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+`;
+  const { analysis } = analyzer.analyze({ path: "/p/dp.py", text, settings, workspace: EMPTY_WORKSPACE });
+  assert.equal(analysis.runs[0]?.spec.precision, "fp16-mixed");
+  assert.deepEqual(fp110(text), []);
+});

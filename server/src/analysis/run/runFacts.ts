@@ -135,11 +135,12 @@ export function precisionOf(
       precision: ac === "bf16" ? "bf16-mixed" : "fp16-mixed",
       evidence: `precision ${ac} mixed: autocast around the forward`,
     };
-  // autocast is scoped: when the run's own forwards ran outside it, one entered elsewhere (an
-  // evaluation under `torch.autocast`) says nothing of the training's precision.
+  // autocast is scoped: when the run's own forwards ran outside it, one entered under no_grad (an
+  // evaluation under `torch.autocast`) says nothing of the training's precision. One entered with
+  // grad on still counts: the AMP recipe for DataParallel enters it inside the model's forward.
   const forwardsSeen = runEvents.some((e) => e.kind === "forward");
   const p = eventsOfKind(facts, "precision").filter(
-    (e) => (e.modelId === null || modelIds.includes(e.modelId)) && !(forwardsSeen && e.how === "autocast"),
+    (e) => (e.modelId === null || modelIds.includes(e.modelId)) && !(forwardsSeen && e.how === "autocast" && e.noGrad),
   );
   const last = p.at(-1);
   if (last)
