@@ -73,3 +73,14 @@ test("families are reported once each; relative imports and look-alike names are
 test("suppressed like any rule", () => {
   assert.deepEqual(fp102("import jax  # footprint: ignore[FP102]\n"), []);
 });
+
+test("a library that trains inside its own code (Ultralytics YOLO) is named as such", () => {
+  const found = fp102(
+    'from ultralytics import YOLO\n\nmodel = YOLO("yolov8n.pt")\nmodel.train(data="coco128.yaml", epochs=100, imgsz=640)\n',
+  );
+  assert.equal(found.length, 1);
+  assert.equal(
+    found[0].message,
+    "Ultralytics YOLO (ultralytics) builds and trains its models inside the library, which the analysis does not follow, so this file's models and training are not counted",
+  );
+});

@@ -7,12 +7,16 @@ import type { Rule, RuleFinding } from "./rule";
 
 interface Family {
   name: string;
-  /** Deep-learning frameworks vs. classical estimators: the message differs. */
-  kind: "deep" | "classical";
+  /**
+   * Deep-learning frameworks, classical estimators, and PyTorch-based libraries that build and
+   * train the model inside their own code (`YOLO(...).train(...)`): the message differs.
+   */
+  kind: "deep" | "classical" | "trainer";
 }
 
 const JAX: Family = { name: "JAX", kind: "deep" };
 const GBDT: Family = { name: "gradient-boosting", kind: "classical" };
+const OPENMMLAB: Family = { name: "OpenMMLab", kind: "trainer" };
 
 /** Top-level package → the family it belongs to. */
 const FAMILIES = new Map<string, Family>([
@@ -37,6 +41,14 @@ const FAMILIES = new Map<string, Family>([
   ["caffe2", { name: "Caffe2", kind: "deep" }],
   ["tinygrad", { name: "tinygrad", kind: "deep" }],
   ["mlx", { name: "Apple MLX", kind: "deep" }],
+  ["ultralytics", { name: "Ultralytics YOLO", kind: "trainer" }],
+  ["fastai", { name: "fastai", kind: "trainer" }],
+  ["detectron2", { name: "Detectron2", kind: "trainer" }],
+  ["mmdet", OPENMMLAB],
+  ["mmseg", OPENMMLAB],
+  ["mmpretrain", OPENMMLAB],
+  ["mmengine", OPENMMLAB],
+  ["sentence_transformers", { name: "Sentence Transformers", kind: "trainer" }],
   ["sklearn", { name: "scikit-learn", kind: "classical" }],
   ["xgboost", GBDT],
   ["lightgbm", GBDT],
@@ -110,6 +122,8 @@ export const frameworkNotModelled: Rule = {
 function message(fam: Family, packages: string[]): string {
   const names = packages.join(", ");
   const what = `${fam.name} (${names})`;
+  if (fam.kind === "trainer")
+    return `${what} builds and trains its models inside the library, which the analysis does not follow, so this file's models and training are not counted`;
   if (fam.kind === "classical")
     return `${what} models are not costed: Footprint Lint prices neural-network training in PyTorch, TensorFlow/Keras, Hugging Face and Lightning, so this file reports no model or training run`;
   return `${what} code is not analysed: Footprint Lint models PyTorch, TensorFlow/Keras, Hugging Face and Lightning, so this file's models and training are not counted`;
