@@ -7,6 +7,7 @@ import { parseCommand, USAGE } from "./cli/args";
 import { collectFiles, runCheck } from "./cli/check";
 import { jsonReport } from "./cli/jsonReport";
 import { markdownReport } from "./cli/renderMarkdown";
+import { sarifReport } from "./cli/sarifReport";
 import { textReport } from "./cli/textReport";
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
   for (const w of result.warnings) process.stderr.write(`footprint: warning: ${w}\n`);
   if (options.format === "json") process.stdout.write(`${JSON.stringify(jsonReport(result, version), null, 2)}\n`);
   else if (options.format === "markdown") process.stdout.write(markdownReport(result.files));
+  else if (options.format === "sarif")
+    process.stdout.write(`${JSON.stringify(sarifReport(result, version), null, 2)}\n`);
   else process.stdout.write(textReport(result, options.quiet));
   if (result.ioErrors > 0) return 2;
   return result.budgets.some((b) => b.exceeded) ? 1 : 0;

@@ -150,6 +150,46 @@ describe("footprint check (text, exit codes, files)", () => {
     assert.match(r.stdout, /\| `fc1` \(line \d+\) \| Linear \| [\d,]+ \|/);
   });
 
+  it("--format sarif writes a SARIF 2.1.0 log: every rule with its docs link, each finding at its 1-based place", () => {
+    const r = footprint(["check", "examples", "test/fixtures/rules/unmodelled/flax_mnist.py", "--format", "sarif"]);
+    assert.equal(r.code, 0, r.stderr);
+    const log = JSON.parse(r.stdout);
+    const json = JSON.parse(
+      footprint(["check", "examples", "test/fixtures/rules/unmodelled/flax_mnist.py", "--format", "json"]).stdout,
+    );
+    assert.equal(log.version, "2.1.0");
+    const run = log.runs[0];
+    assert.equal(run.tool.driver.name, "Footprint Lint");
+    const rules: Array<{ id: string; helpUri: string }> = run.tool.driver.rules;
+    assert.ok(rules.some((x) => x.id === "FP102"));
+    for (const x of rules) assert.equal(x.helpUri.split("/").pop(), `${x.id}.md`);
+    // The same findings as the JSON report, in order, with levels mapped and lines kept.
+    const expected = json.files.flatMap(
+      (f: { path: string; findings: Array<{ code: string; severity: string; line: number }> }) =>
+        f.findings.map((x) => [
+          f.path,
+          x.code,
+          x.severity === "warning" ? "warning" : x.severity === "error" ? "error" : "note",
+          x.line,
+        ]),
+    );
+    const got = run.results.map(
+      (x: {
+        ruleId: string;
+        level: string;
+        ruleIndex: number;
+        locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+      }) => {
+        assert.equal(rules[x.ruleIndex].id, x.ruleId);
+        const loc = x.locations[0].physicalLocation;
+        return [loc.artifactLocation.uri, x.ruleId, x.level, loc.region.startLine];
+      },
+    );
+    assert.deepEqual(got, expected);
+    assert.ok(got.some((x: string[]) => x[1] === "FP102" && x[0] === "test/fixtures/rules/unmodelled/flax_mnist.py"));
+    assert.deepEqual(run.invocations[0].toolExecutionNotifications, []);
+  });
+
   it("--quiet prints nothing when no budget is exceeded", () => {
     const r = footprint(["check", "examples", "--quiet"]);
     assert.equal(r.code, 0);
@@ -173,6 +213,10 @@ describe("footprint check (text, exit codes, files)", () => {
     assert.equal(footprint(["lint", "examples"]).code, 2);
     assert.equal(footprint(["check", "examples", "--colour"]).code, 2);
     assert.equal(footprint(["check", "examples", "--format", "xml"]).code, 2);
+    assert.match(
+      footprint(["check", "examples", "--format", "xml"]).stderr,
+      /--format must be text, json, markdown or sarif/,
+    );
     const pue = footprint(["check", "examples", "--pue", "9"]);
     assert.equal(pue.code, 2);
     assert.match(pue.stderr, /footprint\.pue: expected a number from 1 to 3/);

@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { resolveSettings } from "../shared/settings";
 
-export type OutputFormat = "text" | "json" | "markdown";
+export type OutputFormat = "text" | "json" | "markdown" | "sarif";
 
 export interface CheckOptions {
   paths: string[];
@@ -28,7 +28,7 @@ without running them. Directories are searched for *.py (node_modules, .git and 
 environments are skipped). [tool.footprint] in the nearest pyproject.toml applies; flags win.
 
 Options:
-  --format text|json|markdown  output format (default: text; json is documented in docs/cli-json.md)
+  --format text|json|markdown|sarif  output format (default: text; json: docs/cli-json.md; sarif: SARIF 2.1.0)
   --device ID                  accelerator assumed when a script does not name one (e.g. a100-sxm4-80gb)
   --device-count N             number of accelerators assumed
   --region R                   'world', a country (FRA) or a cloud region (aws:us-east-1)
@@ -78,8 +78,8 @@ export function parseCommand(argv: string[]): Command {
   if (command !== "check") return { kind: "usage-error", message: `unknown command "${command}"; try "check"` };
   if (paths.length === 0) return { kind: "usage-error", message: "footprint check needs at least one file or folder" };
   const format = (v.format as string | undefined) ?? "text";
-  if (format !== "text" && format !== "json" && format !== "markdown") {
-    return { kind: "usage-error", message: `--format must be text, json or markdown, got "${format}"` };
+  if (format !== "text" && format !== "json" && format !== "markdown" && format !== "sarif") {
+    return { kind: "usage-error", message: `--format must be text, json, markdown or sarif, got "${format}"` };
   }
   const settings: Record<string, unknown> = {};
   if (typeof v.device === "string") settings.device = v.device;

@@ -4,12 +4,7 @@ import type { Position as LspPosition, Range as LspRange, TextEdit as LspTextEdi
 import { DiagnosticSeverity } from "./lspValues";
 import type { Fix, Position, Range, Severity } from "../analysis/types";
 
-/** Every rule has a docs page here; one constant so forks change one line. */
-export const RULE_DOCS_BASE = "https://github.com/footprint-lint/footprint-lint/blob/main/docs/rules";
-
-export function ruleDocsUrl(code: string): string {
-  return `${RULE_DOCS_BASE}/${code}.md`;
-}
+export { RULE_DOCS_BASE, ruleDocsUrl } from "../shared/ruleDocs";
 
 export function toLspSeverity(s: Severity): DiagnosticSeverity {
   switch (s) {
