@@ -192,6 +192,18 @@ export interface RunSpec {
     ratio?: number;
   } | null;
   /**
+   * How one epoch's samples depend on the device count the run is priced on (DDP shards, each
+   * process dropping its own last partial batch, HF's whole update steps); resolved in
+   * footprint/epochPlan.ts. Absent: `trainSamples` per epoch whatever the devices.
+   */
+  epochShape?: EpochShape | null;
+  /**
+   * Whether a per-epoch evaluation also runs after a last epoch that a step budget cuts short
+   * ("evaluated": HF's on_epoch_end follows the break; "skipped": the run leaves before it), and
+   * where that was read. Absent: passes are spread in proportion to the epochs run.
+   */
+  epochEvalRule?: { partialEpoch: "evaluated" | "skipped"; how: string } | null;
+  /**
    * Samples run forward once outside the training schedule (HF trainer.evaluate / predict, Lightning
    * trainer.validate / test / predict), added to the evaluation total. Absent = none.
    */
@@ -208,6 +220,30 @@ export interface RunSpec {
   maxTimeHours?: number | null;
   /** A smaller catalogued alternative to the trained checkpoint, priced as a what-if and by rule FP130. */
   smallerModel?: SmallerModel;
+}
+
+/** The data-loading facts that decide an epoch's samples per process (RunSpec.epochShape). */
+export interface EpochShape {
+  /** Samples in one pass over the whole dataset. */
+  dataset: number;
+  /** Batch per process. */
+  batch: number;
+  /** The DataLoader's drop_last: each process drops its own last partial batch. */
+  dropLast: boolean;
+  /**
+   * How processes split the data: `sampler` = torch DistributedSampler (each rank gets ceil(N / W)
+   * samples, padded, or floor(N / W) with the sampler's own drop_last); `batches` = accelerate's
+   * BatchSamplerShard (whole batches dealt round-robin, even_batches); `none` = one process's view.
+   */
+  shard: "sampler" | "batches" | "none";
+  /** DistributedSampler(drop_last=True). */
+  samplerDropLast?: boolean;
+  /** num_replicas written in the script; absent = the priced device count. */
+  replicas?: number;
+  /** HF Trainer: an epoch is max(1, floor(batches / accumulation)) optimizer steps. */
+  wholeUpdates?: boolean;
+  /** Where the shape was read, for the assumption text. */
+  how: string;
 }
 
 export interface Assumption {

@@ -28,6 +28,11 @@ export interface LoaderInfo {
   range: Range;
   /** Set when a sampler, not the dataset, decides the samples per epoch: how they were read. */
   samplesHow?: string;
+  /**
+   * A DistributedSampler splits `dataset.samples` (the whole set) over the ranks: its num_replicas
+   * when written (else the launcher's world size) and its own drop_last.
+   */
+  shard?: { replicas: number | null; samplerDropLast: boolean };
   /** A tf.data pipeline iterated by hand (no DataLoader workers: tf.data prefetches on its own). */
   kind?: "tf.data";
   /** The workspace file the DataLoader call is in, when not the analysed one (`range` is then the call into it). */

@@ -12,6 +12,7 @@ import {
   RAM_W_PER_GB,
 } from "./data/modelConstants";
 import { peakFor } from "./devices";
+import { type ScheduleCounts, scheduleCounts } from "./epochPlan";
 import { add, div, iv, max, mul, point, scale } from "./interval";
 
 /** What a priced run needs besides the spec: resolved device, constants and settings. */
@@ -97,48 +98,11 @@ export function hostPowerW(device: DeviceRow): Interval {
 }
 
 /** Samples seen in training and in evaluation, or the missing fields that prevent knowing them. */
-export function sampleCounts(spec: RunSpec, count: number): { train: number; eval: number } | { missing: string[] } {
+export function sampleCounts(spec: RunSpec, count: number): ScheduleCounts | { missing: string[] } {
   const c = scheduleCounts(spec, count);
   // Passes outside the schedule (trainer.evaluate / test after fit) run once whatever the devices.
   const extra = spec.extraEvalSamples?.samples ?? 0;
-  return "missing" in c || extra === 0 ? c : { train: c.train, eval: c.eval + extra };
-}
-
-function scheduleCounts(spec: RunSpec, count: number): { train: number; eval: number } | { missing: string[] } {
-  const dp = Math.max(1, count);
-  const perStep = (spec.batchSize ?? 0) * Math.max(1, spec.gradientAccumulation) * dp;
-  if (spec.maxSteps !== null && spec.batchSize !== null) {
-    // Epochs set too (Lightning max_epochs with max_steps): the run ends at whichever comes first.
-    const capped =
-      spec.epochs !== null && spec.trainSamples !== null && spec.epochs * spec.trainSamples < spec.maxSteps * perStep;
-    const train = capped ? (spec.epochs as number) * (spec.trainSamples as number) : spec.maxSteps * perStep;
-    const steps = capped ? train / perStep : spec.maxSteps;
-    const epochsRun = spec.trainSamples ? train / spec.trainSamples : 0;
-    if (spec.evalEverySteps) return { train, eval: evaluationsEvery(steps, spec.evalEverySteps) };
-    return { train, eval: spec.valSamples !== null ? Math.round(epochsRun * spec.valSamples) : 0 };
-  }
-  // A step count with an unknown batch: one gap (the batch, or the samples it implies), not two.
-  if (spec.maxSteps !== null && spec.epochs === null) return { missing: ["batchSize"] };
-  const missing: string[] = [];
-  if (spec.trainSamples === null) missing.push("trainSamples");
-  if (spec.epochs === null) missing.push("epochs");
-  if (missing.length > 0 || spec.trainSamples === null || spec.epochs === null) return { missing };
-  const train = spec.epochs * spec.trainSamples;
-  // Evaluation every k optimizer steps: the steps are the training's own, on all `count` devices.
-  if (spec.evalEverySteps && perStep > 0)
-    return { train, eval: evaluationsEvery(train / perStep, spec.evalEverySteps) };
-  return { train, eval: spec.epochs * (spec.valSamples ?? 0) };
-}
-
-/**
- * Samples evaluated over `steps` optimizer steps when evaluating every k of them: HF's
- * DefaultFlowCallback.on_step_end sets should_evaluate when global_step % eval_steps == 0, so a
- * run of S steps evaluates floor(S / k) times (none extra at the end under eval_strategy="steps").
- */
-function evaluationsEvery(steps: number, every: { steps: number; samples: number; ratio?: number }): number {
-  // A ratio eval_steps becomes ceil(total steps × ratio) steps (Trainer._inner_training_loop).
-  const k = every.ratio !== undefined ? Math.max(1, Math.ceil(Math.ceil(steps - 1e-9) * every.ratio)) : every.steps;
-  return Math.floor(steps / k + 1e-9) * every.samples;
+  return "missing" in c || extra === 0 ? c : { ...c, eval: c.eval + extra };
 }
 
 /** Training FLOPs (before trials) and the formula that gave them; null when an input is unknown. */

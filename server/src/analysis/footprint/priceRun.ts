@@ -5,6 +5,7 @@ import type { Assumption, Interval, RunEstimate, RunSpec, Unknown } from "../typ
 import type { DeviceRow } from "./data/devices";
 import { LOAD_PER_SAMPLE_S, POWER_FRACTION, PUE, STEP_DISPATCH_S } from "./data/modelConstants";
 import { defaultDeviceForKind, findDevice, peakFor } from "./devices";
+import { epochPlan } from "./epochPlan";
 import { defaultMfu, hostPowerW, type ModelInputs, priceWith, sampleCounts, tf32ShareFor } from "./energyModel";
 import { type GridChoice, resolveGrid } from "./grid";
 import { point } from "./interval";
@@ -237,10 +238,12 @@ function valPerEpoch(spec: RunSpec, count: number): number | null {
 /** The schedule the spec carries, as assumptions: the value, and the evidence line that gave it. */
 function scheduleAssumptions(spec: RunSpec, count: number): Assumption[] {
   const out: Assumption[] = [];
+  // An epoch whose samples depend on the devices (DDP shards, per-rank drop_last, HF whole updates).
+  const plan = epochPlan(spec, count);
   const items: Array<[string, number | null, RegExp]> = [
     ["epochs", spec.epochs, /^(epochs|max_epochs) \d|^\d+ epoch/i],
     ["max steps", spec.maxSteps, /optimizer steps|max_steps/i],
-    ["training samples", spec.trainSamples, /^[\d,]+ (training )?samples/i],
+    ["training samples", plan ? null : spec.trainSamples, /^[\d,]+ (training )?samples/i],
     ["validation samples", valPerEpoch(spec, count), /(evaluation|validation) samples/i],
     ["batch size", spec.batchSize, /batch size/i],
     ["tokens per sample", spec.tokensPerSample, /tokens per sample/i],
@@ -255,6 +258,21 @@ function scheduleAssumptions(spec: RunSpec, count: number): Assumption[] {
       citation: why,
     });
   }
+  if (plan)
+    out.push({
+      name: "training samples",
+      value: `${thousands(Math.round(plan.samples))} an epoch on ${count} device${count > 1 ? "s" : ""}`,
+      source: "script",
+      citation: plan.text,
+    });
+  const counted = sampleCounts(spec, count);
+  if ("evalPasses" in counted && counted.evalPasses)
+    out.push({
+      name: "evaluation passes",
+      value: String(counted.evalPasses.passes),
+      source: "script",
+      citation: counted.evalPasses.rule,
+    });
   if (spec.maxTimeHours != null)
     out.push({
       name: "max time (h)",

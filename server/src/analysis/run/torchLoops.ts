@@ -155,9 +155,23 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
       spec.trainSamples = ds.samples;
       const what = ld.samplesHow ?? `${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""}`;
       evidence.push(`${thousands(ds.samples)} samples: ${what} (line ${line(ld.range)})`);
-      // drop_last=True skips the last partial batch: floor(N / b) full batches an epoch (one process;
-      // under DistributedSampler each rank drops its own, at most one batch per device more).
-      if (ld.dropLast && ld.batchSize) {
+      if (ld.shard && ld.batchSize) {
+        // DistributedSampler: each rank draws its own share and drops its own last partial batch,
+        // which depends on the world size, known only when the run is priced (footprint/epochPlan.ts).
+        spec.epochShape = {
+          dataset: ds.samples,
+          batch: ld.batchSize,
+          dropLast: ld.dropLast,
+          shard: "sampler",
+          ...(ld.shard.samplerDropLast ? { samplerDropLast: true } : {}),
+          ...(ld.shard.replicas ? { replicas: ld.shard.replicas } : {}),
+          how: `DistributedSampler, line ${line(ld.range)}`,
+        };
+        evidence.push(
+          `an epoch is split per rank by the DistributedSampler: ceil(samples / world size) each${ld.dropLast ? ", then each rank's DataLoader drops its own last partial batch (drop_last)" : ""}`,
+        );
+      } else if (ld.dropLast && ld.batchSize) {
+        // drop_last=True skips the last partial batch: floor(N / b) full batches an epoch (one process).
         const kept = Math.floor(ds.samples / ld.batchSize) * ld.batchSize;
         if (kept < ds.samples) {
           spec.trainSamples = kept;

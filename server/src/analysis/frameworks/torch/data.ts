@@ -233,6 +233,13 @@ function collate(v: Value, b: number): Value {
   return v;
 }
 
+/** Samples one rank draws (DistributedSampler: ceil(N / W), floor with its drop_last); the set when W is unknown. */
+function perRank(n: number | null, shard: LoaderInfo["shard"]): number | null {
+  const w = shard?.replicas;
+  if (n === null || !w) return n;
+  return shard.samplerDropLast && n % w !== 0 ? Math.floor(n / w) : Math.ceil(n / w);
+}
+
 export const dataLoader: NativeFn = (ip, args, kw, node) => {
   const get = (name: string, i: number) => kw.get(name) ?? args[i];
   const ds = datasetOf(ip, get("dataset", 0), node);
@@ -278,7 +285,9 @@ export const dataLoader: NativeFn = (ip, args, kw, node) => {
     if (smp.samples === null)
       ip.note(`DataLoader samples per epoch are unknown: ${smp.how}`, node, "add `# footprint: samples N`");
   }
-  const samples = info.dataset?.samples ?? null;
+  if (smp?.shard && !bsm) info.shard = { replicas: smp.shard.replicas, samplerDropLast: smp.shard.dropLast };
+  // len(loader) is one rank's batches: with num_replicas written, that rank's share of the set.
+  const samples = perRank(info.dataset?.samples ?? null, info.shard);
   const tripCount =
     samples !== null && batchSize
       ? dropLast

@@ -17,6 +17,8 @@ export interface SamplerInfo {
   dropLast?: boolean;
   /** Unknown sampler: price one pass over the dataset per epoch and say so. */
   assumeDataset?: boolean;
+  /** DistributedSampler: `samples` is the whole set, split over the ranks when the run is priced. */
+  shard?: { replicas: number | null; dropLast: boolean };
 }
 
 /** len() of an index list, range, tensor or dataset without listing it (Subset(ds, range(45000))). */
@@ -64,9 +66,20 @@ export const SAMPLERS: Record<string, NativeFn> = {
     const n = asInt(arg(args, kw, 1, "num_samples"));
     return sampler({ samples: n, how: `WeightedRandomSampler(num_samples=${count(n)})` });
   },
-  // DistributedSampler splits the dataset across replicas: together they still see it all each epoch.
-  DistributedSampler: (ip, args, kw, node) =>
-    sampler({ samples: lengthOf(ip, arg(args, kw, 0, "dataset"), node), how: "DistributedSampler (all replicas)" }),
+  // DistributedSampler(dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False)
+  // splits the dataset across replicas: together they see it all (padded to a multiple of the world
+  // size) each epoch; the split per rank is applied when the device count is known (epochPlan.ts).
+  DistributedSampler: (ip, args, kw, node) => {
+    const replicas = asInt(arg(args, kw, 1, "num_replicas") ?? NONE);
+    return sampler({
+      samples: lengthOf(ip, arg(args, kw, 0, "dataset"), node),
+      how: "DistributedSampler (all replicas)",
+      shard: {
+        replicas: replicas !== null && replicas > 0 ? replicas : null,
+        dropLast: truthy(arg(args, kw, 5, "drop_last") ?? NONE) === true,
+      },
+    });
+  },
   BatchSampler: (ip, args, kw, node) => {
     const inner = samplerInfo(ip, arg(args, kw, 0, "sampler"), node);
     return sampler({

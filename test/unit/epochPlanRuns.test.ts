@@ -1,0 +1,104 @@
+// An epoch's samples once the device count is known (footprint/epochPlan.ts): DistributedSampler
+// pads each rank to ceil(N / W) and each rank's DataLoader drops its own last partial batch; HF's
+// Trainer counts whole update steps (dataloader_drop_last, gradient accumulation); evaluation passes
+// when a step budget ends the last epoch early are counted by the schedule's rule, not spread.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { epochPlan } from "../../server/src/analysis/footprint/epochPlan";
+import { sampleCounts } from "../../server/src/analysis/footprint/energyModel";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import { findDataset } from "../../server/src/analysis/run/datasetCatalog";
+import type { RunSpec } from "../../server/src/analysis/types";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
+
+let analyzer: Analyzer;
+before(async () => {
+  analyzer = new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+});
+const fixture = (p: string) => readFileSync(join(process.cwd(), "test/fixtures/runs", p), "utf8");
+const analyze = (text: string, deviceCount = 1) =>
+  analyzer.analyze({
+    path: "/w/train.py",
+    text,
+    settings: { ...DEFAULT_SETTINGS, deviceCount },
+    workspace: EMPTY_WORKSPACE,
+  }).analysis;
+
+/**
+ * Samples all ranks train per epoch, measured with torch 1.13 over a 60,000-row TensorDataset,
+ * batch 256: sum over ranks of the batch sizes DataLoader(ds, 256, sampler=DistributedSampler(ds,
+ * num_replicas=W, rank=r, drop_last=samplerDropLast), drop_last=dropLast) yields.
+ */
+const TORCH_113 = [
+  { w: 7, samplerDropLast: false, dropLast: false, samples: 60004, batches: 34 },
+  { w: 7, samplerDropLast: false, dropLast: true, samples: 59136, batches: 33 },
+  { w: 7, samplerDropLast: true, dropLast: false, samples: 59997, batches: 34 },
+  { w: 4, samplerDropLast: false, dropLast: true, samples: 59392, batches: 58 },
+  { w: 4, samplerDropLast: true, dropLast: false, samples: 60000, batches: 59 },
+];
+
+const bare = (over: Partial<RunSpec>): RunSpec => ({
+  model: "m",
+  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  framework: "pytorch",
+  epochs: 1,
+  maxSteps: null,
+  trainSamples: 60000,
+  valSamples: null,
+  batchSize: 256,
+  gradientAccumulation: 1,
+  tokensPerSample: null,
+  precision: "fp32",
+  device: null,
+  trials: 1,
+  forwardFlops: 1,
+  params: 1,
+  trainableParams: 1,
+  evidence: [],
+  unknowns: [],
+  ...over,
+});
+
+test("DistributedSampler epochs match torch 1.13 per rank, with either drop_last", () => {
+  for (const t of TORCH_113) {
+    const spec = bare({
+      epochShape: {
+        dataset: 60000,
+        batch: 256,
+        dropLast: t.dropLast,
+        shard: "sampler",
+        samplerDropLast: t.samplerDropLast,
+        how: "test",
+      },
+    });
+    const plan = epochPlan(spec, t.w);
+    assert.equal(plan?.samples, t.samples, JSON.stringify(t));
+    assert.equal(plan?.batchesPerRank, t.batches, JSON.stringify(t));
+  }
+});
+
+test("a torchrun script with DistributedSampler(drop_last per rank) is priced per rank on the device count", () => {
+  const text = fixture("ddp_sampler_droplast_fmnist.py");
+  const fm = findDataset("torchvision.datasets.FashionMNIST", { train: true })?.samples;
+  assert.equal(fm, 60000, "the torch measurement above used the Fashion-MNIST train size");
+  const epochs = Number(/--epochs", type=int, default=(\d+)/.exec(text)?.[1]);
+  const batch = Number(/--batch-size", type=int, default=(\d+)/.exec(text)?.[1]);
+  assert.equal(batch, 256);
+  const seven = TORCH_113.find((t) => t.w === 7 && t.dropLast && !t.samplerDropLast);
+  const run = analyze(text, 7).runs[0];
+  assert.equal(run.deviceCount, 7);
+  const samples = run.assumptions.find((a) => a.name === "training samples");
+  assert.equal(samples?.value, `${seven?.samples.toLocaleString("en-US")} an epoch on 7 devices`);
+  assert.match(samples?.citation ?? "", /per rank/);
+  const counts = sampleCounts(run.spec, 7);
+  assert.ok("train" in counts);
+  assert.equal(counts.train, epochs * (seven?.samples ?? 0));
+  // One device: the whole set, drop_last on one process.
+  const one = sampleCounts(analyze(text, 1).runs[0].spec, 1);
+  assert.ok("train" in one);
+  assert.equal(one.train, epochs * Math.floor(60000 / batch) * batch);
+});
