@@ -102,3 +102,69 @@ test("a torchrun script with DistributedSampler(drop_last per rank) is priced pe
   assert.ok("train" in one);
   assert.equal(one.train, epochs * Math.floor(60000 / batch) * batch);
 });
+
+/** The RTE fine-tune with its TrainingArguments JSON, as the workspace holds them. */
+function rte(deviceCount: number, edit = (j: Record<string, unknown>) => j) {
+  const dir = "hf/drop_last_cfg";
+  const cfg = edit(JSON.parse(fixture(`${dir}/train_cfg.json`)));
+  const workspace = {
+    roots: ["/w"],
+    readFile: (p: string) => (p === "/w/train_cfg.json" ? JSON.stringify(cfg) : null),
+  };
+  const a = analyzer.analyze({
+    path: "/w/finetune_rte.py",
+    text: fixture(`${dir}/finetune_rte.py`),
+    settings: { ...DEFAULT_SETTINGS, deviceCount },
+    workspace,
+  }).analysis;
+  return { cfg, run: a.runs[0] };
+}
+
+test("HF dataloader_drop_last read from a parse_json_file config: whole update steps per epoch, as Trainer counts them", () => {
+  const { cfg, run } = rte(1);
+  const rows = findDataset("glue", { config: "rte", split: "train" })?.samples ?? Number.NaN;
+  const b = cfg.per_device_train_batch_size as number;
+  const acc = cfg.gradient_accumulation_steps as number;
+  const epochs = cfg.num_train_epochs as number;
+  assert.equal(cfg.dataloader_drop_last, true);
+  assert.equal(run.spec.trainSamples, rows);
+  // Trainer: len(dataloader) = rows // b with drop_last; num_update_steps_per_epoch = max(len // acc, 1).
+  const updates = Math.max(1, Math.floor(Math.floor(rows / b) / acc));
+  const c = sampleCounts(run.spec, 1);
+  assert.ok("train" in c);
+  assert.equal(c.train, epochs * updates * acc * b);
+  assert.ok(c.train < epochs * rows, "the dropped batch and the left-over micro-batch are not priced");
+  assert.match(run.assumptions.find((a) => a.name === "training samples")?.citation ?? "", /whole updates/);
+  // Without drop_last (the default) and no accumulation, an epoch is the whole set again.
+  const plain = rte(1, (j) => ({ ...j, dataloader_drop_last: false, gradient_accumulation_steps: 1 })).run;
+  const p = sampleCounts(plain.spec, 1);
+  assert.ok("train" in p);
+  assert.equal(p.train, epochs * rows);
+});
+
+test("HF on W processes: accelerate deals whole batches round-robin (BatchSamplerShard.__len__)", () => {
+  const { cfg, run } = rte(4);
+  const rows = findDataset("glue", { config: "rte", split: "train" })?.samples ?? Number.NaN;
+  const b = cfg.per_device_train_batch_size as number;
+  const acc = cfg.gradient_accumulation_steps as number;
+  // accelerate BatchSamplerShard: B = rows // b batches (drop_last); B // 4 per process when drop_last.
+  const perProcess = Math.floor(Math.floor(rows / b) / 4);
+  const updates = Math.max(1, Math.floor(perProcess / acc));
+  const c = sampleCounts(run.spec, 4);
+  assert.ok("train" in c);
+  assert.equal(c.train, (cfg.num_train_epochs as number) * updates * acc * b * 4);
+});
+
+test("HF eval_strategy=epoch with max_steps: the epoch max_steps cuts short is evaluated too (on_epoch_end)", () => {
+  const { run } = rte(1, (j) => ({ ...j, max_steps: 100 }));
+  const rows = findDataset("glue", { config: "rte", split: "train" })?.samples ?? Number.NaN;
+  const val = findDataset("glue", { config: "rte", split: "validation" })?.samples ?? Number.NaN;
+  const updates = Math.max(1, Math.floor(Math.floor(rows / 32) / 2));
+  const c = sampleCounts(run.spec, 1);
+  assert.ok("train" in c);
+  // Trainer: num_train_epochs = ceil(max_steps / updates per epoch), each ending in an evaluation.
+  assert.equal(c.eval, Math.ceil(100 / updates) * val);
+  assert.ok(100 % updates !== 0, "the budget ends mid-epoch, so the rule matters");
+  assert.equal(c.evalPasses?.passes, Math.ceil(100 / updates));
+  assert.match(run.assumptions.find((a) => a.name === "evaluation passes")?.citation ?? "", /on_epoch_end/);
+});

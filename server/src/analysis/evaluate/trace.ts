@@ -155,6 +155,8 @@ export type TraceEvent =
       /** Where tokensPerSample came from (DatasetInfo.tokensHow). */
       tokensHow?: string;
       evalEachEpoch: boolean;
+      /** TrainingArguments(dataloader_drop_last=True): each process drops its last partial batch. Absent = False. */
+      dropLast?: boolean;
       /** Rows of eval_dataset when the Trainer evaluates during training (eval_strategy epoch/steps). */
       evalSamples: number | null;
       /** eval_strategy="steps": optimizer steps between evaluations (eval_steps, else logging_steps, default 500). */

@@ -47,6 +47,18 @@ function hfRun(facts: ProgramFacts, e: Ev<"hfTrainer">): RunSpec {
   if (open && e.precision === null) fromOpen("fp16 / bf16");
   spec.trainSamples = e.trainSamples;
   if (e.trainSamples !== null) spec.evidence.push(`${thousands(e.trainSamples)} training samples (train_dataset)`);
+  if (e.dropLast) spec.evidence.push("dataloader_drop_last: each process drops its last partial batch");
+  if (e.trainSamples !== null && spec.batchSize !== null)
+    // The Trainer's loader is sharded by accelerate (whole batches per process) and an epoch is whole
+    // update steps; both depend on the device count, so the epoch is resolved when priced (epochPlan.ts).
+    spec.epochShape = {
+      dataset: e.trainSamples,
+      batch: spec.batchSize,
+      dropLast: e.dropLast === true,
+      shard: "batches",
+      wholeUpdates: true,
+      how: "transformers Trainer: accelerate-sharded loader, whole update steps",
+    };
   spec.tokensPerSample = e.tokensPerSample;
   if (e.tokensPerSample !== null)
     spec.evidence.push(`${e.tokensPerSample} tokens per sample (${e.tokensHow ?? "max_length / block_size"})`);
@@ -112,6 +124,12 @@ function hfEvaluation(spec: RunSpec, e: Ev<"hfTrainer">): void {
   const n = thousands(e.evalSamples);
   if (e.evalEachEpoch) {
     spec.valSamples = e.evalSamples;
+    // _inner_training_loop calls on_epoch_end (DefaultFlowCallback: should_evaluate under
+    // eval_strategy="epoch") after the batch loop breaks on max_steps, so a cut-short epoch is evaluated.
+    spec.epochEvalRule = {
+      partialEpoch: "evaluated",
+      how: 'transformers Trainer runs on_epoch_end, and so the eval_strategy="epoch" evaluation, after max_steps stops an epoch',
+    };
     spec.evidence.push(`${n} evaluation samples per epoch (eval_strategy="epoch", eval_dataset)`);
     return;
   }

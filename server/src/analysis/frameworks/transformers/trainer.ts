@@ -220,6 +220,7 @@ function emitRun(
       tokensPerSample: ds?.info.tokensPerSample ?? null,
       tokensHow: ds?.info.tokensHow,
       evalEachEpoch: a?.evalStrategy === "epoch" && !!trainerKw.get("eval_dataset"),
+      ...(a && flag(a.kw, "dataloader_drop_last") ? { dropLast: true } : {}),
       ...(a?.open ? { argsOpen: a.open } : {}),
       ...(stopsEarly(trainerKw.get("callbacks")) ? { earlyStopping: true } : {}),
       ...(resumeFrom !== null ? { resumeFrom } : {}),
