@@ -168,3 +168,73 @@ test("HF eval_strategy=epoch with max_steps: the epoch max_steps cuts short is e
   assert.equal(c.evalPasses?.passes, Math.ceil(100 / updates));
   assert.match(run.assumptions.find((a) => a.name === "evaluation passes")?.citation ?? "", /on_epoch_end/);
 });
+
+test("a loop validating every k steps inside the batch loop, stopped by a global step budget: floor(S / k) passes", () => {
+  const text = fixture("step_budget_val_every_k.py");
+  const run = analyze(text).runs[0];
+  const maxSteps = Number(/^MAX_STEPS = (\d+)/m.exec(text)?.[1]);
+  const every = Number(/^EVAL_EVERY = (\d+)/m.exec(text)?.[1]);
+  const val = findDataset("torchvision.datasets.CIFAR10", { train: false })?.samples ?? Number.NaN;
+  assert.equal(run.spec.maxSteps, maxSteps);
+  assert.deepEqual(run.spec.evalEverySteps, { steps: every, samples: val });
+  const c = sampleCounts(run.spec, 1);
+  assert.ok("train" in c);
+  assert.equal(c.eval, Math.floor(maxSteps / every) * val);
+  assert.equal(c.stepEvalPasses?.passes, Math.floor(maxSteps / every));
+  // Priced, so not reported as forwards left out.
+  assert.ok(!run.unknowns.some((u) => /forward-only outside the training step/.test(u.message)));
+});
+
+/** CIFAR-10, a per-epoch validation after the batch loop, and a step budget that breaks out mid-epoch. */
+const budgetScript = (between: string) => `import torch, torch.nn as nn
+from torch.utils.data import DataLoader
+from torchvision import datasets, transforms
+MAX_STEPS = 1000
+tf = transforms.ToTensor()
+train_loader = DataLoader(datasets.CIFAR10("d", train=True, transform=tf), batch_size=128, shuffle=True)
+val_loader = DataLoader(datasets.CIFAR10("d", train=False, transform=tf), batch_size=256)
+model = nn.Sequential(nn.Flatten(), nn.Linear(3072, 10))
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+step = 0
+for epoch in range(100):
+    for x, y in train_loader:
+        loss = nn.functional.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step >= MAX_STEPS:
+            break
+${between}
+    with torch.no_grad():
+        for x, y in val_loader:
+            model(x)
+`;
+
+test("per-epoch validation with a step budget that ends mid-epoch: the cut-short epoch is validated unless the loop leaves first", () => {
+  const train = findDataset("torchvision.datasets.CIFAR10", { train: true })?.samples ?? Number.NaN;
+  const val = findDataset("torchvision.datasets.CIFAR10", { train: false })?.samples ?? Number.NaN;
+  const stepsPerEpoch = Math.ceil(train / 128);
+  assert.ok(1000 % stepsPerEpoch !== 0, "the budget ends mid-epoch");
+  const after = analyze(budgetScript("")).runs[0];
+  const a = sampleCounts(after.spec, 1);
+  assert.ok("train" in a);
+  assert.equal(after.spec.epochEvalRule?.partialEpoch, "evaluated");
+  assert.equal(a.eval, Math.ceil(1000 / stepsPerEpoch) * val);
+  assert.match(after.assumptions.find((x) => x.name === "evaluation passes")?.citation ?? "", /evaluated too/);
+  const left = analyze(budgetScript("    if step >= MAX_STEPS:\n        break")).runs[0];
+  const b = sampleCounts(left.spec, 1);
+  assert.ok("train" in b);
+  assert.equal(left.spec.epochEvalRule?.partialEpoch, "skipped");
+  assert.equal(b.eval, Math.floor(1000 / stepsPerEpoch) * val);
+});
+
+test("the training-samples assumption cites the line that gave its value (drop_last's kept samples, not the dataset's size)", () => {
+  const text = budgetScript("").replace("batch_size=128, shuffle=True", "batch_size=128, shuffle=True, drop_last=True");
+  const run = analyze(text.replace("MAX_STEPS = 1000", "MAX_STEPS = 10**9")).runs[0];
+  const train = findDataset("torchvision.datasets.CIFAR10", { train: true })?.samples ?? Number.NaN;
+  const kept = Math.floor(train / 128) * 128;
+  const a = run.assumptions.find((x) => x.name === "training samples");
+  assert.equal(a?.value, kept.toLocaleString("en-US"));
+  assert.match(a?.citation ?? "", /drop_last keeps/);
+});

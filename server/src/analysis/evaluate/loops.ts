@@ -46,6 +46,8 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
   if (ownFile) ip.loops.push(loopFrame);
   try {
     if (once) {
+      // The one pass stands for every batch: a periodic test read after its backward varies.
+      if (ownFile) ip.passStarts.set(loopFrame, ip.trace.length);
       assignTarget(ip, st.target, once, s);
       const c = execBlock(ip, st.body, s, frame);
       if (c === RETURN || c === RAISE) return c;
@@ -87,6 +89,9 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
   }
 }
 
+/** A period test, `step % k == 0` / `(i + 1) % k == 0`: true once every k passes of the loop around it. */
+const PERIODIC = /%\s*[\w.()[\]"']+\s*==\s*0\b/;
+
 /**
  * True when a condition on a range loop's variable (`if epoch % 5 == 0:`) is read in the pass that
  * stands for the whole loop: one that has already recorded a backward is the only pass traced, and
@@ -94,12 +99,14 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
  * the last), so both branches are taken as for an unknown condition.
  */
 export function conditionVariesOverPasses(ip: Interp, condText: string): boolean {
+  // `if global_step % eval_every == 0:` on a counter the loop body increments: true on some passes.
+  const periodic = PERIODIC.test(condText);
   for (const l of ip.loops) {
-    if (l.over !== "range" || (l.tripCount ?? 0) < 2) continue;
+    if (l.over === "list" || (l.over === "range" && (l.tripCount ?? 0) < 2)) continue;
     const start = ip.passStarts.get(l);
     if (start === undefined) continue;
-    const names = l.target.match(/[A-Za-z_]\w*/g) ?? [];
-    if (!names.some((n) => new RegExp(`(^|[^\\w.])${n}($|\\W)`).test(condText))) continue;
+    const names = l.over === "range" ? (l.target.match(/[A-Za-z_]\w*/g) ?? []) : [];
+    if (!periodic && !names.some((n) => new RegExp(`(^|[^\\w.])${n}($|\\W)`).test(condText))) continue;
     for (let i = start; i < ip.trace.length; i++) if (ip.trace[i].kind === "backward") return true;
   }
   return false;
@@ -169,6 +176,7 @@ export function execWhile(ip: Interp, st: Extract<Stmt, { t: "while" }>, s: Scop
       const t = truthy(evalExpr(ip, st.cond, s));
       if (t === false) return execBlock(ip, st.orelse, s, frame);
       const eventsBefore = ip.eventCount;
+      if (ownFile) ip.passStarts.set(loopFrame, ip.trace.length);
       const c = execBlock(ip, st.body, s, frame);
       if (c === BREAK) return NORMAL;
       if (c === RETURN || c === RAISE) return c;
@@ -177,6 +185,6 @@ export function execWhile(ip: Interp, st: Extract<Stmt, { t: "while" }>, s: Scop
     ip.note(`while loop still running after ${MAX_WHILE_ITERATIONS} iterations: stopped there`, st.node);
     return NORMAL;
   } finally {
-    if (ownFile) ip.loops.pop();
+    if (ownFile) ip.passStarts.delete(ip.loops.pop() ?? loopFrame);
   }
 }

@@ -83,6 +83,8 @@ export interface ScheduleCounts {
   eval: number;
   /** Per-epoch evaluation passes when the run ends partway through an epoch, and the rule that counted them. */
   evalPasses?: { passes: number; rule: string };
+  /** Passes made every k optimizer steps over the run's steps. */
+  stepEvalPasses?: { passes: number; rule: string };
 }
 
 /** Samples trained and evaluated under the run's schedule on `count` devices, or the fields that are missing. */
@@ -102,8 +104,7 @@ export function scheduleCounts(spec: RunSpec, count: number): ScheduleCounts | {
     const train = capped ? (spec.epochs as number) * (perEpoch as number) : spec.maxSteps * perStep;
     const steps = capped ? (spec.epochs as number) * (stepsPerEpoch as number) : spec.maxSteps;
     const epochsRun = stepsPerEpoch ? steps / stepsPerEpoch : 0;
-    if (spec.evalEverySteps) return { train, eval: evaluationsEvery(steps, spec.evalEverySteps) };
-    return { train, ...epochEvals(spec, epochsRun) };
+    return withStepEvals(spec, steps, { train, ...epochEvals(spec, epochsRun) });
   }
   // A step count with an unknown batch: one gap (the batch, or the samples it implies), not two.
   if (spec.maxSteps !== null && spec.epochs === null) return { missing: ["batchSize"] };
@@ -119,8 +120,24 @@ export function scheduleCounts(spec: RunSpec, count: number): ScheduleCounts | {
     train = (steps * perEpoch) / plan.updates;
   } else if (plan) steps = spec.epochs * plan.updates;
   // Evaluation every k optimizer steps: the steps are the training's own, on all `count` devices.
-  if (spec.evalEverySteps && perStep > 0) return { train, eval: evaluationsEvery(steps, spec.evalEverySteps) };
-  return { train, ...epochEvals(spec, spec.epochs) };
+  return withStepEvals(spec, perStep > 0 ? steps : 0, { train, ...epochEvals(spec, spec.epochs) });
+}
+
+/** Adds the floor(steps / k) passes made every k optimizer steps (HF eval_strategy="steps", a loop's `if step % k == 0:`). */
+function withStepEvals(spec: RunSpec, steps: number, c: ScheduleCounts): ScheduleCounts {
+  if (!spec.evalEverySteps) return c;
+  // HF sets either the per-epoch or the per-step schedule; a hand-written loop may have both.
+  const every = spec.evalEverySteps;
+  const k = everyK(steps, every);
+  const passes = Math.floor(steps / k + 1e-9);
+  return {
+    ...c,
+    eval: c.eval + passes * every.samples,
+    stepEvalPasses: {
+      passes,
+      rule: `${thousands(every.samples)} samples every ${+k.toFixed(3)} optimizer steps: floor(${thousands(+steps.toFixed(3))} / ${+k.toFixed(3)}) passes`,
+    },
+  };
 }
 
 /**
@@ -146,12 +163,11 @@ function epochEvals(spec: RunSpec, epochs: number): Pick<ScheduleCounts, "eval" 
 }
 
 /**
- * Samples evaluated over `steps` optimizer steps when evaluating every k of them: HF's
- * DefaultFlowCallback.on_step_end sets should_evaluate when global_step % eval_steps == 0, so a
- * run of S steps evaluates floor(S / k) times (none extra at the end under eval_strategy="steps").
+ * The period k of an every-k-steps evaluation. HF's DefaultFlowCallback.on_step_end sets
+ * should_evaluate when global_step % eval_steps == 0, so a run of S steps evaluates floor(S / k)
+ * times (none extra at the end under eval_strategy="steps"); `if step % k == 0:` in a loop likewise.
  */
-function evaluationsEvery(steps: number, every: { steps: number; samples: number; ratio?: number }): number {
+function everyK(steps: number, every: { steps: number; ratio?: number }): number {
   // A ratio eval_steps becomes ceil(total steps × ratio) steps (Trainer._inner_training_loop).
-  const k = every.ratio !== undefined ? Math.max(1, Math.ceil(Math.ceil(steps - 1e-9) * every.ratio)) : every.steps;
-  return Math.floor(steps / k + 1e-9) * every.samples;
+  return every.ratio !== undefined ? Math.max(1, Math.ceil(Math.ceil(steps - 1e-9) * every.ratio)) : every.steps;
 }

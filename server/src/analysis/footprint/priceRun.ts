@@ -243,14 +243,15 @@ function scheduleAssumptions(spec: RunSpec, count: number): Assumption[] {
   const items: Array<[string, number | null, RegExp]> = [
     ["epochs", spec.epochs, /^(epochs|max_epochs) \d|^\d+ epoch/i],
     ["max steps", spec.maxSteps, /optimizer steps|max_steps/i],
-    ["training samples", plan ? null : spec.trainSamples, /^[\d,]+ (training )?samples/i],
+    ["training samples", plan ? null : spec.trainSamples, /^[\d,]+ (training )?samples(?! run forward)/i],
     ["validation samples", valPerEpoch(spec, count), /(evaluation|validation) samples/i],
     ["batch size", spec.batchSize, /batch size/i],
     ["tokens per sample", spec.tokensPerSample, /tokens per sample/i],
   ];
   for (const [name, value, re] of items) {
     if (value === null) continue;
-    const why = spec.evidence.find((e) => re.test(e));
+    // The samples a loader's drop_last keeps are said after the dataset's size: the later line gave the value.
+    const why = (name === "training samples" ? [...spec.evidence].reverse() : spec.evidence).find((e) => re.test(e));
     out.push({
       name,
       value: thousands(value),
@@ -272,6 +273,13 @@ function scheduleAssumptions(spec: RunSpec, count: number): Assumption[] {
       value: String(counted.evalPasses.passes),
       source: "script",
       citation: counted.evalPasses.rule,
+    });
+  if ("stepEvalPasses" in counted && counted.stepEvalPasses)
+    out.push({
+      name: "evaluation passes (every k steps)",
+      value: String(counted.stepEvalPasses.passes),
+      source: "script",
+      citation: counted.stepEvalPasses.rule,
     });
   if (spec.maxTimeHours != null)
     out.push({

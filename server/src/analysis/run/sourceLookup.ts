@@ -76,7 +76,7 @@ export function accumulationSteps(
 }
 
 /** `if (<v> + 1) % k == 0:` (and its variants above): the counter, k when readable, the guard's text. */
-function moduloGuard(tree: Tree, ifNode: Node): { v: string; k: number | null; text: string } | null {
+export function moduloGuard(tree: Tree, ifNode: Node): { v: string; k: number | null; text: string } | null {
   let cond = ifNode.childForFieldName("condition");
   // `(i + 1) % k == 0 or (i + 1) == len(loader)`: the modulus clause sets the factor.
   while (cond?.type === "boolean_operator" && cond.childForFieldName("operator")?.text === "or")

@@ -3,6 +3,7 @@
 import type { ProgramFacts } from "../evaluate";
 import type { LoopFrame, TraceEvent } from "../evaluate/trace";
 import { line } from "./runFacts";
+import { innerLoaderLoop } from "./stepEvals";
 import { eventsInLoop } from "./traceIndex";
 import { rangeKey } from "../parse/nodes";
 import type { Range, RunSpec } from "../types";
@@ -76,6 +77,8 @@ export function unpricedOuterForwards(
   );
   for (const e of events) {
     if (e.kind !== "forward" || !e.noGrad || !trained.includes(e.modelId)) continue;
+    // An evaluation loop nested in the step is priced by stepEvals.ts.
+    if (innerLoaderLoop(e, batchLoop)) continue;
     const inStep = e.loops.includes(batchLoop);
     if (inStep && e.inputShape && batches.includes(e.inputShape[0])) continue;
     if (!inStep && e.loops.some((l) => l.over === "loader")) continue;

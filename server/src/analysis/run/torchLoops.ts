@@ -11,6 +11,7 @@ import { accumulationSteps, epochGuard, loopBreakLine, loopIterableText, stepCal
 import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { guardedSteps } from "./stepGuard";
+import { type EvalSite, innerLoaderLoop, inStepEvaluations, partialEpochRule } from "./stepEvals";
 import { addNoGradCalls, batchFromForwards, unpricedOuterForwards } from "./stepForwards";
 import { thousands } from "../format";
 import { eventsInLoop, eventsOfKind } from "./traceIndex";
@@ -303,7 +304,10 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
 
   // The model(s): forwards inside this batch loop. Trained ones run with grad; no-grad ones are teachers.
   const inBatch = eventsInLoop(facts, batchLoop).filter(inPass);
-  const fwd = inBatch.filter((e): e is Extract<TraceEvent, { kind: "forward" }> => e.kind === "forward");
+  // Forwards in a loader loop nested in the batch loop are an evaluation pass (stepEvals.ts), not the step.
+  const fwd = inBatch.filter(
+    (e): e is Extract<TraceEvent, { kind: "forward" }> => e.kind === "forward" && !innerLoaderLoop(e, batchLoop),
+  );
   const trained = fwd.filter((e) => !e.noGrad).map((e) => e.modelId);
   const teachers = fwd.filter((e) => e.noGrad).map((e) => e.modelId);
   const models = describeModels(facts, trained, teachers, callsPerStep(tree, fwd));
@@ -333,7 +337,9 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   }
 
   // Evaluation: loader loops with forwards but no backward inside the same epoch loop iteration.
-  if (epochLoop) spec.valSamples = evalSamples(facts, tree, epochLoop, batchLoop, evidence, spec.unknowns, inPass);
+  const evalSites: EvalSite[] = [];
+  if (epochLoop)
+    spec.valSamples = evalSamples(facts, tree, epochLoop, batchLoop, evidence, spec.unknowns, inPass, evalSites);
   // A phase loop (`for phase in ["train", "val"]`) re-runs this batch loop for its other items; the
   // interpreter traces the first (training) pass only, so the others are said, not priced.
   for (const p of epochLoop ? loops.slice(ei + 1, bi) : [])
@@ -372,9 +378,19 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     evidence.push(`gradient accumulation ${acc.k}: optimizer.step() under \`${acc.text}\``);
     if (spec.maxSteps !== null) spec.maxSteps = Math.ceil(spec.maxSteps / acc.k);
   }
+  inStepEvaluations(facts, tree, batchLoop, inPass, spec);
   if (batchLoop.over === "loader") {
     const budget = stepBudget(tree, batchLoop, epochLoop, stepRange);
     if (budget) applyBudget(spec, budget);
+    // A step budget may end the last epoch early: is that epoch's evaluation run? Read from the source.
+    if (spec.maxSteps !== null && spec.valSamples && epochLoop) {
+      const rule = partialEpochRule(tree, epochLoop, batchLoop, evalSites);
+      if (rule) spec.epochEvalRule = rule;
+      else
+        evidence.push(
+          "where the per-epoch evaluation sits relative to the step budget's stop is not read: its passes are spread in proportion to the epochs run",
+        );
+    }
   } else if (batchLoop.over === "unknown") {
     // `while step < max_steps:` drawing batches with next(): a step loop, as range(max_steps) is.
     const budget = whileStepBudget(tree, batchLoop, stepRange);
@@ -396,6 +412,7 @@ function evalSamples(
   evidence: string[],
   unknowns: RunSpec["unknowns"],
   inPass: (e: TraceEvent) => boolean,
+  sites: EvalSite[],
 ): number | null {
   const seen = new Set<string>();
   let total: number | null = null;
@@ -443,6 +460,7 @@ function evalSamples(
     }
     const k = every?.k ?? 1;
     total = (total ?? 0) + n / k;
+    sites.push({ range: loop.range, callees: e.frames.map((f) => f.name) });
     evidence.push(
       k > 1
         ? `${thousands(n)} evaluation samples every ${k} epochs (\`${every?.text}\`): ${where}`
