@@ -238,3 +238,16 @@ test("the training-samples assumption cites the line that gave its value (drop_l
   assert.equal(a?.value, kept.toLocaleString("en-US"));
   assert.match(a?.citation ?? "", /drop_last keeps/);
 });
+
+test("a loader through accelerate's prepare() is dealt in whole batches per process (BatchSamplerShard, even_batches)", () => {
+  const text = fixture("accelerate/cifar_convnet_accelerate.py");
+  const batch = Number(/^BATCH = (\d+)/m.exec(text)?.[1]);
+  const train = findDataset("torchvision.datasets.CIFAR10", { train: true })?.samples ?? Number.NaN;
+  const run = analyze(text, 4).runs[0];
+  // BatchSamplerShard.__len__ without drop_last: ceil(B / W) batches per process, the last completed.
+  const perProcess = Math.ceil(Math.ceil(train / batch) / 4);
+  assert.equal(epochPlan(run.spec, 4)?.samples, 4 * perProcess * batch);
+  assert.match(run.assumptions.find((a) => a.name === "training samples")?.citation ?? "", /dealt over 4 processes/);
+  // One process: the whole set, as before.
+  assert.equal(epochPlan(analyze(text, 1).runs[0].spec, 1)?.samples, train);
+});

@@ -33,6 +33,8 @@ export interface LoaderInfo {
    * when written (else the launcher's world size) and its own drop_last.
    */
   shard?: { replicas: number | null; samplerDropLast: boolean };
+  /** Passed through accelerate's prepare(): sharded by whole batches over the processes (BatchSamplerShard). */
+  accelerate?: boolean;
   /** A tf.data pipeline iterated by hand (no DataLoader workers: tf.data prefetches on its own). */
   kind?: "tf.data";
   /** The workspace file the DataLoader call is in, when not the analysed one (`range` is then the call into it). */

@@ -11,6 +11,7 @@ import { accumulationSteps, epochGuard, loopBreakLine, loopIterableText, stepCal
 import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { guardedSteps } from "./stepGuard";
+import { loaderEpoch } from "./loaderEpoch";
 import { type EvalSite, innerLoaderLoop, inStepEvaluations, partialEpochRule } from "./stepEvals";
 import { addNoGradCalls, batchFromForwards, unpricedOuterForwards } from "./stepForwards";
 import { thousands } from "../format";
@@ -156,31 +157,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
       spec.trainSamples = ds.samples;
       const what = ld.samplesHow ?? `${ds.name ?? "dataset"}${ds.split ? ` ${ds.split}` : ""}`;
       evidence.push(`${thousands(ds.samples)} samples: ${what} (line ${line(ld.range)})`);
-      if (ld.shard && ld.batchSize) {
-        // DistributedSampler: each rank draws its own share and drops its own last partial batch,
-        // which depends on the world size, known only when the run is priced (footprint/epochPlan.ts).
-        spec.epochShape = {
-          dataset: ds.samples,
-          batch: ld.batchSize,
-          dropLast: ld.dropLast,
-          shard: "sampler",
-          ...(ld.shard.samplerDropLast ? { samplerDropLast: true } : {}),
-          ...(ld.shard.replicas ? { replicas: ld.shard.replicas } : {}),
-          how: `DistributedSampler, line ${line(ld.range)}`,
-        };
-        evidence.push(
-          `an epoch is split per rank by the DistributedSampler: ceil(samples / world size) each${ld.dropLast ? ", then each rank's DataLoader drops its own last partial batch (drop_last)" : ""}`,
-        );
-      } else if (ld.dropLast && ld.batchSize) {
-        // drop_last=True skips the last partial batch: floor(N / b) full batches an epoch (one process).
-        const kept = Math.floor(ds.samples / ld.batchSize) * ld.batchSize;
-        if (kept < ds.samples) {
-          spec.trainSamples = kept;
-          evidence.push(
-            `${thousands(kept)} samples an epoch: drop_last keeps ${thousands(kept / ld.batchSize)} full batches of ${ld.batchSize}`,
-          );
-        }
-      }
+      loaderEpoch(spec, ld, ds.samples);
     } else if (perEpoch && batchLoop.tripCount !== null && ld.batchSize !== null) {
       spec.trainSamples = batchLoop.tripCount * ld.batchSize;
       evidence.push(`${thousands(spec.trainSamples)} samples: ${batchLoop.tripCount} batches × ${ld.batchSize}`);

@@ -23,6 +23,21 @@ function acceleratorDevice(ip: Interp, onCpu: boolean, node: Node | null): Value
 /** Interpreters inside notebook_launcher(...), whose mixed_precision= (default "no") fixes the precision. */
 const underNotebookLauncher = new WeakSet<Interp>();
 
+/**
+ * accelerate's prepare() wraps a DataLoader in a BatchSamplerShard: on W processes whole batches are
+ * dealt round-robin (split_batches=False, even_batches=True by default). Other settings (or a
+ * dataloader_config the analysis does not read) keep the loader as one process sees it.
+ */
+function markSharded(v: Value | undefined, kw: Kw): void {
+  if (v?.k !== "native" || !v.loop?.loader || v.loop.loader.shard) return;
+  const off = (name: string, dflt: boolean) => {
+    const x = kw.get(name);
+    return x !== undefined && !(x.k === "bool" && x.v === dflt);
+  };
+  if (off("split_batches", false) || off("even_batches", true) || kw.has("dataloader_config")) return;
+  v.loop.loader.accelerate = true;
+}
+
 function makeAccelerator(ip: Interp, kw: Kw, node: Node | null): Value {
   const given = kw.get("mixed_precision");
   const mixed = asString(given ?? NONE);
@@ -55,10 +70,16 @@ function makeAccelerator(ip: Interp, kw: Kw, node: Node | null): Value {
     "Accelerator",
     { kw },
     {
-      // Wrapping changes nothing the footprint depends on: the same objects come back, in order.
-      prepare: (_ip, _self, args) => (args.length === 1 ? args[0] : tuple(args)),
+      // The same objects come back, in order; a DataLoader is marked as sharded by batches.
+      prepare: (_ip, _self, args) => {
+        for (const a of args) markSharded(a, kw);
+        return args.length === 1 ? args[0] : tuple(args);
+      },
       prepare_model: (_ip, _self, [m]) => passThrough(m),
-      prepare_data_loader: (_ip, _self, [d]) => passThrough(d),
+      prepare_data_loader: (_ip, _self, [d]) => {
+        markSharded(d, kw);
+        return passThrough(d);
+      },
       prepare_optimizer: (_ip, _self, [o]) => passThrough(o),
       prepare_scheduler: (_ip, _self, [s]) => passThrough(s),
       unwrap_model: (_ip, _self, [m]) => passThrough(m),
