@@ -251,3 +251,17 @@ test("a loader through accelerate's prepare() is dealt in whole batches per proc
   // One process: the whole set, as before.
   assert.equal(epochPlan(analyze(text, 1).runs[0].spec, 1)?.samples, train);
 });
+
+test("HF fractional num_train_epochs: ceil(epochs × updates) steps, and the cut-short last epoch is evaluated", () => {
+  const { cfg, run } = rte(1, (j) => ({ ...j, num_train_epochs: 2.5 }));
+  const rows = findDataset("glue", { config: "rte", split: "train" })?.samples ?? Number.NaN;
+  const val = findDataset("glue", { config: "rte", split: "validation" })?.samples ?? Number.NaN;
+  const b = cfg.per_device_train_batch_size as number;
+  const acc = cfg.gradient_accumulation_steps as number;
+  const updates = Math.max(1, Math.floor(Math.floor(rows / b) / acc));
+  const c = sampleCounts(run.spec, 1);
+  assert.ok("train" in c);
+  // Trainer: max_steps = ceil(2.5 × updates), num_train_epochs = ceil(2.5) = 3 epochs started.
+  assert.equal(c.train, Math.ceil(2.5 * updates) * acc * b);
+  assert.equal(c.eval, 3 * val);
+});
