@@ -227,6 +227,11 @@ export function compare(ip: Interp, op: string, a: Value, b: Value, node: Node |
       if (a.k === "none" || b.k === "none") same = a.k === "unknown" || b.k === "unknown" ? null : a.k === b.k;
       else if (a.k === "bool" && b.k === "bool") same = a.v === b.v;
       else if (a.k === "tensor" || b.k === "tensor") same = a === b;
+      // `m is C3` in a model builder that dispatches on a class from a table: classes are
+      // identified as `==` identifies them (a library class may be rebuilt per lookup).
+      else if (a.k === "class" && b.k === "class") same = valuesEqual(a, b);
+      // Two different `def`s are never the same function object.
+      else if (a.k === "func" && b.k === "func" && a.node !== b.node) same = false;
       else same = a === b ? true : a.k === "unknown" || b.k === "unknown" ? null : a.k !== b.k ? false : null;
       r = same === null ? null : op === "is" ? same : !same;
       break;
