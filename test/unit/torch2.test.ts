@@ -1,8 +1,24 @@
 // Gaps found by the second round of unseen-style PyTorch probes (test/fixtures/torch/probes2/):
 // each test is the general mechanism behind one fix, on a small script in the probe's style.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { test } from "node:test";
+import { Analyzer } from "../../server/src/analysis/analyze";
+import { loadPythonParser } from "../../server/src/analysis/parse/loadParser";
+import type { FileAnalysis } from "../../server/src/analysis/types";
+import { EMPTY_WORKSPACE } from "../../server/src/analysis/workspace";
+import { DEFAULT_SETTINGS } from "../../server/src/shared/settings";
 import { conv2dParams, model, run } from "./evaluateHelpers";
+
+let shared: Analyzer | null = null;
+async function analyzer(): Promise<{ analyze: (text: string) => FileAnalysis }> {
+  shared ??= new Analyzer(await loadPythonParser(join(process.cwd(), "grammars")));
+  const a = shared;
+  return {
+    analyze: (text) =>
+      a.analyze({ path: "/w/train.py", text, settings: DEFAULT_SETTINGS, workspace: EMPTY_WORKSPACE }).analysis,
+  };
+}
 
 test("`m is C3` on classes taken from a table decides the branch (YOLO-style row parser)", async () => {
   const facts = await run(`import torch.nn as nn
@@ -36,4 +52,48 @@ if make is gelu_block:
 model = make(width)
 `);
   assert.equal(model(facts, "model").params, 8 * 8 + 8);
+});
+
+const cocoScript = (valArgs: string) => `import os
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader
+from torchvision import datasets, transforms
+
+root = "data/coco"
+tf = transforms.Compose([transforms.Resize((64, 64)), transforms.ToTensor()])
+train_ds = datasets.CocoDetection(os.path.join(root, "train2017"), os.path.join(root, "annotations/instances_train2017.json"), transform=tf)
+val_ds = datasets.CocoDetection(${valArgs}, transform=tf)
+train_loader = DataLoader(train_ds, batch_size=8)
+val_loader = DataLoader(val_ds, batch_size=8)
+model = nn.Conv2d(3, 8, 3).cuda()
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+for epoch in range(2):
+    for x, y in train_loader:
+        loss = model(x.cuda()).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        for x, y in val_loader:
+            model(x.cuda())
+`;
+
+test("COCO's split comes from its folder and annotation file: val2017 is priced at 5,000, not train's 118,287", async () => {
+  const { analyze } = await analyzer();
+  const { spec } = analyze(
+    cocoScript('os.path.join(root, "val2017"), os.path.join(root, "annotations/instances_val2017.json")'),
+  ).runs[0];
+  assert.equal(spec.trainSamples, 118287);
+  assert.equal(spec.valSamples, 5000);
+});
+
+test("COCO paths the analysis cannot read leave that split's samples unknown, with a note", async () => {
+  const { analyze } = await analyzer();
+  const a = analyze(cocoScript("IMG_DIR, ANN_FILE"));
+  assert.equal(a.runs[0].spec.valSamples, null);
+  assert.ok(
+    (a.unknowns ?? []).some((u) => /CocoDetection: the split/.test(u.message)),
+    JSON.stringify(a.unknowns),
+  );
 });

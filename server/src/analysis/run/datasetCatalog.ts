@@ -30,6 +30,8 @@ export interface DatasetMatch extends Omit<DatasetInfo, "range"> {
   source: string;
   /** Why samples is null or what was assumed ("GLUE needs a config: sst2, mnli, ..."). */
   note: string | null;
+  /** The split is picked by the files passed, not an argument (`DatasetRow.splitFromPath`). */
+  splitFromPath: boolean;
 }
 
 export interface DatasetQuery {
@@ -90,6 +92,7 @@ export function findDataset(qualifiedName: string, opts: DatasetQuery = {}): Dat
         splits: {},
         modality: base.modality,
         source: base.source,
+        splitFromPath: false,
         note: `${base.names[0]} has several configs (${options}); the script's config ${opts.config ? `"${opts.config}" is not in the catalog` : "is not known"}`,
       };
     }
@@ -140,6 +143,7 @@ function withSplit(row: DatasetRow, splitExpr: string, assumed: boolean): Datase
     modality: row.modality,
     source: row.source,
     note,
+    splitFromPath: row.splitFromPath === true,
   };
 }
 

@@ -26,7 +26,7 @@ import {
   type Value,
 } from "../../evaluate/values";
 import { nodeRange } from "../../parse/nodes";
-import { findDataset } from "../../run/datasetCatalog";
+import { findDataset, splitOf } from "../../run/datasetCatalog";
 import { lengthOf, samplerInfo } from "./samplers";
 import { firstShape, transformedSample } from "./transforms";
 
@@ -75,7 +75,13 @@ export function torchvisionDataset(name: string): NativeFn {
     const train = kw.get("train");
     const qualified = `torchvision.datasets.${name}`;
     const split = splitArgument(qualified, args, kw);
-    const match = findDataset(qualified, { train: train ? truthy(train) : null, split: split.name });
+    let match = findDataset(qualified, { train: train ? truthy(train) : null, split: split.name });
+    if (match?.splitFromPath && match.splitAssumed) {
+      // COCO-style: no split argument, the folder and annotation file name it ("val2017").
+      const picked = splitFromPaths(match.splits, [...args, ...kw.values()]);
+      if (picked.split) match = splitOf(match, picked.split);
+      else split.unread = picked.unread;
+    }
     if (!match) ip.note(`dataset ${qualified} is not in the dataset catalog`, node, "add `# footprint: samples N`");
     else if (match.samples === null && match.note)
       ip.note(`${qualified}: ${match.note}`, node, "add `# footprint: samples N`");
@@ -130,6 +136,31 @@ function splitArgument(
     if (m && m.samples !== null && !m.splitAssumed) return { name: s, unread: null };
   }
   return { name: null, unread: null };
+}
+
+/**
+ * The one split whose name is a word of the path strings a dataset is handed ("val" in
+ * "coco/val2017" and "instances_val2017.json"); `unread` says why none was picked (a path the
+ * analysis cannot read, or several splits named), so the size is unknown rather than the train split's.
+ */
+function splitFromPaths(
+  splits: Record<string, number>,
+  values: Value[],
+): { split: string | null; unread: string | null } {
+  const found = new Set<string>();
+  let unreadPath = false;
+  for (const v of values) {
+    const s = asString(v);
+    if (s === null) {
+      if (v.k === "unknown") unreadPath = true;
+      continue;
+    }
+    const words = s.toLowerCase().split(/[^a-z]+/);
+    for (const name of Object.keys(splits)) if (words.includes(name.toLowerCase())) found.add(name);
+  }
+  if (found.size === 1) return { split: [...found][0], unread: null };
+  if (found.size > 1) return { split: null, unread: `paths naming several splits (${[...found].join(", ")})` };
+  return { split: null, unread: unreadPath ? "a path argument" : "no split in the paths" };
 }
 
 /** Marks where a sample's tensors (each view of a tuple) came from, for the model's input source. */

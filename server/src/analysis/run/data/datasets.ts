@@ -20,6 +20,11 @@ export interface DatasetRow {
   splits: Record<string, number>;
   /** Split used when the script names none (the library's default argument); else "train". */
   defaultSplit?: string;
+  /**
+   * The class takes no split argument: the files it is handed pick the split (COCO's
+   * `CocoDetection("val2017", "annotations/instances_val2017.json")`).
+   */
+  splitFromPath?: boolean;
   sampleShape: number[] | null;
   source: string;
 }
@@ -193,6 +198,7 @@ export const DATASET_ROWS: DatasetRow[] = [
     names: ["CocoDetection", "CocoCaptions"],
     modality: "image",
     splits: { train: 118287, val: 5000 },
+    splitFromPath: true,
     sampleShape: null,
     source: "Lin et al. 2014, Microsoft COCO (cocodataset.org, 2017 split: train2017 118,287 / val2017 5,000)",
   },
