@@ -97,3 +97,39 @@ test("COCO paths the analysis cannot read leave that split's samples unknown, wi
     JSON.stringify(a.unknowns),
   );
 });
+
+const vocDetection = (args: string) => `import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader
+from torchvision import datasets, transforms
+
+tf = transforms.Compose([transforms.Resize((64, 64)), transforms.ToTensor()])
+ds = datasets.VOCDetection(${args}, transform=tf)
+loader = DataLoader(ds, batch_size=8)
+model = nn.Conv2d(3, 8, 3)
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+for epoch in range(2):
+    for x, y in loader:
+        loss = model(x).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+
+test("VOC's year picks the catalog row: 2007 trainval is 5,011 images, 2012 (the default) 11,540", async () => {
+  const { analyze } = await analyzer();
+  assert.equal(analyze(vocDetection('"data", year="2007", image_set="trainval"')).runs[0].spec.trainSamples, 5011);
+  assert.equal(analyze(vocDetection('"data", "2007", "test"')).runs[0].spec.trainSamples, 4952);
+  assert.equal(analyze(vocDetection('"data", image_set="trainval"')).runs[0].spec.trainSamples, 11540);
+});
+
+test("a VOC year not in the catalog or not readable leaves the samples unknown, with a note", async () => {
+  const { analyze } = await analyzer();
+  assert.equal(analyze(vocDetection('"data", year="2010", image_set="train"')).runs[0].spec.trainSamples, null);
+  const a = analyze(vocDetection('"data", year=YEAR, image_set="train"'));
+  assert.equal(a.runs[0].spec.trainSamples, null);
+  assert.ok(
+    (a.unknowns ?? []).some((u) => /the year \(year=\) cannot be read/.test(u.message)),
+    JSON.stringify(a.unknowns),
+  );
+});

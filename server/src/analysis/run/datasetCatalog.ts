@@ -72,6 +72,7 @@ export function findDataset(qualifiedName: string, opts: DatasetQuery = {}): Dat
   if (configured.length > 0) {
     const want = (opts.config ?? "").toLowerCase();
     row = configured.find((r) => r.config?.toLowerCase() === want);
+    if (!row && !opts.config) row = configured.find((r) => r.defaultConfig);
     if (!row && splitExpr && configured.some((r) => r.config === splitExpr)) {
       // torchvision EMNIST(split="balanced", train=...): `split` is the config there.
       row = configured.find((r) => r.config === splitExpr);

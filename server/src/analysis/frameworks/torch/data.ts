@@ -74,8 +74,9 @@ export function torchvisionDataset(name: string): NativeFn {
   return (ip, args, kw, node) => {
     const train = kw.get("train");
     const qualified = `torchvision.datasets.${name}`;
-    const split = splitArgument(qualified, args, kw);
-    let match = findDataset(qualified, { train: train ? truthy(train) : null, split: split.name });
+    const config = yearArgument(args, kw);
+    const split = splitArgument(qualified, args, kw, config.name);
+    let match = findDataset(qualified, { train: train ? truthy(train) : null, split: split.name, config: config.name });
     if (match?.splitFromPath && match.splitAssumed) {
       // COCO-style: no split argument, the folder and annotation file name it ("val2017").
       const picked = splitFromPaths(match.splits, [...args, ...kw.values()]);
@@ -85,7 +86,11 @@ export function torchvisionDataset(name: string): NativeFn {
     if (!match) ip.note(`dataset ${qualified} is not in the dataset catalog`, node, "add `# footprint: samples N`");
     else if (match.samples === null && match.note)
       ip.note(`${qualified}: ${match.note}`, node, "add `# footprint: samples N`");
-    else if (split.unread && match.splitAssumed) {
+    else if (config.unread) {
+      // A year the analysis cannot read: the default year's size would be a silent guess.
+      match.samples = null;
+      ip.note(`${qualified}: the year (${config.unread}) cannot be read`, node, "add `# footprint: samples N`");
+    } else if (split.unread && match.splitAssumed) {
       // The split argument is there but not readable: the default split's size would be a silent guess.
       match.samples = null;
       ip.note(`${qualified}: the split (${split.unread}) cannot be read`, node, "add `# footprint: samples N`");
@@ -122,6 +127,7 @@ function splitArgument(
   qualified: string,
   args: Value[],
   kw: Map<string, Value>,
+  config: string | null,
 ): { name: string | null; unread: string | null } {
   for (const key of SPLIT_KEYWORDS) {
     const v = kw.get(key);
@@ -132,8 +138,25 @@ function splitArgument(
   for (const v of args.slice(1)) {
     const s = asString(v);
     if (s === null) continue;
-    const m = findDataset(qualified, { split: s });
+    const m = findDataset(qualified, { split: s, config });
     if (m && m.samples !== null && !m.splitAssumed) return { name: s, unread: null };
+  }
+  return { name: null, unread: null };
+}
+
+/**
+ * VOC's `year=` (or a positional "2007"): the catalog row it picks. Before, every year was priced
+ * as 2012 (VOC2007 trainval detection is 5,011 images, 2012's 11,540).
+ */
+function yearArgument(args: Value[], kw: Map<string, Value>): { name: string | null; unread: string | null } {
+  const v = kw.get("year");
+  if (v !== undefined) {
+    const s = asString(v);
+    return s !== null ? { name: s, unread: null } : { name: null, unread: "year=" };
+  }
+  for (const a of args.slice(1)) {
+    const s = asString(a);
+    if (s !== null && /^(19|20)\d\d$/.test(s)) return { name: s, unread: null };
   }
   return { name: null, unread: null };
 }

@@ -18,6 +18,8 @@ export interface DatasetRow {
   modality: "image" | "text" | "tabular";
   /** Split name → sample count. Keys as the library names them ("train", "test", "validation", "extra"...). */
   splits: Record<string, number>;
+  /** The config picked when the script names none (VOC's `year="2012"` default). */
+  defaultConfig?: boolean;
   /** Split used when the script names none (the library's default argument); else "train". */
   defaultSplit?: string;
   /**
@@ -251,23 +253,48 @@ export const DATASET_ROWS: DatasetRow[] = [
     source:
       "Lake, Salakhutdinov & Tenenbaum 2015, Human-level concept learning (Science); 964+659 characters × 20 drawers",
   },
+  // VOC's `year=` is the config (torchvision's default "2012"); a year not listed is unknown.
   {
     id: "voc2012-segmentation",
     family: TV,
     names: ["VOCSegmentation"],
+    config: "2012",
+    defaultConfig: true,
     modality: "image",
     splits: { train: 1464, val: 1449, trainval: 2913 },
     sampleShape: null,
     source: "Everingham et al., PASCAL VOC 2012 development kit (segmentation image sets)",
   },
   {
+    id: "voc2007-segmentation",
+    family: TV,
+    names: ["VOCSegmentation"],
+    config: "2007",
+    modality: "image",
+    splits: { train: 209, val: 213, trainval: 422, test: 210 },
+    sampleShape: null,
+    source: "Everingham et al., PASCAL VOC 2007 development kit (segmentation image sets: 422 trainval, 210 test)",
+  },
+  {
     id: "voc2012-detection",
     family: TV,
     names: ["VOCDetection"],
+    config: "2012",
+    defaultConfig: true,
     modality: "image",
     splits: { train: 5717, val: 5823, trainval: 11540 },
     sampleShape: null,
     source: "Everingham et al., PASCAL VOC 2012 development kit (main image sets)",
+  },
+  {
+    id: "voc2007-detection",
+    family: TV,
+    names: ["VOCDetection"],
+    config: "2007",
+    modality: "image",
+    splits: { train: 2501, val: 2510, trainval: 5011, test: 4952 },
+    sampleShape: null,
+    source: "Everingham et al., PASCAL VOC 2007 development kit (main image sets: train 2,501, val 2,510, test 4,952)",
   },
 
   // ---- keras.datasets (load_data() returns (x_train, y_train), (x_test, y_test)) -------
