@@ -133,3 +133,59 @@ test("a VOC year not in the catalog or not readable leaves the samples unknown, 
     JSON.stringify(a.unknowns),
   );
 });
+
+const distillScript = (evalCall: string) => `import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+
+class Distiller(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.teacher = nn.Linear(64, 512)
+        self.student = nn.Linear(64, 8)
+        for p in self.teacher.parameters():
+            p.requires_grad_(False)
+
+    def forward(self, x):
+        s = self.student(x)
+        with torch.no_grad():
+            t = self.teacher(x)
+        return s, t
+
+model = Distiller()
+opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
+train_loader = DataLoader(TensorDataset(torch.randn(1000, 64)), batch_size=10)
+val_loader = DataLoader(TensorDataset(torch.randn(200, 64)), batch_size=10)
+for epoch in range(2):
+    for (x,) in train_loader:
+        s, t = model(x)
+        loss = (s.sum() - t.sum()) ** 2
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        for (x,) in val_loader:
+            ${evalCall}
+`;
+// nn.Linear(a, b) forward: a·b MACs per sample, FLOPs = 2 × MACs (torch.nn docs; oracle convention).
+const STUDENT = 2 * 64 * 8;
+const TEACHER = 2 * 64 * 512;
+
+test("a teacher the wrapper's own forward runs under no_grad is priced forward-only (1×), the student 3×", async () => {
+  const { analyze } = await analyzer();
+  const est = analyze(distillScript("model(x)")).runs[0];
+  // Evaluating the whole wrapper runs both forwards once.
+  const expected = 2 * (1000 * (3 * STUDENT + TEACHER) + 200 * (STUDENT + TEACHER));
+  assert.equal(est.trainFlops?.low, expected);
+  assert.equal(est.trainFlops?.high, expected);
+});
+
+test("an evaluation that calls a part of the trained model (model.student) is priced at that part's forward", async () => {
+  const { analyze } = await analyzer();
+  const est = analyze(distillScript("model.student(x)")).runs[0];
+  assert.equal(est.trainFlops?.low, 2 * (1000 * (3 * STUDENT + TEACHER) + 200 * STUDENT));
+  assert.ok(
+    est.spec.evidence.some((s) => /calls model\.student: priced at its layers' forward/.test(s)),
+    est.spec.evidence.join("\n"),
+  );
+});

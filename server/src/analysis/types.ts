@@ -94,6 +94,13 @@ export interface ModelCost {
    * forward (a linear probe's encoder): they get no gradient, so training prices them as frozen. Absent = none.
    */
   noGradTrainableParams?: number;
+  /**
+   * Forward FLOPs per sample (part of `forwardFlops`) that the model's own forward runs under
+   * torch.no_grad, such as a teacher inside a distillation wrapper: training runs them forward-only.
+   * `noGradParams` are the parameters (trainable or not) of the layers run only there. Absent = none.
+   */
+  noGradFlops?: number;
+  noGradParams?: number;
   /** Forward multiply-accumulates per sample; FLOPs are 2 × MACs. null when no input shape. */
   forwardMacs: number | null;
   forwardFlops: number | null;
@@ -213,6 +220,12 @@ export interface RunSpec {
    * (Seq2SeqTrainer predict_with_generate: generate() plus the loss forward). Absent = exactly 1.
    */
   evalForwards?: { low: number; high: number } | null;
+  /**
+   * Forward FLOPs per evaluation sample when they differ from `forwardFlops`: the evaluation loop
+   * calls one model or part (a distilled student alone, a GAN's generator) while `forwardFlops`
+   * sums what a training step runs (teachers and no-grad parts folded in at a third). Absent = `forwardFlops`.
+   */
+  evalForwardFlops?: number | null;
   /**
    * Wall-clock budget in hours (Lightning max_time): the run's time is capped at it. With no epoch or
    * step limit besides it, the run lasts exactly that long. Absent/null = no budget.

@@ -258,6 +258,8 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
   let inexact: ModelCost["paramsInexact"];
   let gradUnsure: string | null = null;
   let noGradTrainable = 0;
+  let noGradParams = 0;
+  let noGradMacs = 0;
   // Paths of modules every call of which ran under no_grad: their whole subtree gets no gradient
   // (a torchvision backbone's children are costed as a table, so only the backbone itself has stats).
   const named = namedModules(m);
@@ -297,7 +299,12 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     params += own;
     trainable += ownTrainable;
     const s = traced?.stats.get(mod);
-    if (noGradPaths.length > 0 && underNoGrad(path)) noGradTrainable += ownTrainable;
+    if (noGradPaths.length > 0 && underNoGrad(path)) {
+      // Layers run only under no_grad (or detached): forward-only in training, whatever requires_grad says.
+      noGradTrainable += ownTrainable;
+      noGradParams += own;
+      noGradMacs += s?.macs ?? 0;
+    }
     const { range, file } = rangeOf(ip, mod);
     const layer: LayerCost = {
       path,
@@ -350,6 +357,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     ...(traced?.recomputeMacs ? { recomputedFlops: 2 * traced.recomputeMacs } : {}),
     ...(traced?.perCallMacs ? { perCallFlops: 2 * traced.perCallMacs } : {}),
     ...(noGradTrainable > 0 ? { noGradTrainableParams: noGradTrainable } : {}),
+    ...(macs !== null && noGradMacs > 0 ? { noGradFlops: 2 * noGradMacs, noGradParams } : {}),
     inputShape: input?.shape ?? null,
     inputShapeSource: input?.source ?? null,
     layers,

@@ -119,7 +119,8 @@ export function trainFlops(spec: RunSpec, count: number): FlopsResult | { missin
   // Evaluation that generates (predict_with_generate) costs more than one forward per sample.
   const evalMult = spec.evalForwards ? iv(spec.evalForwards.low, spec.evalForwards.high) : point(1);
   if (spec.forwardFlops !== null) {
-    let flops = add(scale(mult, samples.train * spec.forwardFlops), scale(evalMult, samples.eval * spec.forwardFlops));
+    const evalFwd = spec.evalForwardFlops ?? spec.forwardFlops;
+    let flops = add(scale(mult, samples.train * spec.forwardFlops), scale(evalMult, samples.eval * evalFwd));
     let method = `3×forward×samples×epochs${frozen}`;
     if (spec.perCallFlops) {
       // Weight-only products (a LoRA merge) run once per forward call: once per batch, not per sample.

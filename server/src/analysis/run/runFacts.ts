@@ -17,6 +17,8 @@ export interface RunModel {
   forwardFlops: number | null;
   /** Forward FLOPs per step that do not scale with the batch (weight-only products); 0 = none. */
   perCallFlops: number;
+  /** One forward of each trained model, whole (teachers and no-grad parts not folded in): what evaluating it costs. */
+  wholeForwardFlops: number | null;
   params: number | null;
   trainableParams: number | null;
   convFlopsShare: number | null;
@@ -28,6 +30,11 @@ export interface RunModel {
  * (a distillation teacher: forward only, so a third of a trained model's per-sample cost).
  */
 const byIds = new WeakMap<ProgramFacts, ReadonlyMap<number, ModelCost>>();
+
+/** A model the analysis costed, by the id its forward events carry; undefined for a submodule. */
+export function costedModel(facts: ProgramFacts, id: number): ModelCost | undefined {
+  return modelsById(facts).get(id);
+}
 
 /** The program's models by id, built once per analysis (every run asks). */
 function modelsById(facts: ProgramFacts): ReadonlyMap<number, ModelCost> {
@@ -57,6 +64,7 @@ export function describeModels(
       name: null,
       forwardFlops: null,
       perCallFlops: 0,
+      wholeForwardFlops: null,
       params: null,
       trainableParams: null,
       convFlopsShare: null,
@@ -69,7 +77,10 @@ export function describeModels(
   for (const m of trained) {
     // Each call runs its own forward and backward, so a model called k times costs k per sample.
     const k = calls.get(m.id)?.length ?? 1;
-    flops = flops !== null && m.forwardFlops !== null ? flops + k * m.forwardFlops : null;
+    // The part of the forward run under its own no_grad is forward-only: folded in as a third of a
+    // trained forward (3× → 1×), like a teacher's; its layers leave the trained params below.
+    const noGrad = m.noGradFlops ?? 0;
+    flops = flops !== null && m.forwardFlops !== null ? flops + k * (m.forwardFlops - noGrad + noGrad / 3) : null;
     for (const l of m.layers) {
       if (l.macs === null) continue;
       macs += l.macs;
@@ -93,6 +104,10 @@ export function describeModels(
       evidence.push(
         `model ${m.name}: ${thousands(m.noGradTrainableParams)} trainable parameters run under torch.no_grad in its forward: no gradient reaches them, priced as frozen`,
       );
+    if (m.noGradFlops)
+      evidence.push(
+        `model ${m.name}: ${m.noGradFlops.toExponential(3)} forward FLOPs/sample run under torch.no_grad in its forward (counted at 1× forward)`,
+      );
     if (m.perCallFlops) {
       // Products of weights alone (a LoRA merge) run once per call, not per sample: priced per step.
       perCall += k * m.perCallFlops;
@@ -115,8 +130,12 @@ export function describeModels(
     name: trained.map((m) => m.name).join(" + "),
     forwardFlops: flops,
     perCallFlops: perCall,
-    params: trained.reduce((s, m) => s + m.params, 0),
-    // Layers the forward itself runs under no_grad get no gradient: priced as frozen (trainMultiplier).
+    wholeForwardFlops: trained.every((m) => m.forwardFlops !== null)
+      ? trained.reduce((s, m) => s + (m.forwardFlops ?? 0), 0)
+      : null,
+    // Layers the forward itself runs under no_grad are priced with their FLOPs above (forward-only)
+    // when their MACs were split out; otherwise their trainable params count as frozen (trainMultiplier).
+    params: trained.reduce((s, m) => s + m.params - (m.noGradFlops ? (m.noGradParams ?? 0) : 0), 0),
     trainableParams: trained.reduce((s, m) => s + m.trainableParams - (m.noGradTrainableParams ?? 0), 0),
     convFlopsShare: macs > 0 ? convMacs / macs : null,
     evidence,

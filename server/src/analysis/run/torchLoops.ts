@@ -4,9 +4,10 @@
 import type { Tree } from "web-tree-sitter";
 import type { ProgramFacts } from "../evaluate";
 import type { LoopFrame, TraceEvent } from "../evaluate/trace";
-import type { Range, RunSpec } from "../types";
-import { deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
+import type { ModelCost, Range, RunSpec } from "../types";
+import { costedModel, deviceOf, describeModels, launcherCountUnknown, line, precisionOf, unique } from "./runFacts";
 import { callsPerStep } from "./callSites";
+import { evalCallFlops } from "./evalForward";
 import { accumulationSteps, epochGuard, loopBreakLine, loopIterableText, stepCallRanges } from "./sourceLookup";
 import { freshStartEpochs } from "./resumeStart";
 import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
@@ -315,8 +316,30 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
 
   // Evaluation: loader loops with forwards but no backward inside the same epoch loop iteration.
   const evalSites: EvalSite[] = [];
-  if (epochLoop)
-    spec.valSamples = evalSamples(facts, tree, epochLoop, batchLoop, evidence, spec.unknowns, inPass, evalSites);
+  if (epochLoop) {
+    const evalFlops = {
+      sum: 0,
+      whole: models.wholeForwardFlops,
+      known: true,
+      trained: unique(trained)
+        .map((id) => costedModel(facts, id))
+        .filter((m): m is ModelCost => !!m),
+    };
+    spec.valSamples = evalSamples(
+      facts,
+      tree,
+      epochLoop,
+      batchLoop,
+      evidence,
+      spec.unknowns,
+      inPass,
+      evalSites,
+      evalFlops,
+    );
+    const perSample = spec.valSamples && evalFlops.known ? evalFlops.sum / spec.valSamples : null;
+    if (perSample !== null && spec.forwardFlops !== null && Math.abs(perSample - spec.forwardFlops) > 1e-6 * perSample)
+      spec.evalForwardFlops = perSample;
+  }
   // A phase loop (`for phase in ["train", "val"]`) re-runs this batch loop for its other items; the
   // interpreter traces the first (training) pass only, so the others are said, not priced.
   for (const p of epochLoop ? loops.slice(ei + 1, bi) : [])
@@ -390,6 +413,8 @@ function evalSamples(
   unknowns: RunSpec["unknowns"],
   inPass: (e: TraceEvent) => boolean,
   sites: EvalSite[],
+  /** Adds each pass's samples × the forward FLOPs of what it calls; `whole`: the trained models' own forward. */
+  flops: { sum: number; whole: number | null; known: boolean; trained: ModelCost[] },
 ): number | null {
   const seen = new Set<string>();
   let total: number | null = null;
@@ -438,6 +463,12 @@ function evalSamples(
     const k = every?.k ?? 1;
     total = (total ?? 0) + n / k;
     sites.push({ range: loop.range, callees: e.frames.map((f) => f.name) });
+    // The model the pass calls: a costed one at its own forward (a student alone, a GAN's generator);
+    // a part of one (`model.student(x)`) at the whole trained forward, said (an upper bound).
+    const f = evalCallFlops(facts, tree, e, flops.trained, flops.whole);
+    if (f.flops === null) flops.known = false;
+    else flops.sum += (n / k) * f.flops;
+    if (f.how) evidence.push(f.how);
     evidence.push(
       k > 1
         ? `${thousands(n)} evaluation samples every ${k} epochs (\`${every?.text}\`): ${where}`
