@@ -189,3 +189,22 @@ test("an evaluation that calls a part of the trained model (model.student) is pr
     est.spec.evidence.join("\n"),
   );
 });
+
+test("a model whose forward needs several inputs is told to state its FLOPs, not one input shape", async () => {
+  const facts = await run(`import torch
+import torch.nn as nn
+class CondNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(1000, 64)
+        self.proj = nn.Linear(128, 10)
+    def forward(self, x, t, scale=1.0):
+        return self.proj(torch.cat([x, self.embed(t)], -1)) * scale
+model = CondNet()
+`);
+  const hint = model(facts, "model").unknowns.find((u) => u.hint)?.hint ?? "";
+  assert.match(
+    hint,
+    /^add `# footprint: flops <FLOPs per sample>` above the model \(its forward takes 2 inputs, x, t,/,
+  );
+});

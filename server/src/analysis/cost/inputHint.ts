@@ -41,7 +41,11 @@ export function exampleInput(first: FirstLayer | null): string {
   }
 }
 
-export function inputHint(first: FirstLayer | null): string {
+export function inputHint(first: FirstLayer | null, forwardInputs: string[] = []): string {
+  // `# footprint: input` gives one tensor: a forward that needs several (x, t, context) cannot be
+  // traced from it, so the directive that helps is the forward cost itself.
+  if (forwardInputs.length > 1)
+    return `add \`# footprint: flops <FLOPs per sample>\` above the model (its forward takes ${forwardInputs.length} inputs, ${forwardInputs.join(", ")}, and \`# footprint: input\` gives one shape), or call it once on dummy tensors of the per-sample shapes`;
   const example = exampleInput(first);
   const unit = first && /Embedding/.test(first.className) ? " (tokens per sample)" : " (the per-sample input shape)";
   return `add \`# footprint: input ${example}\`${unit} above the model`;

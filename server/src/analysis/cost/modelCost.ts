@@ -186,6 +186,16 @@ function traceForward(ip: Interp, m: ModuleState, input: TraceInput, stepsPerMod
   };
 }
 
+/** Required positional inputs of the model's forward (`x, t, context` for a diffusion UNet). */
+function forwardInputs(m: ModuleState): string[] {
+  const fwd = lookupClassAttr(m.instance.cls, "forward");
+  if (fwd?.k !== "func") return [];
+  return fwd.params
+    .filter((p) => p.kind === "pos" && p.default === null)
+    .map((p) => p.name)
+    .slice(1);
+}
+
 function rangeOf(ip: Interp, m: ModuleState): { range: Range | null; file?: string } {
   if (!m.node) return { range: null };
   if (m.file === ip.ctx.path) return { range: nodeRange(m.node) };
@@ -333,7 +343,7 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
     unknowns.push({
       message: `${m.boundName ?? m.className}: no input shape, so FLOPs are unknown (${PARAMS_ARE[inexact ?? "exact"]})`,
       range: m.site,
-      hint: inputHint(firstParameterised(m)),
+      hint: inputHint(firstParameterised(m), forwardInputs(m)),
     });
   } else if (traced) {
     for (const u of traced.unknowns) if (unknowns.length < 50) unknowns.push(u);

@@ -343,7 +343,7 @@ export function gapUnknowns(spec: RunSpec, models: readonly ModelCost[] = []): v
 
 /** The input-shape hint the run's model already carries (built from its first layer), if any. */
 function inputHintOf(model: ModelCost | undefined): string | null {
-  return model?.unknowns.find((u) => u.hint?.startsWith("add `# footprint: input"))?.hint ?? null;
+  return model?.unknowns.find((u) => /^add `# footprint: (input|flops)/.test(u.hint ?? ""))?.hint ?? null;
 }
 
 export function unique<T>(xs: T[]): T[] {
