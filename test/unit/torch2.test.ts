@@ -208,3 +208,42 @@ model = CondNet()
     /^add `# footprint: flops <FLOPs per sample>` above the model \(its forward takes 2 inputs, x, t,/,
   );
 });
+
+test("type(name, (nn.Module,), {...}) builds a module class whose layers are counted", async () => {
+  const facts = await run(`import torch.nn as nn
+def _init(self, d, mult):
+    nn.Module.__init__(self)
+    self.fc1 = nn.Linear(d, d * mult)
+    self.fc2 = nn.Linear(d * mult, d)
+def _forward(self, x):
+    return self.fc2(self.fc1(x))
+FeedForward = type("FeedForward", (nn.Module,), {"__init__": _init, "forward": _forward})
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ffn = FeedForward(16, 2)
+model = Block()
+`);
+  const m = model(facts, "model");
+  assert.equal(m.params, 16 * 32 + 32 + 32 * 16 + 16);
+  assert.equal(m.paramsInexact, undefined);
+});
+
+test("an attribute set from a call the analysis cannot resolve makes the count a lower bound, said", async () => {
+  const facts = await run(`import torch.nn as nn
+from mylib.blocks import make_ffn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(16, 16)
+        self.ffn = make_ffn(16)
+model = Net()
+`);
+  const m = model(facts, "model");
+  assert.equal(m.params, 16 * 16 + 16);
+  assert.equal(m.paramsInexact, "lowerBound");
+  assert.ok(
+    m.unknowns.some((u) => /`ffn = make_ffn\(16\)` could not be resolved/.test(u.message)),
+    JSON.stringify(m.unknowns),
+  );
+});

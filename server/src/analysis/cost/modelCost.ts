@@ -301,6 +301,14 @@ function modelCost(ip: Interp, m: ModuleState, steps: number): ModelCost {
       inexact = counted || inexact === "approximate" ? "approximate" : "lowerBound";
       unknowns.push({ message: mod.paramProblem, range: rangeOf(ip, mod).range });
     }
+    for (const what of mod.unresolved ?? []) {
+      // An attribute set from a call the analysis could not resolve may be a layer it cannot count.
+      inexact ??= "lowerBound";
+      unknowns.push({
+        message: `${path ? `layer ${path}` : m.className}: \`${what}\` could not be resolved; if it is a layer, its parameters are not counted`,
+        range: rangeOf(ip, mod).range,
+      });
+    }
     for (const alt of mod.alternatives ?? []) {
       // The module counted is one of two an undecided condition chooses between: the count is one alternative's.
       if (alt.params) inexact = "approximate";

@@ -4,6 +4,7 @@ import type { Node } from "web-tree-sitter";
 import { getAttr, setAttr } from "./attributes";
 import { callValue } from "./calls/call";
 import { makeClass, makeSuper } from "./classes";
+import { nativeBaseClass } from "./nativeBases";
 import { openFile } from "./configFiles";
 import type { Interp } from "./interp";
 import { iterate } from "./iteration";
@@ -330,12 +331,39 @@ const typeConstructors: Record<string, NativeFn> = {
     return dictFrom(entries);
   },
   object: () => ({ k: "native", type: "object", data: {}, getattr: () => undefined }),
-  type(_ip, [x], _kw, node) {
+  type(ip, [x, bases, ns], _kw, node) {
+    if (bases !== undefined) return typeCall(ip, x, bases, ns, node);
     if (x?.k === "instance") return x.cls;
     if (x?.k === "native" && x.pyClass) return x.pyClass;
     return unknown("type() of a builtin value", node);
   },
 };
+
+/**
+ * type(name, bases, namespace): a class built at run time (`type("FeedForward", (nn.Module,),
+ * {"__init__": init, "forward": fwd})`), the same as a class statement with that body. Before, it
+ * was unknown and the layers such a class builds were silently missing from the parameter count.
+ */
+function typeCall(ip: Interp, name: Value | undefined, bases: Value, ns: Value | undefined, node: Node | null): Value {
+  const baseItems = iterate(ip, bases, node);
+  if (name?.k !== "str" || !baseItems || ns?.k !== "dict")
+    return unknown("type() with arguments the analysis cannot read", node);
+  const classes: ClassV[] = [];
+  for (const b of baseItems) {
+    if (b.k === "class") classes.push(b);
+    else if (b.k === "builtin") classes.push(nativeBaseClass(b));
+    else return unknown(`type(): base class of ${name.v} is unknown`, node);
+  }
+  const attrs = new Map<string, Value>();
+  for (const [k, v] of ns.map.values()) {
+    if (k.k !== "str") return unknown(`type(): a non-string name in the namespace of ${name.v}`, node);
+    attrs.set(k.v, v);
+  }
+  const cls = makeClass(name.v, classes, attrs, { node, file: ip.currentFile });
+  // Zero-argument super() inside these functions needs the class they now belong to.
+  for (const v of attrs.values()) if (v.k === "func" && !v.owner) v.owner = cls;
+  return cls;
+}
 
 function asSeq(ip: Interp, x: Value, node: Node | null, kind: "list" | "tuple" | "set"): Value {
   const items = iterate(ip, x, node);

@@ -50,6 +50,11 @@ export interface ModuleState {
   alternativeOf?: ModuleState;
   /** Built while another model's forward was being traced (a throwaway `nn.ReLU()(x)`). */
   inForward: boolean;
+  /**
+   * Attributes set to what a call the analysis could not resolve returned (`self.ffn = make_ffn(d)`
+   * from a module it cannot read): each may be a layer whose parameters are then missing. Absent = none.
+   */
+  unresolved?: string[];
 }
 
 /** Child modules by name; registering one marks it as part of another module. */
