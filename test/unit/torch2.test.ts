@@ -247,3 +247,49 @@ model = Net()
     JSON.stringify(m.unknowns),
   );
 });
+
+const semiSupervised = `import itertools
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+
+model = nn.Linear(32, 10)
+ema = nn.Linear(32, 10)
+lab = DataLoader(TensorDataset(torch.randn(1000, 32), torch.zeros(1000).long()), batch_size=16, drop_last=True)
+unl = DataLoader(TensorDataset(torch.randn(5000, 32)), batch_size=112, drop_last=True)
+test_loader = DataLoader(TensorDataset(torch.randn(500, 32), torch.zeros(500).long()), batch_size=100)
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+lab_iter, unl_iter = itertools.cycle(lab), itertools.cycle(unl)
+for step in range(1000):
+    x_l, y_l = next(lab_iter)
+    (x_u,) = next(unl_iter)
+    logits = model(torch.cat([x_l, x_u]))
+    loss = logits.sum()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    if (step + 1) % 100 == 0:
+        with torch.no_grad():
+            for xt, yt in test_loader:
+                ema(xt)
+`;
+
+test("a model run once per step on more rows than the loader's batch is priced per row it runs", async () => {
+  const { analyze } = await analyzer();
+  const est = analyze(semiSupervised).runs[0];
+  assert.equal(est.spec.batchSize, 16);
+  // 1000 steps of 16 + 112 = 128 rows, 3 × the Linear(32, 10) forward (2 × 32 × 10 FLOPs) each.
+  assert.equal(est.trainFlops?.low, 1000 * 128 * 3 * (2 * 32 * 10));
+});
+
+test("an evaluation pass nested in the step loop is not priced as a teacher on every batch, and says so", async () => {
+  const { analyze } = await analyzer();
+  const est = analyze(semiSupervised).runs[0];
+  assert.ok(
+    !est.spec.evidence.some((s) => /forward-only under no_grad in the loop/.test(s)),
+    est.spec.evidence.join("\n"),
+  );
+  assert.ok(
+    est.spec.unknowns.some((u) => /evaluation pass inside the step loop \(line 24\) is not priced/.test(u.message)),
+  );
+});

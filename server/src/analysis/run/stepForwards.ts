@@ -90,3 +90,28 @@ export function unpricedOuterForwards(
     range: outer.range,
   });
 }
+
+/**
+ * A trained model called once per step on more rows than the loader's batch (FixMatch's
+ * `model(torch.cat([x_l, x_weak, x_strong]))`, ten crops folded into the batch): each batch drawn
+ * costs that many rows' forward and backward. The per-sample forward is scaled by rows / batch;
+ * before, a FixMatch step was priced at its 64 labelled images instead of the 960 the model ran.
+ */
+export function widerForwardBatch(
+  facts: ProgramFacts,
+  fwd: Array<Extract<TraceEvent, { kind: "forward" }>>,
+  calls: ReadonlyMap<number, number[]>,
+  spec: RunSpec,
+): void {
+  const trained = fwd.filter((e) => !e.noGrad);
+  const ids = new Set(trained.map((e) => e.modelId));
+  if (ids.size !== 1 || spec.batchSize === null || spec.forwardFlops === null) return;
+  if ((calls.get([...ids][0])?.length ?? 1) > 1) return;
+  const rows = batchFromForwards(facts, trained);
+  if (!rows || rows.size <= spec.batchSize) return;
+  const ratio = rows.size / spec.batchSize;
+  spec.forwardFlops *= ratio;
+  spec.evidence.push(
+    `the model runs on ${rows.size} rows per step (line ${line(rows.range)}), ${ratio.toFixed(2)}× the loader's batch of ${spec.batchSize}: each sample drawn costs ${ratio.toFixed(2)} forwards`,
+  );
+}

@@ -14,7 +14,7 @@ import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { guardedSteps } from "./stepGuard";
 import { loaderEpoch } from "./loaderEpoch";
 import { type EvalSite, innerLoaderLoop, inStepEvaluations, partialEpochRule } from "./stepEvals";
-import { addNoGradCalls, batchFromForwards, unpricedOuterForwards } from "./stepForwards";
+import { addNoGradCalls, batchFromForwards, unpricedOuterForwards, widerForwardBatch } from "./stepForwards";
 import { thousands } from "../format";
 import { eventsInLoop, eventsOfKind } from "./traceIndex";
 import { rangeKey } from "../parse/nodes";
@@ -288,7 +288,8 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   );
   const trained = fwd.filter((e) => !e.noGrad).map((e) => e.modelId);
   const teachers = fwd.filter((e) => e.noGrad).map((e) => e.modelId);
-  const models = describeModels(facts, trained, teachers, callsPerStep(tree, fwd));
+  const stepCalls = callsPerStep(tree, fwd);
+  const models = describeModels(facts, trained, teachers, stepCalls);
   spec.model = models.name;
   // A GradientTape loop trains Keras models: TensorFlow's defaults (TF32 matmuls, FP110's policy fix) apply.
   if (models.name !== null && trainedAreKeras(facts, trained)) spec.framework = "keras";
@@ -313,6 +314,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
       evidence.push(`batch size ${batch.size}: the leading dimension of the model's input (line ${line(batch.range)})`);
     }
   }
+  widerForwardBatch(facts, fwd, stepCalls, spec);
 
   // Evaluation: loader loops with forwards but no backward inside the same epoch loop iteration.
   const evalSites: EvalSite[] = [];
