@@ -293,3 +293,14 @@ test("an evaluation pass nested in the step loop is not priced as a teacher on e
     est.spec.unknowns.some((u) => /evaluation pass inside the step loop \(line 24\) is not priced/.test(u.message)),
   );
 });
+
+test("F.cross_entropy(..., reduction='none') gives one loss per row (the functional table's rule), not the logits' shape", async () => {
+  const facts = await run(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+logits = torch.randn(448, 10)
+per_row = F.cross_entropy(logits, torch.randint(0, 10, (448,)), reduction="none")
+probe = nn.Linear(per_row.dim() * 100 + per_row.shape[0], 1)
+`);
+  assert.equal(model(facts, "probe").params, 100 + 448 + 1);
+});

@@ -42,8 +42,6 @@ import { PLAN_LAYERS } from "./zooBlocks";
 import { callTorchFunction, hasTorchFunction } from "./tensorOps";
 import {
   autocastContext,
-  FUNCTIONAL_LOSSES,
-  functionalLoss,
   LOSSES,
   makeDevice,
   makeGradScaler,
@@ -157,7 +155,6 @@ const NATIVE: Record<string, Factory> = (() => {
   for (const k of ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"] as const)
     out[`torch.nn.${k}`] = (reg) => reg.containers[k];
   for (const l of LOSSES) out[`torch.nn.${l}`] = (reg) => makeLossClass(l, reg.moduleClass);
-  for (const l of FUNCTIONAL_LOSSES) f(`torch.nn.functional.${l}`, functionalLoss);
   f("torch.nn.Parameter", makeParameter);
   f("torch.nn.parameter.Parameter", makeParameter);
   for (const [name, fn] of Object.entries(CREATION)) f(`torch.${name}`, fn);

@@ -45,22 +45,6 @@ export const LOSSES = [
   "MultiLabelMarginLoss",
 ];
 
-export const FUNCTIONAL_LOSSES = [
-  "cross_entropy",
-  "nll_loss",
-  "mse_loss",
-  "l1_loss",
-  "binary_cross_entropy",
-  "binary_cross_entropy_with_logits",
-  "smooth_l1_loss",
-  "huber_loss",
-  "kl_div",
-  "ctc_loss",
-  "cosine_embedding_loss",
-  "margin_ranking_loss",
-  "triplet_margin_loss",
-];
-
 /** Loss value: a 0-d tensor with reduction (0 MACs: losses are elementwise). */
 const scalarLoss: NativeFn = (_ip, args, kw) => {
   const red = asString(kw.get("reduction"));
@@ -74,8 +58,6 @@ export function makeLossClass(name: string, moduleClass: ClassV): ClassV {
   ]);
   return makeClass(name, [moduleClass], attrs, { qualname: `torch.nn.${name}` });
 }
-
-export const functionalLoss = scalarLoss;
 
 function modelIdOf(v: Value | undefined): number | null {
   if (v?.k === "instance" && v.mod) return v.mod.id;
