@@ -304,3 +304,18 @@ probe = nn.Linear(per_row.dim() * 100 + per_row.shape[0], 1)
 `);
   assert.equal(model(facts, "probe").params, 100 + 448 + 1);
 });
+
+test("an attribute holding data a modelled call could not read (a missing config file) does not make the count inexact", async () => {
+  const facts = await run(`import json
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cfg = json.load(open("missing.json"))
+        self.fc = nn.Linear(16, 16)
+model = Net()
+`);
+  const m = model(facts, "model");
+  assert.equal(m.params, 16 * 16 + 16);
+  assert.equal(m.paramsInexact, undefined);
+});

@@ -50,7 +50,13 @@ export type Value =
   | ModuleV
   | TensorV
   | NativeV
-  | { k: "unknown"; reason: string; node: Node | null };
+  | {
+      k: "unknown";
+      reason: string;
+      node: Node | null;
+      /** What calling something the analysis cannot resolve returned (an unread library's class or factory). */
+      fromUnresolvedCall?: Node | null;
+    };
 
 export interface FuncV {
   k: "func";

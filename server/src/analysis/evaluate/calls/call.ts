@@ -36,10 +36,11 @@ export function callValue(ip: Interp, f: Value, args: Value[], kw: Kw, node: Nod
       // A library the analysis does not model (`from mylib import fancy_block`).
       handedModuleToUnknown(ip, `${f.name}() is not modelled`, args, kw, node);
       notePretrainedFromUnmodelled(ip, f.name, node);
-      return unknown(`${f.name}() is not modelled`, node);
+      return { k: "unknown", reason: `${f.name}() is not modelled`, node, fromUnresolvedCall: node };
     case "unknown":
       handedModuleToUnknown(ip, f.reason, args, kw, node);
-      return f;
+      // Marked so a module attribute set to it can say its parameters may be missing (moduleAttrs.ts).
+      return { ...f, fromUnresolvedCall: node };
     default:
       return unknown(`a ${f.k} is not callable`, node);
   }

@@ -118,9 +118,10 @@ export function setModuleAttr(ip: Interp, inst: InstanceV, name: string, v: Valu
     return;
   }
   if (st.children.has(name) && v.k === "none") st.children.delete(name);
-  if (v.k === "unknown" && v.node?.type === "call" && !st.inForward) {
-    // What an unresolved call returned may be a layer: the count cannot claim to be exact.
-    const text = v.node.text.length > 60 ? `${v.node.text.slice(0, 57)}...` : v.node.text;
+  if (v.k === "unknown" && v.fromUnresolvedCall !== undefined && !st.inForward) {
+    // What a call of something unresolved returned may be a layer: the count cannot claim to be exact.
+    const full = v.fromUnresolvedCall?.text ?? "an unresolved call";
+    const text = full.length > 60 ? `${full.slice(0, 57)}...` : full;
     (st.unresolved ??= []).push(`${name} = ${text}`);
   }
   inst.attrs.set(name, v);
