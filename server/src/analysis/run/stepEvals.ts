@@ -35,6 +35,8 @@ export function inStepEvaluations(
   batchLoop: LoopFrame,
   inPass: (e: TraceEvent) => boolean,
   spec: RunSpec,
+  /** Forward FLOPs per sample of what an evaluation forward calls; null when unknown. */
+  evalFlopsOf: (e: TraceEvent) => number | null = () => null,
 ): void {
   const loopNode = tree ? nodeAtRange(tree, batchLoop.range) : null;
   const seen = new Set<string>();
@@ -82,6 +84,17 @@ export function inStepEvaluations(
     // A counter bumped once per batch counts micro-batches: k of them are k ÷ accumulation steps.
     const steps = guard && !guard.countsSteps ? k / acc : k;
     spec.evalEverySteps = { steps, samples: n };
+    // Priced at what the pass calls (an EMA copy, a student) when that is not the step's forward per
+    // sample; a per-epoch evaluation priced otherwise already would make one figure for both: said.
+    const f = evalFlopsOf(e);
+    if (f !== null && spec.forwardFlops !== null && Math.abs(f - spec.forwardFlops) > 1e-6 * f) {
+      if (!spec.valSamples) spec.evalForwardFlops = f;
+      else if (spec.evalForwardFlops !== f)
+        spec.unknowns.push({
+          message: `the evaluation pass inside the training loop (${at}) calls a model whose forward differs from the per-epoch evaluation's: both are priced at the latter`,
+          range: loop.range,
+        });
+    }
     const where = `${ds?.name ?? "loader"}${ds?.split ? ` ${ds.split}` : ""} (${at})`;
     spec.evidence.push(
       guard

@@ -380,7 +380,13 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     evidence.push(`gradient accumulation ${acc.k}: optimizer.step() under \`${acc.text}\``);
     if (spec.maxSteps !== null) spec.maxSteps = Math.ceil(spec.maxSteps / acc.k);
   }
-  inStepEvaluations(facts, tree, batchLoop, inPass, spec);
+  // An evaluation pass in the step runs what it calls at that model's own forward, not the step's.
+  const trainedCosts = unique(trained)
+    .map((id) => costedModel(facts, id))
+    .filter((m): m is ModelCost => !!m);
+  inStepEvaluations(facts, tree, batchLoop, inPass, spec, (e) =>
+    e.kind === "forward" ? evalCallFlops(facts, tree, e, trainedCosts, models.wholeForwardFlops).flops : null,
+  );
   if (batchLoop.over === "loader") {
     const budget = stepBudget(tree, batchLoop, epochLoop, stepRange);
     if (budget) applyBudget(spec, budget);
