@@ -8,6 +8,7 @@ import {
   asNumber,
   type Kw,
   type NativeFn,
+  scalarValue,
   smallValues,
   type TensorV,
   tensor,
@@ -32,7 +33,9 @@ function sizes(args: Value[], kw: Kw): number[] | null {
   const list = first && (first.k === "tuple" || first.k === "list") ? first.items : args;
   const out: number[] = [];
   for (const v of list) {
-    const n = asInt(v);
+    // A 0-d int tensor of known value indexes like an int (`np.array(space.shape).prod()`).
+    const x = v.k === "tensor" && v.shape?.length === 0 && /int/.test(v.dtype) ? scalarValue(v) : null;
+    const n = x !== null && Number.isInteger(x) ? x : asInt(v);
     if (n === null) return null;
     out.push(n);
   }
@@ -72,6 +75,19 @@ const factory =
   (dflt: string): NativeFn =>
   (ip, args, kw, node) =>
     made(sizes(args, kw), dtypeOf(kw, dflt), node, ip);
+/**
+ * The legacy constructors `torch.Tensor(2, 3)` (sizes) and `torch.Tensor(data)`: one sequence or
+ * array argument is data, copied into a tensor of that shape (`torch.Tensor(next_obs)` in RL loops,
+ * `torch.Tensor((2, 3))` is the 2-element tensor [2., 3.], not a 2×3 one).
+ */
+const legacy =
+  (dtype: string): NativeFn =>
+  (ip, args, kw, node) => {
+    const [d] = args;
+    if (args.length === 1 && d && (d.k === "tensor" || d.k === "list" || d.k === "tuple"))
+      return made(nestedShape(d), dtype, node, ip);
+    return made(sizes(args, kw), dtype, node, ip);
+  };
 const like: NativeFn = (ip, [x], kw, node) =>
   made(x?.k === "tensor" ? x.shape : null, dtypeOf(kw, x?.k === "tensor" ? x.dtype : "float32"), node, ip);
 
@@ -81,9 +97,9 @@ export const CREATION: Record<string, NativeFn> = {
   zeros: factory("float32"),
   ones: factory("float32"),
   empty: factory("float32"),
-  Tensor: factory("float32"),
-  FloatTensor: factory("float32"),
-  LongTensor: factory("int64"),
+  Tensor: legacy("float32"),
+  FloatTensor: legacy("float32"),
+  LongTensor: legacy("int64"),
   full: (_ip, [size, _fill], kw, node) => made(sizes(size ? [size] : [], kw), dtypeOf(kw, "float32"), node),
   randint(_ip, args, kw, node) {
     const sizeArg = kw.get("size") ?? args.find((a) => a.k === "tuple" || a.k === "list");

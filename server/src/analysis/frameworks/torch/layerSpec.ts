@@ -11,6 +11,8 @@ export const REQUIRED: unique symbol = Symbol("required");
 export interface TensorArg {
   readonly tensor: number[] | null;
   readonly dtype?: string;
+  /** The value of a 0-d integer tensor when known (`np.array(shape).prod()`): read as an int size. */
+  readonly value?: number;
 }
 
 /**

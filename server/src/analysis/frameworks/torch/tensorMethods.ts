@@ -13,6 +13,7 @@ import {
   NONE,
   scalarValue,
   type TensorV,
+  tensor,
   unknown,
   type Value,
   vectorValues,
@@ -115,4 +116,18 @@ export function tensorMethod(ip: Interp, t: TensorV, name: string, node: Node | 
       ip2.event({ kind: "tensorFloat64", how: (n ?? node)?.text ?? `.${name}()` }, n ?? node);
     return dtype === t.dtype ? t : { ...t, dtype };
   });
+}
+
+/**
+ * `x.prod()` / `x.sum()` of a small 1-d array of known values (`np.array(space.shape).prod()`, an
+ * observation size): a 0-d value that layer sizes read like an int (a 0-d int tensor indexes, as a
+ * numpy scalar does). Null when the call has arguments or the values are unknown.
+ */
+export function knownReduction(t: TensorV, name: string): TensorV | null {
+  if ((name !== "prod" && name !== "sum") || t.shape?.length !== 1) return null;
+  const vs = vectorValues(t);
+  if (!vs) return null;
+  const v = name === "prod" ? vs.reduce((a, b) => a * b, 1) : vs.reduce((a, b) => a + b, 0);
+  const dtype = isIntDtype(t.dtype) || t.dtype === "bool" ? "int64" : t.dtype;
+  return { ...tensor([], dtype), values: [v] };
 }

@@ -17,6 +17,7 @@ import {
   tuple,
   unknown,
   type Value,
+  scalarValue,
 } from "../../evaluate/values";
 import { TORCH_FUNCTIONS } from "./functional";
 import { type Arg, type Args, UNKNOWN } from "./layerSpec";
@@ -24,7 +25,7 @@ import { bindArgs } from "./layers/bindArgs";
 import { isTensor } from "./layers/argUtils";
 import type { ModuleState } from "./moduleState";
 import { allWeightOnly, keepsWeightOnly, markWeightOnly } from "./weightOnly";
-import { tensorMethod } from "./tensorMethods";
+import { knownReduction, tensorMethod } from "./tensorMethods";
 
 export function toArg(v: Value): Arg {
   switch (v.k) {
@@ -39,8 +40,13 @@ export function toArg(v: Value): Arg {
     case "tuple":
     case "list":
       return v.items.map(toArg);
-    case "tensor":
+    case "tensor": {
+      // A 0-d int tensor of known value is an index (`__index__`): layer sizes take it as an int.
+      const x = scalarValue(v);
+      if (x !== null && v.shape?.length === 0 && Number.isInteger(x) && /int/.test(v.dtype))
+        return { tensor: v.shape, dtype: v.dtype, value: x };
       return v.dtype ? { tensor: v.shape, dtype: v.dtype } : { tensor: v.shape };
+    }
     case "native":
       if (v.type === "device") return String(v.data.kind ?? "cpu");
       if (v.type === "ellipsis") return "...";
@@ -201,9 +207,10 @@ export function getTensorAttr(ip: Interp, t: TensorV, name: string, node: Node |
   if (special) return special;
   const candidates = [`Tensor.${name}`, `torch.${name}`, `torch.nn.functional.${name}`];
   const qual = candidates.find(hasTorchFunction);
-  return builtin(`Tensor.${name}`, (ip2, args, kw, n) =>
-    callTorchFunction(ip2, qual ?? `Tensor.${name}`, [t, ...args], kw, n ?? node),
-  );
+  return builtin(`Tensor.${name}`, (ip2, args, kw, n) => {
+    const known = args.length === 0 && kw.size === 0 ? knownReduction(t, name) : null;
+    return known ?? callTorchFunction(ip2, qual ?? `Tensor.${name}`, [t, ...args], kw, n ?? node);
+  });
 }
 
 export function setTensorAttr(ip: Interp, t: TensorV, name: string, v: Value): void {

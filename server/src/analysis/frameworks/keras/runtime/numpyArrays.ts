@@ -195,5 +195,13 @@ function asArray(ip: Interp, x: Value | undefined, dtype: Value | undefined): Va
   if (!x) return tensor(null);
   const dt = numpyDtype(dtype);
   if (x.k === "tensor") return dt ? like(x, x.shape, dt) : x;
+  // A short tuple of ints (a space's shape: `np.array(env.observation_space.shape).prod()`) keeps its
+  // values, so sizes computed from it stay known; numpy makes Python ints int64.
+  if ((x.k === "tuple" || x.k === "list") && x.items.length <= 64 && x.items.every((v) => v.k === "num")) {
+    const ints = x.items.every((v) => v.k === "num" && v.int);
+    const t = tensor([x.items.length], dt ?? (ints ? "int64" : "float64"));
+    t.values = x.items.map((v) => (v.k === "num" ? v.v : 0));
+    return t;
+  }
   return tensor(listShape(ip, x), dt ?? "float64");
 }

@@ -23,6 +23,8 @@ export function intArg(a: Args, name: string, owner: string): number {
   const v = raw(a, name);
   if (typeof v === "number" && Number.isInteger(v)) return v;
   if (typeof v === "boolean") return v ? 1 : 0;
+  const i = indexInt(v);
+  if (i !== null) return i;
   throw new ArgError(`${owner}: ${name} is ${v === UNKNOWN ? "unknown" : `not an int (${describe(v)})`}`);
 }
 
@@ -58,9 +60,16 @@ export function intListArg(a: Args, name: string, owner: string): number[] {
   return toIntList(raw(a, name), name, owner);
 }
 
+/** An int, or a 0-d int tensor of known value (it indexes, like a numpy scalar); else null. */
+function indexInt(x: Arg): number | null {
+  if (typeof x === "number" && Number.isInteger(x)) return x;
+  return isTensor(x) && x.value !== undefined ? x.value : null;
+}
+
 export function toIntList(v: Arg | Record<string, Arg>, name: string, owner: string): number[] {
   if (typeof v === "number" && Number.isInteger(v)) return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isInteger(x))) return v as number[];
+  if (isTensor(v) && v.value !== undefined) return [v.value];
+  if (Array.isArray(v) && v.every((x) => indexInt(x) !== null)) return v.map((x) => indexInt(x) as number);
   throw new ArgError(
     `${owner}: ${name} is ${v === UNKNOWN ? "unknown" : `not an int or a tuple of ints (${describe(v)})`}`,
   );
