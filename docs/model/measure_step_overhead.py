@@ -35,6 +35,19 @@ def time_steps(model, batch, n=300):
     return statistics.median(samples)
 
 
+def time_forwards(model, batch, n=300):
+    """A forward-only call under no_grad (an RL policy acting on a batch of observations)."""
+    x = torch.randn(batch, *INPUT[model.name])
+    samples = []
+    for i in range(n + 30):
+        t = time.perf_counter()
+        with torch.no_grad():
+            model(x)
+        if i >= 30:
+            samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
 class Named(nn.Sequential):
     def __init__(self, name, *layers):
         super().__init__(*layers)
@@ -79,6 +92,7 @@ out = {
     "torch": torch.__version__,
     "tiny_mlp_step_s_batch1": time_steps(mlp, 1),
     "tiny_lenet_step_s_batch1": time_steps(lenet, 1),
+    "tiny_mlp_no_grad_forward_s_batch8": time_forwards(mlp, 8),
     "loader_batch64_s": time_loader(64),
 }
 print(json.dumps(out, indent=1))

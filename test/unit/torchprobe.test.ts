@@ -301,7 +301,7 @@ test("an evaluation pass over a loader of unknown size is said, not dropped in s
   assert.ok(spec.unknowns.some((u) => /evaluation pass over a loader of unknown size/.test(u.message)));
 });
 
-test("forward-only calls of the trained model on other batches (rollouts, acting) are said to be unpriced", () => {
+test("forward-only calls of the trained model on other batches (rollouts, acting) are priced per call site", () => {
   const a = analyze(`import torch
 import torch.nn as nn
 
@@ -321,6 +321,33 @@ for update in range(100):
 `);
   const { spec } = a.runs[0];
   assert.equal(spec.batchSize, 256);
+  // Python runs the rollout call 100 updates × 128 steps times, each on 16 observations.
+  assert.equal(spec.forwardOnly?.calls, 100 * 128);
+  assert.equal(spec.forwardOnly?.samples, 100 * 128 * 16);
+  assert.equal(spec.forwardOnly?.flops, 100 * 128 * 16 * (a.models[0].forwardFlops ?? Number.NaN));
+  assert.ok(!spec.unknowns.some((u) => /forward-only/.test(u.message)), JSON.stringify(spec.unknowns));
+});
+
+test("forward-only calls whose count or batch cannot be read stay said, not priced", () => {
+  const a = analyze(`import torch
+import torch.nn as nn
+
+policy = nn.Sequential(nn.Linear(8, 64), nn.Tanh(), nn.Linear(64, 4)).cuda()
+opt = torch.optim.Adam(policy.parameters())
+for update in range(100):
+    done = False
+    while not done:
+        with torch.no_grad():
+            logits = policy(torch.randn(16, 8).cuda())
+        done = logits.sum().item() > 0
+    for epoch in range(4):
+        loss = policy(torch.randn(256, 8).cuda()).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`);
+  const { spec } = a.runs[0];
+  assert.equal(spec.forwardOnly, undefined);
   assert.ok(
     spec.unknowns.some((u) => /forward-only outside the training step.*line 10/.test(u.message)),
     JSON.stringify(spec.unknowns),

@@ -227,6 +227,13 @@ export interface RunSpec {
    */
   evalForwardFlops?: number | null;
   /**
+   * Forward-only calls of the trained model outside its training step, per trial (an RL policy
+   * acting on `num_envs` observations every environment step of a rollout, periodic evaluation on
+   * batches the script makes): their FLOPs at 1× forward, the model calls (each a dispatch in the
+   * step floor) and the samples they run on. Absent = none priced.
+   */
+  forwardOnly?: { flops: number; calls: number; samples: number } | null;
+  /**
    * Wall-clock budget in hours (Lightning max_time): the run's time is capped at it. With no epoch or
    * step limit besides it, the run lasts exactly that long. Absent/null = no budget.
    */

@@ -102,6 +102,8 @@ export type TraceEvent =
       inputShape: number[] | null;
       /** Every parameter of the model had requires_grad=False at the call: autograd records no graph. */
       frozen?: boolean;
+      /** The method called on a module without its own forward (`get_value`); absent for `model(x)`. */
+      method?: string;
     })
   | (EventBase & { kind: "loader"; loader: LoaderInfo })
   /** `.half()`, `.double()`, `.to(torch.float64)`, `torch.set_default_dtype`, Keras policies, GradScaler. */

@@ -14,6 +14,7 @@ import {
 import { peakFor } from "./devices";
 import { type ScheduleCounts, scheduleCounts } from "./epochPlan";
 import { add, div, iv, max, mul, point, scale } from "./interval";
+import { thousands } from "../format";
 
 /** What a priced run needs besides the spec: resolved device, constants and settings. */
 export interface ModelInputs {
@@ -25,6 +26,8 @@ export interface ModelInputs {
   mfu: Interval;
   /** Fixed cost per optimizer micro-step (s). */
   stepDispatchS: number;
+  /** Fixed cost per forward-only model call outside the step (s): RL rollouts, spec.forwardOnly. */
+  forwardDispatchS?: number;
   /** Data loading per sample not overlapped with compute (s). */
   loadPerSampleS: Interval;
   powerFraction: Interval;
@@ -134,6 +137,11 @@ export function trainFlops(spec: RunSpec, count: number): FlopsResult | { missin
         ? ` + weight-only products ${spec.perCallFlops.toExponential(2)} FLOPs per forward call × batches of ${b}`
         : ` + weight-only products ${spec.perCallFlops.toExponential(2)} FLOPs per forward call, counted per sample (batch unknown: an upper bound)`;
     }
+    if (spec.forwardOnly) {
+      // Forward-only calls outside the step (a rollout's policy, estimate_loss): 1× forward each.
+      flops = add(flops, point(spec.forwardOnly.flops));
+      method += ` + ${thousands(spec.forwardOnly.samples)} forward-only samples outside the training step (1×)`;
+    }
     if (canUse6ND(spec)) {
       const sixND = 6 * (spec.params as number) * samples.train * tokens;
       method += `; cross-check 6×params×tokens = ${sixND.toExponential(2)} (${(sixND / ((flops.low + flops.high) / 2)).toFixed(2)}× this)`;
@@ -199,7 +207,10 @@ export function priceWith(spec: RunSpec, m: ModelInputs): Priced {
     // Worker processes load in parallel with the loop: the un-overlapped share shrinks with their number.
     const workers = spec.loaderWorkers ?? 0;
     const load = workers > 0 ? scale(m.loadPerSampleS, 1 / workers) : m.loadPerSampleS;
-    floorHours = scale(add(point(steps * m.stepDispatchS), scale(load, samplesPerDevice)), 1 / 3600);
+    // Forward-only calls (an RL policy acting every environment step) dispatch too; they draw no
+    // loader batches, so no loading is added for them.
+    const forwardS = trials * (spec.forwardOnly?.calls ?? 0) * (m.forwardDispatchS ?? 0);
+    floorHours = scale(add(point(steps * m.stepDispatchS + forwardS), scale(load, samplesPerDevice)), 1 / 3600);
   }
   let timeHours = floorHours ? max(computeHours, floorHours) : computeHours;
   // A wall-clock budget (max_time) stops each trial's fit when it runs out, whatever is left.

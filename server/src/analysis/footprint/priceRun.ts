@@ -3,7 +3,7 @@
 import { DEFAULT_SETTINGS, type Settings } from "../../shared/settings";
 import type { Assumption, Interval, RunEstimate, RunSpec, Unknown } from "../types";
 import type { DeviceRow } from "./data/devices";
-import { LOAD_PER_SAMPLE_S, POWER_FRACTION, PUE, STEP_DISPATCH_S } from "./data/modelConstants";
+import { FORWARD_DISPATCH_S, LOAD_PER_SAMPLE_S, POWER_FRACTION, PUE, STEP_DISPATCH_S } from "./data/modelConstants";
 import { defaultDeviceForKind, findDevice, peakFor } from "./devices";
 import { epochPlan } from "./epochPlan";
 import { defaultMfu, hostPowerW, type ModelInputs, priceWith, sampleCounts, tf32ShareFor } from "./energyModel";
@@ -121,6 +121,13 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
     source: "default",
     citation: STEP_DISPATCH_S.source,
   });
+  if (spec.forwardOnly)
+    say({
+      name: "forward-only call dispatch (ms)",
+      value: String(FORWARD_DISPATCH_S.value * 1000),
+      source: "default",
+      citation: FORWARD_DISPATCH_S.source,
+    });
   say({
     name: "un-overlapped loading per sample (ms)",
     value: fmt({ low: LOAD_PER_SAMPLE_S.value.low * 1000, high: LOAD_PER_SAMPLE_S.value.high * 1000 }),
@@ -173,6 +180,7 @@ export function priceRun(spec: RunSpec, settings: Settings): RunEstimate {
     tf32Share,
     mfu: mfu.value,
     stepDispatchS: STEP_DISPATCH_S.value,
+    forwardDispatchS: FORWARD_DISPATCH_S.value,
     loadPerSampleS: LOAD_PER_SAMPLE_S.value,
     powerFraction: POWER_FRACTION.value,
     hostW,

@@ -1,10 +1,8 @@
 // What a training step's forwards say beyond which models train: the batch size of a step loop
 // that makes its own batches, and a trained model's extra forward-only calls on the same batch.
 import type { ProgramFacts } from "../evaluate";
-import type { LoopFrame, TraceEvent } from "../evaluate/trace";
+import type { TraceEvent } from "../evaluate/trace";
 import { line } from "./runFacts";
-import { innerLoaderLoop } from "./stepEvals";
-import { eventsInLoop } from "./traceIndex";
 import { rangeKey } from "../parse/nodes";
 import type { Range, RunSpec } from "../types";
 
@@ -54,41 +52,6 @@ export function batchFromForwards(
     found ??= { size: shape[0], range: e.range };
   }
   return found;
-}
-
-/**
- * A trained model run forward-only inside the run's loops but outside its training step, and not
- * in an evaluation loop over a loader: PPO collecting rollouts (`agent.get_action_and_value(obs)`
- * on `num_envs` observations per environment step), an agent acting. Their batches are not the
- * training batch, so they are not priced; said here rather than left out in silence.
- */
-export function unpricedOuterForwards(
-  facts: ProgramFacts,
-  outer: LoopFrame,
-  batchLoop: LoopFrame,
-  trained: number[],
-  spec: RunSpec,
-): void {
-  const lines = new Set<number>();
-  const events = eventsInLoop(facts, outer);
-  // In the step on the training batch, addNoGradCalls priced them.
-  const batches = events.flatMap((e) =>
-    e.kind === "forward" && !e.noGrad && e.loops.includes(batchLoop) && e.inputShape ? [e.inputShape[0]] : [],
-  );
-  for (const e of events) {
-    if (e.kind !== "forward" || !e.noGrad || !trained.includes(e.modelId)) continue;
-    // An evaluation loop nested in the step is priced by stepEvals.ts.
-    if (innerLoaderLoop(e, batchLoop)) continue;
-    const inStep = e.loops.includes(batchLoop);
-    if (inStep && e.inputShape && batches.includes(e.inputShape[0])) continue;
-    if (!inStep && e.loops.some((l) => l.over === "loader")) continue;
-    lines.add(line(e.range));
-  }
-  if (lines.size === 0) return;
-  spec.unknowns.push({
-    message: `the trained model also runs forward-only outside the training step, not over a loader (line ${[...lines].join(", ")}: sampling, periodic evaluation, collecting rollouts): those forwards are not priced`,
-    range: outer.range,
-  });
 }
 
 /**

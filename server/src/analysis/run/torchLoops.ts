@@ -14,7 +14,8 @@ import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { guardedSteps } from "./stepGuard";
 import { loaderEpoch } from "./loaderEpoch";
 import { type EvalSite, innerLoaderLoop, inStepEvaluations, partialEpochRule } from "./stepEvals";
-import { addNoGradCalls, batchFromForwards, unpricedOuterForwards, widerForwardBatch } from "./stepForwards";
+import { addNoGradCalls, batchFromForwards, widerForwardBatch } from "./stepForwards";
+import { priceForwardOnly } from "./forwardOnly";
 import { thousands } from "../format";
 import { eventsInLoop, eventsOfKind } from "./traceIndex";
 import { rangeKey } from "../parse/nodes";
@@ -300,7 +301,20 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   spec.convFlopsShare = models.convFlopsShare;
   evidence.push(...models.evidence);
   addNoGradCalls(facts, fwd, spec);
-  unpricedOuterForwards(facts, loops[0], batchLoop, unique(trained), spec);
+  priceForwardOnly(
+    {
+      facts,
+      tree,
+      root: loops[0],
+      batchLoop,
+      trialLoops: outer,
+      trained: unique(trained),
+      stepForwards: fwd.filter((e) => !e.noGrad),
+      inPass,
+      iterText,
+    },
+    spec,
+  );
 
   // A step loop feeds tensors it makes itself (`x = torch.randn(64, 3, 32, 32)`, `get_batch()`):
   // the batch size is the leading dimension of what the trained model is called on.

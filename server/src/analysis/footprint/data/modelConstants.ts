@@ -44,6 +44,17 @@ export const STEP_DISPATCH_S: Constant<number> = {
 };
 
 /**
+ * A forward-only model call under no_grad outside the training step (an RL policy acting on a
+ * batch of 8 observations), measured by the same script and host: 0.061 ms for the tiny MLP,
+ * about a third of its train step. Rollout collection pays it once per environment step.
+ */
+export const FORWARD_DISPATCH_S: Constant<number> = {
+  value: 0.000061,
+  source:
+    "measured in this project (docs/model/measure_step_overhead.py): 0.061 ms per no-grad forward of a tiny MLP on a batch of 8",
+};
+
+/**
  * Data loading per sample when it is not overlapped with compute: 0 with enough loader workers;
  * 14.21 ms per batch of 64 MNIST-like PIL images through DataLoader(num_workers=0) with
  * ToTensor + Normalize = 0.222 ms per sample (same script and host).

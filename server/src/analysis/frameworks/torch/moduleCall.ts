@@ -97,7 +97,16 @@ export function callModule(
     // A method that is handed no tensor (`agent.reset_noise()`) is not a forward.
     // (Called unbound with self: the bound method would come back here, forever.)
     if (method && !t) return callValue(ip, method.fn, [inst, ...args], kw, node);
-    ip.event({ kind: "forward", modelId: st.id, inputShape: shape, ...(frozen(st) ? { frozen: true } : {}) }, node);
+    ip.event(
+      {
+        kind: "forward",
+        modelId: st.id,
+        inputShape: shape,
+        ...(frozen(st) ? { frozen: true } : {}),
+        ...(method ? { method: method.name } : {}),
+      },
+      node,
+    );
     const prev = ip.observedInputs.get(st);
     // Through methods, the call with grad (the training step's) is the one traced, else the first.
     const replace = !prev || (method && prev.noGrad && ip.noGrad === 0);
