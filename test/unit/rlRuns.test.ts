@@ -89,3 +89,89 @@ test("forward-only calls add their FLOPs at 1× and a forward dispatch each to t
   const added = (50_000 * FORWARD_DISPATCH_S.value) / 3600;
   assert.ok(Math.abs(tb.low - ta.low - added) < 1e-12, `${tb.low - ta.low} vs ${added}`);
 });
+
+const agentClass = `import torch
+import torch.nn as nn
+
+
+class Agent:
+    def __init__(self):
+        self.q = nn.Sequential(nn.Linear(4, 64), nn.ReLU(), nn.Linear(64, 2))
+        self.opt = torch.optim.Adam(self.q.parameters())
+
+    def update(self, batch):
+        loss = self.q(batch).pow(2).mean()
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+
+    def learn(self, gradient_steps=4):
+        for _ in range(gradient_steps):
+            self.update(torch.randn(32, 4))
+
+
+agent = Agent()
+`;
+
+test("an agent's update() gated on a global step counter over episodes counts the iterations it keeps", () => {
+  const s = only(
+    analyze(`${agentClass}global_step = 0
+for episode in range(300):
+    for t in range(500):
+        global_step += 1
+        if global_step > 10_000 and global_step % 4 == 0:
+            agent.update(torch.randn(32, 4))
+        if t == 499:
+            break
+`),
+  );
+  // global_step runs 1..150,000; kept: > 10,000 and divisible by 4, i.e. 10,004..150,000.
+  assert.equal(s.maxSteps, (150_000 - 10_004) / 4 + 1);
+  assert.equal(s.trials, 1);
+  assert.equal(s.batchSize, 32);
+  assert.ok(
+    s.evidence.some((e) => /a break out of .*an upper bound/.test(e)),
+    JSON.stringify(s.evidence),
+  );
+});
+
+test("a while step loop with its own counter, the update under a start threshold and a frequency", () => {
+  const s = only(
+    analyze(`${agentClass}t = 0
+while t < 50_000:
+    t += 1
+    if t > 1_000:
+        if t % 2 == 0:
+            agent.update(torch.randn(32, 4))
+`),
+  );
+  // t runs 1..50,000; kept: 1,002, 1,004, …, 50,000.
+  assert.equal(s.maxSteps, (50_000 - 1_002) / 2 + 1);
+});
+
+test("a guard on the step loop around a call that runs its own gradient-step loop counts both", () => {
+  const s = only(
+    analyze(`${agentClass}for step in range(20_000):
+    if step >= 5_000 and step % 10 == 0:
+        agent.learn()
+`),
+  );
+  // step 5,000..19,990 by 10: 1,500 calls of 4 gradient steps.
+  assert.equal(s.maxSteps, 1_500 * 4);
+});
+
+test("counters of short loops stay concrete: a model built in a small loop keeps its exact size", () => {
+  const a = analyze(`import torch.nn as nn
+layers, idx = [], 0
+for i in range(4):
+    for j in range(3):
+        if idx % 2 == 0:
+            layers.append(nn.Linear(8, 8))
+        idx += 1
+model = nn.Sequential(*layers)
+`);
+  // idx 0..11: six even values, six Linear(8, 8) layers of 72 parameters.
+  const m = a.models.find((x) => x.name === "model");
+  assert.equal(m?.params, 6 * 72);
+  assert.ok(!m?.unknowns.some((u) => /undecided|both/.test(u.message)));
+});

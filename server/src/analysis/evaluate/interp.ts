@@ -1,6 +1,7 @@
 // The interpreter's state for one analysis: budgets, the trace being recorded, loop/function
 // frames, the nn.Module instances built, and per-file module caches. Behaviour lives elsewhere
 // (statements.ts, expressions.ts, calls/, classes.ts); this file is the shared context.
+import type { CounterLoop } from "./stepCounters";
 import type { AttrChoices } from "./undecided";
 import type { Node } from "web-tree-sitter";
 import type { ModuleState } from "../frameworks/torch/moduleState";
@@ -39,6 +40,8 @@ export class Interp {
   readonly loops: LoopFrame[] = [];
   /** Trace length when the current pass of each own-file `for` loop began (evaluate/loops.ts). */
   readonly passStarts = new Map<LoopFrame, number>();
+  /** Own-file range/while loops running now with the counters they advance (evaluate/stepCounters.ts). */
+  readonly counterLoops: CounterLoop[] = [];
   readonly frames: CallFrame[] = [];
   noGrad = 0;
   /**

@@ -11,7 +11,8 @@ import { iterate } from "./iteration";
 import type { Scope } from "./scope";
 import { BREAK, type Completion, execBlock, type FrameResult, NORMAL, RAISE, RETURN } from "./statements";
 import type { LoopFrame, TraceEvent } from "./trace";
-import { int, rangeLength, toText, truthy, unknown, type Value } from "./values";
+import { advancedNames, whileTrips } from "./stepCounters";
+import { asInt, int, rangeLength, toText, truthy, unknown, type Value } from "./values";
 
 type ForStmt = Extract<Stmt, { t: "for" }>;
 
@@ -44,6 +45,8 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
   }
   const ownFile = ip.currentFile === ip.ctx.path;
   if (ownFile) ip.loops.push(loopFrame);
+  const counting = ownFile && loopFrame.over === "range";
+  if (counting) ip.counterLoops.push({ counters: advancedNames(st.body), trips: loopFrame.tripCount });
   try {
     if (once) {
       // The one pass stands for every batch: a periodic test read after its backward varies.
@@ -86,6 +89,7 @@ export function execFor(ip: Interp, st: ForStmt, s: Scope, frame: FrameResult): 
     return execBlock(ip, st.orelse, s, frame);
   } finally {
     if (ownFile) ip.passStarts.delete(ip.loops.pop() ?? loopFrame);
+    if (counting) ip.counterLoops.pop();
   }
 }
 
@@ -171,6 +175,11 @@ export function execWhile(ip: Interp, st: Extract<Stmt, { t: "while" }>, s: Scop
   const ownFile = ip.currentFile === ip.ctx.path;
   const loopFrame: LoopFrame = { range: ip.rangeOf(st.node), tripCount: null, over: "unknown", target: "" };
   if (ownFile) ip.loops.push(loopFrame);
+  if (ownFile)
+    ip.counterLoops.push({
+      counters: advancedNames(st.body),
+      trips: whileTrips(st.cond, st.body, (e) => asInt(evalExpr(ip, e, s))),
+    });
   try {
     for (let i = 0; i < MAX_WHILE_ITERATIONS; i++) {
       const t = truthy(evalExpr(ip, st.cond, s));
@@ -186,5 +195,6 @@ export function execWhile(ip: Interp, st: Extract<Stmt, { t: "while" }>, s: Scop
     return NORMAL;
   } finally {
     if (ownFile) ip.passStarts.delete(ip.loops.pop() ?? loopFrame);
+    if (ownFile) ip.counterLoops.pop();
   }
 }

@@ -11,6 +11,7 @@ import { defineFunction } from "./functions";
 import { execImport, execImportFrom } from "./imports";
 import type { Interp } from "./interp";
 import { conditionVariesOverPasses, execFor, execWhile } from "./loops";
+import { readsLongCounter } from "./stepCounters";
 import { binop } from "./operators";
 import type { Scope } from "./scope";
 import { type AttrChoices, settleAttrChoices, undecidedChoice } from "./undecided";
@@ -137,6 +138,8 @@ function execInner(ip: Interp, st: Stmt, s: Scope, frame: FrameResult): Completi
 function execIf(ip: Interp, st: Extract<Stmt, { t: "if" }>, s: Scope, frame: FrameResult): Completion {
   let t = truthy(evalExpr(ip, st.cond, s));
   if (t !== null && ip.loops.length > 0 && conditionVariesOverPasses(ip, st.cond.node.text)) t = null;
+  // `if global_step > learning_starts:` in a long step loop: the counter takes many values.
+  if (t !== null && readsLongCounter(ip, st.cond.node.text)) t = null;
   if (t === true) return execBlock(ip, st.body, s, frame);
   if (t === false) return execBlock(ip, st.orelse, s, frame);
   ip.undecided.push(st.cond.node);

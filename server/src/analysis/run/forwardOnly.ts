@@ -10,6 +10,7 @@ import { thousands } from "../format";
 import { rangeKey } from "../parse/nodes";
 import type { RunSpec } from "../types";
 import { line } from "./runFacts";
+import { counterGuard } from "./counterGuard";
 import { guardedSteps } from "./stepGuard";
 import { eventsInLoop } from "./traceIndex";
 import { innerLoaderLoop } from "./stepEvals";
@@ -17,7 +18,7 @@ import { innerLoaderLoop } from "./stepEvals";
 type Forward = Extract<TraceEvent, { kind: "forward" }>;
 
 /** What one loop contributes to a call site's count: a factor, or why it cannot be read. */
-type Factor = { n: number; text: string } | { unread: string };
+type Factor = { n: number; text: string; levels: number } | { unread: string };
 
 export interface ForwardOnlyContext {
   facts: ProgramFacts;
@@ -93,11 +94,13 @@ function priceSite(
   const batch = shape[0];
   let n = 1;
   const how: string[] = [];
-  for (const l of e.loops) {
-    const f = loopFactor(ctx, l, e);
+  // Innermost out: a counter guard (`if total_steps > warmup:`) may count several levels at once.
+  for (let i = e.loops.length - 1; i >= 0; ) {
+    const f = loopFactor(ctx, e.loops, i, e);
     if ("unread" in f) return f;
     n *= f.n;
     if (f.text) how.push(f.text);
+    i -= f.levels;
   }
   const calls = Math.round(n);
   const traced = ctx.stepForwards.find((t) => t.modelId === e.modelId)?.method;
@@ -111,17 +114,24 @@ function priceSite(
 }
 
 /**
- * Iterations of loop l in which the call at e runs: a loop the run repeats as trials counts once
- * (or the share its guard keeps), any other its trip count, or the iterations its `if` on the loop
- * variable keeps (`if it % eval_interval == 0:`, read as for the training step: stepGuard.ts).
+ * Iterations of loop `loops[i]` in which the call at e runs: a loop the run repeats as trials counts
+ * once (or the share its guard keeps), any other its trip count, or the iterations its `if` on the
+ * loop variable keeps (`if it % eval_interval == 0:`, stepGuard.ts) or on a counter the loop
+ * advances (counterGuard.ts, which may count the loops around it too: `levels`).
  */
-function loopFactor(ctx: ForwardOnlyContext, l: LoopFrame, e: Forward): Factor {
+function loopFactor(ctx: ForwardOnlyContext, loops: LoopFrame[], i: number, e: Forward): Factor {
+  const l = loops[i];
   const trial = ctx.trialLoops.includes(l);
-  if (l.iteration !== undefined) return { n: 1, text: "" };
-  if (l.tripCount === null) return trial ? { n: 1, text: "" } : { unread: `${ctx.iterText(l)} has no known length` };
-  const g = guardedSteps(ctx.tree, l, e);
+  if (l.iteration !== undefined) return { n: 1, text: "", levels: 1 };
+  if (l.tripCount === null)
+    return trial ? { n: 1, text: "", levels: 1 } : { unread: `${ctx.iterText(l)} has no known length` };
+  const g = guardedSteps(ctx.tree, l, e) ?? counterGuard(ctx.tree, loops, i, e);
   if (g && "unread" in g) return { unread: g.unread };
-  if (trial) return g ? { n: g.steps / l.tripCount, text: `\`${g.text}\`` } : { n: 1, text: "" };
-  if (g) return { n: g.steps, text: `${ctx.iterText(l)} under \`${g.text}\`: ${thousands(g.steps)}` };
-  return { n: l.tripCount, text: `${ctx.iterText(l)}: ${thousands(l.tripCount)}` };
+  const levels: number = g && "levels" in g ? (g.levels as number) : 1;
+  // A count that runs through trial loops too would be repeated by the trials: not read here.
+  if (levels > 1 && loops.slice(i - levels + 1, i + 1).some((x) => ctx.trialLoops.includes(x)))
+    return { unread: g ? g.text : "" };
+  if (trial) return g ? { n: g.steps / l.tripCount, text: `\`${g.text}\``, levels } : { n: 1, text: "", levels };
+  if (g) return { n: g.steps, text: `${ctx.iterText(l)} under \`${g.text}\`: ${thousands(g.steps)}`, levels };
+  return { n: l.tripCount, text: `${ctx.iterText(l)}: ${thousands(l.tripCount)}`, levels };
 }

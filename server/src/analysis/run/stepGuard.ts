@@ -11,7 +11,7 @@ import { nodeAtRange } from "./sourceLookup";
 export type GuardedSteps = { steps: number; text: string } | { unread: string } | null;
 
 /** A clause on the loop variable v: bounds and one residue class. */
-interface Constraint {
+export interface Constraint {
   lo: number; // v >= lo
   hi: number; // v < hi
   mod: { k: number; r: number } | null; // v % k == r
@@ -28,22 +28,7 @@ export function guardedSteps(tree: Tree | null | undefined, loop: LoopFrame, bac
   const body = forNode?.type === "for_statement" ? forNode.childForFieldName("body") : null;
   const v = forNode?.childForFieldName("left");
   if (!forNode || !body || v?.type !== "identifier") return null;
-  const inside = (n: Node) => body.startIndex <= n.startIndex && n.endIndex <= body.endIndex;
-  const own = nodeAtRange(tree, backward.range);
-  // Functions entered inside the loop: not the one holding it (`model.train()` in the body is no
-  // call of an enclosing `def train():`).
-  const holds = (r: (typeof backward.frames)[number]["range"]) => {
-    const def = nodeAtRange(tree, r);
-    return !!def && def.startIndex <= forNode.startIndex && forNode.endIndex <= def.endIndex;
-  };
-  const names = backward.frames.filter((f) => !holds(f.range)).map((f) => f.name);
-  const starts =
-    own && inside(own)
-      ? [own]
-      : body.descendantsOfType("call").filter((c): c is Node => {
-          const fn = c?.childForFieldName("function")?.text ?? "";
-          return !!c && names.some((n) => fn === n || fn.endsWith(`.${n}`));
-        });
+  const starts = guardStarts(tree, forNode, body, backward);
   const c: Constraint = { lo: -Infinity, hi: Infinity, mod: null };
   const texts: string[] = [];
   for (const start of starts.slice(0, 1))
@@ -64,8 +49,28 @@ export function guardedSteps(tree: Tree | null | undefined, loop: LoopFrame, bac
   return { steps: countIn(range.start, range.step, loop.tripCount, c), text: texts.join(" / ") };
 }
 
+/**
+ * Where the event sits in the loop's body: its own node, or the body's calls of a function it runs
+ * in (`agent.update(batch)`), not the function holding the loop (`model.train()` in the body is no
+ * call of an enclosing `def train():`).
+ */
+export function guardStarts(tree: Tree, loopNode: Node, body: Node, ev: TraceEvent): Node[] {
+  const inside = (n: Node) => body.startIndex <= n.startIndex && n.endIndex <= body.endIndex;
+  const own = nodeAtRange(tree, ev.range);
+  if (own && inside(own)) return [own];
+  const holds = (r: (typeof ev.frames)[number]["range"]) => {
+    const def = nodeAtRange(tree, r);
+    return !!def && def.startIndex <= loopNode.startIndex && loopNode.endIndex <= def.endIndex;
+  };
+  const names = ev.frames.filter((f) => !holds(f.range)).map((f) => f.name);
+  return body.descendantsOfType("call").filter((c): c is Node => {
+    const fn = c?.childForFieldName("function")?.text ?? "";
+    return !!c && names.some((n) => fn === n || fn.endsWith(`.${n}`));
+  });
+}
+
 /** Splits `a and b and …` and adds each clause on v; false when a clause on v cannot be read. */
-function addClauses(root: Node, cond: Node, v: string, c: Constraint): boolean {
+export function addClauses(root: Node, cond: Node, v: string, c: Constraint): boolean {
   if (cond.type === "parenthesized_expression" && cond.namedChild(0))
     return addClauses(root, cond.namedChild(0)!, v, c);
   if (cond.type === "boolean_operator") {
@@ -103,7 +108,7 @@ function addClauses(root: Node, cond: Node, v: string, c: Constraint): boolean {
   return true;
 }
 
-function mentions(n: Node, v: string): boolean {
+export function mentions(n: Node, v: string): boolean {
   return n.descendantsOfType("identifier").some((i) => i?.text === v);
 }
 
@@ -119,7 +124,7 @@ function rangeArgs(root: Node, forNode: Node): { start: number; step: number } |
 }
 
 /** Values start + i·step, i < n, inside [lo, hi) and in the residue class. */
-function countIn(start: number, step: number, n: number, c: Constraint): number {
+export function countIn(start: number, step: number, n: number, c: Constraint): number {
   const first = Math.max(0, Math.ceil((c.lo - start) / step));
   const last = Math.min(n, Math.ceil((c.hi - start) / step)); // exclusive
   if (last <= first) return 0;

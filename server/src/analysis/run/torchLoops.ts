@@ -14,6 +14,7 @@ import { applyBudget, stepBudget, whileStepBudget } from "./stepBudget";
 import { guardedSteps } from "./stepGuard";
 import { loaderEpoch } from "./loaderEpoch";
 import { type EvalSite, innerLoaderLoop, inStepEvaluations, partialEpochRule } from "./stepEvals";
+import { counterGuard, stepLoopCount } from "./counterGuard";
 import { addNoGradCalls, batchFromForwards, widerForwardBatch } from "./stepForwards";
 import { priceForwardOnly } from "./forwardOnly";
 import { thousands } from "../format";
@@ -131,6 +132,8 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     evidence,
     unknowns: [],
   };
+  // Loops around the epoch loop whose iterations a step counter's guard already counted.
+  const counted = new Set<LoopFrame>();
   const iterText = (l: LoopFrame) => {
     const t = loopIterableText(tree, l);
     return t ? `\`for ${l.target} in ${t}\`` : l.target ? `the loop over ${l.target}` : "the `while` loop";
@@ -191,15 +194,20 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
     } else {
       // An RL loop steps its environment every iteration and updates under a condition on the
       // step (`if step >= learning_starts and step % train_freq == 0:`): only those iterations train.
-      const guard = guardedSteps(tree, batchLoop, backwards[0]);
-      const trained = guard && "steps" in guard ? guard.steps : batchLoop.tripCount;
-      spec.maxSteps = trained * (epochLoop?.tripCount ?? 1);
-      evidence.push(
-        `${thousands(spec.maxSteps)} optimizer steps: ${iterText(batchLoop)}${guard && "steps" in guard ? ` under \`${guard.text}\` (${thousands(trained)} of ${thousands(batchLoop.tripCount)} iterations)` : ""}${epochLoop ? ` × ${iterText(epochLoop)}` : ""}`,
-      );
-      if (guard && "unread" in guard)
+      // A guard on the loop variable or on a counter the loop advances (`global_step += 1`), around
+      // the backward or the call that runs it, at the step loop and at the epoch loop.
+      const count = stepLoopCount(tree, loops, bi, ei, backwards[0], iterText, guardedSteps);
+      for (const l of count.counted) counted.add(l);
+      spec.maxSteps = count.steps;
+      evidence.push(`${thousands(spec.maxSteps)} optimizer steps: ${count.parts.join(" × ")}`);
+      const stop = loopBreakLine(tree, batchLoop);
+      if (stop !== null)
+        evidence.push(
+          `a break out of ${iterText(batchLoop)} (line ${stop}, an episode's end): the step count is an upper bound`,
+        );
+      if (count.unread)
         spec.unknowns.push({
-          message: `the backward runs under \`${guard.unread}\`, which this analysis cannot count: priced as every iteration of ${iterText(batchLoop)} (an upper bound)`,
+          message: `the backward runs under \`${count.unread}\`, which this analysis cannot count: priced as every iteration of ${iterText(batchLoop)} (an upper bound)`,
           range: batchLoop.range,
           hint: "add `# footprint: samples N` (all samples the updates see: updates × batch size)",
         });
@@ -262,7 +270,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
       );
   }
   for (const o of outer) {
-    if (o.iteration !== undefined) continue;
+    if (o.iteration !== undefined || counted.has(o)) continue;
     if (o.tripCount !== null && o.tripCount > 1) {
       spec.trials *= o.tripCount;
       evidence.push(`×${o.tripCount} runs: ${iterText(o)} around the training loop (line ${line(o.range)})`);
@@ -421,7 +429,23 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
         message: `${iterText(epochLoop)} repeats the step loop an unknown number of times: priced once`,
         range: epochLoop.range,
       });
-    if (budget) applyBudget(spec, { ...budget, steps: budget.steps * (epochLoop?.tripCount ?? 1) });
+    // `while t < total_steps: t += 1` updating only `if t > learning_starts:`: the kept iterations.
+    const guard = budget ? counterGuard(tree, loops, bi, backwards[0], budget.steps) : null;
+    if (guard && "unread" in guard)
+      spec.unknowns.push({
+        message: `the backward runs under \`${guard.unread}\`, which this analysis cannot count: priced as every iteration of ${iterText(batchLoop)} (an upper bound)`,
+        range: batchLoop.range,
+      });
+    const kept =
+      budget && guard && "steps" in guard && guard.levels === 1
+        ? {
+            ...budget,
+            steps: guard.steps,
+            counts: "optimizer" as const,
+            text: `${budget.text}\` under \`${guard.text}`,
+          }
+        : budget;
+    if (kept) applyBudget(spec, { ...kept, steps: kept.steps * (epochLoop?.tripCount ?? 1) });
   }
   return spec;
 }
