@@ -175,3 +175,59 @@ model = nn.Sequential(*layers)
   assert.equal(m?.params, 6 * 72);
   assert.ok(!m?.unknowns.some((u) => /undecided|both/.test(u.message)));
 });
+
+test("nanoGPT-style memmap windows give the batch (batch_size, block_size); eval batches are counted", () => {
+  const a = analyze(`import numpy as np
+import torch
+import torch.nn as nn
+
+batch_size = 12
+block_size = 64
+accum = 5
+max_iters = 3000
+eval_interval = 250
+eval_iters = 20
+
+
+def get_batch(split):
+    data = np.memmap(f"data/{split}.bin", dtype=np.uint16, mode="r")
+    ix = torch.randint(len(data) - block_size, (batch_size,))
+    x = torch.stack([torch.from_numpy(data[i : i + block_size].astype(np.int64)) for i in ix])
+    y = torch.stack([torch.from_numpy(data[i + 1 : i + 1 + block_size].astype(np.int64)) for i in ix])
+    return x.cuda(), y.cuda()
+
+
+model = nn.Sequential(nn.Embedding(256, 32), nn.Linear(32, 256)).cuda()
+opt = torch.optim.AdamW(model.parameters())
+
+
+@torch.no_grad()
+def estimate_loss():
+    for split in ["train", "val"]:
+        for k in range(eval_iters):
+            x, y = get_batch(split)
+            model(x)
+
+
+for it in range(max_iters):
+    if it % eval_interval == 0:
+        estimate_loss()
+    for micro in range(accum):
+        x, y = get_batch("train")
+        loss = nn.functional.cross_entropy(model(x).view(-1, 256), y.view(-1)) / accum
+        loss.backward()
+    opt.step()
+    opt.zero_grad()
+`);
+  const s = only(a);
+  assert.deepEqual(a.models[0].inputShape, [64]);
+  assert.equal(s.batchSize, 12);
+  assert.equal(s.maxSteps, 3000);
+  assert.equal(s.gradientAccumulation, 5);
+  // estimate_loss runs at it = 0, 250, …, 2750: 12 times × 2 splits × 20 batches of 12.
+  assert.equal(s.forwardOnly?.calls, 12 * 2 * 20);
+  assert.equal(s.forwardOnly?.samples, 12 * 2 * 20 * 12);
+  // The training forward is priced once per step, not again for the eval call in the step loop.
+  assert.equal(s.forwardFlops, a.models[0].forwardFlops);
+  assert.ok((a.unknowns ?? []).some((u) => /np\.memmap: the token file's length/.test(u.message)));
+});

@@ -1,5 +1,6 @@
 // Expression evaluation: literals, names, attributes, calls, operators, containers,
 // comprehensions, lambdas. Unknown operands give Unknown results, never exceptions.
+import { spanSlice } from "./sliceSpan";
 import type { Node } from "web-tree-sitter";
 import type { CallArg, CompClause, Expr } from "./ast";
 import { getAttr } from "./attributes";
@@ -63,8 +64,11 @@ function evalInner(ip: Interp, e: Expr, s: Scope): Value {
     }
     case "attr":
       return getAttr(ip, evalExpr(ip, e.obj, s), e.name, e.node);
-    case "sub":
-      return subscript(ip, evalExpr(ip, e.obj, s), evalExpr(ip, e.index, s), e.node);
+    case "sub": {
+      const obj = evalExpr(ip, e.obj, s);
+      const out = subscript(ip, obj, evalExpr(ip, e.index, s), e.node);
+      return obj.k === "tensor" && e.index.t === "slice" ? spanSlice(ip, obj, e.index, out, s) : out;
+    }
     case "slice":
       return {
         k: "slice",

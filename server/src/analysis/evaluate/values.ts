@@ -134,6 +134,11 @@ export interface TensorV {
    */
   producer?: import("../frameworks/torch/moduleState").ModuleState;
   /**
+   * A 1-D array whose length is read at run time (`np.memmap(path, dtype=np.uint16)` of a token
+   * file): shape stays null, but a slice `data[i : i + k]` has k elements (evaluate/sliceSpan.ts).
+   */
+  flat?: true;
+  /**
    * Computed from parameters and buffers only, not from the forward's input (frameworks/torch/weightOnly.ts):
    * a product of such tensors runs once per forward call, not once per sample.
    */

@@ -12,6 +12,7 @@ import type { RunSpec } from "../types";
 import { line } from "./runFacts";
 import { counterGuard } from "./counterGuard";
 import { guardedSteps } from "./stepGuard";
+import { inStepOnBatch } from "./stepForwards";
 import { eventsInLoop } from "./traceIndex";
 import { innerLoaderLoop } from "./stepEvals";
 
@@ -45,7 +46,6 @@ export interface ForwardOnlyContext {
 export function priceForwardOnly(ctx: ForwardOnlyContext, spec: RunSpec): void {
   const { facts, batchLoop } = ctx;
   const events = eventsInLoop(facts, ctx.root);
-  const stepBatches = ctx.stepForwards.flatMap((e) => (e.inputShape ? [e.inputShape[0]] : []));
   const seen = new Set<string>();
   const unpriced = new Set<number>();
   let flops = 0;
@@ -56,7 +56,7 @@ export function priceForwardOnly(ctx: ForwardOnlyContext, spec: RunSpec): void {
     // An evaluation loop over a loader nested in the step is priced by stepEvals.ts.
     if (innerLoaderLoop(e, batchLoop)) continue;
     const inStep = e.loops.includes(batchLoop);
-    if (inStep && e.inputShape && stepBatches.includes(e.inputShape[0])) continue;
+    if (inStepOnBatch(ctx.tree, e, batchLoop, ctx.stepForwards)) continue;
     if (!inStep && e.loops.some((l) => l.over === "loader")) continue;
     const key = rangeKey(e.range);
     if (seen.has(key)) continue;

@@ -1,8 +1,11 @@
 // What a training step's forwards say beyond which models train: the batch size of a step loop
 // that makes its own batches, and a trained model's extra forward-only calls on the same batch.
 import type { ProgramFacts } from "../evaluate";
-import type { TraceEvent } from "../evaluate/trace";
+import type { Tree } from "web-tree-sitter";
+import type { LoopFrame, TraceEvent } from "../evaluate/trace";
+import { counterGuard } from "./counterGuard";
 import { line } from "./runFacts";
+import { guardedSteps } from "./stepGuard";
 import { rangeKey } from "../parse/nodes";
 import type { Range, RunSpec } from "../types";
 
@@ -14,14 +17,14 @@ import type { Range, RunSpec } from "../types";
  */
 export function addNoGradCalls(
   facts: ProgramFacts,
+  tree: Tree | null | undefined,
+  batchLoop: LoopFrame,
   fwd: Array<Extract<TraceEvent, { kind: "forward" }>>,
   spec: RunSpec,
 ): void {
   const sites = new Map<number, Set<string>>();
   for (const e of fwd) {
-    if (!e.noGrad) continue;
-    const batches = fwd.filter((t) => !t.noGrad && t.modelId === e.modelId).map((t) => t.inputShape?.[0]);
-    if (batches.length === 0 || e.inputShape?.[0] === undefined || !batches.includes(e.inputShape[0])) continue;
+    if (!inStepOnBatch(tree, e, batchLoop, fwd)) continue;
     sites.set(e.modelId, (sites.get(e.modelId) ?? new Set()).add(rangeKey(e.range)));
   }
   for (const [id, ranges] of sites) {
@@ -32,6 +35,34 @@ export function addNoGradCalls(
       `model ${m.name} also runs forward-only under no_grad at ${ranges.size} place${ranges.size > 1 ? "s" : ""} in the step on the same batch (counted at 1× forward each)`,
     );
   }
+}
+
+/**
+ * A no-grad forward that runs once per training step on the step's batch: in the batch loop itself
+ * (not in a loop inside it, such as estimate_loss's `for k in range(eval_iters)`), under the guards
+ * of a trained call of that model (not only `if it % eval_interval == 0:`), on as large a batch.
+ * Others are priced by their own loop counts (forwardOnly.ts).
+ */
+export function inStepOnBatch(
+  tree: Tree | null | undefined,
+  e: Extract<TraceEvent, { kind: "forward" }>,
+  batchLoop: LoopFrame,
+  stepForwards: Array<Extract<TraceEvent, { kind: "forward" }>>,
+): boolean {
+  if (!e.noGrad || e.loops.at(-1) !== batchLoop || e.inputShape?.[0] === undefined) return false;
+  // Under the same guard as the trained call (Double DQN's target inside an update that runs
+  // `if step % train_freq == 0`): it runs exactly when the step does.
+  const guard = (f: TraceEvent) =>
+    JSON.stringify(guardedSteps(tree, batchLoop, f) ?? counterGuard(tree, f.loops, f.loops.length - 1, f));
+  const g = guard(e);
+  return stepForwards.some(
+    (t) =>
+      !t.noGrad &&
+      t.modelId === e.modelId &&
+      t.inputShape?.[0] === e.inputShape?.[0] &&
+      t.loops.at(-1) === batchLoop &&
+      guard(t) === g,
+  );
 }
 
 /**

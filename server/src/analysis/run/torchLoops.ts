@@ -308,7 +308,7 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   spec.trainableParams = models.trainableParams;
   spec.convFlopsShare = models.convFlopsShare;
   evidence.push(...models.evidence);
-  addNoGradCalls(facts, fwd, spec);
+  addNoGradCalls(facts, tree, batchLoop, fwd, spec);
   priceForwardOnly(
     {
       facts,

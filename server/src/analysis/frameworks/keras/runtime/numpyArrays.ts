@@ -128,6 +128,22 @@ export function numpyArrayFunctions(): Record<string, Value> {
     full: creation("full", "float64"),
     zeros_like: fn("numpy.zeros_like", (_ip, [x]) => (x?.k === "tensor" ? like(x, x.shape) : tensor(null))),
     ones_like: fn("numpy.ones_like", (_ip, [x]) => (x?.k === "tensor" ? like(x, x.shape) : tensor(null))),
+    // np.memmap(filename, dtype=uint8, mode, offset, shape=None): a flat array of the file's length
+    // (known at run time) unless a shape is given (numpy.memmap docs).
+    memmap: fn("numpy.memmap", (ip, args, kw, node) => {
+      const dtype = numpyDtype(kw.get("dtype") ?? args[1]) ?? "uint8";
+      const shape = kw.get("shape") ?? args[4];
+      if (shape && shape.k !== "none") {
+        const dims = (shape.k === "tuple" || shape.k === "list" ? shape.items : [shape]).map(asInt);
+        return tensor(dims.some((d) => d === null) ? null : (dims as number[]), dtype);
+      }
+      // Windows drawn from it (`data[i : i + block_size]`) have known shapes; its length does not.
+      ip.note(
+        "np.memmap: the token file's length is read at run time, so how many passes over the data a step-priced run makes (its epochs) stays unknown",
+        node,
+      );
+      return { ...tensor(null, dtype), flat: true as const };
+    }),
     array: fn("numpy.array", (ip, [x], kw) => asArray(ip, x, kw.get("dtype"))),
     asarray: fn("numpy.asarray", (ip, [x], kw) => asArray(ip, x, kw.get("dtype"))),
     expand_dims: fn("numpy.expand_dims", (ip, [x, axis], kw, node) => {
