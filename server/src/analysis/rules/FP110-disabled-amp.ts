@@ -14,12 +14,16 @@ const AUTOCAST = /(^|\.)autocast$/;
  * first autocast inside the run's loop or inside the function its backward runs in (a
  * `train_one_epoch` called from the loop), or "" when there is none. The interpreter ran the loop
  * with the defaults and recorded no mixed precision, so an autocast there was disabled or not reached.
- * `backwards`: the run's backward events.
+ * `backwards`: the run's backward events, read only when the file mentions autocast at all.
  */
-export function disabledAutocastNote(ctx: RuleContext, run: RunEstimate, backwards: readonly TraceEvent[]): string {
-  if (run.spec.framework !== "pytorch") return "";
+export function disabledAutocastNote(
+  ctx: RuleContext,
+  run: RunEstimate,
+  backwards: () => readonly TraceEvent[],
+): string {
+  if (run.spec.framework !== "pytorch" || !ctx.text.includes("autocast")) return "";
   // The innermost function frame of each backward: not the outer ones, whose bodies hold evaluation too.
-  const scopes = [run.spec.range, ...backwards.flatMap((e) => e.frames.slice(-1).map((f) => f.range))];
+  const scopes = [run.spec.range, ...backwards().flatMap((e) => e.frames.slice(-1).map((f) => f.range))];
   // Most fp32 loops have no autocast at all: a text check of the scopes' lines keeps this from
   // walking the tree (listing every call of a 1,000-line file cost ~4 ms an analysis).
   const withAutocast = scopes.filter((r) => hasAutocast(ctx.lines, r));

@@ -16,6 +16,7 @@ import type { Rule, RuleContext } from "./rule";
 import { runsLabel } from "./mergeFindings";
 import { describeSavings, whatIf } from "./savings";
 import { validated } from "./validatedFix";
+import { eventsOfKind } from "../run/traceIndex";
 
 export const mixedPrecision: Rule = {
   code: "FP110",
@@ -34,11 +35,7 @@ export const mixedPrecision: Rule = {
       out.push({
         message:
           message([run]) +
-          disabledAutocastNote(
-            ctx,
-            run,
-            ctx.facts.trace.filter((e) => e.kind === "backward" && belongsTo(run, e)),
-          ),
+          disabledAutocastNote(ctx, run, () => eventsOfKind(ctx.facts, "backward").filter((e) => belongsTo(run, e))),
         range: spec.range,
         run,
         fixes: () => [buildFix(ctx, run, halfOf(run))],
