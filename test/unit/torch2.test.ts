@@ -291,7 +291,8 @@ test("an evaluation pass nested in the step loop is not priced as a teacher on e
     est.spec.evidence.join("\n"),
   );
   assert.ok(
-    est.spec.evidence.some((s) => /^500 evaluation samples every 100 batches/.test(s)),
+    // A step loop with no epoch loop around it: its index never restarts, so no "restarts each epoch".
+    est.spec.evidence.some((s) => /^500 evaluation samples every 100 batches .* over the run$/.test(s)),
     est.spec.evidence.join("\n"),
   );
   assert.equal(est.spec.evalForwardFlops, 2 * 32 * 10);
@@ -321,4 +322,36 @@ model = Net()
   const m = model(facts, "model");
   assert.equal(m.params, 16 * 16 + 16);
   assert.equal(m.paramsInexact, undefined);
+});
+
+test("an in-step evaluation keyed on the batch index inside an epoch loop says the index restarts each epoch", async () => {
+  const { analyze } = await analyzer();
+  const text = `import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+
+model = nn.Linear(32, 10)
+train = DataLoader(TensorDataset(torch.randn(1000, 32), torch.zeros(1000).long()), batch_size=10)
+test_loader = DataLoader(TensorDataset(torch.randn(500, 32), torch.zeros(500).long()), batch_size=100)
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(3):
+    for i, (x, y) in enumerate(train):
+        loss = nn.functional.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if i % 50 == 0:
+            with torch.no_grad():
+                for xt, yt in test_loader:
+                    model(xt)
+`;
+  const est = analyze(text).runs[0];
+  assert.ok(
+    est.spec.evidence.some((s) =>
+      /^500 evaluation samples every 50 batches .*\(the batch index restarts each epoch: up to one pass an epoch fewer\)$/.test(
+        s,
+      ),
+    ),
+    est.spec.evidence.join("\n"),
+  );
 });

@@ -37,6 +37,8 @@ export function inStepEvaluations(
   spec: RunSpec,
   /** Forward FLOPs per sample of what an evaluation forward calls; null when unknown. */
   evalFlopsOf: (e: TraceEvent) => number | null = () => null,
+  /** Whether an epoch loop runs the batch loop again: only then does its index restart. */
+  inEpochs = true,
 ): void {
   const loopNode = tree ? nodeAtRange(tree, batchLoop.range) : null;
   const seen = new Set<string>();
@@ -98,7 +100,7 @@ export function inStepEvaluations(
     const where = `${ds?.name ?? "loader"}${ds?.split ? ` ${ds.split}` : ""} (${at})`;
     spec.evidence.push(
       guard
-        ? `${thousands(n)} evaluation samples every ${k} ${guard.countsSteps ? "optimizer steps" : "batches"} (\`${guard.text}\` inside the training loop): ${where}; passes counted as floor(steps / ${+steps.toFixed(3)}) over the run${guard.restarts ? " (the batch index restarts each epoch: up to one pass an epoch fewer)" : ""}`
+        ? `${thousands(n)} evaluation samples every ${k} ${guard.countsSteps ? "optimizer steps" : "batches"} (\`${guard.text}\` inside the training loop): ${where}; passes counted as floor(steps / ${+steps.toFixed(3)}) over the run${guard.restarts && inEpochs ? " (the batch index restarts each epoch: up to one pass an epoch fewer)" : ""}`
         : `${thousands(n)} evaluation samples after every optimizer step (inside the training loop): ${where}`,
     );
   }

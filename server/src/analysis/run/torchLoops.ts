@@ -406,8 +406,14 @@ function loopRun(facts: ProgramFacts, tree: Tree | null | undefined, backwards: 
   const trainedCosts = unique(trained)
     .map((id) => costedModel(facts, id))
     .filter((m): m is ModelCost => !!m);
-  inStepEvaluations(facts, tree, batchLoop, inPass, spec, (e) =>
-    e.kind === "forward" ? evalCallFlops(facts, tree, e, trainedCosts, models.wholeForwardFlops).flops : null,
+  inStepEvaluations(
+    facts,
+    tree,
+    batchLoop,
+    inPass,
+    spec,
+    (e) => (e.kind === "forward" ? evalCallFlops(facts, tree, e, trainedCosts, models.wholeForwardFlops).flops : null),
+    !!epochLoop,
   );
   if (batchLoop.over === "loader") {
     const budget = stepBudget(tree, batchLoop, epochLoop, stepRange);
