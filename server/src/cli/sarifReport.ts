@@ -1,6 +1,8 @@
 // `footprint check --format sarif`: the findings as a SARIF 2.1.0 log (OASIS), the format code-scanning
 // services (GitHub, Azure DevOps, GitLab) read, so CI can annotate pull requests with FP-coded findings.
 // Lines and columns are 1-based here (the core's are 0-based; columns are UTF-16 code units, SARIF's default).
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import type * as Sarif from "sarif";
 import { RULES } from "../analysis/rules";
 import type { Finding, Severity } from "../analysis/types";
@@ -17,7 +19,7 @@ function level(s: Severity): Sarif.ReportingConfiguration.level {
 
 /** A path as `check` shows it: relative ones resolve against the checkout (%SRCROOT%), absolute ones are file URIs. */
 function artifact(path: string): Sarif.ArtifactLocation {
-  if (path.startsWith("/")) return { uri: `file://${encodeURI(path)}` };
+  if (isAbsolute(path)) return { uri: pathToFileURL(path).href };
   return { uri: encodeURI(path), uriBaseId: "%SRCROOT%" };
 }
 

@@ -2,6 +2,7 @@
 // MXNet, PaddlePaddle, scikit-learn, …) reports no model and no run; this says so at the import, so
 // an empty report reads as "not analysed" rather than "nothing here costs anything".
 import type { Node } from "web-tree-sitter";
+import { topImports } from "../fixes/imports";
 import { nodeRange } from "../parse/nodes";
 import type { Rule, RuleFinding } from "./rule";
 
@@ -74,19 +75,6 @@ const SKLEARN_ESTIMATORS = new Set([
   "tree",
 ]);
 
-/** Statements whose blocks are still the module's top level for imports (`try: import jax`). */
-const CONTAINERS = new Set([
-  "block",
-  "if_statement",
-  "elif_clause",
-  "else_clause",
-  "try_statement",
-  "except_clause",
-  "except_group_clause",
-  "finally_clause",
-  "with_statement",
-]);
-
 export const frameworkNotModelled: Rule = {
   code: "FP102",
   title: "Framework the analysis does not model",
@@ -95,22 +83,20 @@ export const frameworkNotModelled: Rule = {
     // A sized model means the file is analysed; a stray `import jax` there is not news. A run with no
     // model is still reported: an MXNet `loss.backward()` loop is found as a loop, but not sized.
     if (models.length > 0 || runs.some((r) => r.spec.model !== null)) return [];
+    // The module's imports as the fixes read them: top-level ones and those in import guards
+    // (`try: import mxnet as mx / except ImportError: …`), in document order.
+    const top = topImports(tree);
+    const imports = [...top.imports, ...top.guarded].map((x) => x.node).sort((x, y) => x.startIndex - y.startIndex);
     const first = new Map<Family, { node: Node; packages: Set<string> }>();
-    const visit = (n: Node, depth: number): void => {
-      for (const c of n.namedChildren) {
-        if (!c) continue;
-        if (c.type === "import_statement" || c.type === "import_from_statement") {
-          for (const pkg of importedPackages(c)) {
-            const fam = FAMILIES.get(pkg);
-            if (!fam) continue;
-            const seen = first.get(fam);
-            if (seen) seen.packages.add(pkg);
-            else first.set(fam, { node: c, packages: new Set([pkg]) });
-          }
-        } else if (depth < 8 && CONTAINERS.has(c.type)) visit(c, depth + 1);
+    for (const stmt of imports) {
+      for (const pkg of importedPackages(stmt)) {
+        const fam = FAMILIES.get(pkg);
+        if (!fam) continue;
+        const seen = first.get(fam);
+        if (seen) seen.packages.add(pkg);
+        else first.set(fam, { node: stmt, packages: new Set([pkg]) });
       }
-    };
-    visit(tree.rootNode, 0);
+    }
     const out: RuleFinding[] = [];
     for (const [fam, { node, packages }] of first) {
       out.push({ message: message(fam, [...packages]), range: nodeRange(node) });
@@ -132,6 +118,7 @@ function message(fam: Family, packages: string[]): string {
 /** The top-level packages an import statement names as models come from (`sklearn` only with estimators). */
 function importedPackages(stmt: Node): string[] {
   const out: string[] = [];
+  if (stmt.type === "future_import_statement") return out;
   if (stmt.type === "import_statement") {
     for (const c of stmt.namedChildren) {
       const dotted = c?.type === "aliased_import" ? c.childForFieldName("name") : c;

@@ -2,6 +2,7 @@
 // script's defaults switch it off (`enabled=args.amp`, `if args.amp:`), as in the torchvision and
 // timm reference scripts. Without it the warning reads as if the user had never written AMP.
 import type { TraceEvent } from "../evaluate/trace";
+import { keywordArgument } from "../fixes/codeShapes";
 import { nodeRange } from "../parse/nodes";
 import type { Range, RunEstimate } from "../types";
 import { contains } from "./astLookup";
@@ -37,10 +38,7 @@ export function disabledAutocastNote(
       if (!node || !AUTOCAST.test(node.childForFieldName("function")?.text ?? "")) continue;
       const range = nodeRange(node);
       if (!contains(scope, range)) continue;
-      const enabled = node
-        .childForFieldName("arguments")
-        ?.namedChildren.find((a) => a?.type === "keyword_argument" && a.childForFieldName("name")?.text === "enabled")
-        ?.childForFieldName("value")?.text;
+      const enabled = keywordArgument(node, "enabled")?.childForFieldName("value")?.text;
       const why = enabled && enabled !== "True" ? `(enabled=${shorten(enabled)})` : "(on a branch they do not take)";
       return ` — autocast at line ${range.start.line + 1} is off with the script's defaults ${why}: turn it on by default or at launch`;
     }

@@ -36,9 +36,9 @@ export function inStepEvaluations(
   inPass: (e: TraceEvent) => boolean,
   spec: RunSpec,
   /** Forward FLOPs per sample of what an evaluation forward calls; null when unknown. */
-  evalFlopsOf: (e: TraceEvent) => number | null = () => null,
+  evalFlopsOf: (e: TraceEvent) => number | null,
   /** Whether an epoch loop runs the batch loop again: only then does its index restart. */
-  inEpochs = true,
+  inEpochs: boolean,
 ): void {
   const loopNode = tree ? nodeAtRange(tree, batchLoop.range) : null;
   const seen = new Set<string>();

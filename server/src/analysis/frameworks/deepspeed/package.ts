@@ -15,7 +15,7 @@ import { type DsConfig, dsBatch, dsConfigOf, dsPrecision, num, zeroLine } from "
 type Methods = Parameters<typeof nativeObject>[2];
 
 /** The `how` of the device event: runFacts.ts reads it as a launcher-started run. */
-export const DEEPSPEED_HOW = "deepspeed.initialize";
+const DEEPSPEED_HOW = "deepspeed.initialize";
 
 /** Config facts every DeepSpeed run reports: precision, GPU count (when the triple fixes it), ZeRO. */
 export function applyDsConfig(ip: Interp, c: DsConfig, node: Node | null, how: string, hfArgs = false): void {

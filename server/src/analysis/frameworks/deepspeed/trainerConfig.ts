@@ -11,7 +11,7 @@ import { type DsConfig, type DsFlag, type DsInt, dsConfigOf } from "./dsConfig";
 import { applyDsConfig } from "./package";
 
 /** The `how` of the device event a Trainer under DeepSpeed records (runFacts.ts: launcher-started). */
-export const TRAINER_DS_HOW = "TrainingArguments(deepspeed=...)";
+const TRAINER_DS_HOW = "TrainingArguments(deepspeed=...)";
 
 /** TrainingArguments' own values for the fields the integration matches (library defaults when unset). */
 export interface TrainerDsArgs {

@@ -21,7 +21,7 @@ const box = (...shape: number[]): SpaceSpec => ({ kind: "box", shape });
 const discrete = (n: number): SpaceSpec => ({ kind: "discrete", n });
 const page = (path: string) => `Gymnasium documentation, gymnasium.farama.org/environments/${path}/`;
 
-export const ENV_ROWS: EnvRow[] = [
+const ENV_ROWS: EnvRow[] = [
   { ids: ["CartPole-v0", "CartPole-v1"], obs: box(4), action: discrete(2), source: page("classic_control/cart_pole") },
   { ids: ["MountainCar-v0"], obs: box(2), action: discrete(3), source: page("classic_control/mountain_car") },
   {

@@ -19,7 +19,7 @@ export function bitsAndBytesConfigClass(): Value {
 }
 
 /** The quantization a from_pretrained call asks for; null when none. */
-export function quantizationOf(kw: Kw): { bits: 4 | 8; cfg: Kw } | null {
+function quantizationOf(kw: Kw): { bits: 4 | 8; cfg: Kw } | null {
   const q = kw.get("quantization_config");
   const cfg = q?.k === "native" && q.type === "BitsAndBytesConfig" ? (q.data.kw as Kw) : kw;
   if (on(cfg.get("load_in_4bit"))) return { bits: 4, cfg };

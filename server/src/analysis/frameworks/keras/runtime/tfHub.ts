@@ -65,7 +65,7 @@ const HUB_MODULES: Array<[RegExp, () => HubModule | null]> = [
   [/(?:^|\/)nnlm-en-dim50\/\d/i, () => NNLM50],
 ];
 
-export function findHubModule(handle: string): HubModule | null {
+function findHubModule(handle: string): HubModule | null {
   for (const [re, make] of HUB_MODULES) if (re.test(handle)) return make();
   return null;
 }
